@@ -1,0 +1,173 @@
+"""The ``pdpacket`` command.
+
+No arguments opens the window.  Exit codes: 0 ok; 2 bad input (the message
+names the file or field and the fix); 1 anything else.  Errors are printed in
+exactly one place: ``main``'s handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._version import __version__
+from .errors import PdpacketError
+
+log = logging.getLogger("pdpacket.cli")
+
+
+def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .api import Workspace
+
+    return Workspace.open(args.data_dir)
+
+
+def _case_id(raw: str) -> int:
+    try:
+        return int(raw.strip().lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{raw!r} is not a case number; run `pdpacket list` to see them"
+        ) from None
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build the demo packet in a throw-away workspace (or --data-dir, if given)."""
+    from .api import Workspace
+
+    if args.data_dir:
+        with Workspace.open(args.data_dir) as ws:
+            case_id = ws.create_demo_case()
+            result = ws.build_packet(case_id, args.out)
+    else:
+        with (
+            tempfile.TemporaryDirectory(prefix="pdpacket-demo-ws-") as tmp,
+            Workspace.open(tmp) as ws,
+        ):
+            case_id = ws.create_demo_case()
+            result = ws.build_packet(case_id, args.out)
+    print(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        case_id = ws.import_manifest(args.manifest)
+    print(case_id)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        cases = ws.list_cases(include_archived=args.all)
+        for case in cases:
+            hearing = case.proceedings.hearing_date
+            n = len(ws.exhibits(case.id))
+            cols = [
+                str(case.id),
+                case.client.name,
+                case.client.a_number_display or "-",
+                hearing.isoformat() if hearing else "-",
+                f"{n} exhibits",
+            ]
+            if case.archived:
+                cols.append("archived")
+            print("\t".join(cols))
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .model import BuildOptions, NumberingStyle
+
+    options = BuildOptions(numbering=NumberingStyle(args.numbering), bates_prefix=args.bates or "")
+    with _workspace(args) as ws:
+        result = ws.build_packet(args.case, args.out, options)
+    print(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pdpacket",
+        description="Build prosecutorial-discretion request packets. "
+        "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"pdpacket {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=None,
+        help="data folder (default: $PDPACKET_HOME or the user data folder)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="build the demo case's packet")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("import", help="create a case from a manifest; prints its id")
+    p.add_argument("manifest", type=Path, metavar="MANIFEST")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("list", help="list the cases")
+    p.add_argument("--all", action="store_true", help="include archived cases")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("build", help="build a case's packet")
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--numbering", choices=["plain", "of_total", "bates"], default="plain")
+    p.add_argument("--bates", metavar="PREFIX", help="Bates prefix, e.g. GARCIA-")
+    p.set_defaults(func=cmd_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        return open_window(args.data_dir)
+    try:
+        return int(args.func(args))
+    except PdpacketError as exc:
+        print(f"pdpacket: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("pdpacket: interrupted; nothing was published.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last line of defence: say something useful
+        log.exception("unexpected error")
+        print(f"pdpacket: unexpected error: {exc!r}. Run with -v and report it.", file=sys.stderr)
+        return 1
+
+
+def open_window(data_dir: str | None) -> int:
+    # The window is the ``ui`` package, which imports the core, never the reverse:
+    # it is loaded by name so the core has no import of it (import-linter checks).
+    try:
+        app = importlib.import_module("ui.app")
+    except ImportError as exc:
+        print(
+            f"pdpacket: the window cannot start: {exc}.\n"
+            "  On Debian/Ubuntu install the Qt libraries: sudo apt-get install libgl1 libegl1 "
+            "libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libfontconfig1 libdbus-1-3",
+            file=sys.stderr,
+        )
+        return 1
+    return int(app.run(data_dir))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

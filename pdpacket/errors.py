@@ -1,0 +1,70 @@
+"""One error hierarchy with messages a paralegal can act on.
+
+Every error carries a user-facing ``message`` (what is wrong, naming the file or
+field, and what to do) and an ``exit_code`` for the CLI.  Library errors (pypdf,
+Pillow, sqlite) are wrapped at the boundary of the module that calls them.
+Errors are shown in exactly two places: the CLI's handler and the UI's
+``show_exception``.
+"""
+
+from __future__ import annotations
+
+
+class PdpacketError(Exception):
+    """Base of every error pdpacket raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class BadInputError(PdpacketError):
+    """The user gave us something we cannot use; the message says how to fix it."""
+
+    exit_code = 2
+
+
+class ValidationError(BadInputError):
+    """A field value is wrong (A-number, receipt number, date...)."""
+
+    def __init__(self, field: str, message: str, *, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+
+
+class ManifestError(BadInputError):
+    """A case manifest is malformed; nothing from it was stored."""
+
+
+class IntakeError(BadInputError):
+    """An evidence file cannot be imported; nothing was stored for it."""
+
+    def __init__(self, filename: str, message: str, *, hint: str = "") -> None:
+        super().__init__(f"{filename}: {message}", hint=hint)
+        self.filename = filename
+
+
+class PasswordRequiredError(IntakeError):
+    """The PDF needs a password to open; ask the user and try again."""
+
+
+class WrongPasswordError(IntakeError):
+    """The password given for a PDF does not open it."""
+
+
+class NotFoundError(BadInputError):
+    """A case, exhibit or file named by the user does not exist."""
+
+
+class IntegrityError(PdpacketError):
+    """Stored data does not match its recorded hash: the store was damaged."""
+
+
+class CancelledError(PdpacketError):
+    """The user cancelled a long job; nothing was published."""

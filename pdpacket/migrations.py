@@ -1,0 +1,130 @@
+"""Append-only schema migrations, applied on open, each in a transaction.
+
+Never edit or reorder a migration that has shipped: add a new one at the end.
+tests/core/test_migrations.py compares the resulting schema with a snapshot and
+upgrades a committed first-version database.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("pdpacket")
+
+
+def _run(db: Database, script: str) -> None:
+    """Run DDL statement by statement: ``executescript`` would COMMIT the
+    migration's transaction half-way."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="m001_initial")
+def m001_initial(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            archived INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE clients (
+            case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            aliases TEXT NOT NULL DEFAULT '[]',
+            a_number TEXT NOT NULL DEFAULT '',
+            dob TEXT,
+            country TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE proceedings (
+            case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            court_id TEXT NOT NULL DEFAULT '',
+            judge TEXT NOT NULL DEFAULT '',
+            hearing_date TEXT,
+            hearing_type TEXT NOT NULL DEFAULT '',
+            detained INTEGER NOT NULL DEFAULT 0,
+            facility TEXT NOT NULL DEFAULT '',
+            opla_office_id TEXT NOT NULL DEFAULT '',
+            receipts TEXT NOT NULL DEFAULT '[]',
+            stage TEXT NOT NULL DEFAULT '',
+            pd_form TEXT NOT NULL DEFAULT '',
+            framework_id TEXT NOT NULL DEFAULT '',
+            joint_motion INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE factor_answers (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            factor_id TEXT NOT NULL,
+            applies INTEGER NOT NULL DEFAULT 0,
+            notes TEXT NOT NULL DEFAULT '',
+            explanation TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (case_id, factor_id)
+        );
+        CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            pages INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE exhibits (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            doc_date TEXT,
+            factor_ids TEXT NOT NULL DEFAULT '[]',
+            document_type TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT 'English',
+            section TEXT NOT NULL DEFAULT '',
+            included INTEGER NOT NULL DEFAULT 1,
+            translator TEXT NOT NULL DEFAULT '{}',
+            translation_order TEXT NOT NULL DEFAULT 'translation_first',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX exhibits_case ON exhibits(case_id, position);
+        CREATE TABLE exhibit_files (
+            id INTEGER PRIMARY KEY,
+            exhibit_id INTEGER NOT NULL REFERENCES exhibits(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL DEFAULT 0,
+            role TEXT NOT NULL DEFAULT 'document',
+            original_name TEXT NOT NULL,
+            original_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            pdf_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            pages INTEGER NOT NULL,
+            warnings TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX exhibit_files_exhibit ON exhibit_files(exhibit_id, position);
+        CREATE TABLE builds (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            path TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            files TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            case_id INTEGER,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX audit_case ON audit_log(case_id, id);
+        """,
+    )
+
+
+# Add new migrations below this line, never above it.

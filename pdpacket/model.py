@@ -1,0 +1,219 @@
+"""Plain typed data that crosses module boundaries.
+
+Rows never leave ``store``; pypdf objects never leave ``packet``/``intake``.
+Everything here is a frozen dataclass or a StrEnum, cheap to copy between a
+worker thread and the UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .identifiers import format_a_number
+
+
+class Polarity(StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+class FileRole(StrEnum):
+    DOCUMENT = "document"  # the exhibit's own pages (English or the original)
+    TRANSLATION = "translation"  # the English translation of a foreign document
+    CERTIFICATE = "certificate"  # an uploaded translator certificate (else generated)
+
+
+class NumberingStyle(StrEnum):
+    PLAIN = "plain"  # "12"
+    OF_TOTAL = "of_total"  # "Page 12 of 340"
+    BATES = "bates"  # "GARCIA-000012"
+
+
+class TranslationOrder(StrEnum):
+    TRANSLATION_FIRST = "translation_first"  # translation, certificate, original
+    ORIGINAL_FIRST = "original_first"  # original, translation, certificate
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Client:
+    name: str
+    a_number: str = ""  # 9 digits, or "" when unknown
+    aliases: tuple[str, ...] = ()
+    dob: dt.date | None = None
+    country: str = ""
+    language: str = ""
+
+    @property
+    def a_number_display(self) -> str:
+        return format_a_number(self.a_number)
+
+
+@dataclass(frozen=True)
+class Proceedings:
+    court_id: str = ""
+    judge: str = ""
+    hearing_date: dt.date | None = None
+    hearing_type: str = ""  # "master" | "individual" | ""
+    detained: bool = False
+    facility: str = ""
+    opla_office_id: str = ""
+    receipts: tuple[str, ...] = ()
+    stage: str = ""
+    pd_form: str = ""
+    framework_id: str = ""
+    joint_motion: bool = False
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    client: Client
+    proceedings: Proceedings
+    created_at: str = ""
+    updated_at: str = ""
+    archived: bool = False
+
+    @property
+    def title(self) -> str:
+        a = self.client.a_number_display
+        return f"{self.client.name} ({a})" if a else self.client.name
+
+
+@dataclass(frozen=True)
+class FactorAnswer:
+    factor_id: str
+    applies: bool = False
+    notes: str = ""
+    explanation: str = ""  # for negative factors: explanation and mitigation
+
+
+@dataclass(frozen=True)
+class Translator:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    language: str = ""  # source language, e.g. "Spanish"
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.name and self.address and self.phone and self.language)
+
+
+@dataclass(frozen=True)
+class ExhibitFile:
+    id: int
+    role: FileRole
+    original_name: str
+    original_sha256: str
+    pdf_sha256: str
+    pages: int
+    size: int  # bytes of the normalised PDF
+    warnings: tuple[str, ...] = ()
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    id: int
+    case_id: int
+    position: int
+    title: str
+    description: str = ""
+    doc_date: dt.date | None = None
+    factor_ids: tuple[str, ...] = ()
+    document_type: str = ""
+    language: str = "English"
+    section: str = ""
+    included: bool = True
+    translator: Translator = field(default_factory=Translator)
+    translation_order: TranslationOrder = TranslationOrder.TRANSLATION_FIRST
+    files: tuple[ExhibitFile, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        return sum(f.pages for f in self.files)
+
+    @property
+    def needs_translation(self) -> bool:
+        return bool(self.language) and self.language.strip().lower() not in ("english", "en")
+
+    def files_with_role(self, role: FileRole) -> tuple[ExhibitFile, ...]:
+        return tuple(f for f in self.files if f.role == role)
+
+
+@dataclass(frozen=True)
+class Attorney:
+    name: str = ""
+    firm: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    bar_number: str = ""
+    eoir_id: str = ""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    numbering: NumberingStyle = NumberingStyle.PLAIN
+    bates_prefix: str = ""
+    certificate_of_service: bool = False
+    service_method: str = "ecas"  # "ecas" | "mail" | "hand"
+    service_address: str = ""
+    include_cover: bool = True
+    include_index: bool = True
+    keep_original_size: bool = False
+    build_date: dt.date | None = None  # fixed date for reproducible output; None: today
+    edition: str = "standard"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: str
+    pages: int
+    size: int
+    sha256: str
+    build_id: int = 0
+    parts: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildRecord:
+    id: int
+    case_id: int
+    created_at: str
+    path: str
+    pages: int
+    size: int
+    sha256: str
+    options: dict[str, object] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NormalisedFile:
+    """The result of intake: letter-size PDF bytes and what we noticed."""
+
+    pdf: bytes
+    pages: int
+    kind: str  # "pdf", "jpeg", "png", "tiff", ...
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """One file of a batch import: imported, imported with warnings, or refused."""
+
+    path: str
+    status: str  # "imported" | "warning" | "duplicate" | "refused"
+    message: str = ""
+    exhibit_id: int = 0
+    pages: int = 0

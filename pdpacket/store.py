@@ -1,0 +1,605 @@
+"""The case store: SQLite (WAL, foreign keys) plus the content-addressed blobs.
+
+Rows never leave this module: callers get the dataclasses of ``model``.
+A ``Store`` (its connection) belongs to the thread that opened it; a worker
+thread opens its own.  Multi-row writes go in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .blobs import BlobStore
+from .errors import NotFoundError
+from .identifiers import parse_a_number, parse_date, parse_receipt_number
+from .migrations import migrations
+from .model import (
+    Attorney,
+    BuildRecord,
+    Case,
+    Client,
+    Exhibit,
+    ExhibitFile,
+    FactorAnswer,
+    FileRole,
+    Proceedings,
+    TranslationOrder,
+    Translator,
+)
+from .paths import BLOBS_DIR, DB_NAME, ensure_private_dir
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+CLIENT_FIELDS = {f.name for f in fields(Client)}
+PROCEEDINGS_FIELDS = {f.name for f in fields(Proceedings)}
+EXHIBIT_EDITABLE = {
+    "title",
+    "description",
+    "doc_date",
+    "factor_ids",
+    "document_type",
+    "language",
+    "section",
+    "included",
+    "translator",
+    "translation_order",
+}
+
+
+class Store:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = ensure_private_dir(Path(data_dir))
+        self.db_path = self.data_dir / DB_NAME
+        conn = sqlite3.connect(str(self.db_path), timeout=30, isolation_level=None)
+        self.db = Database(conn)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        migrations.apply(self.db)
+        if self.db_path.exists():
+            self.db_path.chmod(0o600)
+        self.blobs = BlobStore(self.data_dir / BLOBS_DIR)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---- transactions -------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.atomic():
+            yield
+
+    def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cur = self.db.execute(sql, params)
+        cols = [c[0] for c in cur.description] if cur.description else []
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    def audit(self, case_id: int | None, action: str, **detail: Any) -> None:
+        self.db.execute(
+            "INSERT INTO audit_log (at, case_id, action, detail) VALUES (?, ?, ?, ?)",
+            (now_iso(), case_id, action, json.dumps(detail, default=str, sort_keys=True)),
+        )
+
+    def audit_entries(self, case_id: int) -> list[dict[str, Any]]:
+        rows = self._q("SELECT * FROM audit_log WHERE case_id = ? ORDER BY id", (case_id,))
+        for r in rows:
+            r["detail"] = json.loads(r["detail"])
+        return rows
+
+    # ---- settings -----------------------------------------------------
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        rows = self._q("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(rows[0]["value"]) if rows else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, sort_keys=True)),
+        )
+
+    def attorney(self) -> Attorney:
+        data = self.get_setting("attorney", {}) or {}
+        return Attorney(
+            **{k: v for k, v in data.items() if k in {f.name for f in fields(Attorney)}}
+        )
+
+    def set_attorney(self, attorney: Attorney) -> None:
+        with self.transaction():
+            self.set_setting("attorney", asdict(attorney))
+            self.audit(None, "attorney.update")
+
+    # ---- cases --------------------------------------------------------
+    def create_case(self, client: Client, proceedings: Proceedings | None = None) -> int:
+        client = normalise_client(client)
+        proceedings = normalise_proceedings(proceedings or Proceedings())
+        ts = now_iso()
+        with self.transaction():
+            cur = self.db.execute(
+                "INSERT INTO cases (created_at, updated_at) VALUES (?, ?)", (ts, ts)
+            )
+            case_id = int(cur.lastrowid or 0)
+            self._write_client(case_id, client)
+            self._write_proceedings(case_id, proceedings)
+            self.audit(case_id, "case.create", name=client.name)
+        return case_id
+
+    def _write_client(self, case_id: int, c: Client) -> None:
+        self.db.execute(
+            "INSERT INTO clients (case_id, name, aliases, a_number, dob, country, language) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(case_id) DO UPDATE SET "
+            "name=excluded.name, aliases=excluded.aliases, a_number=excluded.a_number, "
+            "dob=excluded.dob, country=excluded.country, language=excluded.language",
+            (
+                case_id,
+                c.name,
+                json.dumps(list(c.aliases)),
+                c.a_number,
+                _iso(c.dob),
+                c.country,
+                c.language,
+            ),
+        )
+
+    def _write_proceedings(self, case_id: int, p: Proceedings) -> None:
+        self.db.execute(
+            "INSERT INTO proceedings (case_id, court_id, judge, hearing_date, hearing_type, "
+            "detained, facility, opla_office_id, receipts, stage, pd_form, framework_id, "
+            "joint_motion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(case_id) DO UPDATE SET court_id=excluded.court_id, "
+            "judge=excluded.judge, hearing_date=excluded.hearing_date, "
+            "hearing_type=excluded.hearing_type, detained=excluded.detained, "
+            "facility=excluded.facility, opla_office_id=excluded.opla_office_id, "
+            "receipts=excluded.receipts, stage=excluded.stage, pd_form=excluded.pd_form, "
+            "framework_id=excluded.framework_id, joint_motion=excluded.joint_motion",
+            (
+                case_id,
+                p.court_id,
+                p.judge,
+                _iso(p.hearing_date),
+                p.hearing_type,
+                int(p.detained),
+                p.facility,
+                p.opla_office_id,
+                json.dumps(list(p.receipts)),
+                p.stage,
+                p.pd_form,
+                p.framework_id,
+                int(p.joint_motion),
+            ),
+        )
+
+    def _touch(self, case_id: int) -> None:
+        self.db.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (now_iso(), case_id))
+
+    def update_client(self, case_id: int, **changes: Any) -> Case:
+        case = self.get_case(case_id)
+        unknown = set(changes) - CLIENT_FIELDS
+        if unknown:
+            raise ValueError(f"unknown client fields: {sorted(unknown)}")
+        client = normalise_client(replace(case.client, **changes))
+        with self.transaction():
+            self._write_client(case_id, client)
+            self._touch(case_id)
+            self.audit(case_id, "client.update", **{k: str(v) for k, v in changes.items()})
+        return self.get_case(case_id)
+
+    def update_proceedings(self, case_id: int, **changes: Any) -> Case:
+        case = self.get_case(case_id)
+        unknown = set(changes) - PROCEEDINGS_FIELDS
+        if unknown:
+            raise ValueError(f"unknown proceedings fields: {sorted(unknown)}")
+        proceedings = normalise_proceedings(replace(case.proceedings, **changes))
+        with self.transaction():
+            self._write_proceedings(case_id, proceedings)
+            self._touch(case_id)
+            self.audit(case_id, "proceedings.update", **{k: str(v) for k, v in changes.items()})
+        return self.get_case(case_id)
+
+    def set_archived(self, case_id: int, archived: bool) -> None:
+        self.get_case(case_id)
+        with self.transaction():
+            self.db.execute("UPDATE cases SET archived = ? WHERE id = ?", (int(archived), case_id))
+            self.audit(case_id, "case.archive" if archived else "case.unarchive")
+
+    def delete_case(self, case_id: int) -> None:
+        self.get_case(case_id)
+        with self.transaction():
+            self.db.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+            self.audit(case_id, "case.delete")
+
+    def _case_from_row(self, r: dict[str, Any]) -> Case:
+        return Case(
+            id=r["id"],
+            created_at=r["created_at"],
+            updated_at=r["updated_at"],
+            archived=bool(r["archived"]),
+            client=Client(
+                name=r["name"],
+                aliases=tuple(json.loads(r["aliases"])),
+                a_number=r["a_number"],
+                dob=_date(r["dob"]),
+                country=r["country"],
+                language=r["language"],
+            ),
+            proceedings=Proceedings(
+                court_id=r["court_id"],
+                judge=r["judge"],
+                hearing_date=_date(r["hearing_date"]),
+                hearing_type=r["hearing_type"],
+                detained=bool(r["detained"]),
+                facility=r["facility"],
+                opla_office_id=r["opla_office_id"],
+                receipts=tuple(json.loads(r["receipts"])),
+                stage=r["stage"],
+                pd_form=r["pd_form"],
+                framework_id=r["framework_id"],
+                joint_motion=bool(r["joint_motion"]),
+            ),
+        )
+
+    _CASE_SQL = (
+        "SELECT c.id, c.created_at, c.updated_at, c.archived, cl.name, cl.aliases, "
+        "cl.a_number, cl.dob, cl.country, cl.language, p.court_id, p.judge, p.hearing_date, "
+        "p.hearing_type, p.detained, p.facility, p.opla_office_id, p.receipts, p.stage, "
+        "p.pd_form, p.framework_id, p.joint_motion FROM cases c "
+        "JOIN clients cl ON cl.case_id = c.id JOIN proceedings p ON p.case_id = c.id"
+    )
+
+    def get_case(self, case_id: int) -> Case:
+        rows = self._q(self._CASE_SQL + " WHERE c.id = ?", (case_id,))
+        if not rows:
+            raise NotFoundError(
+                f"There is no case {case_id}.", hint="Run `pdpacket list` to see the cases."
+            )
+        return self._case_from_row(rows[0])
+
+    def list_cases(self, *, include_archived: bool = False) -> list[Case]:
+        where = "" if include_archived else " WHERE c.archived = 0"
+        rows = self._q(self._CASE_SQL + where + " ORDER BY c.id")
+        return [self._case_from_row(r) for r in rows]
+
+    # ---- factor answers -----------------------------------------------
+    def set_factor_answer(self, case_id: int, answer: FactorAnswer) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO factor_answers (case_id, factor_id, applies, notes, explanation) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(case_id, factor_id) DO UPDATE SET "
+                "applies=excluded.applies, notes=excluded.notes, explanation=excluded.explanation",
+                (case_id, answer.factor_id, int(answer.applies), answer.notes, answer.explanation),
+            )
+            self._touch(case_id)
+            self.audit(case_id, "factor.update", factor=answer.factor_id, applies=answer.applies)
+
+    def factor_answers(self, case_id: int) -> dict[str, FactorAnswer]:
+        rows = self._q(
+            "SELECT * FROM factor_answers WHERE case_id = ? ORDER BY factor_id", (case_id,)
+        )
+        return {
+            r["factor_id"]: FactorAnswer(
+                factor_id=r["factor_id"],
+                applies=bool(r["applies"]),
+                notes=r["notes"],
+                explanation=r["explanation"],
+            )
+            for r in rows
+        }
+
+    # ---- blobs --------------------------------------------------------
+    def register_blob(self, sha: str, size: int, kind: str, pages: int = 0) -> None:
+        """Record a blob already written to the blob store (call inside a transaction)."""
+        self.db.execute(
+            "INSERT INTO blobs (sha256, size, kind, pages, created_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(sha256) DO NOTHING",
+            (sha, size, kind, pages, now_iso()),
+        )
+
+    def referenced_blobs(self) -> set[str]:
+        rows = self._q(
+            "SELECT original_sha256 AS s FROM exhibit_files UNION "
+            "SELECT pdf_sha256 AS s FROM exhibit_files UNION SELECT sha256 AS s FROM blobs"
+        )
+        return {r["s"] for r in rows}
+
+    def sweep_blobs(self) -> list[str]:
+        """Remove blob rows no exhibit uses, then files with no row (crash leftovers)."""
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM blobs WHERE sha256 NOT IN (SELECT original_sha256 FROM exhibit_files) "
+                "AND sha256 NOT IN (SELECT pdf_sha256 FROM exhibit_files)"
+            )
+        return self.blobs.sweep(self.referenced_blobs())
+
+    def find_file_by_original(self, case_id: int, original_sha: str) -> ExhibitFile | None:
+        rows = self._q(
+            "SELECT f.* FROM exhibit_files f JOIN exhibits e ON e.id = f.exhibit_id "
+            "WHERE e.case_id = ? AND f.original_sha256 = ? LIMIT 1",
+            (case_id, original_sha),
+        )
+        return self._file_from_row(rows[0]) if rows else None
+
+    # ---- exhibits -----------------------------------------------------
+    def add_exhibit(
+        self,
+        case_id: int,
+        title: str,
+        *,
+        position: int | None = None,
+        **attrs: Any,
+    ) -> int:
+        """Create an exhibit at the end (or at ``position``). Call inside a transaction
+        when files are added with it."""
+        self.get_case(case_id)
+        bad = set(attrs) - EXHIBIT_EDITABLE
+        if bad:
+            raise ValueError(f"unknown exhibit fields: {sorted(bad)}")
+        if position is None:
+            row = self._q(
+                "SELECT COALESCE(MAX(position), -1) + 1 AS p FROM exhibits WHERE case_id = ?",
+                (case_id,),
+            )
+            position = int(row[0]["p"])
+        else:
+            self.db.execute(
+                "UPDATE exhibits SET position = position + 1 WHERE case_id = ? AND position >= ?",
+                (case_id, position),
+            )
+        values = _exhibit_values({"title": title, **attrs})
+        cols = ["case_id", "position", "created_at", *values]
+        cur = self.db.execute(
+            f"INSERT INTO exhibits ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            (case_id, position, now_iso(), *values.values()),
+        )
+        exhibit_id = int(cur.lastrowid or 0)
+        self._touch(case_id)
+        self.audit(case_id, "exhibit.add", exhibit=exhibit_id, title=title)
+        return exhibit_id
+
+    def add_exhibit_file(
+        self,
+        exhibit_id: int,
+        *,
+        role: FileRole,
+        original_name: str,
+        original_sha256: str,
+        pdf_sha256: str,
+        pages: int,
+        warnings: Iterable[str] = (),
+    ) -> int:
+        row = self._q(
+            "SELECT COALESCE(MAX(position), -1) + 1 AS p FROM exhibit_files WHERE exhibit_id = ?",
+            (exhibit_id,),
+        )
+        cur = self.db.execute(
+            "INSERT INTO exhibit_files (exhibit_id, position, role, original_name, "
+            "original_sha256, pdf_sha256, pages, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                exhibit_id,
+                int(row[0]["p"]),
+                str(role),
+                original_name,
+                original_sha256,
+                pdf_sha256,
+                pages,
+                json.dumps(list(warnings)),
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def update_exhibit(self, exhibit_id: int, **changes: Any) -> Exhibit:
+        ex = self.get_exhibit(exhibit_id)
+        bad = set(changes) - EXHIBIT_EDITABLE
+        if bad:
+            raise ValueError(f"unknown exhibit fields: {sorted(bad)}")
+        values = _exhibit_values(changes)
+        if values:
+            with self.transaction():
+                sets = ", ".join(f"{k} = ?" for k in values)
+                self.db.execute(
+                    f"UPDATE exhibits SET {sets} WHERE id = ?", (*values.values(), exhibit_id)
+                )
+                self._touch(ex.case_id)
+                self.audit(ex.case_id, "exhibit.update", exhibit=exhibit_id, fields=sorted(values))
+        return self.get_exhibit(exhibit_id)
+
+    def remove_exhibit(self, exhibit_id: int) -> None:
+        ex = self.get_exhibit(exhibit_id)
+        with self.transaction():
+            self.db.execute("DELETE FROM exhibits WHERE id = ?", (exhibit_id,))
+            self.db.execute(
+                "UPDATE exhibits SET position = position - 1 WHERE case_id = ? AND position > ?",
+                (ex.case_id, ex.position),
+            )
+            self._touch(ex.case_id)
+            self.audit(ex.case_id, "exhibit.remove", exhibit=exhibit_id, title=ex.title)
+
+    def reorder_exhibits(self, case_id: int, exhibit_ids: Sequence[int]) -> None:
+        current = [e.id for e in self.list_exhibits(case_id)]
+        if sorted(current) != sorted(exhibit_ids):
+            raise ValueError("reorder must name every exhibit of the case exactly once")
+        with self.transaction():
+            for pos, ex_id in enumerate(exhibit_ids):
+                self.db.execute("UPDATE exhibits SET position = ? WHERE id = ?", (pos, ex_id))
+            self._touch(case_id)
+            self.audit(case_id, "exhibit.reorder", order=list(exhibit_ids))
+
+    def _file_from_row(self, r: dict[str, Any]) -> ExhibitFile:
+        return ExhibitFile(
+            id=r["id"],
+            role=FileRole(r["role"]),
+            original_name=r["original_name"],
+            original_sha256=r["original_sha256"],
+            pdf_sha256=r["pdf_sha256"],
+            pages=r["pages"],
+            size=r.get("size") or 0,
+            warnings=tuple(json.loads(r["warnings"])),
+            position=r["position"],
+        )
+
+    def _exhibits(self, where: str, params: Sequence[Any]) -> list[Exhibit]:
+        rows = self._q(f"SELECT * FROM exhibits WHERE {where} ORDER BY position, id", params)
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        marks = ", ".join("?" * len(ids))
+        frows = self._q(
+            f"SELECT f.*, b.size AS size FROM exhibit_files f LEFT JOIN blobs b "
+            f"ON b.sha256 = f.pdf_sha256 WHERE f.exhibit_id IN ({marks}) "
+            f"ORDER BY f.exhibit_id, f.position, f.id",
+            ids,
+        )
+        files: dict[int, list[ExhibitFile]] = {}
+        for fr in frows:
+            files.setdefault(fr["exhibit_id"], []).append(self._file_from_row(fr))
+        return [
+            Exhibit(
+                id=r["id"],
+                case_id=r["case_id"],
+                position=r["position"],
+                title=r["title"],
+                description=r["description"],
+                doc_date=_date(r["doc_date"]),
+                factor_ids=tuple(json.loads(r["factor_ids"])),
+                document_type=r["document_type"],
+                language=r["language"],
+                section=r["section"],
+                included=bool(r["included"]),
+                translator=Translator(**json.loads(r["translator"])),
+                translation_order=TranslationOrder(r["translation_order"]),
+                files=tuple(files.get(r["id"], ())),
+            )
+            for r in rows
+        ]
+
+    def list_exhibits(self, case_id: int) -> list[Exhibit]:
+        return self._exhibits("case_id = ?", (case_id,))
+
+    def get_exhibit(self, exhibit_id: int) -> Exhibit:
+        found = self._exhibits("id = ?", (exhibit_id,))
+        if not found:
+            raise NotFoundError(f"There is no exhibit {exhibit_id}.")
+        return found[0]
+
+    # ---- builds -------------------------------------------------------
+    def record_build(
+        self,
+        case_id: int,
+        *,
+        path: str,
+        pages: int,
+        size: int,
+        sha256: str,
+        options: dict[str, Any],
+        files: Sequence[str],
+    ) -> int:
+        with self.transaction():
+            cur = self.db.execute(
+                "INSERT INTO builds (case_id, created_at, path, pages, size, sha256, options, "
+                "files) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    case_id,
+                    now_iso(),
+                    path,
+                    pages,
+                    size,
+                    sha256,
+                    json.dumps(options, default=str, sort_keys=True),
+                    json.dumps(list(files)),
+                ),
+            )
+            self.audit(case_id, "packet.build", path=path, sha256=sha256, pages=pages)
+        return int(cur.lastrowid or 0)
+
+    def list_builds(self, case_id: int) -> list[BuildRecord]:
+        rows = self._q("SELECT * FROM builds WHERE case_id = ? ORDER BY id DESC", (case_id,))
+        return [
+            BuildRecord(
+                id=r["id"],
+                case_id=r["case_id"],
+                created_at=r["created_at"],
+                path=r["path"],
+                pages=r["pages"],
+                size=r["size"],
+                sha256=r["sha256"],
+                options=json.loads(r["options"]),
+                files=tuple(json.loads(r["files"])),
+            )
+            for r in rows
+        ]
+
+
+def _exhibit_values(attrs: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in attrs.items():
+        if key == "factor_ids":
+            out[key] = json.dumps(list(value or ()))
+        elif key == "doc_date":
+            out[key] = _iso(parse_date(value, "document date"))
+        elif key == "translator":
+            t = value if isinstance(value, Translator) else Translator(**(value or {}))
+            out[key] = json.dumps(asdict(t), sort_keys=True)
+        elif key == "translation_order":
+            out[key] = str(TranslationOrder(value))
+        elif key == "included":
+            out[key] = int(bool(value))
+        else:
+            out[key] = "" if value is None else str(value)
+    if "title" in out and not out["title"].strip():
+        from .errors import ValidationError
+
+        raise ValidationError(
+            "title",
+            "An exhibit needs a title.",
+            hint="Type a short title, e.g. 'Birth certificate of the son'.",
+        )
+    return out
+
+
+def normalise_client(c: Client) -> Client:
+    from .errors import ValidationError
+
+    name = " ".join((c.name or "").split())
+    if not name:
+        raise ValidationError(
+            "name", "The client's name is empty.", hint="Type the client's full legal name."
+        )
+    a_number = parse_a_number(c.a_number) if c.a_number else ""
+    dob = parse_date(c.dob, "date of birth") if not isinstance(c.dob, dt.date) else c.dob
+    return replace(
+        c,
+        name=name,
+        a_number=a_number,
+        dob=dob,
+        aliases=tuple(a.strip() for a in c.aliases if a.strip()),
+    )
+
+
+def normalise_proceedings(p: Proceedings) -> Proceedings:
+    hearing = (
+        parse_date(p.hearing_date, "next hearing")
+        if not isinstance(p.hearing_date, dt.date)
+        else p.hearing_date
+    )
+    receipts = tuple(parse_receipt_number(r) for r in p.receipts if str(r).strip())
+    return replace(p, hearing_date=hearing, receipts=receipts)
