@@ -17,6 +17,16 @@ from pdpacket.api import Workspace
 from tests.pdftools import make_pdf
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long soak runs (@pytest.mark.slow) run only with PDPACKET_SLOW=1."""
+    if os.environ.get("PDPACKET_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow soak run: set PDPACKET_SLOW=1 to run it")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may touch the real user data folder."""
