@@ -9,10 +9,12 @@ Everything the window does can be scripted and tested without Qt.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +82,68 @@ class Workspace:
 
     def exhibits(self, case_id: int) -> list[Exhibit]:
         return self.store.list_exhibits(case_id)
+
+    def search_cases(
+        self,
+        text: str = "",
+        *,
+        include_archived: bool = False,
+        sort: str = "hearing",
+        today: dt.date | None = None,
+    ) -> list[Case]:
+        """Cases whose client name, alias or A-number matches ``text`` (see
+        ``case_matches``), sorted by ``sort``: "hearing" (upcoming hearings
+        soonest first, then cases with no hearing date, then past hearings),
+        "name" or "recent" (last changed first)."""
+        found = [
+            c
+            for c in self.store.list_cases(include_archived=include_archived)
+            if case_matches(c, text)
+        ]
+        return sort_cases(found, sort, today=today)
+
+    def duplicate_case(self, case_id: int, *, name: str = "") -> int:
+        """Copy a case (client, proceedings, factors, exhibits) to start a similar one."""
+        return self.store.duplicate_case(case_id, name=name)
+
+    def add_file_to_exhibit(
+        self,
+        exhibit_id: int,
+        path: str | os.PathLike[str],
+        *,
+        role: FileRole = FileRole.TRANSLATION,
+        password: str | None = None,
+    ) -> ImportResult:
+        """Attach one more file to an exhibit (e.g. the English translation of a
+        foreign document).  Raises ``IntakeError`` (``PasswordRequiredError``...)
+        when the file cannot be read; nothing is stored then."""
+        p = Path(path)
+        ex = self.store.get_exhibit(exhibit_id)
+        sf = self.store_file(p, password=password)
+        try:
+            with self.store.transaction():
+                self._register(sf, p.stat().st_size, len(self.store.blobs.read(sf.pdf_sha256)))
+                self.store.add_exhibit_file(
+                    exhibit_id,
+                    role=role,
+                    original_name=p.name,
+                    original_sha256=sf.original_sha256,
+                    pdf_sha256=sf.pdf_sha256,
+                    pages=sf.pages,
+                    warnings=sf.warnings,
+                )
+                self.store.audit(
+                    ex.case_id, "exhibit.add_file", exhibit=exhibit_id, role=str(role), file=p.name
+                )
+        except BaseException:
+            self.discard_blobs(sf.new_blobs)
+            raise
+        status = "warning" if sf.warnings else "imported"
+        return ImportResult(str(p), status, " ".join(sf.warnings), exhibit_id, sf.pages)
+
+    def pair_translation(self, exhibit_id: int, translation_exhibit_id: int) -> Exhibit:
+        """Make exhibit ``translation_exhibit_id`` the translation of ``exhibit_id``."""
+        return self.store.merge_as_translation(exhibit_id, translation_exhibit_id)
 
     # ---- evidence -------------------------------------------------------
     def store_file(
@@ -310,6 +374,45 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         else:
             out.append(p)
     return out
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: 'Lucía' and 'lucia' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def case_matches(case: Case, text: str) -> bool:
+    """Every word of ``text`` is in the client's name or aliases (accents and case
+    ignored), or ``text`` is part of the A-number ("A201-555", "201555014")."""
+    query = text.strip()
+    if not query:
+        return True
+    digits = re.sub(r"\D", "", query)
+    if digits and re.fullmatch(r"[Aa]?[\d\s\-]+", query) and digits in case.client.a_number:
+        return True
+    haystack = _fold(" ".join((case.client.name, *case.client.aliases)))
+    return all(word in haystack for word in _fold(query).split())
+
+
+def sort_cases(
+    cases: Iterable[Case], sort: str = "hearing", *, today: dt.date | None = None
+) -> list[Case]:
+    today = today or dt.date.today()
+    if sort == "name":
+        return sorted(cases, key=lambda c: (_fold(c.client.name), c.id))
+    if sort == "recent":
+        return sorted(cases, key=lambda c: (c.updated_at, c.id), reverse=True)
+
+    def by_hearing(c: Case) -> tuple[int, int, str]:
+        h = c.proceedings.hearing_date
+        if h is None:
+            return (1, 0, _fold(c.client.name))
+        if h >= today:
+            return (0, h.toordinal(), _fold(c.client.name))
+        return (2, -h.toordinal(), _fold(c.client.name))
+
+    return sorted(cases, key=by_hearing)
 
 
 def title_from_filename(name: str) -> str:

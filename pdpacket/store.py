@@ -280,6 +280,49 @@ class Store:
         rows = self._q(self._CASE_SQL + where + " ORDER BY c.id")
         return [self._case_from_row(r) for r in rows]
 
+    def exhibit_counts(self) -> dict[int, int]:
+        """How many exhibits each case has (for the case list)."""
+        rows = self._q("SELECT case_id, COUNT(*) AS n FROM exhibits GROUP BY case_id")
+        return {int(r["case_id"]): int(r["n"]) for r in rows}
+
+    def duplicate_case(self, case_id: int, *, name: str = "") -> int:
+        """A new case with the same client, proceedings, factor answers and exhibits
+        (sharing the stored evidence files); builds and the audit trail stay behind."""
+        case = self.get_case(case_id)
+        client = replace(case.client, name=name.strip() or f"{case.client.name} (copy)")
+        answers = self.factor_answers(case_id)
+        exhibits = self.list_exhibits(case_id)
+        with self.transaction():
+            new_id = self.create_case(client, case.proceedings)
+            for answer in answers.values():
+                self.set_factor_answer(new_id, answer)
+            for ex in exhibits:
+                ex_id = self.add_exhibit(
+                    new_id,
+                    ex.title,
+                    description=ex.description,
+                    doc_date=ex.doc_date,
+                    factor_ids=list(ex.factor_ids),
+                    document_type=ex.document_type,
+                    language=ex.language,
+                    section=ex.section,
+                    included=ex.included,
+                    translator=ex.translator,
+                    translation_order=ex.translation_order,
+                )
+                for f in ex.files:
+                    self.add_exhibit_file(
+                        ex_id,
+                        role=f.role,
+                        original_name=f.original_name,
+                        original_sha256=f.original_sha256,
+                        pdf_sha256=f.pdf_sha256,
+                        pages=f.pages,
+                        warnings=f.warnings,
+                    )
+            self.audit(new_id, "case.duplicate", source=case_id)
+        return new_id
+
     # ---- factor answers -----------------------------------------------
     def set_factor_answer(self, case_id: int, answer: FactorAnswer) -> None:
         with self.transaction():
@@ -443,6 +486,101 @@ class Store:
                 self.db.execute("UPDATE exhibits SET position = ? WHERE id = ?", (pos, ex_id))
             self._touch(case_id)
             self.audit(case_id, "exhibit.reorder", order=list(exhibit_ids))
+
+    def restore_exhibit(self, exhibit: Exhibit) -> None:
+        """Put back an exhibit taken out with ``remove_exhibit`` (undo): the same id,
+        place in the order and files (their blobs stay until ``sweep_blobs``)."""
+        self.get_case(exhibit.case_id)
+        if self._q("SELECT 1 FROM exhibits WHERE id = ?", (exhibit.id,)):
+            raise ValueError(f"exhibit {exhibit.id} exists already")
+        shas = {s for f in exhibit.files for s in (f.original_sha256, f.pdf_sha256)}
+        known = (
+            {
+                r["sha256"]
+                for r in self._q(
+                    f"SELECT sha256 FROM blobs WHERE sha256 IN ({', '.join('?' * len(shas))})",
+                    sorted(shas),
+                )
+            }
+            if shas
+            else set()
+        )
+        if any(s not in known or not self.blobs.exists(s) for s in shas):
+            raise NotFoundError(
+                f"The files of exhibit '{exhibit.title}' are no longer in the evidence "
+                "store, so it cannot be put back.",
+                hint="Add the files again on the Evidence step.",
+            )
+        count = self._q("SELECT COUNT(*) AS n FROM exhibits WHERE case_id = ?", (exhibit.case_id,))
+        position = max(0, min(exhibit.position, int(count[0]["n"])))
+        values = _exhibit_values(
+            {
+                "title": exhibit.title,
+                "description": exhibit.description,
+                "doc_date": exhibit.doc_date,
+                "factor_ids": exhibit.factor_ids,
+                "document_type": exhibit.document_type,
+                "language": exhibit.language,
+                "section": exhibit.section,
+                "included": exhibit.included,
+                "translator": exhibit.translator,
+                "translation_order": exhibit.translation_order,
+            }
+        )
+        cols = ["id", "case_id", "position", "created_at", *values]
+        with self.transaction():
+            self.db.execute(
+                "UPDATE exhibits SET position = position + 1 WHERE case_id = ? AND position >= ?",
+                (exhibit.case_id, position),
+            )
+            self.db.execute(
+                f"INSERT INTO exhibits ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                (exhibit.id, exhibit.case_id, position, now_iso(), *values.values()),
+            )
+            for f in exhibit.files:
+                self.db.execute(
+                    "INSERT INTO exhibit_files (id, exhibit_id, position, role, original_name, "
+                    "original_sha256, pdf_sha256, pages, warnings) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        f.id,
+                        exhibit.id,
+                        f.position,
+                        str(f.role),
+                        f.original_name,
+                        f.original_sha256,
+                        f.pdf_sha256,
+                        f.pages,
+                        json.dumps(list(f.warnings)),
+                    ),
+                )
+            self._touch(exhibit.case_id)
+            self.audit(exhibit.case_id, "exhibit.restore", exhibit=exhibit.id, title=exhibit.title)
+
+    def merge_as_translation(self, exhibit_id: int, translation_exhibit_id: int) -> Exhibit:
+        """Pair a translation with a foreign-language document: the files of exhibit
+        ``translation_exhibit_id`` become the translation of ``exhibit_id``, and that
+        exhibit goes away."""
+        target = self.get_exhibit(exhibit_id)
+        source = self.get_exhibit(translation_exhibit_id)
+        if source.id == target.id or source.case_id != target.case_id:
+            raise ValueError("a translation is paired with another exhibit of the same case")
+        with self.transaction():
+            for f in source.files:
+                self.add_exhibit_file(
+                    target.id,
+                    role=FileRole.TRANSLATION if f.role == FileRole.DOCUMENT else f.role,
+                    original_name=f.original_name,
+                    original_sha256=f.original_sha256,
+                    pdf_sha256=f.pdf_sha256,
+                    pages=f.pages,
+                    warnings=f.warnings,
+                )
+            self.remove_exhibit(source.id)
+            self.audit(
+                target.case_id, "exhibit.pair_translation", exhibit=target.id, source=source.id
+            )
+        return self.get_exhibit(target.id)
 
     def _file_from_row(self, r: dict[str, Any]) -> ExhibitFile:
         return ExhibitFile(
