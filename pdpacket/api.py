@@ -10,20 +10,26 @@ Everything the window does can be scripted and tested without Qt.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import re
+import sqlite3
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
-from . import catalog, intake, packet
+from . import archive, backup, catalog, intake, integrity, packet
 from .blobs import sha256_bytes
-from .errors import CancelledError, IntakeError, PdpacketError
+from .errors import CancelledError, IntakeError, PdpacketError, ValidationError, disk_full_guard
 from .manifest import Manifest, load_manifest
+from .migrations import migrations
 from .model import (
+    ArchiveInfo,
+    BackupInfo,
     BuildOptions,
     BuildResult,
     Case,
@@ -38,6 +44,24 @@ from .progress import CancelToken, NullProgress, Progress
 from .store import Store
 
 log = logging.getLogger("pdpacket.api")
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _writes_evidence(
+    fn: Callable[Concatenate[Workspace, _P], _R],
+) -> Callable[Concatenate[Workspace, _P], _R]:
+    """For methods that write blobs before the rows naming them are committed: hold
+    the evidence store's writer lock (so a startup sweep elsewhere leaves the new
+    blobs alone) and report a full disk as a ``DiskFullError``."""
+
+    @functools.wraps(fn)
+    def wrapper(self: Workspace, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self.store.blobs.writing(), disk_full_guard("the evidence", self.data_dir):
+            return fn(self, *args, **kwargs)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -59,7 +83,34 @@ class Workspace:
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike[str] | None = None) -> Workspace:
-        return cls(Store(resolve_data_dir(data_dir)))
+        """Open (or create) a data folder: migrations are applied (after a backup of an
+        existing database), today's backup is made if there is none, and what a crash
+        or kill left behind (unreferenced evidence files, temporary files) is removed."""
+        ws = cls(Store(resolve_data_dir(data_dir)))
+        ws._on_open()
+        return ws
+
+    def _on_open(self) -> None:
+        conn = self.store.db.conn
+        backup.ensure_daily(conn, self.data_dir, backup.read_keep(conn))
+        try:
+            self.sweep()
+        except (OSError, sqlite3.Error) as exc:  # never stop the app from opening
+            log.warning("startup sweep skipped: %s", exc)
+
+    def sweep(self) -> list[str]:
+        """Remove evidence files no row (and no kept backup) names, and stale temporary
+        files; skipped while another job writes evidence.  Returns the blobs removed."""
+        with self.store.blobs.sweeping() as free:
+            if not free:
+                log.info("sweep skipped: another job is writing evidence")
+                return []
+            archive.sweep_temporary(self.data_dir)
+            backup.sweep_temporary(self.data_dir)
+            removed = self.store.sweep_blobs(also_keep=backup.referenced_blobs(self.data_dir))
+        if removed:
+            log.info("sweep removed %d unreferenced evidence files", len(removed))
+        return removed
 
     def close(self) -> None:
         self.store.close()
@@ -106,6 +157,7 @@ class Workspace:
         """Copy a case (client, proceedings, factors, exhibits) to start a similar one."""
         return self.store.duplicate_case(case_id, name=name)
 
+    @_writes_evidence
     def add_file_to_exhibit(
         self,
         exhibit_id: int,
@@ -159,7 +211,19 @@ class Workspace:
         fails, ``discard_blobs(result.new_blobs)`` removes what this wrote.
         """
         p = Path(path)
-        norm = intake.normalise_file(p, password=password, keep_original_size=keep_original_size)
+        try:
+            norm = intake.normalise_file(
+                p, password=password, keep_original_size=keep_original_size
+            )
+        except PdpacketError:
+            raise
+        except Exception as exc:  # a hostile or odd file must not crash a batch
+            log.exception("intake failed unexpectedly on %s", p.name)
+            raise IntakeError(
+                p.name,
+                f"the file could not be read ({type(exc).__name__}: it is damaged or unusual).",
+                hint="Open it and save or print it again as PDF, then add that copy.",
+            ) from exc
         original = p.read_bytes()
         new: list[str] = []
         shas = []
@@ -180,6 +244,7 @@ class Workspace:
             if sha not in referenced:
                 self.store.blobs.delete(sha)
 
+    @_writes_evidence
     def add_evidence(
         self,
         case_id: int,
@@ -249,6 +314,7 @@ class Workspace:
         return ImportResult(str(path), status, " ".join(sf.warnings), ex_id, sf.pages)
 
     # ---- manifests ------------------------------------------------------
+    @_writes_evidence
     def import_manifest(
         self,
         path: str | os.PathLike[str],
@@ -323,9 +389,85 @@ class Workspace:
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> BuildResult:
-        return packet.build_packet(
-            self.store, case_id, out, options, progress=progress, cancel=cancel
+        folder = Path(out).parent
+        with disk_full_guard(f"the packet {Path(out).name}", folder):
+            result = packet.build_packet(
+                self.store, case_id, out, options, progress=progress, cancel=cancel
+            )
+            if options is not None and options.integrity_sidecar:
+                sidecar = integrity.write_sidecar(self.store, case_id, result)
+                result = replace(result, sidecar=str(sidecar))
+        return result
+
+    # ---- archives -------------------------------------------------------
+    def export_case(
+        self,
+        case_id: int,
+        out: str | os.PathLike[str],
+        *,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ArchiveInfo:
+        """Write the whole case (data, evidence, build records) to one archive file,
+        encrypted when ``password`` is given."""
+        return archive.export_case(
+            self.store, case_id, out, password=password, progress=progress, cancel=cancel
         )
+
+    def import_archive(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        password: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ArchiveInfo:
+        """Create a new case from an archive, after checking every hash; all or
+        nothing.  Raises ``ArchivePasswordRequiredError`` / ``ArchiveWrongPasswordError``
+        for encrypted archives, ``ArchiveError`` for damaged or altered ones."""
+        return archive.import_archive(
+            self.store, path, password=password, progress=progress, cancel=cancel
+        )
+
+    # ---- backups --------------------------------------------------------
+    def list_backups(self) -> list[BackupInfo]:
+        """The kept database backups, newest first."""
+        return backup.list_backups(self.data_dir)
+
+    def backup_now(self) -> BackupInfo:
+        info = backup.create_backup(self.store.db.conn, self.data_dir, "manual")
+        backup.prune(self.data_dir, self.backup_keep())
+        return info
+
+    def backup_keep(self) -> int:
+        """How many backups are kept (setting ``backups.keep``)."""
+        return backup.read_keep(self.store.db.conn)
+
+    def set_backup_keep(self, keep: int) -> None:
+        if int(keep) < 1:
+            raise ValidationError(
+                "backups.keep", "At least one backup must be kept.", hint="Use a number >= 1."
+            )
+        self.store.set_setting(backup.KEEP_SETTING, int(keep))
+        backup.prune(self.data_dir, int(keep))
+
+    def restore_backup(self, name: str) -> BackupInfo:
+        """Replace the database with a backup (a name from ``list_backups`` or a path).
+        The current state is backed up first; that backup is returned, so the
+        restore can itself be undone."""
+        path = backup.resolve(self.data_dir, name)
+        backup.check_restorable(
+            path, [m.name for m in migrations._migrations], self.store.blobs.exists
+        )
+        conn = self.store.db.conn
+        safety = backup.create_backup(conn, self.data_dir, "restore")
+        backup.restore_into(conn, path)
+        migrations.apply(self.store.db)  # an older backup catches up with this version
+        self.store.audit(None, "backup.restore", backup=path.name, saved_as=safety.name)
+        backup.prune(self.data_dir, self.backup_keep())
+        log.info("restored %s (previous state saved as %s)", path.name, safety.name)
+        return safety
 
     # ---- demo -----------------------------------------------------------
     def ensure_demo_case(self) -> int | None:

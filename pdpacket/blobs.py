@@ -11,10 +11,17 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
-from .errors import IntegrityError
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+from .errors import IntegrityError, disk_full_guard
 from .paths import ensure_private_dir
 
 CHUNK = 1 << 20
@@ -42,9 +49,62 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+LOCK_NAME = ".lock"
+
+
+class Readable(Protocol):
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+@contextmanager
+def flock(path: Path, *, exclusive: bool, blocking: bool) -> Iterator[bool]:
+    """An advisory lock on ``path`` (POSIX ``flock``): yields whether it was taken.
+    Elsewhere there is no shared lock: writers proceed and the sweep is skipped."""
+    if fcntl is None:
+        yield not exclusive
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        flags = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        if not blocking:
+            flags |= fcntl.LOCK_NB
+        try:
+            fcntl.flock(fd, flags)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = ensure_private_dir(root)
+        self.lock_path = self.root / LOCK_NAME
+        self._sweeping = False
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold while writing blobs that are not registered yet (until the rows that
+        name them are committed): the startup sweep leaves the store alone meanwhile,
+        in this process or any other."""
+        with flock(self.lock_path, exclusive=False, blocking=True):
+            yield
+
+    @contextmanager
+    def sweeping(self) -> Iterator[bool]:
+        """Yields True when no writer is active (and none can start until the end).
+        Re-entrant on this object."""
+        if self._sweeping:
+            yield True
+            return
+        with flock(self.lock_path, exclusive=True, blocking=False) as got:
+            self._sweeping = got
+            try:
+                yield got
+            finally:
+                self._sweeping = False
 
     def path(self, sha: str) -> Path:
         return self.root / sha[:2] / sha
@@ -60,12 +120,35 @@ class BlobStore:
         return sha
 
     def _write(self, sha: str, data: bytes) -> None:
+        self._publish(sha, lambda fh: fh.write(data))
+
+    def put_stream(self, src: Readable, expected_sha: str) -> bool:
+        """Copy ``src`` in, refusing it (``IntegrityError``, nothing kept) unless its
+        SHA-256 is ``expected_sha``; True when the blob was new."""
+        if self.exists(expected_sha):
+            return False
+        h = hashlib.sha256()
+
+        def copy(fh: BinaryIO) -> None:
+            for chunk in iter(lambda: src.read(CHUNK), b""):
+                h.update(chunk)
+                fh.write(chunk)
+            if h.hexdigest() != expected_sha:
+                raise IntegrityError(
+                    f"Evidence file {expected_sha[:12]}… does not match its recorded hash.",
+                    hint="The copy is damaged: get the file again.",
+                )
+
+        self._publish(expected_sha, copy)
+        return True
+
+    def _publish(self, sha: str, fill: Callable[[BinaryIO], object]) -> None:
         target = self.path(sha)
         ensure_private_dir(target.parent)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+            with disk_full_guard("an evidence file", self.root), os.fdopen(fd, "wb") as fh:
+                fill(fh)
                 fh.flush()
                 os.fsync(fh.fileno())
             if os.name == "posix":

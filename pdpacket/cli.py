@@ -8,6 +8,8 @@ exactly one place: ``main``'s handler.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import getpass
 import importlib
 import logging
 import sys
@@ -85,9 +87,67 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .model import BuildOptions, NumberingStyle
 
     options = BuildOptions(numbering=NumberingStyle(args.numbering), bates_prefix=args.bates or "")
+    if getattr(args, "integrity_sidecar", False):
+        options = dataclasses.replace(options, integrity_sidecar=True)
     with _workspace(args) as ws:
         result = ws.build_packet(args.case, args.out, options)
     print(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
+    if result.sidecar:
+        print(f"{result.sidecar}: integrity list (check with sha256sum -c)")
+    return 0
+
+
+ASK = "\0ask"  # --password given without a value: ask for it, without echo
+
+
+def _password(raw: str | None, *, confirm: bool) -> str | None:
+    if raw is None:
+        return None
+    if raw != ASK:
+        return raw
+    first = getpass.getpass("Archive password: ", stream=sys.stderr)
+    if confirm and getpass.getpass("Again: ", stream=sys.stderr) != first:
+        from .errors import BadInputError
+
+        raise BadInputError("The two passwords differ.", hint="Run the command again.")
+    return first
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    password = _password(args.password, confirm=True)
+    with _workspace(args) as ws:
+        info = ws.export_case(args.case, args.out, password=password)
+    lock = ", encrypted" if info.encrypted else ""
+    print(
+        f"{info.path}: case {info.case_id} ({info.client_name}), {info.blobs} evidence files, "
+        f"{info.size:,} bytes{lock}, sha256 {info.sha256}"
+    )
+    return 0
+
+
+def cmd_import_archive(args: argparse.Namespace) -> int:
+    password = _password(args.password, confirm=False)
+    with _workspace(args) as ws:
+        info = ws.import_archive(args.archive, password=password)
+    print(f"{info.case_id}\t{info.client_name}\t{info.blobs} evidence files")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        if args.keep is not None:
+            ws.set_backup_keep(args.keep)
+        if args.create:
+            ws.backup_now()
+        for b in ws.list_backups():
+            print(f"{b.name}\t{b.created_at}\t{b.reason}\t{b.size:,} bytes")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        saved = ws.restore_backup(args.backup)
+    print(f"restored {args.backup}; the state before it was saved as {saved.name}")
     return 0
 
 
@@ -124,7 +184,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
     p.add_argument("--numbering", choices=["plain", "of_total", "bates"], default="plain")
     p.add_argument("--bates", metavar="PREFIX", help="Bates prefix, e.g. GARCIA-")
+    p.add_argument(
+        "--integrity-sidecar",
+        action="store_true",
+        help="also write FILE.sha256.txt listing every exhibit file's SHA-256 and the packet's",
+    )
     p.set_defaults(func=cmd_build)
+
+    pw_help = "encrypt with a password (asked for, without echo, when no value is given)"
+    p = sub.add_parser("export", help="write a case (data and evidence) to one archive file")
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdpacket")
+    p.add_argument("--password", nargs="?", const=ASK, default=None, help=pw_help)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "import-archive", help="create a case from an archive written by export; prints its id"
+    )
+    p.add_argument("archive", type=Path, metavar="FILE")
+    p.add_argument(
+        "--password",
+        nargs="?",
+        const=ASK,
+        default=None,
+        help="the archive's password (asked for when no value is given)",
+    )
+    p.set_defaults(func=cmd_import_archive)
+
+    p = sub.add_parser("backups", help="list the database backups (newest first)")
+    p.add_argument("--create", action="store_true", help="make a backup now")
+    p.add_argument("--keep", type=int, metavar="N", help="keep the newest N backups from now on")
+    p.set_defaults(func=cmd_backups)
+
+    p = sub.add_parser("restore", help="restore the database from a backup")
+    p.add_argument("backup", metavar="BACKUP", help="a name listed by `pdpacket backups`")
+    p.set_defaults(func=cmd_restore)
     return parser
 
 

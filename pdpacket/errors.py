@@ -9,6 +9,12 @@ Errors are shown in exactly two places: the CLI's handler and the UI's
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class PdpacketError(Exception):
     """Base of every error pdpacket raises on purpose."""
@@ -68,3 +74,37 @@ class IntegrityError(PdpacketError):
 
 class CancelledError(PdpacketError):
     """The user cancelled a long job; nothing was published."""
+
+
+class DiskFullError(PdpacketError):
+    """The disk (or the user's quota) filled up; what was being written was not kept."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for "no space left on device", a full quota, or SQLite's SQLITE_FULL."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return True
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code == sqlite3.SQLITE_FULL or "database or disk is full" in str(exc)
+    return False
+
+
+@contextmanager
+def disk_full_guard(what: str, where: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn a full disk while writing ``what`` into ``where`` into a ``DiskFullError``
+    that says so and what to do.  The caller's own cleanup (temporary files,
+    rollbacks) still runs: this only changes the error the user sees."""
+    try:
+        yield
+    except PdpacketError:
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        if not is_disk_full(exc):
+            raise
+        raise DiskFullError(
+            f"The disk is full: {what} could not be written to {os.fspath(where)}. "
+            "Nothing was lost: what was there before is unchanged.",
+            hint="Free some space on that disk (empty the trash, remove old packets or "
+            "downloads), then try again.",
+        ) from exc

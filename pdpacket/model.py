@@ -172,6 +172,7 @@ class BuildOptions:
     keep_original_size: bool = False
     build_date: dt.date | None = None  # fixed date for reproducible output; None: today
     edition: str = "standard"
+    integrity_sidecar: bool = False  # also write <packet>.sha256.txt listing every file's hash
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ class BuildResult:
     build_id: int = 0
     parts: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    sidecar: str = ""  # the integrity sidecar's path, when asked for
 
 
 @dataclass(frozen=True)
@@ -217,3 +219,27 @@ class ImportResult:
     message: str = ""
     exhibit_id: int = 0
     pages: int = 0
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One rolling backup of the database (see ``pdpacket.backup``)."""
+
+    name: str  # the file name in the backups folder; what `pdpacket restore` takes
+    path: str
+    created_at: str  # ISO 8601, UTC
+    reason: str  # "daily" | "migration" | "restore" | "manual"
+    size: int
+
+
+@dataclass(frozen=True)
+class ArchiveInfo:
+    """A case archive written by ``export_case`` or read by ``import_archive``."""
+
+    path: str
+    case_id: int  # the case exported, or the new case created by the import
+    client_name: str
+    blobs: int
+    size: int
+    sha256: str  # of the archive file as written
+    encrypted: bool

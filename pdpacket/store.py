@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import backup
 from .blobs import BlobStore
 from .errors import NotFoundError
 from .identifiers import parse_a_number, parse_date, parse_receipt_number
@@ -76,7 +77,7 @@ class Store:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA busy_timeout=30000")
-        migrations.apply(self.db)
+        self._migrate()
         if self.db_path.exists():
             self.db_path.chmod(0o600)
         self.blobs = BlobStore(self.data_dir / BLOBS_DIR)
@@ -85,6 +86,14 @@ class Store:
         self.db.close()
 
     # ---- transactions -------------------------------------------------
+    def _migrate(self) -> None:
+        """Apply pending migrations; an existing database is backed up first."""
+        pending = migrations.pending(self.db)
+        if pending and backup.has_user_tables(self.db.conn):
+            backup.create_backup(self.db.conn, self.data_dir, "migration")
+            backup.prune(self.data_dir, backup.read_keep(self.db.conn))
+        migrations.apply(self.db)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.db.atomic():
@@ -365,14 +374,20 @@ class Store:
         )
         return {r["s"] for r in rows}
 
-    def sweep_blobs(self) -> list[str]:
-        """Remove blob rows no exhibit uses, then files with no row (crash leftovers)."""
-        with self.transaction():
-            self.db.execute(
-                "DELETE FROM blobs WHERE sha256 NOT IN (SELECT original_sha256 FROM exhibit_files) "
-                "AND sha256 NOT IN (SELECT pdf_sha256 FROM exhibit_files)"
-            )
-        return self.blobs.sweep(self.referenced_blobs())
+    def sweep_blobs(self, also_keep: Iterable[str] = ()) -> list[str]:
+        """Remove blob rows no exhibit uses, then files with no row (crash leftovers),
+        keeping ``also_keep`` (blobs that kept backups name).  Skipped, returning [],
+        while another job is writing evidence (``BlobStore.writing``)."""
+        with self.blobs.sweeping() as free:
+            if not free:
+                return []
+            with self.transaction():
+                self.db.execute(
+                    "DELETE FROM blobs WHERE sha256 NOT IN "
+                    "(SELECT original_sha256 FROM exhibit_files) "
+                    "AND sha256 NOT IN (SELECT pdf_sha256 FROM exhibit_files) "
+                )
+            return self.blobs.sweep(self.referenced_blobs() | set(also_keep))
 
     def find_file_by_original(self, case_id: int, original_sha: str) -> ExhibitFile | None:
         rows = self._q(

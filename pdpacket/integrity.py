@@ -1,0 +1,89 @@
+"""The integrity sidecar: ``<packet>.sha256.txt`` next to a packet, listing every
+exhibit file that went into it with its SHA-256, and the packet's own SHA-256,
+so the firm can prove later exactly what was filed.
+
+The file is plain UTF-8 text.  Every descriptive line starts with ``#``; the one
+line that does not is ``<sha256>  <packet file name>``, so
+``sha256sum -c packet.pdf.sha256.txt`` (or ``shasum -a 256 -c``) checks the
+packet with a standard tool (it warns about the ``#`` lines and checks the rest).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from ._version import __version__
+from .blobs import fsync_dir
+from .errors import disk_full_guard
+from .identifiers import exhibit_letter
+from .model import BuildResult, Exhibit
+from .store import Store
+
+log = logging.getLogger("pdpacket.integrity")
+
+SUFFIX = ".sha256.txt"
+
+
+def sidecar_path(packet_path: str | os.PathLike[str]) -> Path:
+    p = Path(packet_path)
+    return p.with_name(p.name + SUFFIX)
+
+
+def packet_exhibits(store: Store, case_id: int) -> list[tuple[str, Exhibit]]:
+    """The exhibits as lettered in the packet: included ones with files, in order."""
+    shown = [e for e in store.list_exhibits(case_id) if e.included and e.files]
+    return [(exhibit_letter(i), e) for i, e in enumerate(shown)]
+
+
+def _clean(text: str) -> str:
+    """One line, whatever the title or file name holds."""
+    return " ".join(text.split())
+
+
+def render_sidecar(store: Store, case_id: int, result: BuildResult) -> str:
+    case = store.get_case(case_id)
+    packet_name = Path(result.path).name
+    lines = [
+        "# pdpacket integrity manifest",
+        f"# Case: {_clean(case.title)}",
+        f"# Packet: {_clean(packet_name)} ({result.pages} pages, {result.size} bytes)",
+        f"# Packet SHA-256: {result.sha256}",
+        f"# Build record: {result.build_id}    pdpacket {__version__}",
+        "# Each exhibit file: SHA-256 of the file as received, and of the PDF pages as filed.",
+        "#",
+        "# Exhibit | Title | File | Role | Pages | SHA-256 as received | SHA-256 as filed",
+    ]
+    for letter, ex in packet_exhibits(store, case_id):
+        for f in ex.files:
+            lines.append(
+                f"# {letter} | {_clean(ex.title)} | {_clean(f.original_name)} | {f.role} | "
+                f"{f.pages} | {f.original_sha256} | {f.pdf_sha256}"
+            )
+    lines.append("#")
+    lines.append("# Check the packet with: sha256sum -c " + _clean(packet_name) + SUFFIX)
+    lines.append(f"{result.sha256}  {packet_name}")
+    return "\n".join(lines) + "\n"
+
+
+def write_sidecar(store: Store, case_id: int, result: BuildResult) -> Path:
+    """Write (atomically) the sidecar for a packet just built; returns its path."""
+    target = sidecar_path(result.path)
+    text = render_sidecar(store, case_id, result)
+    folder = target.parent
+    with disk_full_guard(f"the integrity file {target.name}", folder):
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            fsync_dir(folder)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    log.info("integrity sidecar %s written", target)
+    return target
