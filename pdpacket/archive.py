@@ -294,22 +294,25 @@ def collect_case_rows(
             "columns": t.columns,
             "rows": [[_jsonable(v) for v in found[k]] for k in sorted(found)],
         }
-    return tables, _blob_shas(tables)
+    return tables, _blob_shas(tables, schema)
 
 
-def _blob_shas(tables: dict[str, dict[str, Any]]) -> set[str]:
-    """Blobs named by the rows: the ``blobs`` table's keys and every foreign key into it."""
+def _blob_shas(tables: dict[str, dict[str, Any]], schema: dict[str, TableInfo]) -> set[str]:
+    """Blobs named by the rows: the ``blobs`` table's keys and every column with a
+    foreign key into it (``exhibit_files.pdf_sha256``, and any added later)."""
     shas: set[str] = set()
     blobs = tables.get("blobs")
-    if blobs:
+    if blobs and "sha256" in blobs["columns"]:
         i = blobs["columns"].index("sha256")
-        shas.update(r[i] for r in blobs["rows"])
-    ef = tables.get("exhibit_files")
-    if ef:
-        for col in ("original_sha256", "pdf_sha256"):
-            if col in ef["columns"]:
-                i = ef["columns"].index(col)
-                shas.update(r[i] for r in ef["rows"])
+        shas.update(r[i] for r in blobs["rows"] if isinstance(r[i], str))
+    for name, payload in tables.items():
+        info = schema.get(name)
+        if info is None:
+            continue
+        for fk in info.fks:
+            if fk.table == "blobs" and fk.column in payload["columns"]:
+                i = payload["columns"].index(fk.column)
+                shas.update(r[i] for r in payload["rows"] if isinstance(r[i], str))
     return shas
 
 
@@ -756,10 +759,13 @@ def _check_rows(
         out[table] = rows
     if len(out.get("cases", [])) != 1:
         raise _damaged(name, "it does not hold exactly one case")
-    named = _blob_shas(checked.tables)
+    named = _blob_shas(checked.tables, schema)
     missing = sorted(named - set(checked.blobs))
     if missing:
         raise _damaged(name, f"evidence file {missing[0][:12]}… is missing")
+    unnamed = sorted(set(checked.blobs) - named)
+    if unnamed:
+        raise _damaged(name, f"evidence file {unnamed[0][:12]}… belongs to no exhibit")
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from pdpacket.api import Workspace
+from tests import netguard
 from tests.pdftools import make_pdf
 
 
@@ -25,6 +27,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Any test that opens a network socket or looks up a host name fails (#8):
+    an audit hook catches sockets made anywhere, and the usual entry points are
+    replaced too.  Local AF_UNIX sockets (Qt, asyncio) stay allowed."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        netguard.violations.append(f"socket.create_connection{args[:1]!r}")
+        raise netguard.NetworkUsedError("the app must not use the network")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    before = len(netguard.violations)
+    netguard.install()
+    yield
+    new = netguard.violations[before:]
+    del netguard.violations[before:]
+    if new:
+        pytest.fail(f"the test used the network: {new}")
 
 
 @pytest.fixture(autouse=True)
