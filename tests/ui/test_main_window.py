@@ -1,40 +1,197 @@
-"""The minimal window: lists cases, opens one, shows its exhibits."""
+"""The window around the steps: case list, restoring, autosave, shortcuts."""
+
+from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLineEdit, QWidget
 
-from pdpacket.model import Client
-from ui.main_window import MainWindow
+import ui.dialogs
+from pdpacket.model import Client, Proceedings
+from ui.dialogs import NewCase, SettingsValues
+from ui.steps import STEP_CLASSES
+
+from .helpers import wait_jobs
 
 
-def test_window_opens_on_the_demo_case(qtbot, workspace):
+def test_window_opens_on_the_demo_case(qtbot, make_window, workspace):
     case_id = workspace.ensure_demo_case()
-    assert case_id is not None
     assert workspace.ensure_demo_case() is None  # only on first start
-    window = MainWindow(workspace)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.case_list.count() == 1
-    assert window.current_case_id == case_id
+    window = make_window()
+    assert window.cases.case_ids() == [case_id]
+    assert window.ctx.case_id == case_id
     assert window.windowTitle() == "Lucía Fernanda Morales Rivas (A201-555-014) — pdpacket"
-    table = window.exhibit_table
-    assert table.rowCount() == 11
-    assert table.item(0, 0).text() == "A"
-    assert table.item(0, 1).text() == "Passport of Lucía F. Morales Rivas"
-    assert table.item(10, 0).text() == "K"
+    assert not window.windowIcon().isNull()
+    window.go_to_step("exhibits")
+    model = window.step("exhibits").model
+    assert model.rowCount() == 11
+    assert model.data(model.index(0, 0)) == "A"
+    assert model.data(model.index(0, 1)) == "Passport of Lucía F. Morales Rivas"
+    assert model.data(model.index(10, 0)) == "K"
+    wait_jobs(qtbot, window)
 
 
-def test_clicking_another_case_shows_its_exhibits(qtbot, workspace, pdf_factory):
-    first = workspace.create_case(Client(name="First Client"))
-    second = workspace.create_case(Client(name="Second Client", a_number="12345678"))
-    workspace.add_evidence(second, [pdf_factory("lease.pdf", ["1", "2"])])
-    window = MainWindow(workspace)
-    qtbot.addWidget(window)
-    assert window.current_case_id == first
-    assert window.exhibit_table.rowCount() == 0
-    item = window.case_list.item(1)
-    rect = window.case_list.visualItemRect(item)
-    qtbot.mouseClick(window.case_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.current_case_id == second
-    assert window.exhibit_table.item(0, 1).text() == "Lease"
-    assert window.exhibit_table.item(0, 2).text() == "2"
-    assert "Second Client (A012-345-678)" in window.windowTitle()
+def _cases(workspace):
+    today = dt.date.today()
+    a = workspace.create_case(
+        Client(name="Zoe Later", a_number="111222333"),
+        Proceedings(hearing_date=today + dt.timedelta(days=90)),
+    )
+    b = workspace.create_case(
+        Client(name="Ana Soon", a_number="444555666"),
+        Proceedings(hearing_date=today + dt.timedelta(days=5)),
+    )
+    c = workspace.create_case(Client(name="José No Date"))
+    return a, b, c
+
+
+def test_case_list_sorts_by_next_hearing_and_searches_name_or_a_number(qtbot, window, workspace):
+    a, b, c = _cases(workspace)
+    window.cases.refresh()
+    assert window.cases.case_ids() == [b, a, c]
+    assert "in 5 days" in window.cases.model.detail(window.cases.model.cases[0])
+    qtbot.keyClicks(window.cases.search, "jose")
+    assert window.cases.case_ids() == [c]
+    window.cases.search.clear()
+    qtbot.keyClicks(window.cases.search, "A444-555")
+    assert window.cases.case_ids() == [b]
+    qtbot.keyClick(window.cases.search, Qt.Key.Key_Return)  # Enter opens the match
+    assert window.ctx.case_id == b
+    window.cases.search.clear()
+    window.cases.sort.setCurrentIndex(window.cases.sort.findData("name"))
+    assert window.cases.case_ids() == [b, c, a]
+
+
+def test_clicking_a_case_opens_it(qtbot, window, workspace):
+    a, _b, _c = _cases(workspace)
+    window.cases.refresh()
+    view = window.cases.view
+    rect = view.visualRect(window.cases.model.index(1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.ctx.case_id == a
+    assert "Zoe Later" in window.header.text()
+
+
+def test_new_duplicate_and_archive(qtbot, window, workspace, monkeypatch):
+    monkeypatch.setattr(ui.dialogs.NewCaseDialog, "ask", classmethod(lambda cls, p: None))
+    window.new_action.trigger()  # cancelled: nothing happens
+    assert workspace.list_cases() == []
+    monkeypatch.setattr(
+        ui.dialogs.NewCaseDialog,
+        "ask",
+        classmethod(lambda cls, p: NewCase("Rosa Díaz", "A012-345-678")),
+    )
+    qtbot.keySequence(window, QKeySequence.StandardKey.New)
+    (case,) = workspace.list_cases()
+    assert case.client.a_number == "012345678"
+    assert window.ctx.case_id == case.id
+    window.duplicate_action.trigger()
+    copy_id = window.ctx.case_id
+    assert copy_id != case.id
+    assert workspace.get_case(copy_id).client.name == "Rosa Díaz (copy)"
+    assert len(window.cases.case_ids()) == 2
+    # archive the copy: it leaves the list, the other case opens
+    window.cases.archive_button.click()
+    assert workspace.get_case(copy_id).archived
+    assert window.cases.case_ids() == [case.id]
+    assert window.ctx.case_id == case.id
+    window.cases.show_archived.setChecked(True)
+    assert copy_id in window.cases.case_ids()
+    window.cases.select(copy_id)
+    assert window.cases.archive_button.text().replace("&", "") == "Unarchive"
+    window.cases.archive_button.click()
+    assert not workspace.get_case(copy_id).archived
+
+
+def test_typing_is_saved_on_close_and_the_window_comes_back_as_it_was(
+    qtbot, make_window, workspace
+):
+    first, second, _ = _cases(workspace)
+    window = make_window()
+    window.open_case(first)
+    window.go_to_step("client")
+    judge = window.step("client").judge
+    judge.setFocus()
+    qtbot.keyClicks(judge, "Hon. A. Reyes")  # no Enter, no pause: still being typed
+    window.go_to_step("factors")
+    window.resize(1100, 720)
+    window.close()
+    assert workspace.get_case(first).proceedings.judge == "Hon. A. Reyes"
+
+    again = make_window()
+    assert again.ctx.case_id == first
+    assert again.current_step().key == "factors"
+    assert again.step("client").judge.text() == "Hon. A. Reyes"
+    _ = second
+
+
+def test_steps_follow_one_list_with_shortcuts(qtbot, window, workspace):
+    case_id = workspace.create_case(Client(name="Keys"))
+    window.cases.refresh()
+    window.open_case(case_id)
+    assert [s.key for s in window.steps] == [cls.key for cls in STEP_CLASSES]
+    assert window.sidebar.count() == len(STEP_CLASSES)
+    for n, step in enumerate(window.steps, 1):
+        qtbot.keySequence(window, QKeySequence(f"Ctrl+{n}"))
+        assert window.current_step() is step
+        assert window.step_stack.currentWidget() is step
+    qtbot.keySequence(window, QKeySequence.StandardKey.Open)
+    assert window.cases.search.hasFocus()
+
+
+def test_every_input_has_an_accessible_name(window, workspace):
+    workspace.ensure_demo_case()
+    window.cases.refresh()
+    window.open_case(workspace.list_cases()[0].id)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QHeaderView,
+        QPlainTextEdit,
+        QTabBar,
+    )
+
+    missing = []
+    for w in window.findChildren(QWidget):
+        if not isinstance(
+            w, QLineEdit | QPlainTextEdit | QComboBox | QAbstractItemView | QAbstractButton
+        ):
+            continue
+        if isinstance(w.parent(), QComboBox) or w.objectName().startswith("qt_"):
+            continue
+        if isinstance(w, QHeaderView) or w.window() is not window:  # headers, completer popups
+            continue
+        if isinstance(w.parent(), QLineEdit | QTabBar):  # a line edit's clear button, tab scrollers
+            continue
+        name = w.accessibleName() or (w.text() if isinstance(w, QAbstractButton) else "")
+        if not name.replace("&", "").strip():
+            missing.append(f"{type(w).__name__} {w.objectName()}")
+    assert not missing, missing
+
+
+def test_settings_fill_the_attorney_details(qtbot, window, workspace, monkeypatch):
+    case_id = workspace.create_case(Client(name="Settings Case"))
+    window.cases.refresh()
+    window.open_case(case_id)
+    client = window.step("client")
+    assert "No attorney details" in client.attorney.text()
+
+    def ask(cls, parent, values: SettingsValues):  # type: ignore[no-untyped-def]
+        from dataclasses import replace
+
+        return SettingsValues(
+            replace(
+                values.attorney, name="Maria Ortiz, Esq.", firm="Ortiz Law", eoir_id="ZZ123456"
+            ),
+            "/tmp/packets",
+        )
+
+    monkeypatch.setattr(ui.dialogs.SettingsDialog, "ask", classmethod(ask))
+    client.findChild(QWidget, "")  # the step is built
+    window.settings_action.trigger()
+    assert workspace.store.attorney().name == "Maria Ortiz, Esq."
+    assert "Maria Ortiz" in client.attorney.text() and "EOIR ID ZZ123456" in client.attorney.text()
+    assert workspace.store.get_setting("packet_folder") == "/tmp/packets"

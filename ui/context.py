@@ -1,0 +1,70 @@
+"""What every step of an open case shares: the workspace, the job runner, the
+open case, its undo stack, and the signals that keep the steps in sync.
+
+No singletons: the main window makes one ``CaseContext`` and hands it to each
+step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from pdpacket.api import Workspace
+from pdpacket.model import Case, Exhibit
+
+from .errors import show_exception
+from .workers import TaskRunner
+
+
+class CaseContext(QObject):
+    caseOpened = Signal(int)  # a different case is open (0: none)
+    caseChanged = Signal()  # client, proceedings or factors were stored
+    exhibitsChanged = Signal()  # exhibits added, removed, reordered or edited
+    buildsChanged = Signal()
+    statusMessage = Signal(str)
+    stepRequested = Signal(str)  # a step asks the window to show another step (by key)
+    settingsRequested = Signal()  # a step asks for the Settings dialog
+    settingsChanged = Signal()  # attorney details or folders changed
+
+    def __init__(self, workspace: Workspace, runner: TaskRunner, window: QWidget) -> None:
+        super().__init__(window)
+        self.workspace = workspace
+        self.store = workspace.store
+        self.runner = runner
+        self.window = window
+        self.case_id = 0
+        self.undo_stack = QUndoStack(self)
+
+    # ---- the open case ---------------------------------------------------
+    def open(self, case_id: int) -> None:
+        if case_id != self.case_id:
+            self.undo_stack.clear()
+        self.case_id = case_id
+        self.caseOpened.emit(case_id)
+
+    @property
+    def has_case(self) -> bool:
+        return self.case_id > 0
+
+    def case(self) -> Case:
+        return self.workspace.get_case(self.case_id)
+
+    def exhibits(self) -> list[Exhibit]:
+        return self.workspace.exhibits(self.case_id) if self.case_id else []
+
+    # ---- writes ----------------------------------------------------------
+    def update_client(self, **changes: object) -> None:
+        self.store.update_client(self.case_id, **changes)
+        self.caseChanged.emit()
+
+    def update_proceedings(self, **changes: object) -> None:
+        self.store.update_proceedings(self.case_id, **changes)
+        self.caseChanged.emit()
+
+    def fail(self, exc: BaseException, action: str = "") -> None:
+        show_exception(exc, self.window, action=action)
+
+    def say(self, message: str) -> None:
+        self.statusMessage.emit(message)

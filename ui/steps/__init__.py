@@ -1,0 +1,27 @@
+"""The steps of the walkthrough, in order.
+
+To add a step (the Letter and Review steps of #6), write a ``Step`` subclass
+and put it in ``STEP_CLASSES``; the sidebar, the Ctrl+<n> shortcuts, the
+window's flush-on-close and the screenshots script all follow this list.
+"""
+
+from __future__ import annotations
+
+from .base import Step, StepStatus
+from .build import BuildStep
+from .client import ClientStep
+from .evidence import EvidenceStep
+from .exhibits import ExhibitsStep
+from .factors import FactorsStep
+from .stage import StageStep
+
+STEP_CLASSES: list[type[Step]] = [
+    ClientStep,
+    StageStep,
+    FactorsStep,
+    EvidenceStep,
+    ExhibitsStep,
+    BuildStep,
+]
+
+__all__ = ["STEP_CLASSES", "Step", "StepStatus"]

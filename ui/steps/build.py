@@ -1,0 +1,621 @@
+"""Step 6: packet options, Build (progress and Cancel), then Open / Show in
+folder / Print, and the packets built before."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import logging
+import re
+import typing
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QRectF, QSize, QStandardPaths
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pdpacket import catalog
+from pdpacket.api import Workspace
+from pdpacket.errors import CancelledError, PdpacketError
+from pdpacket.identifiers import parse_date
+from pdpacket.model import BuildOptions, BuildResult
+from pdpacket.progress import CancelToken
+
+from .. import dialogs
+from ..models import BuildHistoryModel
+from ..preview import on_white
+from ..style import Banner, State, hint, human_size
+from ..workers import Job, SignalProgress
+from .base import Step, StepStatus
+
+log = logging.getLogger("ui.build")
+
+# How each BuildOptions field is shown.  Fields not named here still get a
+# control from their type (bool, enum, str, int, date), so options the builder
+# adds appear without a change here.
+OPTION_TEXT: dict[str, tuple[str, dict[str, str]]] = {
+    "numbering": (
+        "Page &numbers",
+        {"plain": "12  (plain)", "of_total": "Page 12 of 340", "bates": "Bates: PREFIX-000012"},
+    ),
+    "bates_prefix": ("&Bates prefix", {}),
+    "certificate_of_service": ("Add a &certificate of service", {}),
+    "service_method": (
+        "Served &by",
+        {"ecas": "ECAS (electronic filing)", "mail": "First-class mail", "hand": "In person"},
+    ),
+    "service_address": ("Served &on (address)", {}),
+    "include_cover": ("Co&ver page", {}),
+    "include_index": ("&Index of exhibits", {}),
+    "keep_original_size": ("&Keep original page sizes (do not fit pages to letter size)", {}),
+    "build_date": ("&Date on the packet", {}),
+}
+HIDDEN_OPTIONS = {"edition"}  # shown once the editions exist (#7)
+ENABLED_WHEN: dict[str, tuple[str, object]] = {
+    "bates_prefix": ("numbering", "bates"),
+    "service_method": ("certificate_of_service", True),
+    "service_address": ("certificate_of_service", True),
+}
+
+
+def options_to_json(options: BuildOptions) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(options):
+        v = getattr(options, f.name)
+        if isinstance(v, enum.Enum):
+            v = v.value
+        elif isinstance(v, dt.date):
+            v = v.isoformat()
+        out[f.name] = v
+    return out
+
+
+def options_from_json(data: dict[str, Any]) -> BuildOptions:
+    hints = typing.get_type_hints(BuildOptions)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(BuildOptions):
+        if f.name not in data:
+            continue
+        raw, kind = data[f.name], hints.get(f.name)
+        try:
+            values[f.name] = _convert(raw, kind)
+        except (ValueError, TypeError, PdpacketError):
+            log.info("ignoring stored build option %s=%r", f.name, raw)
+    return BuildOptions(**values)
+
+
+def _convert(raw: Any, kind: Any) -> Any:
+    enum_type = _enum_type(kind)
+    if enum_type is not None:
+        return enum_type(raw)
+    if _is_date(kind):
+        return parse_date(raw, "date on the packet") if raw else None
+    if kind is bool:
+        return bool(raw)
+    if kind is int:
+        return int(raw)
+    if kind is float:
+        return float(raw)
+    return raw
+
+
+def _enum_type(kind: Any) -> type[enum.Enum] | None:
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind
+    for arg in typing.get_args(kind):
+        if isinstance(arg, type) and issubclass(arg, enum.Enum):
+            return arg
+    return None
+
+
+def _is_date(kind: Any) -> bool:
+    return kind is dt.date or dt.date in typing.get_args(kind)
+
+
+def safe_filename(text: str) -> str:
+    text = re.sub(r"[^\w\s().,-]", "", text, flags=re.UNICODE)
+    return " ".join(text.split())[:120] or "packet"
+
+
+def print_pdf(path: str, printer: QPrinter, cancel: CancelToken, progress: SignalProgress) -> int:
+    """Print a PDF page by page (runs in a worker: QPainter on a QPrinter is allowed)."""
+    doc = QPdfDocument()
+    doc.load(path)
+    if doc.status() != QPdfDocument.Status.Ready:
+        raise PdpacketError(
+            f"{Path(path).name} could not be opened for printing.",
+            hint="Build the packet again, then print.",
+        )
+    n = doc.pageCount()
+    first, last = 1, n
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first, last = printer.fromPage(), min(n, printer.toPage() or n)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PdpacketError(
+            "The printer could not be started.", hint="Check the printer and try again."
+        )
+    dpi = min(300, printer.resolution())
+    try:
+        for i, page in enumerate(range(first - 1, last)):
+            if cancel.cancelled:
+                printer.abort()
+                raise CancelledError(
+                    "Printing cancelled.", hint="Pages already sent may still print."
+                )
+            if i:
+                printer.newPage()
+            progress.update(i, last - first + 1, f"Printing page {page + 1} of {last}")
+            size = doc.pagePointSize(page)
+            w, h = round(size.width() / 72 * dpi), round(size.height() / 72 * dpi)
+            image = on_white(doc.render(page, QSize(w, h)))
+            area = painter.viewport()
+            scale = min(area.width() / max(1, w), area.height() / max(1, h))
+            tw, th = w * scale, h * scale
+            target = QRectF((area.width() - tw) / 2, (area.height() - th) / 2, tw, th)
+            painter.drawImage(target, image)
+    finally:
+        if painter.isActive():
+            painter.end()
+        doc.close()
+    return last - first + 1
+
+
+class BuildStep(Step):
+    key = "build"
+    title = "Build"
+    intro = (
+        "Choose how the packet is numbered and what it includes, then build it. The "
+        "packet is written in one go: a failed or cancelled build never leaves half a file."
+    )
+
+    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+        super().__init__(ctx, parent)
+        self.job: Job | None = None
+        self.print_job: Job | None = None
+        self.last_result: BuildResult | None = None
+        self._loading = False
+        col = QVBoxLayout(self.body)
+        self.margins(col)
+
+        # --- options ---
+        box = QGroupBox("Packet options")
+        self.form = QFormLayout(box)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.option_widgets: dict[str, QWidget] = {}
+        self._build_option_widgets()
+        self.service_hint = hint()
+        self.form.addRow(self.service_hint)
+        col.addWidget(box)
+
+        # --- output ---
+        out_box = QGroupBox("Save the packet as")
+        ol = QHBoxLayout(out_box)
+        self.output = QLineEdit()
+        self.output.setObjectName("outputPath")
+        self.output.setAccessibleName("Packet file")
+        self.output.editingFinished.connect(self._save_output)
+        choose = QPushButton("C&hoose…")
+        choose.setAccessibleName("Choose where to save the packet")
+        choose.clicked.connect(self._choose_output)
+        ol.addWidget(self.output, 1)
+        ol.addWidget(choose)
+        col.addWidget(out_box)
+
+        # --- build ---
+        row = QHBoxLayout()
+        self.build_button = QPushButton("&Build packet")
+        self.build_button.setObjectName("buildButton")
+        self.build_button.setDefault(True)
+        self.build_button.setToolTip("Build the packet (Ctrl+B)")
+        self.build_button.clicked.connect(self.build)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Build progress")
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the build")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        row.addWidget(self.build_button)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        row.addStretch(0)
+        col.addLayout(row)
+        self.result = Banner("ok")
+        self.result.setObjectName("buildResult")
+        col.addWidget(self.result)
+        actions = QHBoxLayout()
+        self.open_button = QPushButton("&Open")
+        self.open_button.setAccessibleName("Open the packet")
+        self.open_button.clicked.connect(lambda: self._open(self.current_path()))
+        self.folder_button = QPushButton("Show in &folder")
+        self.folder_button.clicked.connect(lambda: self._show_folder(self.current_path()))
+        self.print_button = QPushButton("&Print…")
+        self.print_button.clicked.connect(self.print_packet)
+        for b in (self.open_button, self.folder_button, self.print_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        col.addLayout(actions)
+
+        # --- history ---
+        hist = QGroupBox("Packets built for this case")
+        hl = QVBoxLayout(hist)
+        self.history = BuildHistoryModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("buildHistory")
+        self.table.setAccessibleName("Packets built before")
+        self.table.setModel(self.history)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda idx: self._open_build(idx.row()))
+        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 7)
+        self.history_empty = hint("No packet built yet.")
+        hl.addWidget(self.history_empty)
+        hl.addWidget(self.table)
+        col.addWidget(hist)
+        col.addStretch(1)
+        ctx.buildsChanged.connect(self._load_history)
+
+    # ---- options from BuildOptions' fields ------------------------------------------
+    def _build_option_widgets(self) -> None:
+        hints = typing.get_type_hints(BuildOptions)
+        for f in dataclasses.fields(BuildOptions):
+            if f.name in HIDDEN_OPTIONS:
+                continue
+            kind = hints.get(f.name)
+            label, choices = OPTION_TEXT.get(
+                f.name, ("&" + f.name.replace("_", " ").capitalize(), {})
+            )
+            widget: QWidget
+            enum_type = _enum_type(kind)
+            if kind is bool:
+                widget = QCheckBox(label)
+                widget.toggled.connect(self._option_changed)
+                self.form.addRow(widget)
+            else:
+                if enum_type is not None or choices:
+                    combo = QComboBox()
+                    values = [m.value for m in enum_type] if enum_type else list(choices)
+                    for v in values:
+                        combo.addItem(choices.get(str(v), str(v).replace("_", " ")), v)
+                    combo.currentIndexChanged.connect(self._option_changed)
+                    widget = combo
+                elif kind is int:
+                    spin = QSpinBox()
+                    spin.setRange(0, 1_000_000)
+                    spin.valueChanged.connect(self._option_changed)
+                    widget = spin
+                elif kind is float:
+                    dspin = QDoubleSpinBox()
+                    dspin.setRange(0, 1_000_000)
+                    dspin.valueChanged.connect(self._option_changed)
+                    widget = dspin
+                else:
+                    edit = QLineEdit()
+                    if _is_date(kind):
+                        edit.setPlaceholderText("Empty: the day it is built (YYYY-MM-DD)")
+                    edit.editingFinished.connect(self._option_changed)
+                    widget = edit
+                lab = QLabel(label + ":")
+                lab.setBuddy(widget)
+                self.form.addRow(lab, widget)
+            widget.setObjectName(f"option_{f.name}")
+            widget.setAccessibleName(label.replace("&", ""))
+            self.option_widgets[f.name] = widget
+
+    def options(self) -> BuildOptions:
+        data: dict[str, Any] = {}
+        for name, w in self.option_widgets.items():
+            if isinstance(w, QCheckBox):
+                data[name] = w.isChecked()
+            elif isinstance(w, QComboBox):
+                data[name] = w.currentData()
+            elif isinstance(w, QSpinBox | QDoubleSpinBox):
+                data[name] = w.value()
+            elif isinstance(w, QLineEdit):
+                data[name] = w.text().strip()
+        return options_from_json(data)
+
+    def _show_options(self, options: BuildOptions) -> None:
+        self._loading = True
+        try:
+            values = options_to_json(options)
+            for name, w in self.option_widgets.items():
+                v = values.get(name)
+                if isinstance(w, QCheckBox):
+                    w.setChecked(bool(v))
+                elif isinstance(w, QComboBox):
+                    w.setCurrentIndex(max(0, w.findData(v)))
+                elif isinstance(w, QSpinBox):
+                    w.setValue(int(v or 0))
+                elif isinstance(w, QDoubleSpinBox):
+                    w.setValue(float(v or 0))
+                elif isinstance(w, QLineEdit):
+                    w.setText("" if v is None else str(v))
+        finally:
+            self._loading = False
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        values = options_to_json(self.options())
+        for name, (other, wanted) in ENABLED_WHEN.items():
+            w = self.option_widgets.get(name)
+            if w is not None:
+                w.setEnabled(values.get(other) == wanted)
+        if self.ctx.has_case:
+            p = self.ctx.case().proceedings
+            stage = catalog.stage(p.stage)
+            if stage and stage.court_filing and not p.joint_motion:
+                self.service_hint.setText(
+                    "This is a court filing: add a certificate of service (also when "
+                    "served through ECAS)."
+                )
+            elif p.joint_motion:
+                self.service_hint.setText("A joint motion takes no certificate of service.")
+            else:
+                self.service_hint.setText("")
+
+    def _option_changed(self, *_: object) -> None:
+        self._update_enabled()
+        if self._loading or not self.ctx.has_case:
+            return
+        try:
+            options = self.options()
+        except PdpacketError as exc:
+            self.ctx.fail(exc, action="reading the packet options")
+            return
+        self.ctx.store.set_setting(f"build_options.{self.ctx.case_id}", options_to_json(options))
+
+    # ---- output file -------------------------------------------------------------------
+    def default_output(self) -> str:
+        folder = self.ctx.store.get_setting("packet_folder", "") or str(
+            Path(
+                QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+                or Path.home()
+            )
+            / "pdpacket"
+        )
+        case = self.ctx.case()
+        name = safe_filename(f"{case.client.name} {case.client.a_number_display} PD packet")
+        return str(Path(folder) / f"{name}.pdf")
+
+    def _choose_output(self) -> None:
+        path = dialogs.pick_save_path(self, self.output.text() or self.default_output())
+        if path:
+            self.output.setText(path)
+            self._save_output()
+
+    def _save_output(self) -> None:
+        if self.ctx.has_case and not self._loading:
+            self.ctx.store.set_setting(
+                f"build_output.{self.ctx.case_id}", self.output.text().strip()
+            )
+
+    def output_path(self) -> Path:
+        text = self.output.text().strip() or self.default_output()
+        path = Path(text).expanduser()
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        return path
+
+    # ---- loading -----------------------------------------------------------------------
+    def load(self) -> None:
+        store = self.ctx.store
+        stored = store.get_setting(f"build_options.{self.ctx.case_id}", None)
+        self._show_options(
+            options_from_json(stored) if isinstance(stored, dict) else BuildOptions()
+        )
+        self._loading = True
+        self.output.setText(
+            store.get_setting(f"build_output.{self.ctx.case_id}", "") or self.default_output()
+        )
+        self._loading = False
+        self.result.set_text("")
+        self.last_result = None
+        self._load_history()
+
+    def _load_history(self) -> None:
+        if not self.ctx.has_case:
+            return
+        builds = self.ctx.store.list_builds(self.ctx.case_id)
+        self.history.set_builds(builds)
+        self.table.setVisible(bool(builds))
+        self.history_empty.setVisible(not builds)
+        fm = self.table.fontMetrics()
+        for col, sample in (
+            (0, "2026-12-31 23:59"),
+            (1, "Pages"),
+            (2, "999.9 MB"),
+            (3, "0123456789ab…"),
+        ):
+            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + fm.height() * 2)
+        self._update_actions()
+        self.statusChanged.emit()
+
+    def current_path(self) -> str:
+        if self.last_result is not None:
+            return self.last_result.path
+        b = self.history.build_at(0)
+        return b.path if b else ""
+
+    def _update_actions(self) -> None:
+        path = self.current_path()
+        exists = bool(path) and Path(path).exists()
+        busy = self.job is not None
+        for b in (self.open_button, self.folder_button, self.print_button):
+            b.setEnabled(exists and not busy)
+
+    # ---- building ---------------------------------------------------------------------
+    def build(self) -> None:
+        if not self.ctx.has_case or self.job is not None:
+            return
+        window = self.ctx.window
+        flush = getattr(window, "flush_steps", None)
+        if callable(flush):
+            flush()
+        try:
+            options = self.options()
+        except PdpacketError as exc:
+            self.ctx.fail(exc, action="reading the packet options")
+            return
+        out = self.output_path()
+        self.output.setText(str(out))
+        self._save_output()
+        case_id = self.ctx.case_id
+
+        def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> BuildResult:
+            return ws.build_packet(case_id, out, options, progress=progress, cancel=cancel)
+
+        self.result.set_text("")
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Preparing…")
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self.build_button.setEnabled(False)
+        self.job = self.ctx.runner.submit(work, "build packet")
+        self.job.progress.connect(self._progress)
+        self.job.succeeded.connect(self._built)
+        self.job.failed.connect(self._failed)
+        self._update_actions()
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress.setFormat("Cancelling…")
+        if self.print_job is not None:
+            self.print_job.cancel()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+        self.progress.setFormat(message)
+
+    def _end(self) -> None:
+        self.job = None
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.build_button.setEnabled(True)
+        self._update_actions()
+
+    def _built(self, result: BuildResult) -> None:
+        self._end()
+        self.last_result = result
+        text = f"Packet built: {result.pages} pages, {human_size(result.size)}.\n{result.path}"
+        if result.parts:
+            text += "\nSplit for e-filing into: " + ", ".join(Path(p).name for p in result.parts)
+        if result.warnings:
+            text += "\nCheck: " + " ".join(result.warnings)
+        self.result.set_text(text, "warning" if result.warnings else "ok")
+        self.ctx.say(f"Packet built: {result.pages} pages.")
+        self.ctx.buildsChanged.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._end()
+        if isinstance(exc, CancelledError):
+            self.result.set_text(
+                "Build cancelled. No packet was written; an earlier packet with the same "
+                "name is untouched.",
+                "warning",
+            )
+            self.ctx.say("Build cancelled.")
+            return
+        self.result.set_text("")
+        self.ctx.fail(exc, action="building the packet")
+
+    # ---- opening and printing -------------------------------------------------------------
+    def _open(self, path: str) -> None:
+        if path and Path(path).exists():
+            dialogs.open_file(path)
+
+    def _show_folder(self, path: str) -> None:
+        if path:
+            dialogs.show_in_folder(path)
+
+    def _open_build(self, row: int) -> None:
+        b = self.history.build_at(row)
+        if b is None:
+            return
+        if Path(b.path).exists():
+            dialogs.open_file(b.path)
+        else:
+            self.ctx.say(f"{Path(b.path).name} was moved or deleted; build the packet again.")
+
+    def print_packet(self) -> None:
+        path = self.current_path()
+        if not path or not Path(path).exists() or self.print_job is not None:
+            return
+        latest = self.history.build_at(0)
+        n = self.last_result.pages if self.last_result else (latest.pages if latest else 1)
+        printer = dialogs.ask_printer(self, n)
+        if printer is None:
+            return
+
+        def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> int:
+            return print_pdf(path, printer, cancel, progress)
+
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Printing…")
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self.print_job = self.ctx.runner.submit(work, "print packet")
+        self.print_job.progress.connect(self._progress)
+        self.print_job.succeeded.connect(self._printed)
+        self.print_job.failed.connect(self._print_failed)
+        self._printer = printer  # keep it alive while the worker paints on it
+
+    def _printed(self, pages: int) -> None:
+        self.print_job = None
+        self._end()
+        self.ctx.say(f"Sent {pages} pages to the printer.")
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self.print_job = None
+        self._end()
+        if not isinstance(exc, CancelledError):
+            self.ctx.fail(exc, action="printing the packet")
+
+    # ---- status ------------------------------------------------------------------------------
+    def first_focus(self) -> QWidget | None:
+        return self.build_button
+
+    def status(self) -> StepStatus:
+        if not self.ctx.has_case:
+            return StepStatus(State.EMPTY, "")
+        builds = self.ctx.store.list_builds(self.ctx.case_id)
+        if not builds:
+            return StepStatus(State.EMPTY, "Not built yet")
+        case = self.ctx.case()
+        if builds[0].created_at >= case.updated_at:
+            return StepStatus(State.DONE, f"Built, {builds[0].pages} pages")
+        return StepStatus(
+            State.PARTIAL,
+            "Changed since built",
+            "The case changed after the last packet: build it again.",
+        )

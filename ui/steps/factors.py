@@ -1,0 +1,342 @@
+"""Step 3: the framework's positive and negative factors as a checklist."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pdpacket import catalog
+from pdpacket.catalog import Factor, Framework
+from pdpacket.model import Exhibit, FactorAnswer, Polarity
+
+from ..fields import TextField
+from ..models import packet_letters
+from ..style import GREEN, RED, Banner, State, heading, hint
+from .base import Step, StepStatus
+
+
+def framework_label(fw: Framework) -> str:
+    until = f"until {fw.in_force_to}" if fw.in_force_to else "in force"
+    return f"{fw.name} ({fw.in_force_from} – {until})" if fw.in_force_from else fw.name
+
+
+def doc_type_labels(ids: Sequence[str]) -> str:
+    labels = {d.id: d.label for d in catalog.document_types()}
+    return ", ".join(labels.get(i, i.replace("_", " ")) for i in ids)
+
+
+def supporting(exhibits: Sequence[Exhibit], factor_id: str) -> list[tuple[str, Exhibit]]:
+    letters = packet_letters(exhibits)
+    return [
+        (letter, ex)
+        for letter, ex in zip(letters, exhibits, strict=True)
+        if factor_id in ex.factor_ids
+    ]
+
+
+class FactorRow(QFrame):
+    """One factor: applies?, help, notes; for a negative one the explanation."""
+
+    changed = Signal()
+
+    def __init__(self, factor: Factor, step: FactorsStep) -> None:
+        super().__init__()
+        self.factor = factor
+        self.step = step
+        self.setObjectName(f"factor_{factor.id}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        negative = factor.polarity == Polarity.NEGATIVE
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.applies = QCheckBox(factor.label)
+        self.applies.setAccessibleName(f"{factor.label} applies")
+        self.applies.toggled.connect(self._applies_toggled)
+        self.help_button = QToolButton()
+        self.help_button.setText("?")
+        self.help_button.setCheckable(True)
+        self.help_button.setAccessibleName(f"Help on {factor.label}")
+        self.help_button.setToolTip("What this factor means and how to prove it")
+        top.addWidget(self.applies, 1)
+        top.addWidget(self.help_button)
+        layout.addLayout(top)
+        self.help = hint(factor.help)
+        self.help.setVisible(False)
+        self.help_button.toggled.connect(self.help.setVisible)
+        layout.addWidget(self.help)
+
+        self.detail = QWidget()
+        dl = QVBoxLayout(self.detail)
+        dl.setContentsMargins(self.fontMetrics().horizontalAdvance("MM"), 0, 0, 0)
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setPlaceholderText("Notes for the letter: the facts, dates and names")
+        self.notes.setAccessibleName(f"Notes on {factor.label}")
+        self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        self.notes_field = TextField(self.notes, save=lambda _t: self.save())
+        step.track(self.notes_field)
+        dl.addWidget(self.notes)
+        self.explanation: QPlainTextEdit | None = None
+        self.explanation_field: TextField | None = None
+        if negative:
+            self.explanation = QPlainTextEdit()
+            self.explanation.setTabChangesFocus(True)
+            self.explanation.setPlaceholderText(
+                "Explanation and mitigation (needed): what happened, the outcome, "
+                "rehabilitation, why it should not weigh against the client"
+            )
+            self.explanation.setAccessibleName(f"Explanation and mitigation for {factor.label}")
+            self.explanation.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+            self.explanation_field = TextField(self.explanation, save=lambda _t: self.save())
+            step.track(self.explanation_field)
+            dl.addWidget(self.explanation)
+        docs = doc_type_labels(factor.document_types)
+        self.docs = hint(f"Suggested documents: {docs}." if docs else "")
+        self.docs.setVisible(bool(docs))
+        dl.addWidget(self.docs)
+        self.support = QLabel()
+        self.support.setWordWrap(True)
+        self.support.setObjectName("support")
+        dl.addWidget(self.support)
+        self.warning = Banner("warning")
+        dl.addWidget(self.warning)
+        layout.addWidget(self.detail)
+        self.detail.setVisible(False)
+        self._loading = False
+
+    def answer(self) -> FactorAnswer:
+        return FactorAnswer(
+            self.factor.id,
+            self.applies.isChecked(),
+            self.notes.toPlainText(),
+            self.explanation.toPlainText() if self.explanation else "",
+        )
+
+    def show_answer(self, answer: FactorAnswer | None) -> None:
+        self._loading = True
+        try:
+            a = answer or FactorAnswer(self.factor.id)
+            self.applies.setChecked(a.applies)
+            self.notes_field.set_text(a.notes)
+            if self.explanation_field:
+                self.explanation_field.set_text(a.explanation)
+            self.detail.setVisible(a.applies)
+        finally:
+            self._loading = False
+
+    def show_support(self, exhibits: Sequence[Exhibit]) -> None:
+        found = supporting(exhibits, self.factor.id)
+        if found:
+            items = "; ".join(
+                f"{letter} {ex.title}" if letter != "—" else f"{ex.title} (left out)"
+                for letter, ex in found
+            )
+            self.support.setText(f"✓ Supported by: {items}")
+            self.support.setStyleSheet(f"color: {GREEN};")
+        else:
+            self.support.setText(
+                "No exhibit supports this yet: add evidence and tick this factor on it."
+            )
+            self.support.setStyleSheet(f"color: {RED};")
+        problems = self.problems(found_any=bool(found))
+        self.warning.set_text(" ".join(problems))
+
+    def problems(self, *, found_any: bool) -> list[str]:
+        if not self.applies.isChecked() or self.factor.polarity != Polarity.NEGATIVE:
+            return []
+        out = []
+        if not (self.explanation and self.explanation.toPlainText().strip()):
+            out.append(
+                "A negative factor that applies must be addressed openly: write the "
+                "explanation and mitigation above."
+            )
+        if not found_any:
+            out.append(
+                "Add the mitigating evidence"
+                + (
+                    " (for each arrest: the certified final disposition)."
+                    if self.factor.requires_disposition
+                    else "."
+                )
+            )
+        return out
+
+    def _applies_toggled(self, on: bool) -> None:
+        self.detail.setVisible(on)
+        if not self._loading:
+            self.save()
+
+    def save(self) -> None:
+        if self._loading or not self.step.ctx.has_case:
+            return
+        try:
+            self.step.ctx.store.set_factor_answer(self.step.ctx.case_id, self.answer())
+        except Exception as exc:
+            self.step.ctx.fail(exc, action=f"saving the factor {self.factor.label}")
+            return
+        self.show_support(self.step.exhibits)
+        self.step.ctx.caseChanged.emit()
+        self.changed.emit()
+
+
+class FactorsStep(Step):
+    key = "factors"
+    title = "Factors"
+    intro = (
+        "Tick what applies to the client. Each factor says what it means and which "
+        "documents prove it; every negative factor that applies needs an explanation."
+    )
+
+    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+        super().__init__(ctx, parent)
+        self.exhibits: list[Exhibit] = []
+        self.rows: dict[str, FactorRow] = {}
+        col = QVBoxLayout(self.body)
+        self.margins(col)
+        top = QHBoxLayout()
+        label = QLabel("&Framework:")
+        self.framework = QComboBox()
+        self.framework.setAccessibleName("Framework")
+        for fw in catalog.frameworks():
+            self.framework.addItem(framework_label(fw), fw.id)
+        self.framework.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.framework.setMinimumContentsLength(30)
+        label.setBuddy(self.framework)
+        self.framework.currentIndexChanged.connect(self._framework_changed)
+        self.about = QToolButton()
+        self.about.setText("About this framework")
+        self.about.setCheckable(True)
+        top.addWidget(label)
+        top.addWidget(self.framework, 1)
+        top.addWidget(self.about)
+        col.addLayout(top)
+        self.description = hint()
+        self.description.setVisible(False)
+        self.about.toggled.connect(self.description.setVisible)
+        col.addWidget(self.description)
+        self.rows_box = QWidget()
+        self.rows_layout = QVBoxLayout(self.rows_box)
+        self.rows_layout.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(self.rows_box)
+        col.addStretch(1)
+        self._fw_id = ""
+        self._loading = False
+        ctx.exhibitsChanged.connect(self._exhibits_changed)
+
+    def current_framework(self) -> Framework:
+        return catalog.framework(self.ctx.case().proceedings.framework_id)
+
+    def load(self) -> None:
+        fw = self.current_framework()
+        self._loading = True
+        self.framework.setCurrentIndex(max(0, self.framework.findData(fw.id)))
+        self._loading = False
+        self.exhibits = self.ctx.exhibits()
+        self._build_rows(fw)
+
+    def _build_rows(self, fw: Framework) -> None:
+        while self.rows_layout.count():
+            item = self.rows_layout.takeAt(0)
+            w = item.widget() if item else None
+            if w is not None:
+                w.deleteLater()
+        self.fields = []
+        self.rows.clear()
+        self._fw_id = fw.id
+        text = fw.description
+        if fw.priorities:
+            text += "\n\nPriorities: " + "; ".join(
+                f"{p.get('label', '')}: {p.get('help', '')}" for p in fw.priorities
+            )
+        if fw.source:
+            text += f"\n\nSource: {fw.source} Verified on {fw.verified_on}."
+        self.description.setText(text)
+        answers = self.ctx.store.factor_answers(self.ctx.case_id)
+        for title, factors in (
+            ("Positive factors", fw.positive),
+            ("Negative factors", fw.negative),
+        ):
+            if not factors:
+                continue
+            self.rows_layout.addWidget(heading(title, 2))
+            if title.startswith("Negative"):
+                self.rows_layout.addWidget(
+                    hint(
+                        "A strong request never ignores these: if one applies, explain it and "
+                        "add mitigating evidence; if none applies, say so in the letter."
+                    )
+                )
+            for factor in factors:
+                row = FactorRow(factor, self)
+                row.show_answer(answers.get(factor.id))
+                row.show_support(self.exhibits)
+                row.changed.connect(self.statusChanged.emit)
+                self.rows[factor.id] = row
+                self.rows_layout.addWidget(row)
+
+    def _framework_changed(self) -> None:
+        if self._loading or not self.ctx.has_case:
+            return
+        fw_id = str(self.framework.currentData())
+        self.flush()
+        try:
+            self.ctx.update_proceedings(framework_id=fw_id)
+        except Exception as exc:
+            self.ctx.fail(exc, action="saving the framework")
+            return
+        self._build_rows(catalog.framework(fw_id))
+        self.statusChanged.emit()
+
+    def _exhibits_changed(self) -> None:
+        if not self.ctx.has_case:
+            return
+        self.exhibits = self.ctx.exhibits()
+        for row in self.rows.values():
+            row.show_support(self.exhibits)
+        self.statusChanged.emit()
+
+    def first_focus(self) -> QWidget | None:
+        return self.framework
+
+    def status(self) -> StepStatus:
+        if not self.ctx.has_case:
+            return StepStatus(State.EMPTY, "")
+        fw = self.current_framework()
+        answers = self.ctx.store.factor_answers(self.ctx.case_id)
+        applying = [f for f in fw.factors if answers.get(f.id, FactorAnswer(f.id)).applies]
+        if not applying:
+            return StepStatus(State.EMPTY, "Tick what applies")
+        exhibits = self.ctx.exhibits()
+        unexplained = [
+            f.label
+            for f in applying
+            if f.polarity == Polarity.NEGATIVE and not answers[f.id].explanation.strip()
+        ]
+        if unexplained:
+            return StepStatus(
+                State.WARNING,
+                "Explain negatives",
+                f"Needs an explanation: {', '.join(unexplained)}.",
+            )
+        unsupported = [f.label for f in applying if not supporting(exhibits, f.id)]
+        n = len(applying)
+        if unsupported:
+            return StepStatus(
+                State.PARTIAL,
+                f"{n - len(unsupported)} of {n} supported",
+                f"No exhibit yet for: {', '.join(unsupported)}.",
+            )
+        return StepStatus(State.DONE, f"{n} factor{'s' if n != 1 else ''}, all supported")

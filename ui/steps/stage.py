@@ -1,0 +1,200 @@
+"""Step 2: the procedural stage, then the form of discretion that fits it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGroupBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pdpacket import catalog
+
+from ..style import Banner, State, hint
+from .base import Step, StepStatus
+
+ADDRESSEES = {"opla": "OPLA (the Chief Counsel)", "ero": "the ICE field office (ERO)"}
+
+
+class StageStep(Step):
+    key = "stage"
+    title = "Stage & relief"
+    intro = (
+        "Where the case is now decides which forms of prosecutorial discretion can be "
+        "asked for. The request must name one, with its legal basis."
+    )
+
+    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+        super().__init__(ctx, parent)
+        self._loading = False
+        col = QVBoxLayout(self.body)
+        self.margins(col)
+
+        stage_box = QGroupBox("Procedural stage")
+        sl = QVBoxLayout(stage_box)
+        self.stage_group = QButtonGroup(self)
+        self.stage_buttons: dict[str, QRadioButton] = {}
+        for st in catalog.stages():
+            rb = QRadioButton(st.label)
+            rb.setAccessibleName(f"Stage: {st.label}")
+            rb.setProperty("stage_id", st.id)
+            self.stage_group.addButton(rb)
+            self.stage_buttons[st.id] = rb
+            sl.addWidget(rb)
+        self.stage_group.buttonToggled.connect(self._stage_toggled)
+        col.addWidget(stage_box)
+
+        self.form_box = QGroupBox("Form of discretion requested")
+        self.form_layout = QVBoxLayout(self.form_box)
+        self.form_group = QButtonGroup(self)
+        self.form_group.buttonToggled.connect(self._form_toggled)
+        self.form_buttons: dict[str, QRadioButton] = {}
+        self._form_widgets: list[QWidget] = []
+        col.addWidget(self.form_box)
+
+        self.fit_warning = Banner("warning")
+        col.addWidget(self.fit_warning)
+        self.consequences = Banner("info")
+        self.consequences.setObjectName("consequences")
+        col.addWidget(self.consequences)
+        self.joint = QCheckBox(
+            "This is a &joint motion with OPLA (“JOINT MOTION” on the cover; "
+            "no certificate of service)"
+        )
+        self.joint.setAccessibleName("Joint motion")
+        self.joint.toggled.connect(self._joint_toggled)
+        col.addWidget(self.joint)
+        col.addStretch(1)
+
+    # ---- showing ----------------------------------------------------------------
+    def load(self) -> None:
+        p = self.ctx.case().proceedings
+        self._loading = True
+        try:
+            self.stage_group.setExclusive(False)
+            for sid, rb in self.stage_buttons.items():
+                rb.setChecked(sid == p.stage)
+            self.stage_group.setExclusive(True)
+            self._build_forms(p.stage, p.pd_form)
+            self.joint.setChecked(p.joint_motion)
+        finally:
+            self._loading = False
+        self._explain()
+
+    def _build_forms(self, stage_id: str, chosen: str) -> None:
+        for w in self._form_widgets:
+            if isinstance(w, QRadioButton):
+                self.form_group.removeButton(w)
+            w.deleteLater()
+        self._form_widgets.clear()
+        self.form_buttons.clear()
+        stage = catalog.stage(stage_id)
+        if stage is None:
+            note = hint("Pick the stage first: the forms that fit it appear here.")
+            self.form_layout.addWidget(note)
+            self._form_widgets.append(note)
+            return
+        ids = list(stage.forms)
+        if chosen and chosen not in ids and catalog.pd_form(chosen):
+            ids.append(chosen)  # keep showing the stored choice, marked as not fitting
+        for fid in ids:
+            form = catalog.pd_form(fid)
+            if form is None:
+                continue
+            fits = fid in stage.forms
+            rb = QRadioButton(form.label + ("" if fits else "  (does not fit this stage)"))
+            rb.setAccessibleName(f"Form: {form.label}")
+            rb.setProperty("form_id", fid)
+            rb.setChecked(fid == chosen)
+            self.form_group.addButton(rb)
+            self.form_buttons[fid] = rb
+            basis = f"Legal basis: {form.hook}" if form.hook else "No specific regulation"
+            to = ADDRESSEES.get(form.addressee, form.addressee)
+            note = hint(f"{basis} · addressed to {to}")
+            note.setIndent(self.fontMetrics().horizontalAdvance("M") * 2)
+            self.form_layout.addWidget(rb)
+            self.form_layout.addWidget(note)
+            self._form_widgets.extend([rb, note])
+
+    def _explain(self) -> None:
+        p = self.ctx.case().proceedings
+        form = catalog.pd_form(p.pd_form)
+        stage = catalog.stage(p.stage)
+        if form and stage and not catalog.form_fits_stage(form.id, stage.id):
+            fitting = ", ".join(
+                f.label for f in (catalog.pd_form(i) for i in stage.forms) if f is not None
+            )
+            self.fit_warning.set_text(
+                f"“{form.label}” does not fit the stage “{stage.label}”. OPLA and the court "
+                f"will not grant it at this stage. Forms that fit: {fitting}."
+            )
+        else:
+            self.fit_warning.set_text("")
+        if form and form.consequences:
+            self.consequences.set_text(f"What to weigh with the client: {form.consequences}")
+        else:
+            self.consequences.set_text("")
+
+    # ---- storing ------------------------------------------------------------------
+    def _stage_toggled(self, button: QRadioButton, checked: bool) -> None:
+        if self._loading or not checked or not self.ctx.has_case:
+            return
+        stage_id = str(button.property("stage_id"))
+        try:
+            self.ctx.update_proceedings(stage=stage_id)
+        except Exception as exc:
+            self.ctx.fail(exc, action="saving the stage")
+        p = self.ctx.case().proceedings
+        self._loading = True
+        try:
+            self._build_forms(stage_id, p.pd_form)
+        finally:
+            self._loading = False
+        self._explain()
+        self.statusChanged.emit()
+
+    def _form_toggled(self, button: QRadioButton, checked: bool) -> None:
+        if self._loading or not checked or not self.ctx.has_case:
+            return
+        form = catalog.pd_form(str(button.property("form_id")))
+        if form is None:
+            return
+        try:
+            self.ctx.update_proceedings(pd_form=form.id, joint_motion=form.joint_motion)
+        except Exception as exc:
+            self.ctx.fail(exc, action="saving the form of relief")
+        self._loading = True
+        self.joint.setChecked(form.joint_motion)
+        self._loading = False
+        self._explain()
+        self.statusChanged.emit()
+
+    def _joint_toggled(self, on: bool) -> None:
+        if self._loading or not self.ctx.has_case:
+            return
+        try:
+            self.ctx.update_proceedings(joint_motion=on)
+        except Exception as exc:
+            self.ctx.fail(exc, action="saving the joint motion choice")
+
+    def first_focus(self) -> QWidget | None:
+        checked = self.stage_group.checkedButton()
+        return checked or next(iter(self.stage_buttons.values()), None)
+
+    def status(self) -> StepStatus:
+        if not self.ctx.has_case:
+            return StepStatus(State.EMPTY, "")
+        p = self.ctx.case().proceedings
+        if not p.stage:
+            return StepStatus(State.EMPTY, "Pick the stage")
+        form = catalog.pd_form(p.pd_form)
+        if form is None:
+            return StepStatus(State.PARTIAL, "Pick the relief")
+        if not catalog.form_fits_stage(form.id, p.stage):
+            return StepStatus(
+                State.WARNING, "Form does not fit", f"{form.label} does not fit the stage."
+            )
+        return StepStatus(State.DONE, form.label, form.label)
