@@ -23,8 +23,16 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from . import archive, backup, catalog, intake, integrity, packet
-from .blobs import sha256_bytes
-from .errors import CancelledError, IntakeError, PdpacketError, ValidationError, disk_full_guard
+from .blobs import sha256_bytes, sha256_file
+from .errors import (
+    CancelledError,
+    IntakeError,
+    PasswordRequiredError,
+    PdpacketError,
+    ValidationError,
+    WrongPasswordError,
+    disk_full_guard,
+)
 from .manifest import Manifest, load_manifest
 from .migrations import migrations
 from .model import (
@@ -35,6 +43,7 @@ from .model import (
     Case,
     Client,
     Exhibit,
+    ExhibitFile,
     FileRole,
     ImportResult,
     Proceedings,
@@ -72,6 +81,9 @@ class StoredFile:
     kind: str
     warnings: tuple[str, ...]
     new_blobs: tuple[str, ...]  # blobs this call wrote (to remove if the import fails)
+    recovered: bool = False  # read from a damaged original: the user must compare (#3)
+    original_size: int = 0
+    pdf_size: int = 0
 
 
 class Workspace:
@@ -183,6 +195,7 @@ class Workspace:
                     pdf_sha256=sf.pdf_sha256,
                     pages=sf.pages,
                     warnings=sf.warnings,
+                    recovered=sf.recovered,
                 )
                 self.store.audit(
                     ex.case_id, "exhibit.add_file", exhibit=exhibit_id, role=str(role), file=p.name
@@ -227,16 +240,79 @@ class Workspace:
         original = p.read_bytes()
         new: list[str] = []
         shas = []
-        for data in (original, norm.pdf):
-            sha = sha256_bytes(data)
-            if not self.store.blobs.exists(sha):
-                new.append(sha)
-            shas.append(self.store.blobs.put_bytes(data))
-        return StoredFile(shas[0], shas[1], norm.pages, norm.kind, norm.warnings, tuple(new))
+        try:
+            for data in (original, norm.pdf):
+                sha = sha256_bytes(data)
+                if not self.store.blobs.exists(sha):
+                    new.append(sha)
+                shas.append(self.store.blobs.put_bytes(data))
+        except BaseException:
+            self.discard_blobs(new)  # all or nothing: no orphan original
+            raise
+        return StoredFile(
+            shas[0],
+            shas[1],
+            norm.pages,
+            norm.kind,
+            norm.warnings,
+            tuple(new),
+            recovered=norm.recovered,
+            original_size=len(original),
+            pdf_size=len(norm.pdf),
+        )
 
     def _register(self, sf: StoredFile, original_size: int, pdf_size: int) -> None:
-        self.store.register_blob(sf.original_sha256, original_size, sf.kind)
+        self.store.register_blob(sf.original_sha256, original_size, sf.kind, sf.pages)
         self.store.register_blob(sf.pdf_sha256, pdf_size, "pdf", sf.pages)
+
+    def confirm_file(self, file_id: int) -> ExhibitFile:
+        """The user compared a recovered (damaged) file's pages with the original and
+        accepts them; the review stops flagging it (#3)."""
+        return self.store.confirm_file(file_id)
+
+    @_writes_evidence
+    def add_files_to_exhibit(
+        self,
+        exhibit_id: int,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        role: FileRole = FileRole.TRANSLATION,
+        passwords: dict[str, str] | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[ImportResult]:
+        """Attach files (folders expanded) to an existing exhibit, e.g. the English
+        translation of a foreign document; per-file results like ``add_evidence``."""
+        ex = self.store.get_exhibit(exhibit_id)
+
+        def attach(path: Path, password: str | None) -> ImportResult:
+            return self._add_one(ex.case_id, path, password, (), exhibit_id=exhibit_id, role=role)
+
+        return self._batch(paths, passwords, progress, cancel, attach)
+
+    def _batch(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        passwords: dict[str, str] | None,
+        progress: Progress | None,
+        cancel: CancelToken | None,
+        one: Callable[[Path, str | None], ImportResult],
+    ) -> list[ImportResult]:
+        progress = progress or NullProgress()
+        cancel = cancel or CancelToken()
+        results: list[ImportResult] = []
+        files = expand_paths(paths)
+        for n, path in enumerate(files):
+            if cancel.cancelled:
+                results.extend(
+                    ImportResult(str(p), "refused", f"{p.name}: cancelled before import.")
+                    for p in files[n:]
+                )
+                break
+            progress.update(n, len(files), f"Importing {path.name}")
+            results.append(one(path, password_for(passwords, path)))
+        progress.update(len(files), len(files), "Done")
+        return results
 
     def discard_blobs(self, shas: Iterable[str]) -> None:
         referenced = self.store.referenced_blobs()
@@ -255,33 +331,36 @@ class Workspace:
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> list[ImportResult]:
-        """Add each file as a new exhibit; a bad file is refused alone, with its reason."""
-        progress = progress or NullProgress()
-        cancel = cancel or CancelToken()
-        passwords = passwords or {}
+        """Add each file (folders expanded) as a new exhibit.  Per-file results:
+        imported, warning (imported; read the message), duplicate (already in the
+        case: nothing added) or refused (nothing stored; the message names the file
+        and the fix; ``needs_password`` asks for a password).  ``passwords`` maps a
+        path (as given or expanded) or a file name to its password.  Cancelling
+        stops between files; the files already imported stay."""
         self.store.get_case(case_id)
-        results: list[ImportResult] = []
-        files = expand_paths(paths)
-        for n, path in enumerate(files):
-            if cancel.cancelled:
-                results.extend(
-                    ImportResult(str(p), "refused", "Cancelled before import.") for p in files[n:]
-                )
-                break
-            progress.update(n, len(files), f"Importing {path.name}")
-            results.append(self._add_one(case_id, path, passwords.get(str(path)), factor_ids))
-        progress.update(len(files), len(files), "Done")
-        return results
+
+        def add(path: Path, password: str | None) -> ImportResult:
+            return self._add_one(case_id, path, password, factor_ids)
+
+        return self._batch(paths, passwords, progress, cancel, add)
 
     def _add_one(
-        self, case_id: int, path: Path, password: str | None, factor_ids: Sequence[str]
+        self,
+        case_id: int,
+        path: Path,
+        password: str | None,
+        factor_ids: Sequence[str],
+        *,
+        exhibit_id: int = 0,
+        role: FileRole = FileRole.DOCUMENT,
     ) -> ImportResult:
+        """One file, all or nothing: its blobs and rows are written together or not at all."""
         try:
-            sf = self.store_file(path, password=password)
-        except IntakeError as exc:
-            return ImportResult(str(path), "refused", str(exc))
-        dup = self.store.find_file_by_original(case_id, sf.original_sha256)
-        if dup is not None:
+            original_sha = sha256_file(path) if path.is_file() else ""
+        except OSError:
+            original_sha = ""
+        dup = self.store.find_file_by_original(case_id, original_sha) if original_sha else None
+        if dup is not None:  # checked before the (slow) normalisation
             return ImportResult(
                 str(path),
                 "duplicate",
@@ -289,29 +368,45 @@ class Workspace:
                 f"(as {dup.original_name}); it was not added again.",
             )
         try:
+            sf = self.store_file(path, password=password)
+        except IntakeError as exc:
+            needs = isinstance(exc, (PasswordRequiredError, WrongPasswordError))
+            return ImportResult(str(path), "refused", str(exc), needs_password=needs)
+        try:
             with self.store.transaction():
-                self._register(sf, path.stat().st_size, len(self.store.blobs.read(sf.pdf_sha256)))
-                dtype = catalog.guess_document_type(path.name)
-                ex_id = self.store.add_exhibit(
-                    case_id,
-                    title_from_filename(path.name),
-                    factor_ids=list(factor_ids) or (list(dtype.factor_ids[:1]) if dtype else []),
-                    document_type=dtype.id if dtype else "",
-                )
-                self.store.add_exhibit_file(
+                self._register(sf, sf.original_size, sf.pdf_size)
+                if exhibit_id:
+                    ex_id = exhibit_id
+                else:
+                    dtype = catalog.guess_document_type(path.name)
+                    ex_id = self.store.add_exhibit(
+                        case_id,
+                        title_from_filename(path.name),
+                        factor_ids=list(factor_ids)
+                        or (list(dtype.factor_ids[:1]) if dtype else []),
+                        document_type=dtype.id if dtype else "",
+                    )
+                file_id = self.store.add_exhibit_file(
                     ex_id,
-                    role=FileRole.DOCUMENT,
+                    role=role,
                     original_name=path.name,
                     original_sha256=sf.original_sha256,
                     pdf_sha256=sf.pdf_sha256,
                     pages=sf.pages,
                     warnings=sf.warnings,
+                    recovered=sf.recovered,
                 )
+                if exhibit_id:
+                    self.store.audit(
+                        case_id, "exhibit.add_file", exhibit=ex_id, role=str(role), file=path.name
+                    )
         except BaseException:
             self.discard_blobs(sf.new_blobs)
             raise
         status = "warning" if sf.warnings else "imported"
-        return ImportResult(str(path), status, " ".join(sf.warnings), ex_id, sf.pages)
+        return ImportResult(
+            str(path), status, " ".join(sf.warnings), ex_id, sf.pages, file_id=file_id
+        )
 
     # ---- manifests ------------------------------------------------------
     @_writes_evidence
@@ -371,6 +466,7 @@ class Workspace:
                             pdf_sha256=sf.pdf_sha256,
                             pages=sf.pages,
                             warnings=sf.warnings,
+                            recovered=sf.recovered,
                         )
                 self.store.audit(case_id, "case.import", manifest=str(m.source))
         except BaseException:
@@ -497,6 +593,16 @@ SUPPORTED_SUFFIXES = {
     ".bmp",
     ".gif",
 }
+
+
+def password_for(passwords: dict[str, str] | None, path: Path) -> str | None:
+    """The password given for ``path``: by the path as given, resolved, or its name."""
+    if not passwords:
+        return None
+    for key in (str(path), str(path.resolve()), path.name):
+        if key in passwords:
+            return passwords[key]
+    return None
 
 
 def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:

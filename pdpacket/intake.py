@@ -1,145 +1,352 @@
 """Evidence intake: any file a client brings becomes letter-size PDF pages,
 or a clear refusal naming the file and what to do.
 
-This is the walking-skeleton version (PDF pass-through, common images);
-issue #3 deepens it.
+The type comes from the file's first bytes, never from its name: a ``.jpg``
+that is a PDF is read as a PDF, a ``.pdf`` that is a saved web page is refused
+as "not a PDF".  PDFs go through ``pdfclean``, images through ``images``;
+Word/OpenDocument files are converted with LibreOffice when it is installed
+(optional); everything else is refused with what the person can do instead.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import FileNotDecryptedError, PdfReadError
-from reportlab.lib.pagesizes import letter
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen import canvas
-
-from .errors import IntakeError, PasswordRequiredError, WrongPasswordError
+from .errors import IntakeError
+from .images import normalise_image
 from .model import NormalisedFile
+from .pdfclean import normalise_pdf
 
 log = logging.getLogger("pdpacket.intake")
 
-LETTER_W, LETTER_H = letter
-MARGIN = 36.0  # half an inch around images
+MAX_FILE_BYTES = 1 << 30  # 1 GiB: no single piece of evidence is bigger
+SOFFICE_TIMEOUT = 180
+
+IMAGE_KINDS = ("jpeg", "png", "tiff", "webp", "bmp", "gif", "heic", "avif", "jp2")
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"mif2")
 
 
 def sniff_kind(head: bytes) -> str:
-    """The file's real type from its first bytes ("pdf", "jpeg", ...; "" if unknown)."""
-    if head[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+    """The file's real type from its first bytes (give at least 2 KB).
+
+    Returns "pdf", an image kind ("jpeg", "png", "tiff", "webp", "bmp", "gif",
+    "heic", "avif", "jp2"), a kind that is refused with advice ("html", "zip",
+    "docx", "odt", "ole", "rtf", "email", "text", "archive", "video", "audio",
+    "postscript"), or "" when unknown.
+    """
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         return "tiff"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
-    if head[:2] == b"BM":
+    if (
+        head[:2] == b"BM"
+        and len(head) >= 18
+        and head[14:18]
+        in (
+            b"\x0c\x00\x00\x00",
+            b"(\x00\x00\x00",
+            b"@\x00\x00\x00",
+            b"l\x00\x00\x00",
+            b"|\x00\x00\x00",
+        )
+    ):
         return "bmp"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "gif"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim"):
-        return "heic"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in HEIF_BRANDS:
+            return "heic"
+        if brand in (b"avif", b"avis"):
+            return "avif"
+        if brand in (b"qt  ", b"isom", b"mp41", b"mp42", b"M4V ", b"3gp4", b"3gp5", b"avc1"):
+            return "video"
+        if brand in (b"M4A ", b"M4B "):
+            return "audio"
+    if head.startswith(b"\x00\x00\x00\x0cjP  \r\n\x87\n") or head.startswith(b"\xff\x4f\xff\x51"):
+        return "jp2"
+    if head.startswith(b"PK\x03\x04"):
+        if head[30:38] == b"mimetype" and b"opendocument" in head[38:120]:
+            return "odt"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"  # Word 97-2003, Excel 97-2003, Outlook .msg
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"%!PS"):
+        return "postscript"
+    if head[:6] in (b"Rar!\x1a\x07", b"7z\xbc\xaf'\x1c") or head[:2] == b"\x1f\x8b":
+        return "archive"
+    if head.startswith((b"ID3", b"fLaC", b"OggS")) or (
+        head[:4] == b"RIFF" and head[8:12] == b"WAVE"
+    ):
+        return "audio"
+    text = head[:1024].lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or (
+        text.startswith(b"<") and b"<html" in text
+    ):
+        return "html"
+    first = text.split(b"\n", 1)[0]
+    if (
+        first.startswith(
+            (
+                b"received:",
+                b"return-path:",
+                b"from:",
+                b"delivered-to:",
+                b"mime-version:",
+                b"message-id:",
+                b"x-",
+            )
+        )
+        and b":" in first
+    ):
+        return "email"
+    if head and _looks_like_text(head[:2048]):
+        return "text"
     return ""
 
 
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            head[:-4].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return b"\x00" not in head
+
+
+# What to tell the person for each kind that is not read.
+_REFUSALS: dict[str, tuple[str, str]] = {
+    "html": (
+        "this is a web page (HTML), not a PDF or an image: the download probably failed "
+        "and saved an error page.",
+        "Download the document again, or open the page in a browser and print it to PDF.",
+    ),
+    "docx": (
+        "this is a Word document; pdpacket adds PDFs and images.",
+        "In Word choose File > Save As > PDF (or Export > PDF) and add the PDF.",
+    ),
+    "odt": (
+        "this is an OpenDocument file (LibreOffice); pdpacket adds PDFs and images.",
+        "In LibreOffice choose File > Export as PDF and add the PDF.",
+    ),
+    "xlsx": (
+        "this is a spreadsheet; pdpacket adds PDFs and images.",
+        "Open it and print or export it to PDF (check that the columns fit the page), "
+        "then add the PDF.",
+    ),
+    "pptx": (
+        "this is a slide presentation; pdpacket adds PDFs and images.",
+        "Open it and export it to PDF, then add the PDF.",
+    ),
+    "zip": (
+        "this is a ZIP archive, not a document.",
+        "Unpack it (double-click or 'Extract all') and add the files inside.",
+    ),
+    "archive": (
+        "this is a compressed archive, not a document.",
+        "Unpack it and add the files inside.",
+    ),
+    "ole": (
+        "this is an old Microsoft Office file (Word/Excel 97-2003) or an Outlook message.",
+        "Open it and save or print it as PDF, then add the PDF.",
+    ),
+    "rtf": (
+        "this is a Rich Text document; pdpacket adds PDFs and images.",
+        "Open it in Word or LibreOffice and save it as PDF, then add the PDF.",
+    ),
+    "email": (
+        "this is a saved e-mail message.",
+        "Open it in the mail program and print it to PDF (include the header with the "
+        "date and sender), then add the PDF; add its attachments separately.",
+    ),
+    "text": (
+        "this is a plain-text file, not a PDF or an image.",
+        "Open it and print it to PDF, then add the PDF.",
+    ),
+    "video": (
+        "this is a video; a packet can only contain pages.",
+        "Take screenshots of the frames that matter (or describe it in a declaration) "
+        "and add those.",
+    ),
+    "audio": (
+        "this is an audio recording; a packet can only contain pages.",
+        "Add a transcript (with a translation certificate if it is not in English).",
+    ),
+    "postscript": (
+        "this is a PostScript file.",
+        "Open it and print it to PDF, then add the PDF.",
+    ),
+    "": (
+        "this is not a PDF or an image pdpacket can read.",
+        "Save or print it as PDF (e.g. from Word: File > Save As > PDF) and add the PDF.",
+    ),
+}
+
+_OFFICE_KINDS = ("docx", "odt", "ole", "rtf")
+
+
 def normalise_file(
-    path: str | Path, *, password: str | None = None, keep_original_size: bool = False
+    path: str | os.PathLike[str],
+    *,
+    password: str | None = None,
+    keep_original_size: bool = False,
 ) -> NormalisedFile:
+    """Read ``path`` and return it as letter-size PDF pages.
+
+    Raises ``IntakeError`` (with ``PasswordRequiredError`` and
+    ``WrongPasswordError`` for passwords) naming the file and what to do.
+    """
     path = Path(path)
     name = path.name
+    data = _read(path)
+    kind = sniff_kind(data[:4096])
+    if kind == "zip":
+        kind = _zip_kind(data)
+    log.info("%s: %s, %d bytes", name, kind or "unknown", len(data))
+    if kind == "pdf":
+        return normalise_pdf(name, data, password=password, keep_original_size=keep_original_size)
+    if kind in IMAGE_KINDS:
+        return normalise_image(name, data, kind, keep_original_size=keep_original_size)
+    if kind in _OFFICE_KINDS:
+        converted = convert_with_office(path)
+        if converted is not None:
+            result = normalise_pdf(name, converted, keep_original_size=keep_original_size)
+            note = (
+                f"{name} was converted to PDF with LibreOffice: compare the pages with the "
+                "original (fonts and layout can change)."
+            )
+            return NormalisedFile(
+                pdf=result.pdf,
+                pages=result.pages,
+                kind=kind,
+                warnings=(note, *result.warnings),
+                recovered=result.recovered,
+            )
+    message, hint = _REFUSALS.get(kind, _REFUSALS[""])
+    raise IntakeError(name, message, hint=hint)
+
+
+def _read(path: Path) -> bytes:
+    name = path.name
     try:
+        if path.is_dir():
+            raise IntakeError(
+                name, "this is a folder, not a file.", hint="Add the files inside it."
+            )
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise IntakeError(
+                name,
+                f"the file is {size / (1 << 30):.1f} GB, too large for one piece of evidence.",
+                hint="Split it into smaller documents and add those.",
+            )
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise IntakeError(
             name, "the file does not exist.", hint="Check the path, or add the file again."
         ) from exc
+    except PermissionError as exc:
+        raise IntakeError(
+            name,
+            "pdpacket is not allowed to read the file.",
+            hint="Copy it to your Documents folder and add the copy.",
+        ) from exc
     except OSError as exc:
         raise IntakeError(
             name,
-            f"the file cannot be read ({exc.strerror}).",
+            f"the file cannot be read ({exc.strerror or exc}).",
             hint="Copy it to this computer and add it again.",
         ) from exc
     if not data:
         raise IntakeError(
             name,
-            "the file is empty (0 bytes).",
-            hint="Get the document again from the client or re-scan it.",
+            "the file is empty (0 bytes): the download or copy did not finish.",
+            hint="Get the document again from the client, or re-scan it.",
         )
-    kind = sniff_kind(data[:2048])
-    if kind == "pdf":
-        return _normalise_pdf(name, data, password)
-    if kind:
-        return _normalise_image(name, data, kind)
-    raise IntakeError(
-        name,
-        "this is not a PDF or an image pdpacket can read.",
-        hint="Save or print it as PDF (e.g. from Word: File > Save As > PDF) and add the PDF.",
-    )
+    return data
 
 
-def _normalise_pdf(name: str, data: bytes, password: str | None) -> NormalisedFile:
+def _zip_kind(data: bytes) -> str:
+    """Tell Office documents from plain ZIP archives by their contents."""
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            result = reader.decrypt(password or "")
-            if not result:
-                if password:
-                    raise WrongPasswordError(
-                        name,
-                        "the password does not open this PDF.",
-                        hint="Check the password with the client.",
-                    )
-                raise PasswordRequiredError(
-                    name,
-                    "this PDF is protected by a password.",
-                    hint="Enter the password to import it.",
-                )
-        writer = PdfWriter()
-        for page in reader.pages:
-            writer.add_page(page)
-        out = io.BytesIO()
-        writer.write(out)
-    except (PasswordRequiredError, WrongPasswordError):
-        raise
-    except (PdfReadError, FileNotDecryptedError, ValueError, KeyError) as exc:
-        raise IntakeError(
-            name,
-            f"the PDF is damaged and cannot be read ({exc}).",
-            hint="Ask for a new copy of the document or re-scan it.",
-        ) from exc
-    pages = len(writer.pages)
-    if pages == 0:
-        raise IntakeError(name, "the PDF has no pages.", hint="Ask for a new copy.")
-    return NormalisedFile(pdf=out.getvalue(), pages=pages, kind="pdf")
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "mimetype" in names:
+                mime = zf.read("mimetype")[:100]
+                if b"opendocument.text" in mime:
+                    return "odt"
+                if b"opendocument" in mime:
+                    return "xlsx" if b"spreadsheet" in mime else "pptx"
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+        return "zip"
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if any(n.startswith("ppt/") for n in names):
+        return "pptx"
+    return "zip"
 
 
-def _normalise_image(name: str, data: bytes, kind: str) -> NormalisedFile:
-    try:
-        img: Image.Image = Image.open(io.BytesIO(data))
-        img = ImageOps.exif_transpose(img) or img
-        img = img.convert("RGB")
-    except (UnidentifiedImageError, OSError) as exc:
-        raise IntakeError(
-            name,
-            f"the image cannot be read ({exc}).",
-            hint="Open it on the phone or computer it came from and export it "
-            "again as JPEG or PDF.",
-        ) from exc
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=letter, invariant=True)
-    w, h = img.size
-    scale = min((LETTER_W - 2 * MARGIN) / w, (LETTER_H - 2 * MARGIN) / h)
-    dw, dh = w * scale, h * scale
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=80)
-    buf.seek(0)
-    c.drawImage(ImageReader(buf), (LETTER_W - dw) / 2, (LETTER_H - dh) / 2, dw, dh)
-    c.showPage()
-    c.save()
-    return NormalisedFile(pdf=out.getvalue(), pages=1, kind=kind)
+def find_office() -> str | None:
+    """LibreOffice's command, if it is installed (optional)."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_with_office(path: Path) -> bytes | None:
+    """The file converted to PDF by LibreOffice, or None when that is not possible."""
+    office = find_office()
+    if office is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="pdpacket-office-") as tmp:
+        profile = Path(tmp, "profile").as_uri()
+        src = Path(tmp, "in" + path.suffix.lower())
+        shutil.copyfile(path, src)
+        try:
+            subprocess.run(
+                [
+                    office,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    str(src),
+                ],
+                capture_output=True,
+                timeout=SOFFICE_TIMEOUT,
+                check=False,
+                stdin=subprocess.DEVNULL,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("LibreOffice conversion of %s failed: %s", path.name, exc)
+            return None
+        out = Path(tmp, "in.pdf")
+        if not out.is_file() or out.stat().st_size == 0:
+            log.warning("LibreOffice wrote no PDF for %s", path.name)
+            return None
+        return out.read_bytes()
+
+
+__all__ = ["IMAGE_KINDS", "find_office", "normalise_file", "sniff_kind"]

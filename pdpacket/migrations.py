@@ -128,3 +128,17 @@ def m001_initial(db: Database) -> None:
 
 
 # Add new migrations below this line, never above it.
+
+
+@migrations(name="m004_3_file_recovery")
+def m004_3_file_recovery(db: Database) -> None:
+    """Evidence files read from a damaged original (#3): ``recovered`` marks them and
+    ``confirmed_at`` records when the user compared the recovered pages with the
+    original and confirmed them (the review (#6) checks it)."""
+    _run(
+        db,
+        """
+        ALTER TABLE exhibit_files ADD COLUMN recovered INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE exhibit_files ADD COLUMN confirmed_at TEXT
+        """,
+    )

@@ -118,6 +118,8 @@ class ExhibitFile:
     size: int  # bytes of the normalised PDF
     warnings: tuple[str, ...] = ()
     position: int = 0
+    recovered: bool = False  # damaged file, pages recovered: must be compared (#3)
+    confirmed: bool = False  # the user compared the recovered pages and confirmed them
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,7 @@ class NormalisedFile:
     pages: int
     kind: str  # "pdf", "jpeg", "png", "tiff", ...
     warnings: tuple[str, ...] = ()
+    recovered: bool = False  # a damaged file read in part: the user must compare (#3)
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,8 @@ class ImportResult:
     message: str = ""
     exhibit_id: int = 0
     pages: int = 0
+    file_id: int = 0  # the exhibit file row that was added (#3)
+    needs_password: bool = False  # refused for a missing or wrong password: ask and retry
 
 
 @dataclass(frozen=True)

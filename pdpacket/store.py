@@ -444,6 +444,7 @@ class Store:
         pdf_sha256: str,
         pages: int,
         warnings: Iterable[str] = (),
+        recovered: bool = False,
     ) -> int:
         row = self._q(
             "SELECT COALESCE(MAX(position), -1) + 1 AS p FROM exhibit_files WHERE exhibit_id = ?",
@@ -451,7 +452,8 @@ class Store:
         )
         cur = self.db.execute(
             "INSERT INTO exhibit_files (exhibit_id, position, role, original_name, "
-            "original_sha256, pdf_sha256, pages, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "original_sha256, pdf_sha256, pages, warnings, recovered) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 exhibit_id,
                 int(row[0]["p"]),
@@ -461,9 +463,34 @@ class Store:
                 pdf_sha256,
                 pages,
                 json.dumps(list(warnings)),
+                int(recovered),
             ),
         )
         return int(cur.lastrowid or 0)
+
+    def confirm_file(self, file_id: int) -> ExhibitFile:
+        """Record that the user compared a recovered file's pages with the original (#3)."""
+        rows = self._q(
+            "SELECT f.id, e.case_id, f.original_name FROM exhibit_files f "
+            "JOIN exhibits e ON e.id = f.exhibit_id WHERE f.id = ?",
+            (file_id,),
+        )
+        if not rows:
+            raise NotFoundError(f"There is no evidence file {file_id}.")
+        with self.transaction():
+            self.db.execute(
+                "UPDATE exhibit_files SET confirmed_at = ? WHERE id = ?", (now_iso(), file_id)
+            )
+            self._touch(rows[0]["case_id"])
+            self.audit(
+                rows[0]["case_id"], "file.confirm", file=file_id, name=rows[0]["original_name"]
+            )
+        frows = self._q(
+            "SELECT f.*, b.size AS size FROM exhibit_files f LEFT JOIN blobs b "
+            "ON b.sha256 = f.pdf_sha256 WHERE f.id = ?",
+            (file_id,),
+        )
+        return self._file_from_row(frows[0])
 
     def update_exhibit(self, exhibit_id: int, **changes: Any) -> Exhibit:
         ex = self.get_exhibit(exhibit_id)
@@ -608,6 +635,8 @@ class Store:
             size=r.get("size") or 0,
             warnings=tuple(json.loads(r["warnings"])),
             position=r["position"],
+            recovered=bool(r.get("recovered") or 0),
+            confirmed=bool(r.get("confirmed_at")),
         )
 
     def _exhibits(self, where: str, params: Sequence[Any]) -> list[Exhibit]:
