@@ -103,11 +103,15 @@ class Workspace:
         return ws
 
     def _on_open(self) -> None:
+        # neither may stop the app from opening: each is retried on the next start
         conn = self.store.db.conn
-        backup.ensure_daily(conn, self.data_dir, backup.read_keep(conn))
+        try:
+            backup.ensure_daily(conn, self.data_dir, backup.read_keep(conn))
+        except (OSError, sqlite3.Error, PdpacketError) as exc:
+            log.warning("daily backup skipped: %s", exc)
         try:
             self.sweep()
-        except (OSError, sqlite3.Error) as exc:  # never stop the app from opening
+        except (OSError, sqlite3.Error) as exc:
             log.warning("startup sweep skipped: %s", exc)
 
     def sweep(self) -> list[str]:
