@@ -142,3 +142,24 @@ def m004_3_file_recovery(db: Database) -> None:
         ALTER TABLE exhibit_files ADD COLUMN confirmed_at TEXT
         """,
     )
+
+
+@migrations(name="m005_6_letters")
+def m005_6_letters(db: Database) -> None:
+    """The request letter of each case (#6): the attorney's text, the last
+    generated draft (the base of the 3-way merge when the draft is refreshed)
+    and the merge conflicts the attorney has not resolved yet."""
+    _run(
+        db,
+        """
+        CREATE TABLE letters (
+            case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            draft_text TEXT NOT NULL,
+            generated_from_hash TEXT NOT NULL DEFAULT '',
+            conflicts TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )

@@ -248,3 +248,53 @@ class ArchiveInfo:
     size: int
     sha256: str  # of the archive file as written
     encrypted: bool
+
+
+@dataclass(frozen=True)
+class LetterConflict:
+    """A part of the letter the attorney edited and a refreshed draft also changed:
+    the attorney's text was kept; ``draft`` is what the new draft would have put there."""
+
+    section: str  # the heading it is under ("" before the first heading)
+    mine: str
+    draft: str
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A case's request letter (see ``pdpacket.letter``): the attorney's text and
+    the last generated draft, which is the base of the next 3-way merge."""
+
+    case_id: int
+    text: str
+    draft_text: str
+    generated_from_hash: str = ""
+    conflicts: tuple[LetterConflict, ...] = ()
+    created_at: str = ""
+    updated_at: str = ""
+
+    @property
+    def untouched(self) -> bool:
+        """Still exactly the generated draft (nobody has edited it)."""
+        return self.text.strip() == self.draft_text.strip()
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the window a finding is fixed: a step id ("client", "stage",
+    "factors", "evidence", "exhibits", "letter", "build") and optionally the
+    object on that step (an exhibit id, a factor id, a letter section)."""
+
+    step: str
+    object_id: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of the readiness review (``pdpacket.review``)."""
+
+    code: str  # e.g. "factor.no_evidence"; stable, used by resources/review_rules.json
+    severity: Severity
+    message: str  # what is wrong, naming the factor/exhibit/file
+    fix: str  # what to do about it
+    location: Location

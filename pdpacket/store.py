@@ -32,6 +32,8 @@ from .model import (
     ExhibitFile,
     FactorAnswer,
     FileRole,
+    Letter,
+    LetterConflict,
     Proceedings,
     TranslationOrder,
     Translator,
@@ -357,6 +359,70 @@ class Store:
             )
             for r in rows
         }
+
+    # ---- the request letter (#6) ---------------------------------------
+    def get_letter(self, case_id: int) -> Letter | None:
+        rows = self._q("SELECT * FROM letters WHERE case_id = ?", (case_id,))
+        if not rows:
+            return None
+        r = rows[0]
+        return Letter(
+            case_id=r["case_id"],
+            text=r["text"],
+            draft_text=r["draft_text"],
+            generated_from_hash=r["generated_from_hash"],
+            conflicts=tuple(LetterConflict(**c) for c in json.loads(r["conflicts"])),
+            created_at=r["created_at"],
+            updated_at=r["updated_at"],
+        )
+
+    def save_letter(
+        self,
+        case_id: int,
+        text: str,
+        *,
+        draft_text: str | None = None,
+        generated_from_hash: str | None = None,
+        conflicts: Sequence[LetterConflict] | None = None,
+        action: str = "letter.edit",
+    ) -> Letter:
+        """Create or update the case's letter; ``None`` keeps a stored value."""
+        self.get_case(case_id)
+        old = self.get_letter(case_id)
+        ts = now_iso()
+        draft = draft_text if draft_text is not None else (old.draft_text if old else text)
+        gen_hash = (
+            generated_from_hash
+            if generated_from_hash is not None
+            else (old.generated_from_hash if old else "")
+        )
+        kept = conflicts if conflicts is not None else (old.conflicts if old else ())
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO letters (case_id, text, draft_text, generated_from_hash, conflicts, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(case_id) DO "
+                "UPDATE SET text=excluded.text, draft_text=excluded.draft_text, "
+                "generated_from_hash=excluded.generated_from_hash, conflicts=excluded.conflicts, "
+                "updated_at=excluded.updated_at",
+                (
+                    case_id,
+                    text,
+                    draft,
+                    gen_hash,
+                    json.dumps([asdict(c) for c in kept], ensure_ascii=False),
+                    ts,
+                    ts,
+                ),
+            )
+            self.audit(case_id, action, chars=len(text), conflicts=len(kept))
+        letter = self.get_letter(case_id)
+        assert letter is not None
+        return letter
+
+    def delete_letter(self, case_id: int) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM letters WHERE case_id = ?", (case_id,))
+            self.audit(case_id, "letter.delete")
 
     # ---- blobs --------------------------------------------------------
     def register_blob(self, sha: str, size: int, kind: str, pages: int = 0) -> None:
