@@ -41,7 +41,9 @@ from .model import (
     BuildOptions,
     BuildResult,
     Case,
+    CaseDocument,
     Client,
+    DocumentRole,
     Exhibit,
     ExhibitFile,
     FileRole,
@@ -426,7 +428,7 @@ class Workspace:
         return self._import(manifest, progress or NullProgress(), cancel or CancelToken())
 
     def _import(self, m: Manifest, progress: Progress, cancel: CancelToken) -> int:
-        all_files = [f for e in m.exhibits for f in e.files]
+        all_files = [f for e in m.exhibits for f in e.files] + [f for _, f in m.documents]
         stored: dict[tuple[Path, FileRole], tuple[StoredFile, str, int, int]] = {}
         written: list[str] = []
         try:
@@ -472,12 +474,72 @@ class Workspace:
                             warnings=sf.warnings,
                             recovered=sf.recovered,
                         )
+                for role, mf in m.documents:
+                    sf, name, osize, psize = stored[(mf.path, mf.role)]
+                    self._register(sf, osize, psize)
+                    self.store.set_case_document(
+                        case_id,
+                        role,
+                        original_name=name,
+                        original_sha256=sf.original_sha256,
+                        pdf_sha256=sf.pdf_sha256,
+                        pages=sf.pages,
+                    )
                 self.store.audit(case_id, "case.import", manifest=str(m.source))
         except BaseException:
             self.discard_blobs(written)
             raise
         progress.update(len(all_files), len(all_files), "Done")
         return case_id
+
+    # ---- case documents (#4) ---------------------------------------------
+    @_writes_evidence
+    def set_case_document(
+        self,
+        case_id: int,
+        role: DocumentRole | str,
+        path: str | os.PathLike[str],
+        *,
+        password: str | None = None,
+    ) -> CaseDocument:
+        """Store a case-level document for the packet: an uploaded request letter,
+        the G-28 or EOIR-28, the client's declaration, or a proposed order.
+        Replaces the one already in that role."""
+        try:
+            role = DocumentRole(role)
+        except ValueError:
+            raise ValidationError(
+                "role",
+                f"{role!r} is not a kind of case document.",
+                hint="Use one of: " + ", ".join(r.value for r in DocumentRole) + ".",
+            ) from None
+        self.store.get_case(case_id)
+        p = Path(path)
+        sf = self.store_file(p, password=password)
+        try:
+            with self.store.transaction():
+                self._register(
+                    sf, p.stat().st_size, self.store.blobs.path(sf.pdf_sha256).stat().st_size
+                )
+                self.store.set_case_document(
+                    case_id,
+                    role,
+                    original_name=p.name,
+                    original_sha256=sf.original_sha256,
+                    pdf_sha256=sf.pdf_sha256,
+                    pages=sf.pages,
+                )
+        except BaseException:
+            self.discard_blobs(sf.new_blobs)
+            raise
+        return next(d for d in self.store.case_documents(case_id) if d.role == role)
+
+    def remove_case_document(self, case_id: int, role: DocumentRole | str) -> bool:
+        """Take the case's document in ``role`` out of the packet; True if there was one."""
+        return self.store.remove_case_document(case_id, role)
+
+    def case_documents(self, case_id: int) -> list[CaseDocument]:
+        return self.store.case_documents(case_id)
 
     # ---- packets --------------------------------------------------------
     def build_packet(
@@ -488,11 +550,21 @@ class Workspace:
         *,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        letter: packet.LetterSource | None = None,
     ) -> BuildResult:
+        """Build the packet (atomically) and record the build.  ``letter`` renders
+        the request letter; without it, an uploaded letter (``set_case_document``)
+        or the drafted one (``pdpacket.letter``) is used, if any."""
         folder = Path(out).parent
         with disk_full_guard(f"the packet {Path(out).name}", folder):
             result = packet.build_packet(
-                self.store, case_id, out, options, progress=progress, cancel=cancel
+                self.store,
+                case_id,
+                out,
+                options,
+                letter=letter,
+                progress=progress,
+                cancel=cancel,
             )
             if options is not None and options.integrity_sidecar:
                 sidecar = integrity.write_sidecar(self.store, case_id, result)

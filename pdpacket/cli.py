@@ -41,6 +41,7 @@ def _case_id(raw: str) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo packet in a throw-away workspace (or --data-dir, if given)."""
     from .api import Workspace
+    from .demo import DEMO_ATTORNEY
 
     if args.data_dir:
         with Workspace.open(args.data_dir) as ws:
@@ -51,6 +52,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             tempfile.TemporaryDirectory(prefix="pdpacket-demo-ws-") as tmp,
             Workspace.open(tmp) as ws,
         ):
+            ws.store.set_attorney(DEMO_ATTORNEY)  # a throw-away workspace: fictional attorney
             case_id = ws.create_demo_case()
             result = ws.build_packet(case_id, args.out)
     print(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
@@ -84,14 +86,25 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .identifiers import parse_date
     from .model import BuildOptions, NumberingStyle
 
-    options = BuildOptions(numbering=NumberingStyle(args.numbering), bates_prefix=args.bates or "")
+    numbering = args.numbering or ("bates" if args.bates else "plain")
+    options = BuildOptions(
+        numbering=NumberingStyle(numbering),
+        bates_prefix=args.bates or "",
+        build_date=parse_date(args.date, "date") if args.date else None,
+        certificate_of_service=args.certificate_of_service is not None,
+        service_method=args.certificate_of_service or "ecas",
+        service_address=args.service_address or "",
+    )
     if getattr(args, "integrity_sidecar", False):
         options = dataclasses.replace(options, integrity_sidecar=True)
     with _workspace(args) as ws:
         result = ws.build_packet(args.case, args.out, options)
     print(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
+    for warning in result.warnings:
+        print(f"pdpacket: note: {warning}", file=sys.stderr)
     if result.sidecar:
         print(f"{result.sidecar}: integrity list (check with sha256sum -c)")
     return 0
@@ -182,8 +195,37 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build a case's packet")
     p.add_argument("case", type=_case_id, metavar="CASE")
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
-    p.add_argument("--numbering", choices=["plain", "of_total", "bates"], default="plain")
-    p.add_argument("--bates", metavar="PREFIX", help="Bates prefix, e.g. GARCIA-")
+    p.add_argument(
+        "--numbering",
+        choices=["plain", "of_total", "bates"],
+        default=None,
+        help='page numbers: "12" (plain, the default), "Page 12 of 340" (of_total) or '
+        '"GARCIA-000012" (bates)',
+    )
+    p.add_argument(
+        "--bates", metavar="PREFIX", help="Bates prefix, e.g. GARCIA- (implies --numbering bates)"
+    )
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the date on the cover and certificates (default today); the same date gives "
+        "a byte-identical packet",
+    )
+    p.add_argument(
+        "--certificate-of-service",
+        nargs="?",
+        const="ecas",
+        choices=["ecas", "mail", "hand"],
+        metavar="ecas|mail|hand",
+        help="add a certificate of service: served through ECAS (the default), or by mail "
+        "or by hand at --service-address (never on a joint motion)",
+    )
+    p.add_argument(
+        "--service-address",
+        metavar="TEXT",
+        help="where the Chief Counsel was served (lines separated by ';'); default: the "
+        "OPLA office's address",
+    )
     p.add_argument(
         "--integrity-sidecar",
         action="store_true",

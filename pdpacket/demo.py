@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4, landscape, letter
 from reportlab.pdfgen import canvas
 
 from . import catalog
+from .model import Attorney
 
 CLIENT = {
     "name": "Lucía Fernanda Morales Rivas",
@@ -478,3 +479,16 @@ def write_demo_evidence(folder: Path) -> Path:
     path = folder / "case.json"
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+# The attorney on the demo packet's cover (only in the throw-away workspace of
+# `pdpacket demo`; a real workspace keeps the attorney the user entered).
+DEMO_ATTORNEY = Attorney(
+    name="Daniela R. Ocampo, Esq.",
+    firm="Ocampo Immigration Law PLLC (fictional)",
+    address="125 Court Street, Suite 555\nBrooklyn, NY 11201",
+    phone="(718) 555-0100",
+    email="docampo@example.com",
+    bar_number="NY 5550123",
+    eoir_id="ZZ555123",
+)

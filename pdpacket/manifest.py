@@ -20,7 +20,15 @@ from typing import Any
 from . import catalog
 from .errors import BadInputError, ManifestError, ValidationError
 from .identifiers import parse_a_number, parse_date, parse_receipt_number
-from .model import Client, FactorAnswer, FileRole, Proceedings, TranslationOrder, Translator
+from .model import (
+    Client,
+    DocumentRole,
+    FactorAnswer,
+    FileRole,
+    Proceedings,
+    TranslationOrder,
+    Translator,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class Manifest:
     proceedings: Proceedings
     factors: tuple[FactorAnswer, ...]
     exhibits: tuple[ManifestExhibit, ...]
+    documents: tuple[tuple[DocumentRole, ManifestFile], ...] = ()  # letter, G-28... (#4)
 
 
 def _err(source: Path, where: str, message: str, hint: str = "") -> ManifestError:
@@ -131,8 +140,60 @@ def parse_manifest(raw: dict[str, Any], source: Path) -> Manifest:
         _parse_exhibit(e, i, source, base, known_factors) for i, e in enumerate(exhibits_raw)
     )
     return Manifest(
-        source=source, client=client, proceedings=proceedings, factors=factors, exhibits=exhibits
+        source=source,
+        client=client,
+        proceedings=proceedings,
+        factors=factors,
+        exhibits=exhibits,
+        documents=_parse_documents(raw, source, base),
     )
+
+
+# Case-level documents (#4): manifest key -> role.  "appearance" is a G-28 unless
+# it says {"path": ..., "form": "eoir28"}.
+DOCUMENT_KEYS = {
+    "letter": DocumentRole.LETTER,
+    "appearance": DocumentRole.G28,
+    "declaration": DocumentRole.DECLARATION,
+    "proposed_order": DocumentRole.PROPOSED_ORDER,
+}
+
+
+def _parse_documents(
+    raw: dict[str, Any], source: Path, base: Path
+) -> tuple[tuple[DocumentRole, ManifestFile], ...]:
+    out: list[tuple[DocumentRole, ManifestFile]] = []
+    for key, role in DOCUMENT_KEYS.items():
+        value = raw.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            out.append((role, ManifestFile(_resolve_inside(base, value, source, key))))
+            continue
+        if not isinstance(value, dict) or not isinstance(value.get("path"), str):
+            raise _err(source, key, 'must be a path or {"path": ..., "password": ...}.')
+        if key == "appearance":
+            form = value.get("form", "g28")
+            if form not in ("g28", "eoir28"):
+                raise _err(
+                    source,
+                    f"{key}.form",
+                    f"unknown form {form!r}.",
+                    "Use g28 (before DHS) or eoir28 (before the court).",
+                )
+            role = DocumentRole(form)
+        pw = value.get("password")
+        out.append(
+            (
+                role,
+                ManifestFile(
+                    _resolve_inside(base, value["path"], source, key),
+                    FileRole.DOCUMENT,
+                    pw if isinstance(pw, str) else None,
+                ),
+            )
+        )
+    return tuple(out)
 
 
 def _parse_proceedings(p: Any, source: Path) -> Proceedings:

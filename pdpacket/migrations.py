@@ -163,3 +163,25 @@ def m005_6_letters(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations(name="m006_4_case_documents")
+def m006_4_case_documents(db: Database) -> None:
+    """Case-level documents that go into the packet (#4): an uploaded request
+    letter, the appearance form (G-28 or EOIR-28), the client's declaration and
+    a proposed order; at most one of each role per case."""
+    _run(
+        db,
+        """
+        CREATE TABLE case_documents (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            original_name TEXT NOT NULL,
+            original_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            pdf_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            pages INTEGER NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (case_id, role)
+        )
+        """,
+    )

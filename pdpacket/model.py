@@ -298,3 +298,24 @@ class Finding:
     message: str  # what is wrong, naming the factor/exhibit/file
     fix: str  # what to do about it
     location: Location
+
+
+class DocumentRole(StrEnum):
+    """Case-level documents that go into the packet outside the exhibits (#4)."""
+
+    LETTER = "letter"  # an uploaded request letter (instead of the drafted one)
+    G28 = "g28"  # Form G-28, appearance before DHS
+    EOIR28 = "eoir28"  # Form EOIR-28, appearance before the immigration court
+    DECLARATION = "declaration"  # the client's declaration
+    PROPOSED_ORDER = "proposed_order"  # replaces the generated proposed order
+
+
+@dataclass(frozen=True)
+class CaseDocument:
+    case_id: int
+    role: DocumentRole
+    original_name: str
+    original_sha256: str
+    pdf_sha256: str
+    pages: int
+    added_at: str = ""

@@ -1,43 +1,168 @@
 """The packet builder: one PDF a court or OPLA can read, navigate and print.
 
-The build reads like a recipe: small named steps over a ``BuildContext``, in a
-temporary folder, published with ``os.replace`` as the very last step, so a
-failure or a kill never leaves a half-written packet.
+The build reads like a recipe -- small named steps over a ``BuildContext``::
 
-Walking-skeleton version: index with page ranges, exhibits, one bookmark per
-exhibit.  Issue #4 deepens it (cover, tabs, stamps, labels, links...).
+    _gather   the case, its exhibits and documents, the letter, the options
+    _plan     every page's place: cover, letter, forms, index, tabbed exhibits,
+              translations and certificates, order, certificate of service;
+              re-planned until the letter's and the index's lengths are stable
+    _draw     the pages pdpacket draws itself (one reportlab document)
+    _write    every page copied once into a temporary file next to the target,
+              placed, wrapped in q/Q and stamped, with bookmarks, index links
+              and page labels
+    _publish  ``os.replace`` -- the very last step, so a failure, a cancel or a
+              kill never leaves a half-written packet or touches the old one
+
+The writer streams: each source PDF is read, its pages' objects are written
+straight to the output and it is dropped, so memory stays flat however long
+the packet.  Stamping appends one small content stream per page that uses one
+shared, embedded font; page content is never parsed (see ``stamps`` for why
+pages are fitted above the stamp band).  Output is byte-for-byte reproducible
+for the same case and options: fixed dates from the options, object numbers
+in reading order, and a document /ID that is a hash of the inputs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
+import importlib
+import inspect
 import io
 import logging
 import os
+import queue
 import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import IO, Any, Protocol
 
-from pypdf import PdfReader, PdfWriter
-from reportlab.lib.pagesizes import letter
-from reportlab.pdfgen import canvas
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError, PdfStreamError
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+)
 
-from .errors import BadInputError
+from . import catalog, layout, stamps
+from ._version import __version__
+from .blobs import fsync_dir
+from .errors import BadInputError, IntegrityError, PdpacketError
 from .identifiers import exhibit_letter
-from .model import BuildOptions, BuildResult, Case, Exhibit
+from .model import (
+    BuildOptions,
+    BuildResult,
+    Case,
+    CaseDocument,
+    Exhibit,
+    ExhibitFile,
+    FileRole,
+    NumberingStyle,
+    TranslationOrder,
+)
 from .progress import CancelToken, NullProgress, Progress
 from .store import Store
 
 log = logging.getLogger("pdpacket.packet")
-PAGE_W, PAGE_H = letter
+PAGE_W, PAGE_H = stamps.PAGE_W, stamps.PAGE_H
+FORMAT_VERSION = "4"  # bump when the same inputs should give different bytes
+
+
+# ---- the letter's contract (#6) ----------------------------------------------------
+@dataclass(frozen=True)
+class CiteTarget:
+    """Where an exhibit ended up: its letter and printed packet page numbers
+    (``first_page`` is its tab page)."""
+
+    letter: str
+    first_page: int
+    last_page: int
+    title: str
+
+
+class LetterSource(Protocol):
+    """Something that renders the request letter once it knows where the
+    exhibits are.  ``cites`` is keyed by exhibit id.  It returns a PDF of
+    letter-size (612 x 792) pages whose bottom 0.75 inch is left free for the
+    page stamp: such pages are stamped as they are, any other page is fitted
+    like evidence.  Its length may depend on the cites: the builder calls it
+    again until the page count is stable (at most three times)."""
+
+    def render(self, cites: Mapping[int, CiteTarget]) -> bytes: ...
+
+
+LetterHook = Callable[[Store, int], "LetterSource | None"]
+
+
+def _letter_hook() -> LetterHook | None:
+    """``pdpacket.letter.letter_source_for(store, case_id[, today=build date])``
+    when the letter module exists; ``today`` is passed when the hook takes it, so
+    the letter's date follows the build date and builds stay reproducible."""
+    try:
+        module = importlib.import_module("pdpacket.letter")
+    except ModuleNotFoundError as exc:
+        if exc.name == "pdpacket.letter":
+            return None
+        raise
+    hook = getattr(module, "letter_source_for", None)
+    return hook if callable(hook) else None
+
+
+# ---- the plan ---------------------------------------------------------------------
+@dataclass
+class Segment:
+    """A run of consecutive packet pages from one source."""
+
+    kind: str  # cover letter appearance declaration index tab document translation
+    #            certificate original order service
+    title: str  # its bookmark / index title
+    pages: int
+    blob: str = ""  # sha256 of a stored PDF, or
+    drawn: str = ""  # key of a piece of the drawn document, or
+    letter_pdf: bool = False  # the rendered letter
+    fit: bool = True  # fit its pages above the stamp band
+    exhibit: PlannedExhibit | None = None
+    first: int = 0  # 0-based packet page index of its first page
 
 
 @dataclass
 class PlannedExhibit:
     letter: str
     exhibit: Exhibit
-    first_page: int = 0  # 1-based packet page of the exhibit's first page
+    segments: list[Segment] = field(default_factory=list)
+    first_page: int = 0  # 1-based packet page of its tab page
     last_page: int = 0
+
+    @property
+    def translated(self) -> bool:
+        return any(s.kind == "translation" for s in self.segments)
+
+
+@dataclass
+class Gathered:
+    """What the case says, looked up once."""
+
+    joint_motion: bool = False
+    form: catalog.PdForm | None = None
+    court: catalog.Place | None = None
+    office: catalog.Place | None = None
+    framework: catalog.Framework | None = None
+    documents: dict[str, CaseDocument] = field(default_factory=dict)  # by role
+    letter_source: LetterSource | None = None
+    letter_blob: str = ""
+    letter_blob_pages: int = 0
 
 
 @dataclass
@@ -48,11 +173,26 @@ class BuildContext:
     out_path: Path
     progress: Progress
     cancel: CancelToken
+    letter: LetterSource | None = None
+    build_date: dt.date = field(default_factory=dt.date.today)
+    info: Gathered = field(default_factory=Gathered)
     exhibits: list[PlannedExhibit] = field(default_factory=list)
-    index_pdf: bytes = b""
-    index_pages: int = 0
-    writer: PdfWriter | None = None
+    segments: list[Segment] = field(default_factory=list)
+    total_pages: int = 0
+    letter_pdf: bytes = b""
+    drawn: layout.Drawn | None = None
+    drawn_at: dict[str, int] = field(default_factory=dict)  # piece key -> drawn page
     tmp_path: Path | None = None
+    sha256: str = ""
+    size: int = 0
+    warnings: list[str] = field(default_factory=list)
+    steps_done: int = 0
+    steps_total: int = 0
+
+    def step(self, message: str) -> None:
+        self.cancel.raise_if_cancelled()
+        self.progress.update(self.steps_done, self.steps_total, message)
+        self.steps_done += 1
 
 
 def build_packet(
@@ -61,140 +201,1178 @@ def build_packet(
     out_path: str | os.PathLike[str],
     options: BuildOptions | None = None,
     *,
+    letter: LetterSource | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> BuildResult:
+    """Build the case's packet at ``out_path`` (atomically) and record the build."""
+    options = options or BuildOptions()
     ctx = BuildContext(
         store=store,
         case=store.get_case(case_id),
-        options=options or BuildOptions(),
+        options=options,
         out_path=Path(out_path),
         progress=progress or NullProgress(),
         cancel=cancel or CancelToken(),
+        letter=letter,
+        build_date=options.build_date or dt.date.today(),
     )
-    for step in (_plan, _render_index, _assemble, _publish):
-        ctx.cancel.raise_if_cancelled()
+    ctx.cancel.raise_if_cancelled()
+    for step in (_gather, _plan, _draw, _write, _publish):
         step(ctx)
-    return _record(ctx)
+    result = _record(ctx)
+    ctx.progress.update(ctx.steps_total, ctx.steps_total, "Done")
+    return result
 
 
-def _plan(ctx: BuildContext) -> None:
+# ---- step 1: gather -------------------------------------------------------------
+def _gather(ctx: BuildContext) -> None:
+    o = ctx.options
+    if o.numbering == NumberingStyle.BATES:
+        problem = stamps.bates_prefix_problem(o.bates_prefix)
+        if problem:
+            raise BadInputError(
+                problem,
+                hint="Give a prefix of letters, digits and dashes, e.g. --bates MORALES- "
+                "(pages then read MORALES-000001).",
+            )
     exhibits = [e for e in ctx.store.list_exhibits(ctx.case.id) if e.included and e.files]
     if not exhibits:
         raise BadInputError(
             f"Case {ctx.case.title} has no exhibits with files to put in a packet.",
             hint="Add evidence files to the case first.",
         )
+    p = ctx.case.proceedings
+    info = ctx.info
+    info.form = catalog.pd_form(p.pd_form) if p.pd_form else None
+    info.joint_motion = bool(p.joint_motion or (info.form and info.form.joint_motion))
+    info.court = catalog.court(p.court_id) if p.court_id else None
+    info.office = catalog.opla_office(p.opla_office_id) if p.opla_office_id else None
+    info.framework = catalog.framework(p.framework_id)
+    info.documents = {str(d.role): d for d in ctx.store.case_documents(ctx.case.id)}
+    if ctx.letter is not None:
+        info.letter_source = ctx.letter
+    elif "letter" in info.documents:
+        doc = info.documents["letter"]
+        info.letter_blob, info.letter_blob_pages = doc.pdf_sha256, doc.pages
+    else:
+        hook = _letter_hook()
+        if hook is not None:
+            accepts_today = "today" in inspect.signature(hook).parameters
+            info.letter_source = (
+                hook(ctx.store, ctx.case.id, today=ctx.build_date)  # type: ignore[call-arg]
+                if accepts_today
+                else hook(ctx.store, ctx.case.id)
+            )
+    if o.certificate_of_service and info.joint_motion:
+        ctx.warnings.append(
+            "No certificate of service: a joint motion does not carry one (8 CFR 1003.32(c))."
+        )
+    served_at_address = o.certificate_of_service and o.service_method != "ecas"
+    address = o.service_address.strip() or (info.office.address if info.office else "")
+    if served_at_address and not info.joint_motion and not address:
+        raise BadInputError(
+            "The certificate of service needs the address the packet is served at.",
+            hint='Give the Chief Counsel\'s address (--service-address "..."), or serve '
+            "through ECAS (--certificate-of-service ecas).",
+        )
+    if not p.pd_form:
+        ctx.warnings.append(
+            "No form of discretion chosen: the cover does not name the relief requested."
+        )
+    if not ctx.store.attorney().name:
+        ctx.warnings.append("No attorney details: the cover has no attorney block.")
     ctx.exhibits = [PlannedExhibit(exhibit_letter(i), e) for i, e in enumerate(exhibits)]
-    # The index comes first; its length depends only on the number of rows.
-    ctx.index_pages = _index_page_count(len(ctx.exhibits))
-    page = ctx.index_pages + 1
+    ctx.steps_total = 4 + len(ctx.exhibits)
+
+
+# ---- step 2: plan ---------------------------------------------------------------
+def _exhibit_segments(ctx: BuildContext, pe: PlannedExhibit) -> list[Segment]:
+    ex = pe.exhibit
+    tab = Segment("tab", f"Exhibit {pe.letter} - {ex.title}", 1, drawn=f"tab:{ex.id}", fit=False)
+    translations = ex.files_with_role(FileRole.TRANSLATION)
+    originals = ex.files_with_role(FileRole.DOCUMENT)
+    uploaded_certs = ex.files_with_role(FileRole.CERTIFICATE)
+
+    def files(kind: str, title: str, fs: tuple[ExhibitFile, ...]) -> list[Segment]:
+        return [
+            Segment(kind, title if n == 0 else "", f.pages, blob=f.pdf_sha256)
+            for n, f in enumerate(fs)
+        ]
+
+    if not translations:
+        if ex.needs_translation:
+            ctx.warnings.append(
+                f"Exhibit {pe.letter} ({ex.title}) is in {ex.language} but has no English "
+                f"translation (8 CFR 1003.33)."
+            )
+        return [tab, *files("document", "", (*originals, *uploaded_certs))]
+    language = ex.language if ex.needs_translation else ex.translator.language
+    translation = files("translation", "English translation", translations)
+    if uploaded_certs:
+        certificate = files("certificate", "Translator's certificate", uploaded_certs)
+    else:
+        certificate = [
+            Segment("certificate", "Translator's certificate", 1, drawn=f"cert:{ex.id}", fit=False)
+        ]
+        if not ex.translator.complete:
+            missing = [
+                k for k in ("name", "address", "phone", "language") if not getattr(ex.translator, k)
+            ]
+            ctx.warnings.append(
+                f"Exhibit {pe.letter}: the translator's {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} missing; the certificate has "
+                f"blanks to fill in by hand."
+            )
+    original = files("original", f"Original ({language})" if language else "Original", originals)
+    if ex.translation_order == TranslationOrder.ORIGINAL_FIRST:
+        return [tab, *original, *translation, *certificate]
+    return [tab, *translation, *certificate, *original]
+
+
+def _document_segment(ctx: BuildContext, role: str, kind: str, title: str) -> Segment | None:
+    doc = ctx.info.documents.get(role)
+    if doc is None:
+        return None
+    return Segment(kind, title, doc.pages, blob=doc.pdf_sha256)
+
+
+def _compose(ctx: BuildContext, letter_pages: int, index_pages: int) -> list[Segment]:
+    """Every segment in packet order, with page numbers assigned."""
+    o, info = ctx.options, ctx.info
+    segs: list[Segment] = []
+    if o.include_cover:
+        segs.append(Segment("cover", "Cover", 1, drawn="cover", fit=False))
+    if info.letter_source is not None and letter_pages:
+        segs.append(Segment("letter", "Request letter", letter_pages, letter_pdf=True))
+    elif info.letter_blob:
+        segs.append(Segment("letter", "Request letter", letter_pages, blob=info.letter_blob))
+    for role, title in (
+        ("g28", "Form G-28, Notice of Entry of Appearance"),
+        ("eoir28", "Form EOIR-28, Notice of Entry of Appearance"),
+        ("declaration", f"Declaration of {ctx.case.client.name}"),
+    ):
+        seg = _document_segment(ctx, role, role if role == "declaration" else "appearance", title)
+        if seg:
+            segs.append(seg)
+    if o.include_index:
+        segs.append(Segment("index", "Index of Exhibits", index_pages, drawn="index", fit=False))
     for pe in ctx.exhibits:
-        pe.first_page = page
-        page += pe.exhibit.pages
-        pe.last_page = page - 1
-
-
-ROWS_FIRST_PAGE = 28
-ROWS_PER_PAGE = 34
-
-
-def _index_page_count(rows: int) -> int:
-    if rows <= ROWS_FIRST_PAGE:
-        return 1
-    return 1 + -(-(rows - ROWS_FIRST_PAGE) // ROWS_PER_PAGE)
-
-
-def _render_index(ctx: BuildContext) -> None:
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=letter, invariant=True, pageCompression=1)
-    c.setTitle(f"Exhibits - {ctx.case.title}")
-    y = PAGE_H - 72 - 36
-    c.setFont("Helvetica-Bold", 14)
-    c.drawCentredString(PAGE_W / 2, y, "INDEX OF EXHIBITS")
-    y -= 20
-    c.setFont("Helvetica", 12)
-    c.drawCentredString(PAGE_W / 2, y, ctx.case.title)
-    y -= 30
-    rows_left = ROWS_FIRST_PAGE
+        pe.segments = _exhibit_segments(ctx, pe)
+        for s in pe.segments:
+            s.exhibit = pe
+        segs.extend(pe.segments)
+    if info.joint_motion:
+        seg = _document_segment(ctx, "proposed_order", "order", "Proposed order")
+        segs.append(seg or Segment("order", "Proposed order", 1, drawn="order", fit=False))
+    elif o.certificate_of_service:
+        segs.append(Segment("service", "Certificate of service", 1, drawn="service", fit=False))
+    page = 0
+    for s in segs:
+        s.first = page
+        page += s.pages
     for pe in ctx.exhibits:
-        if rows_left == 0:
-            c.showPage()
-            y = PAGE_H - 72 - 36
-            rows_left = ROWS_PER_PAGE
-        c.setFont("Helvetica-Bold", 12)
-        c.drawString(72, y, pe.letter)
-        c.setFont("Helvetica", 12)
-        c.drawString(108, y, pe.exhibit.title[:60])
-        rng = (
-            str(pe.first_page)
-            if pe.first_page == pe.last_page
-            else (f"{pe.first_page}-{pe.last_page}")
+        pe.first_page = pe.segments[0].first + 1
+        pe.last_page = pe.segments[-1].first + pe.segments[-1].pages
+    ctx.total_pages = page
+    return segs
+
+
+def _cites(ctx: BuildContext) -> dict[int, CiteTarget]:
+    return {
+        pe.exhibit.id: CiteTarget(pe.letter, pe.first_page, pe.last_page, pe.exhibit.title)
+        for pe in ctx.exhibits
+    }
+
+
+def _plan(ctx: BuildContext) -> None:
+    ctx.step("Planning the packet")
+    info = ctx.info
+    letter_pages = info.letter_blob_pages
+    segs = _compose(ctx, letter_pages, 1)
+    index_pages = (
+        layout.index_page_count(_index_rows(ctx, segs)) if ctx.options.include_index else 0
+    )
+    segs = _compose(ctx, letter_pages, index_pages)
+    if info.letter_source is not None:
+        ctx.step("Writing the request letter")
+        for _attempt in range(3):
+            ctx.cancel.raise_if_cancelled()
+            pdf = info.letter_source.render(_cites(ctx))
+            n = _count_pages(pdf, "the request letter")
+            ctx.letter_pdf = pdf
+            if n == letter_pages:
+                break
+            letter_pages = n
+            segs = _compose(ctx, letter_pages, index_pages)
+        else:
+            raise PdpacketError(
+                "The request letter's length changed every time the exhibits' page numbers "
+                "were filled in, so its citations could not be made to agree.",
+                hint="Shorten the letter by a few lines and build again.",
+            )
+    else:
+        ctx.steps_done += 1
+    ctx.segments = segs
+
+
+def _count_pages(pdf: bytes, what: str) -> int:
+    try:
+        return len(PdfReader(io.BytesIO(pdf), strict=False).pages)
+    except (PdfReadError, PdfStreamError, ValueError, KeyError) as exc:
+        raise PdpacketError(f"{what} is not a readable PDF ({exc}).") from exc
+
+
+# ---- step 3: draw ---------------------------------------------------------------
+def _date_long(d: dt.date) -> str:
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def _date_short(d: dt.date | None) -> str:
+    return f"{d:%m/%d/%Y}" if d else ""
+
+
+def _range(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _seg_range(s: Segment) -> str:
+    return _range(s.first + 1, s.first + s.pages)
+
+
+def _caption(ctx: BuildContext) -> layout.Caption:
+    court = ctx.info.court
+    lines: tuple[str, ...] = ()
+    if court:
+        lines = tuple(x for x in (court.name, court.address) if x)
+    return layout.Caption(
+        client_name=ctx.case.client.name,
+        a_number=ctx.case.client.a_number_display,
+        court_lines=lines,
+        detained=ctx.case.proceedings.detained,
+        facility=ctx.case.proceedings.facility,
+    )
+
+
+def _index_rows(ctx: BuildContext, segs: list[Segment]) -> list[layout.IndexRow]:
+    rows: list[layout.IndexRow] = []
+    section = None
+    for s in segs:
+        if s.kind in ("letter", "appearance", "declaration", "order", "service"):
+            rows.append(layout.IndexRow(title=s.title, pages=_seg_range(s), target=s.first))
+        elif s.kind == "tab" and s.exhibit is not None:
+            pe = s.exhibit
+            ex = pe.exhibit
+            if ex.section and ex.section != section:
+                rows.append(layout.IndexRow(title=ex.section, heading=True))
+            section = ex.section
+            desc = ex.description
+            if pe.translated:
+                language = pe.exhibit.language if pe.exhibit.needs_translation else ""
+                language = language or pe.exhibit.translator.language
+                extra = "English translation, translator's certificate"
+                extra += f" and the original in {language}" if language else " and the original"
+                desc = f"{desc} ({extra})" if desc else extra
+            rows.append(
+                layout.IndexRow(
+                    letter=pe.letter,
+                    title=ex.title,
+                    description=desc,
+                    date=_date_short(ex.doc_date),
+                    pages=_range(pe.first_page, pe.last_page),
+                    target=s.first,
+                )
+            )
+    return rows
+
+
+def _attorney_lines(ctx: BuildContext) -> tuple[str, ...]:
+    a = ctx.store.attorney()
+    if not a.name:
+        return ()
+    lines = [a.name]
+    if a.firm:
+        lines.append(a.firm)
+    lines += [x.strip() for x in a.address.replace(";", "\n").split("\n") if x.strip()]
+    if a.phone:
+        lines.append(f"Tel. {a.phone}")
+    if a.email:
+        lines.append(a.email)
+    ids = []
+    if a.bar_number:
+        ids.append(f"Bar No. {a.bar_number}")
+    if a.eoir_id:
+        ids.append(f"EOIR ID {a.eoir_id}")
+    if ids:
+        lines.append("  ·  ".join(ids))
+    return tuple(lines)
+
+
+def _addressee(ctx: BuildContext) -> tuple[str, ...]:
+    form, office = ctx.info.form, ctx.info.office
+    if form is not None and form.addressee == "ero":
+        return (
+            "Field Office Director, Enforcement and Removal Operations",
+            "U.S. Immigration and Customs Enforcement",
         )
-        c.drawRightString(PAGE_W - 72, y, rng)
-        y -= 18
-        rows_left -= 1
-    c.showPage()
-    c.save()
-    ctx.index_pdf = buf.getvalue()
+    title = str(office.get("chief_counsel_title", "Chief Counsel")) if office else "Chief Counsel"
+    lines = [f"{title}, Office of the Principal Legal Advisor"]
+    lines.append("U.S. Immigration and Customs Enforcement")
+    if office:
+        lines.append(office.name)
+        if office.address:
+            lines.append(office.address)
+    return tuple(lines)
 
 
-def _assemble(ctx: BuildContext) -> None:
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(ctx.index_pdf)))
-    if len(writer.pages) != ctx.index_pages:
-        raise RuntimeError("index page count changed between planning and rendering")
-    writer.add_outline_item(title="Index of Exhibits", page_number=0)
-    total = len(ctx.exhibits)
-    for n, pe in enumerate(ctx.exhibits, 1):
-        ctx.cancel.raise_if_cancelled()
-        ctx.progress.update(n - 1, total, f"Exhibit {pe.letter}: {pe.exhibit.title}")
-        start = len(writer.pages)
-        for f in pe.exhibit.files:
-            data = ctx.store.blobs.read(f.pdf_sha256)
-            writer.append(PdfReader(io.BytesIO(data)))
-        writer.add_outline_item(
-            title=f"Exhibit {pe.letter} - {pe.exhibit.title}", page_number=start
+def _document_title(ctx: BuildContext) -> str:
+    form = ctx.info.form
+    if ctx.info.joint_motion and form is not None and form.joint_motion:
+        return form.label
+    return "Request for Prosecutorial Discretion"
+
+
+_JOINT_MOTIONS = {
+    "dismissal": (
+        "joint motion to dismiss the proceedings without prejudice",
+        "the proceedings are dismissed without prejudice",
+    ),
+    "termination": ("joint motion to terminate the proceedings", "the proceedings are terminated"),
+    "administrative_closure": (
+        "joint motion to administratively close the proceedings",
+        "the proceedings are administratively closed",
+    ),
+    "continuance": (
+        "joint motion to continue",
+        "the hearing is continued to a date the court will set",
+    ),
+    "joint_motion_reopen": ("joint motion to reopen", "the proceedings are reopened"),
+    "stipulated_bond": (
+        "joint motion for a stipulated bond",
+        "the respondent is released on a bond of $__________",
+    ),
+}
+
+
+def _draw(ctx: BuildContext) -> None:
+    ctx.step("Laying out the cover, index and tab pages")
+    o, info, case = ctx.options, ctx.info, ctx.case
+    d = layout.Drawing(f"{_document_title(ctx)} - {case.title}")
+    at = ctx.drawn_at
+    caption = _caption(ctx)
+    fw = info.framework
+    for s in ctx.segments:
+        if not s.drawn or s.drawn in at:
+            continue
+        if s.drawn == "cover":
+            p = case.proceedings
+            form = info.form
+            form_line = ""
+            if form is not None:
+                form_line = f"Form of discretion requested: {form.label}"
+                form_line += f" ({form.hook})" if form.hook else ""
+            hearing = ""
+            if p.hearing_date:
+                hearing = _date_long(p.hearing_date)
+                if p.hearing_type:
+                    hearing += f" ({p.hearing_type} hearing)"
+            title = "REQUEST FOR PROSECUTORIAL DISCRETION"
+            if info.joint_motion:
+                title = _document_title(ctx).upper()
+            at[s.drawn] = d.add_cover(
+                layout.CoverInfo(
+                    caption=caption,
+                    title=title,
+                    form_line=form_line,
+                    joint_motion=info.joint_motion,
+                    attorney_lines=_attorney_lines(ctx),
+                    judge=p.judge,
+                    hearing=hearing,
+                    addressee_lines=_addressee(ctx),
+                    receipts=p.receipts,
+                    date_text=_date_long(ctx.build_date),
+                )
+            )
+        elif s.drawn == "index":
+            at[s.drawn] = d.add_index(
+                layout.IndexInfo(caption, tuple(_index_rows(ctx, ctx.segments)))
+            )
+        elif s.drawn.startswith("tab:") and s.exhibit is not None:
+            pe = s.exhibit
+            ex = pe.exhibit
+            factors = []
+            for fid in ex.factor_ids:
+                f = fw.factor(fid) if fw else None
+                factors.append(f.label if f else fid.replace("_", " "))
+            contents = tuple(x.title for x in pe.segments[1:] if x.title) if pe.translated else ()
+            at[s.drawn] = d.add_tab(
+                layout.TabInfo(
+                    letter=pe.letter,
+                    title=ex.title,
+                    description=ex.description,
+                    date=_date_long(ex.doc_date) if ex.doc_date else "",
+                    section=ex.section,
+                    factors=tuple(factors),
+                    contents=contents,
+                    pages=_range(pe.first_page, pe.last_page),
+                )
+            )
+        elif s.drawn.startswith("cert:") and s.exhibit is not None:
+            pe = s.exhibit
+            ex = pe.exhibit
+            t = ex.translator
+            originals = ex.files_with_role(FileRole.DOCUMENT)
+            names = ", ".join(f.original_name for f in originals)
+            docs = (f"Exhibit {pe.letter}: {ex.title}" + (f" ({names})" if names else ""),)
+            language = t.language or (ex.language if ex.needs_translation else "")
+            at[s.drawn] = d.add_translator_certificate(
+                layout.TranslatorCertificateInfo(
+                    pe.letter, t.name, t.address, t.phone, language, docs
+                )
+            )
+        elif s.drawn == "order":
+            form = info.form
+            motion, relief = _JOINT_MOTIONS.get(
+                form.id if form else "",
+                ("joint motion", "the relief requested in the joint motion is granted"),
+            )
+            at[s.drawn] = d.add_proposed_order(layout.OrderInfo(caption, motion, relief))
+        elif s.drawn == "service":
+            a = ctx.store.attorney()
+            office = info.office
+            served = ["Office of the Principal Legal Advisor"]
+            if office:
+                served.append(office.name)
+            if o.service_method != "ecas":
+                address = o.service_address.strip() or (office.address if office else "")
+                served += [x.strip() for x in address.replace(";", "\n").split("\n") if x.strip()]
+            at[s.drawn] = d.add_certificate_of_service(
+                layout.ServiceInfo(
+                    caption=caption,
+                    document_title=_document_title(ctx)
+                    .lower()
+                    .replace(
+                        "request for prosecutorial discretion",
+                        "Request for Prosecutorial Discretion",
+                    ),
+                    date_text=_date_long(ctx.build_date),
+                    attorney_name=a.name,
+                    attorney_ids=f"EOIR ID {a.eoir_id}" if a.eoir_id else "",
+                    method=o.service_method,
+                    served_on=tuple(served),
+                )
+            )
+    d.add_font_carrier()
+    ctx.drawn = d.finish()
+
+
+# ---- the streaming PDF writer --------------------------------------------------
+_DROP_KEYS = frozenset(
+    {"/Metadata", "/PieceInfo", "/LastModified", "/StructParent", "/StructParents"}
+)
+_NOT_COPIED_TYPES = frozenset({"/Page", "/Pages", "/Catalog", "/Annot"})
+_CHUNK = 1 << 20
+
+
+class _Out:
+    """A PDF written object by object to a file.
+
+    Chunks go to a background thread that writes and hashes them (both release
+    the GIL), so disk and SHA-256 run beside the parsing on the other core.
+    """
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.pos = 0
+        self.offsets: list[int] = [0]
+        self._buf: list[bytes] = []
+        self._buflen = 0
+        self.sha = hashlib.sha256()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="pdpacket-writer", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while True:
+            data = self._queue.get()
+            if data is None:
+                return
+            if self._error is not None:
+                continue
+            try:
+                self.fh.write(data)
+                self.sha.update(data)
+            except BaseException as exc:  # e.g. disk full: raised in the builder
+                self._error = exc
+
+    def w(self, data: bytes) -> None:
+        self._buf.append(data)
+        self._buflen += len(data)
+        self.pos += len(data)
+        if self._buflen >= _CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._buf:
+            self._queue.put(b"".join(self._buf))
+            self._buf.clear()
+            self._buflen = 0
+
+    def close(self) -> None:
+        """Write what is left and wait for the writer thread."""
+        try:
+            self._send()
+        finally:
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def abort(self) -> None:
+        self._error = self._error or RuntimeError("aborted")
+        self._buf.clear()
+        self._queue.put(None)
+        self._thread.join()
+
+    def alloc(self) -> int:
+        self.offsets.append(-1)
+        return len(self.offsets) - 1
+
+    def obj(self, num: int, body: bytes) -> None:
+        self.offsets[num] = self.pos
+        self.w(b"%d 0 obj\n" % num)
+        self.w(body)
+        self.w(b"\nendobj\n")
+
+    def stream(self, num: int, dict_body: bytes, data: bytes) -> None:
+        self.offsets[num] = self.pos
+        self.w(b"%d 0 obj\n<<%s/Length %d>>\nstream\n" % (num, dict_body, len(data)))
+        self.w(data)
+        self.w(b"\nendstream\nendobj\n")
+
+
+_NAME_CACHE: dict[str, bytes] = {}
+
+
+def _name(n: str) -> bytes:
+    b = _NAME_CACHE.get(n)
+    if b is None:
+        b = NameObject(n).renumber()
+        if len(_NAME_CACHE) < 50_000:
+            _NAME_CACHE[n] = b
+    return b
+
+
+def _pdf_string(text: str) -> bytes:
+    """A PDF text string: literal when ASCII, else UTF-16BE with a byte-order mark."""
+    if text.isascii():
+        esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        esc = esc.replace("\r", "\\r").replace("\n", "\\n")
+        return b"(" + esc.encode("ascii") + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+class _Copier:
+    """Copies objects from one source PDF into ``_Out``, renumbering references.
+
+    ``memo`` maps the source's (object, generation) to output numbers; it is
+    kept per source file (by hash) so a file used twice is written once.
+    """
+
+    def __init__(self, out: _Out, memo: dict[tuple[int, int], int], what: str) -> None:
+        self.out = out
+        self.memo = memo
+        self.what = what
+        self.pending: list[tuple[IndirectObject, int]] = []
+
+    def ref(self, ind: IndirectObject) -> int:
+        key = (ind.idnum, ind.generation)
+        num = self.memo.get(key)
+        if num is None:
+            num = self.out.alloc()
+            self.memo[key] = num
+            self.pending.append((ind, num))
+        return num
+
+    def ser(self, o: Any, parts: list[bytes]) -> None:
+        t = type(o)
+        if t is IndirectObject:
+            parts.append(b" %d 0 R" % self.ref(o))
+        elif t is NameObject:
+            parts.append(_name(o))
+        elif t is NumberObject:
+            parts.append(b" %d" % o)
+        elif t is FloatObject:
+            parts.append(b" " + o.myrepr().encode("ascii"))
+        elif t is ArrayObject:
+            parts.append(b"[")
+            for item in o:
+                self.ser(item, parts)
+            parts.append(b"]")
+        elif isinstance(o, DictionaryObject) and not isinstance(o, StreamObject):
+            parts.append(b"<<")
+            for k, v in dict.items(o):
+                if k in _DROP_KEYS:
+                    continue
+                parts.append(_name(k))
+                self.ser(v, parts)
+            parts.append(b">>")
+        elif t is BooleanObject:
+            parts.append(b" true" if o else b" false")
+        elif o is None or t is NullObject:
+            parts.append(b" null")
+        elif isinstance(o, PdfObject):
+            buf = io.BytesIO()
+            o.write_to_stream(buf)
+            parts.append(b" " + buf.getvalue())
+        else:  # a bare Python value from a broken file
+            parts.append(b" null")
+
+    def drain(self) -> None:
+        """Write every object referenced so far (and what they reference)."""
+        while self.pending:
+            ind, num = self.pending.pop()
+            try:
+                obj = ind.get_object()
+            except (PdfReadError, PdfStreamError, ValueError, KeyError, AttributeError) as exc:
+                log.warning(
+                    "%s: object %d unreadable (%s); written as null", self.what, ind.idnum, exc
+                )
+                obj = None
+            if isinstance(obj, StreamObject):
+                parts: list[bytes] = []
+                for k, v in dict.items(obj):
+                    if k == "/Length" or k in _DROP_KEYS:
+                        continue
+                    parts.append(_name(k))
+                    self.ser(v, parts)
+                self.out.stream(num, b"".join(parts), obj._data)
+            elif isinstance(obj, DictionaryObject) and dict.get(obj, "/Type") in _NOT_COPIED_TYPES:
+                self.out.obj(num, b"null")
+            else:
+                parts = []
+                self.ser(obj, parts)
+                self.out.obj(num, b"".join(parts).lstrip())
+
+
+@dataclass
+class _OutPage:
+    num: int
+    annots: list[int] = field(default_factory=list)
+
+
+class _Writer:
+    """Packet pages, bookmarks and labels, written through ``_Out``."""
+
+    def __init__(self, out: _Out) -> None:
+        self.out = out
+        self.catalog = out.alloc()
+        self.pages_root = out.alloc()
+        self.pages: list[_OutPage] = []
+        self.memos: dict[str, dict[tuple[int, int], int]] = {}
+        self._prefixes: dict[bytes, int] = {}
+        self._resources: dict[tuple[str, int, int, str], int] = {}
+        self.stamp_font = 0
+        self.annotations_dropped = 0
+        self._font_names: dict[int, str] = {}
+        self._page_parts: dict[int, list[bytes]] = {}
+        self.links: list[tuple[int, layout.Rect, int]] = []  # (annotation, rect, target page)
+
+    def copier(self, key: str, what: str) -> _Copier:
+        return _Copier(self.out, self.memos.setdefault(key, {}), what)
+
+    def _prefix(self, data: bytes) -> int:
+        num = self._prefixes.get(data)
+        if num is None:
+            num = self.out.alloc()
+            self.out.stream(num, b"", data)
+            self._prefixes[data] = num
+        return num
+
+    def _resources_bytes(self, cp: _Copier, key: str, page: DictionaryObject) -> tuple[bytes, str]:
+        """The page's resources with the stamp font added, and the font's name there."""
+        raw = dict.get(page, "/Resources")
+        if isinstance(raw, IndirectObject):
+            cache = (key, raw.idnum, raw.generation, "")
+            num = self._resources.get(cache)
+            if num is not None:
+                return b" %d 0 R" % num, self._font_names[num]
+            res = raw.get_object()
+            body, font_name = self._resources_dict(cp, res)
+            num = self.out.alloc()
+            self.out.obj(num, body)
+            self._resources[cache] = num
+            self._font_names[num] = font_name
+            return b" %d 0 R" % num, font_name
+        return self._resources_dict(cp, raw)
+
+    def _resources_dict(self, cp: _Copier, res: Any) -> tuple[bytes, str]:
+        if not isinstance(res, DictionaryObject):
+            res = DictionaryObject()
+        fonts_raw = dict.get(res, "/Font")
+        fonts = fonts_raw.get_object() if isinstance(fonts_raw, IndirectObject) else fonts_raw
+        if not isinstance(fonts, DictionaryObject):
+            fonts = DictionaryObject()
+        font_name = stamps.FONT_RESOURCE
+        n = 1
+        while font_name in fonts:
+            n += 1
+            font_name = f"{stamps.FONT_RESOURCE}{n}"
+        parts: list[bytes] = [b"<<"]
+        for k, v in dict.items(res):
+            if k == "/Font":
+                continue
+            parts.append(_name(k))
+            cp.ser(v, parts)
+        parts.append(b"/Font<<")
+        for k, v in dict.items(fonts):
+            parts.append(_name(k))
+            cp.ser(v, parts)
+        parts.append(_name(font_name) + b" %d 0 R>>>>" % self.stamp_font)
+        return b"".join(parts), font_name
+
+    def add_page(
+        self,
+        cp: _Copier,
+        key: str,
+        page: DictionaryObject,
+        *,
+        fit: bool,
+        number: str,
+        label: str,
+    ) -> _OutPage:
+        placement = stamps.place(_visible_box(page), _rotation(page), fit=fit)
+        prefix = self._prefix(placement.prefix)
+        contents = _content_refs(page)
+        resources, font_name = self._resources_bytes(cp, key, page)
+        stamp_num = self.out.alloc()
+        self.out.stream(stamp_num, b"", stamps.stamp_stream(number, label, font_name))
+        num = self.out.alloc()
+        parts = [
+            b"<</Type/Page/Parent %d 0 R/MediaBox[0 0 612 792]/Resources" % self.pages_root,
+            resources,
+            b"/Contents[%d 0 R" % prefix,
+        ]
+        for c in contents:
+            parts.append(b" %d 0 R" % cp.ref(c))
+        parts.append(b" %d 0 R]" % stamp_num)
+        group = dict.get(page, "/Group")
+        if group is not None:
+            parts.append(b"/Group")
+            cp.ser(group, parts)
+        annots = dict.get(page, "/Annots")
+        if annots is not None:
+            with contextlib.suppress(TypeError, AttributeError, PdfReadError):
+                self.annotations_dropped += len(_resolve(annots))
+        out_page = _OutPage(num)
+        self.pages.append(out_page)
+        self._page_parts[num] = parts
+        cp.drain()
+        return out_page
+
+    def finish_page(self, page: _OutPage) -> None:
+        parts = self._page_parts.pop(page.num)
+        if page.annots:
+            parts.append(b"/Annots[" + b"".join(b" %d 0 R" % a for a in page.annots) + b"]")
+        parts.append(b">>")
+        self.out.obj(page.num, b"".join(parts))
+
+
+def _resolve(v: Any) -> Any:
+    return v.get_object() if isinstance(v, IndirectObject) else v
+
+
+def _rect(v: Any) -> tuple[float, float, float, float] | None:
+    try:
+        x0, y0, x1, y1 = (float(_resolve(x)) for x in _resolve(v))
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _visible_box(page: DictionaryObject) -> tuple[float, float, float, float]:
+    media = _rect(dict.get(page, "/MediaBox")) or (0.0, 0.0, PAGE_W, PAGE_H)
+    crop = _rect(dict.get(page, "/CropBox"))
+    if crop is None:
+        return media
+    box = (
+        max(media[0], crop[0]),
+        max(media[1], crop[1]),
+        min(media[2], crop[2]),
+        min(media[3], crop[3]),
+    )
+    if box[2] - box[0] < 1 or box[3] - box[1] < 1:
+        return media
+    return box
+
+
+def _rotation(page: DictionaryObject) -> int:
+    try:
+        value = int(_resolve(dict.get(page, "/Rotate", 0)))
+    except (TypeError, ValueError, AttributeError):
+        return 0
+    return value % 360 if value % 90 == 0 else 0
+
+
+def _content_refs(page: DictionaryObject) -> list[IndirectObject]:
+    raw = dict.get(page, "/Contents")
+    if isinstance(raw, IndirectObject):
+        try:
+            resolved = raw.get_object()
+        except (PdfReadError, PdfStreamError, ValueError):
+            return []
+        if isinstance(resolved, ArrayObject):
+            raw = resolved
+        else:
+            return [raw]
+    if isinstance(raw, ArrayObject):
+        return [c for c in raw if isinstance(c, IndirectObject)]
+    return []
+
+
+# ---- step 4: write --------------------------------------------------------------
+def _open_pdf(data: bytes, what: str) -> PdfReader:
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        _ = reader.pages[0] if len(reader.pages) else None
+    except (PdfReadError, PdfStreamError, ValueError, KeyError) as exc:
+        raise IntegrityError(
+            f"{what} cannot be read as a PDF any more ({exc}): the stored copy is damaged.",
+            hint="Remove the file from the exhibit and add it again.",
+        ) from exc
+    return reader
+
+
+class _Prefetch:
+    """Reads and verifies the stored files a helper thread ahead of the writer
+    (file reads and SHA-256 release the GIL), in the order the packet uses them."""
+
+    AHEAD = 2
+
+    def __init__(self, store: Store, shas: list[str]) -> None:
+        self._store = store
+        self._order = shas
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="pdpacket-read")
+        self._futures: dict[int, Future[bytes]] = {}
+        self._next = 0
+        for i in range(min(self.AHEAD, len(shas))):
+            self._submit(i)
+
+    def _submit(self, i: int) -> None:
+        self._futures[i] = self._pool.submit(self._store.blobs.read, self._order[i])
+
+    def read(self, sha: str) -> bytes:
+        i = self._next
+        if i >= len(self._order) or self._order[i] != sha:  # out of order: read it now
+            return self._store.blobs.read(sha)
+        self._next += 1
+        if i + self.AHEAD < len(self._order):
+            self._submit(i + self.AHEAD)
+        return self._futures.pop(i).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _segment_pages(
+    ctx: BuildContext, s: Segment, drawn_reader: PdfReader, files: _Prefetch
+) -> Iterator[tuple[str, DictionaryObject]]:
+    """(memo key, page dictionary) of each page of segment ``s``."""
+    if s.drawn:
+        start = ctx.drawn_at[s.drawn]
+        for i in range(start, start + s.pages):
+            yield "drawn", drawn_reader.pages[i]
+        return
+    if s.letter_pdf:
+        reader = _open_pdf(ctx.letter_pdf, "The request letter")
+        key = "letter:" + hashlib.sha256(ctx.letter_pdf).hexdigest()
+    else:
+        what = s.title or (f"Exhibit {s.exhibit.letter}" if s.exhibit else "A document")
+        reader = _open_pdf(files.read(s.blob), what)
+        key = s.blob
+    if len(reader.pages) != s.pages:
+        raise IntegrityError(
+            f"A stored file of {s.title or 'the packet'} has {len(reader.pages)} pages, "
+            f"not the {s.pages} recorded.",
+            hint="Remove the file from the exhibit and add it again.",
         )
-    ctx.progress.update(total, total, "Writing the packet")
-    writer.add_metadata({"/Title": f"Exhibits - {ctx.case.title}", "/Producer": "pdpacket"})
-    writer.page_mode = "/UseOutlines"
-    ctx.writer = writer
+    for page in reader.pages:
+        yield key, page
 
 
-def _publish(ctx: BuildContext) -> None:
-    assert ctx.writer is not None
-    out = ctx.out_path
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+def _trusted_letter_size(page: DictionaryObject) -> bool:
+    return stamps.is_letter(_visible_box(page), _rotation(page))
+
+
+def _write(ctx: BuildContext) -> None:
+    assert ctx.drawn is not None
+    out_dir = ctx.out_path.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{ctx.out_path.name}.", suffix=".part")
     ctx.tmp_path = Path(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
-            ctx.writer.write(fh)
+            _write_to(ctx, fh)
             fh.flush()
             os.fsync(fh.fileno())
-        ctx.cancel.raise_if_cancelled()
-        os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def _write_to(ctx: BuildContext, fh: IO[bytes]) -> None:
+    out = _Out(fh)
+    files = _Prefetch(ctx.store, [s.blob for s in ctx.segments if s.blob])
+    try:
+        _write_body(ctx, out, files)
+    except BaseException:
+        out.abort()
+        raise
+    finally:
+        files.close()
+
+
+def _write_body(ctx: BuildContext, out: _Out, files: _Prefetch) -> None:
+    assert ctx.drawn is not None
+    o = ctx.options
+    out.w(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    wr = _Writer(out)
+    drawn_reader = PdfReader(io.BytesIO(ctx.drawn.pdf), strict=False)
+    drawn_cp = wr.copier("drawn", "the drawn pages")
+    carrier = drawn_reader.pages[ctx.drawn.stamp_font_page]
+    fonts = _resolve(dict.__getitem__(_resolve(dict.__getitem__(carrier, "/Resources")), "/Font"))
+    wr.stamp_font = drawn_cp.ref(dict.__getitem__(fonts, ctx.drawn.stamp_font_name))
+    drawn_cp.drain()
+    total = ctx.total_pages
+    prefix = o.bates_prefix
+    copiers: dict[str, _Copier] = {"drawn": drawn_cp}
+    index_pages: list[_OutPage] = []
+    current: PlannedExhibit | None = None
+    in_exhibit = 0
+    for s in ctx.segments:
+        if s.exhibit is not current:
+            current = s.exhibit
+            in_exhibit = 0
+            if current is not None:
+                ctx.step(f"Exhibit {current.letter}: {current.exhibit.title}")
+        ctx.cancel.raise_if_cancelled()
+        page_no = s.first
+        for n, (key, page) in enumerate(_segment_pages(ctx, s, drawn_reader, files)):
+            cp = copiers.get(key)
+            if cp is None:
+                copiers.clear()
+                copiers["drawn"] = drawn_cp
+                cp = copiers[key] = wr.copier(key, s.title)
+            label = ""
+            if current is not None and s.kind != "tab":
+                in_exhibit += 1
+                label = stamps.label_text(current.letter, in_exhibit)
+            fit = s.fit and not (s.letter_pdf and _trusted_letter_size(page))
+            number = stamps.number_text(o.numbering, page_no + 1, total, prefix)
+            op = wr.add_page(cp, key, page, fit=fit, number=number, label=label)
+            if s.drawn == "index":
+                drawn_index = ctx.drawn_at["index"] + n
+                for rect, target in ctx.drawn.links.get(drawn_index, []):
+                    annot = out.alloc()
+                    wr.links.append((annot, rect, target))
+                    op.annots.append(annot)
+                index_pages.append(op)
+            else:
+                wr.finish_page(op)
+            page_no += 1
+    if len(wr.pages) != total:
+        raise RuntimeError(f"planned {total} pages, wrote {len(wr.pages)}")
+    for op in index_pages:  # their links point forward: written once every page exists
+        wr.finish_page(op)
+    ctx.step("Writing bookmarks and page labels")
+    if wr.annotations_dropped:
+        ctx.warnings.append(
+            f"{wr.annotations_dropped} comments, links or form fields inside evidence files were "
+            f"left out of the packet (only the printed page content is kept)."
+        )
+    _finish(ctx, out, wr)
+
+
+def _write_links(out: _Out, wr: _Writer) -> None:
+    for num, rect, target in wr.links:
+        r = " ".join(stamps._num(v) for v in (rect.x0, rect.y0, rect.x1, rect.y1))
+        out.obj(
+            num,
+            b"<</Type/Annot/Subtype/Link/Rect[%s]/Border[0 0 0]/F 4/Dest[%d 0 R/Fit]>>"
+            % (r.encode("ascii"), wr.pages[target].num),
+        )
+
+
+@dataclass
+class _Node:
+    title: str
+    page: int  # 0-based packet page index
+    kids: list[_Node] = field(default_factory=list)
+    open: bool = False
+
+
+def _outline(ctx: BuildContext) -> list[_Node]:
+    top: list[_Node] = []
+    section: _Node | None = None
+    section_name = None
+    for s in ctx.segments:
+        if s.exhibit is None:
+            section, section_name = None, None
+            top.append(_Node(s.title, s.first))
+            continue
+        pe = s.exhibit
+        if s.kind == "tab":
+            name = pe.exhibit.section
+            if name and name != section_name:
+                section = _Node(name, s.first, open=True)
+                top.append(section)
+            elif not name:
+                section = None
+            section_name = name
+            node = _Node(s.title, s.first)
+            (section.kids if section else top).append(node)
+            current_exhibit = node
+        elif pe.translated and s.title:
+            current_exhibit.kids.append(_Node(s.title, s.first))
+    return top
+
+
+def _write_outline(out: _Out, wr: _Writer, nodes: list[_Node]) -> int:
+    root = out.alloc()
+
+    def visible(ns: list[_Node]) -> int:
+        return sum(1 + (visible(n.kids) if n.open else 0) for n in ns)
+
+    def write(ns: list[_Node], parent: int) -> tuple[int, int]:
+        nums = [out.alloc() for _ in ns]
+        for i, (node, num) in enumerate(zip(ns, nums, strict=True)):
+            body = [b"<</Title", _pdf_string(node.title), b"/Parent %d 0 R" % parent]
+            if i > 0:
+                body.append(b"/Prev %d 0 R" % nums[i - 1])
+            if i + 1 < len(nums):
+                body.append(b"/Next %d 0 R" % nums[i + 1])
+            if node.kids:
+                first, last = write(node.kids, num)
+                count = visible(node.kids)
+                body.append(
+                    b"/First %d 0 R/Last %d 0 R/Count %d"
+                    % (first, last, count if node.open else -count)
+                )
+            body.append(b"/Dest[%d 0 R/XYZ null null null]>>" % wr.pages[node.page].num)
+            out.obj(num, b"".join(body))
+        return nums[0], nums[-1]
+
+    if nodes:
+        first, last = write(nodes, root)
+        out.obj(
+            root,
+            b"<</Type/Outlines/First %d 0 R/Last %d 0 R/Count %d>>" % (first, last, visible(nodes)),
+        )
+    else:
+        out.obj(root, b"<</Type/Outlines/Count 0>>")
+    return root
+
+
+def _pdf_date(d: dt.date) -> bytes:
+    return b"(D:%04d%02d%02d000000Z)" % (d.year, d.month, d.day)
+
+
+def _document_id(ctx: BuildContext) -> bytes:
+    """A hash of everything the packet is made from: same inputs, same /ID."""
+    assert ctx.drawn is not None
+    h = hashlib.sha256()
+    h.update(FORMAT_VERSION.encode())
+    h.update(repr(sorted((k, str(v)) for k, v in asdict(ctx.options).items())).encode())
+    h.update(hashlib.sha256(ctx.drawn.pdf).digest())
+    h.update(hashlib.sha256(ctx.letter_pdf).digest())
+    for s in ctx.segments:
+        h.update(f"{s.kind}|{s.blob}|{s.drawn}|{s.pages}|{s.fit}\n".encode())
+    return h.hexdigest()[:32].upper().encode("ascii")
+
+
+def _finish(ctx: BuildContext, out: _Out, wr: _Writer) -> None:
+    _write_links(out, wr)
+    kids = b"".join(b" %d 0 R" % p.num for p in wr.pages)
+    out.obj(wr.pages_root, b"<</Type/Pages/Count %d/Kids[%s]>>" % (len(wr.pages), kids))
+    outlines = _write_outline(out, wr, _outline(ctx))
+    nums = []
+    for start, label_prefix, first in stamps.page_label_ranges(
+        ctx.options.numbering, ctx.total_pages, ctx.options.bates_prefix
+    ):
+        entry = b"<</S/D"
+        if label_prefix:
+            entry += b"/P" + _pdf_string(label_prefix)
+        if first != 1:
+            entry += b"/St %d" % first
+        nums.append(b"%d %s>>" % (start, entry))
+    out.obj(
+        wr.catalog,
+        b"<</Type/Catalog/Pages %d 0 R/Outlines %d 0 R/PageMode/UseOutlines"
+        b"/PageLabels<</Nums[%s]>>/ViewerPreferences<</DisplayDocTitle true>>/Lang(en-US)>>"
+        % (wr.pages_root, outlines, b" ".join(nums)),
+    )
+    info = out.alloc()
+    title = f"{_document_title(ctx)} - {ctx.case.title}"
+    date = _pdf_date(ctx.build_date)
+    out.obj(
+        info,
+        b"<</Title%s/Creator(pdpacket %s)/Producer(pdpacket %s)/CreationDate%s/ModDate%s>>"
+        % (_pdf_string(title), __version__.encode(), __version__.encode(), date, date),
+    )
+    xref = out.pos
+    size = len(out.offsets)
+    out.w(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+    missing = [n for n, off in enumerate(out.offsets) if off < 0]
+    if missing:
+        raise RuntimeError(f"objects allocated but never written: {missing[:5]}")
+    out.w(b"".join(b"%010d 00000 n \n" % off for off in out.offsets[1:]))
+    doc_id = _document_id(ctx)
+    out.w(
+        b"trailer\n<</Size %d/Root %d 0 R/Info %d 0 R/ID[<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n"
+        % (size, wr.catalog, info, doc_id, doc_id, xref)
+    )
+    out.close()
+    ctx.sha256 = out.sha.hexdigest()
+    ctx.size = out.pos
+
+
+# ---- step 5: publish ------------------------------------------------------------
+def _publish(ctx: BuildContext) -> None:
+    assert ctx.tmp_path is not None
+    try:
+        ctx.cancel.raise_if_cancelled()
+        os.replace(ctx.tmp_path, ctx.out_path)
+    except BaseException:
+        ctx.tmp_path.unlink(missing_ok=True)
+        raise
+    fsync_dir(ctx.out_path.parent)
+
+
 def _record(ctx: BuildContext) -> BuildResult:
-    data = ctx.out_path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    pages = len(PdfReader(io.BytesIO(data)).pages)
-    files = [f.pdf_sha256 for pe in ctx.exhibits for f in pe.exhibit.files]
+    files: list[str] = []
+    for s in ctx.segments:
+        if s.blob and s.blob not in files:
+            files.append(s.blob)
+    options = {k: str(v) for k, v in asdict(ctx.options).items()}
+    options["build_date"] = ctx.build_date.isoformat()
     build_id = ctx.store.record_build(
         ctx.case.id,
         path=str(ctx.out_path.resolve()),
-        pages=pages,
-        size=len(data),
-        sha256=sha,
-        options={k: str(v) for k, v in asdict(ctx.options).items()},
+        pages=ctx.total_pages,
+        size=ctx.size,
+        sha256=ctx.sha256,
+        options=options,
         files=files,
     )
-    log.info("built %s: %d pages, %d bytes", ctx.out_path, pages, len(data))
+    log.info("built %s: %d pages, %d bytes", ctx.out_path, ctx.total_pages, ctx.size)
     return BuildResult(
-        path=str(ctx.out_path), pages=pages, size=len(data), sha256=sha, build_id=build_id
+        path=str(ctx.out_path),
+        pages=ctx.total_pages,
+        size=ctx.size,
+        sha256=ctx.sha256,
+        build_id=build_id,
+        warnings=tuple(ctx.warnings),
     )

@@ -27,7 +27,9 @@ from .model import (
     Attorney,
     BuildRecord,
     Case,
+    CaseDocument,
     Client,
+    DocumentRole,
     Exhibit,
     ExhibitFile,
     FactorAnswer,
@@ -452,6 +454,8 @@ class Store:
                     "DELETE FROM blobs WHERE sha256 NOT IN "
                     "(SELECT original_sha256 FROM exhibit_files) "
                     "AND sha256 NOT IN (SELECT pdf_sha256 FROM exhibit_files) "
+                    "AND sha256 NOT IN (SELECT original_sha256 FROM case_documents) "
+                    "AND sha256 NOT IN (SELECT pdf_sha256 FROM case_documents)"
                 )
             return self.blobs.sweep(self.referenced_blobs() | set(also_keep))
 
@@ -748,6 +752,60 @@ class Store:
         if not found:
             raise NotFoundError(f"There is no exhibit {exhibit_id}.")
         return found[0]
+
+    # ---- case documents (#4) -----------------------------------------
+    def set_case_document(
+        self,
+        case_id: int,
+        role: DocumentRole | str,
+        *,
+        original_name: str,
+        original_sha256: str,
+        pdf_sha256: str,
+        pages: int,
+    ) -> None:
+        """Store (or replace) the case's document in ``role``; its blobs must be
+        registered already (call inside the same transaction)."""
+        role = DocumentRole(role)
+        self.get_case(case_id)
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO case_documents (case_id, role, original_name, original_sha256, "
+                "pdf_sha256, pages, added_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(case_id, role) DO UPDATE SET original_name=excluded.original_name, "
+                "original_sha256=excluded.original_sha256, pdf_sha256=excluded.pdf_sha256, "
+                "pages=excluded.pages, added_at=excluded.added_at",
+                (case_id, str(role), original_name, original_sha256, pdf_sha256, pages, now_iso()),
+            )
+            self._touch(case_id)
+            self.audit(case_id, "document.set", role=str(role), name=original_name)
+
+    def remove_case_document(self, case_id: int, role: DocumentRole | str) -> bool:
+        role = DocumentRole(role)
+        with self.transaction():
+            cur = self.db.execute(
+                "DELETE FROM case_documents WHERE case_id = ? AND role = ?", (case_id, str(role))
+            )
+            removed = bool(cur.rowcount)
+            if removed:
+                self._touch(case_id)
+                self.audit(case_id, "document.remove", role=str(role))
+        return removed
+
+    def case_documents(self, case_id: int) -> list[CaseDocument]:
+        rows = self._q("SELECT * FROM case_documents WHERE case_id = ? ORDER BY role", (case_id,))
+        return [
+            CaseDocument(
+                case_id=r["case_id"],
+                role=DocumentRole(r["role"]),
+                original_name=r["original_name"],
+                original_sha256=r["original_sha256"],
+                pdf_sha256=r["pdf_sha256"],
+                pages=r["pages"],
+                added_at=r["added_at"],
+            )
+            for r in rows
+        ]
 
     # ---- builds -------------------------------------------------------
     def record_build(

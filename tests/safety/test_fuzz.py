@@ -310,11 +310,21 @@ def fuzz_campaign(tmp: Path, mutants: int, seed: int) -> dict[str, Any]:
         leaks = hostile.scan_packet(packet)
     elif built["status"] in ("hang", "crash"):
         problems.append(f"the packet build {built['status']}: {built.get('message', '')[-300:]}")
+    if leaks:  # which accepted inputs carried it in: scan each stored PDF alone
+        with Workspace.open(data) as ws:
+            for ex in ws.exhibits(ws.list_cases()[0].id):
+                for f in ex.files:
+                    one = tmp / "one.pdf"
+                    one.write_bytes(ws.store.blobs.read(f.pdf_sha256))
+                    found = hostile.scan_packet(one)
+                    if found:
+                        problems.append(f"{f.original_name} carries {found}")
     db_problems = check_database(data)
     with Workspace.open(data):
         pass
     db_problems += check_swept(data)
     stats = {
+        "seed": seed,
         "inputs": len(cases),
         "outcomes": dict(outcomes),
         "by_mutation": dict(sorted(by_mutation.items())),

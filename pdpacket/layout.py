@@ -1,0 +1,635 @@
+"""The pages pdpacket draws itself: cover, index of exhibits, tab pages,
+translator's certificates, certificate of service and proposed order.
+
+All of them are drawn with reportlab into ONE document (so each font is
+embedded once, however many tab pages there are), with the embedded
+Liberation fonts from resources/fonts, 12-point body type, the top inch clear
+(two-hole fasteners) and the bottom band free for the page stamps.  The
+builder picks the pages it needs out of that document.
+
+Plain data in (the ``*Info`` dataclasses), PDF bytes out; no pypdf here.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from .stamps import BAND, PAGE_H, PAGE_W, TOP_CLEAR
+
+SERIF = "PdpSerif"
+SERIF_BOLD = "PdpSerif-Bold"
+SERIF_ITALIC = "PdpSerif-Italic"
+SANS = "PdpSans"
+SANS_BOLD = "PdpSans-Bold"
+_FONT_FILES = {
+    SERIF: "LiberationSerif-Regular.ttf",
+    SERIF_BOLD: "LiberationSerif-Bold.ttf",
+    SERIF_ITALIC: "LiberationSerif-Italic.ttf",
+    SANS: "LiberationSans-Regular.ttf",
+    SANS_BOLD: "LiberationSans-Bold.ttf",
+}
+
+LEFT = 72.0
+RIGHT = PAGE_W - 72.0
+TOP = PAGE_H - TOP_CLEAR - 12.0  # first baseline: capitals stay below the top inch
+BOTTOM = BAND + 42.0  # last baseline of body text
+BODY = 12.0
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the embedded fonts with reportlab (once per process)."""
+    folder = resources.files("pdpacket.resources").joinpath("fonts")
+    for name, filename in _FONT_FILES.items():
+        with resources.as_file(folder.joinpath(filename)) as path:
+            pdfmetrics.registerFont(TTFont(name, str(path), asciiReadable=True))
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    register_fonts()
+    return float(pdfmetrics.stringWidth(text, font, size))
+
+
+@functools.cache
+def _sans_widths() -> dict[str, float]:
+    register_fonts()
+    return {chr(c): pdfmetrics.stringWidth(chr(c), SANS, 1.0) for c in range(32, 127)}
+
+
+def stamp_text_width(text: str, size: float) -> float:
+    """Width of a stamp (ASCII, Liberation Sans): a table look-up, as it runs per page."""
+    widths = _sans_widths()
+    try:
+        return size * sum(widths[ch] for ch in text)
+    except KeyError:
+        return text_width(text, SANS, size)
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of ``text`` no wider than ``width`` (explicit newlines kept)."""
+    register_fonts()
+    lines: list[str] = []
+    for para in text.split("\n"):
+        if not para.strip():
+            lines.append("")
+            continue
+        for line in simpleSplit(para, font, size, width):
+            while text_width(line, font, size) > width and len(line) > 1:
+                # a single word longer than the line: cut it
+                cut = len(line)
+                while cut > 1 and text_width(line[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+            lines.append(line)
+    return lines
+
+
+# ---- what the pages say --------------------------------------------------------
+@dataclass(frozen=True)
+class Caption:
+    """The case caption every court paper carries."""
+
+    client_name: str
+    a_number: str = ""  # "A201-555-014"
+    court_lines: tuple[str, ...] = ()  # "New York - Broadway Immigration Court", address
+    detained: bool = False
+    facility: str = ""
+
+
+@dataclass(frozen=True)
+class CoverInfo:
+    caption: Caption
+    title: str  # "REQUEST FOR PROSECUTORIAL DISCRETION"
+    form_line: str = ""  # "Dismissal without prejudice (8 CFR 1239.2(c))"
+    joint_motion: bool = False
+    attorney_lines: tuple[str, ...] = ()
+    judge: str = ""
+    hearing: str = ""  # "March 15, 2027 (master calendar)"
+    addressee_lines: tuple[str, ...] = ()
+    receipts: tuple[str, ...] = ()
+    date_text: str = ""
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    letter: str = ""  # "" for rows that are not exhibits (letter, forms, order...)
+    title: str = ""
+    description: str = ""
+    date: str = ""
+    pages: str = ""  # "12-15" in printed packet numbers
+    heading: bool = False  # a section heading: no pages, no link
+    target: int = -1  # packet page index (0-based) the row links to; -1: no link
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    caption: Caption
+    rows: tuple[IndexRow, ...]
+
+
+@dataclass(frozen=True)
+class TabInfo:
+    letter: str
+    title: str
+    description: str = ""
+    date: str = ""
+    section: str = ""
+    factors: tuple[str, ...] = ()  # labels of the factors it supports
+    contents: tuple[str, ...] = ()  # "English translation", "Translator's certificate", ...
+    pages: str = ""  # "13-15"
+
+
+@dataclass(frozen=True)
+class TranslatorCertificateInfo:
+    letter: str
+    name: str
+    address: str
+    phone: str
+    language: str
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    caption: Caption
+    document_title: str
+    date_text: str
+    attorney_name: str
+    attorney_ids: str  # "EOIR ID: XX123456"
+    method: str  # "ecas" | "mail" | "hand"
+    served_on: tuple[str, ...]  # "Office of the Principal Legal Advisor", office, address
+
+
+@dataclass(frozen=True)
+class OrderInfo:
+    caption: Caption
+    motion: str  # "joint motion to reopen"
+    relief: str  # "the proceedings are reopened"
+
+
+@dataclass(frozen=True)
+class Rect:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass
+class Drawn:
+    """The rendered document and where each piece is in it."""
+
+    pdf: bytes = b""
+    pages: int = 0
+    stamp_font_page: int = -1  # a page whose resources hold the stamp font
+    stamp_font_name: str = ""  # its resource name there, e.g. "/F4+0"
+    links: dict[int, list[tuple[Rect, int]]] = field(default_factory=dict)  # page -> (rect, target)
+
+
+# ---- the drawing ---------------------------------------------------------------
+class Drawing:
+    """One reportlab document; each ``add_*`` returns the first page it drew."""
+
+    def __init__(self, title: str) -> None:
+        register_fonts()
+        self._buf = io.BytesIO()
+        self.c = canvas.Canvas(
+            self._buf,
+            pagesize=(PAGE_W, PAGE_H),
+            invariant=True,
+            pageCompression=1,
+            initialFontName=SERIF,
+            initialFontSize=BODY,
+        )
+        self.c.setTitle(title)
+        self.page = 0  # the page being drawn
+        self.result = Drawn()
+
+    # -- helpers
+    def _new_page(self) -> int:
+        return self.page
+
+    def _end_page(self) -> None:
+        self.c.showPage()
+        self.page += 1
+
+    def _text(
+        self, x: float, y: float, text: str, font: str = SERIF, size: float = BODY, align: str = "l"
+    ) -> None:
+        self.c.setFont(font, size)
+        if align == "c":
+            self.c.drawCentredString(x, y, text)
+        elif align == "r":
+            self.c.drawRightString(x, y, text)
+        else:
+            self.c.drawString(x, y, text)
+
+    def _para(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        width: float,
+        font: str = SERIF,
+        size: float = BODY,
+        leading: float | None = None,
+        align: str = "l",
+    ) -> float:
+        """Draw wrapped text from baseline ``y``; return the next free baseline."""
+        leading = leading or size * 1.3
+        for line in wrap(text, font, size, width):
+            cx = x + width / 2 if align == "c" else x
+            self._text(cx, y, line, font, size, align)
+            y -= leading
+        return y
+
+    def _caption(self, cap: Caption, y: float) -> float:
+        """Court heading and the "In the Matter of" box; return the next baseline."""
+        if cap.court_lines:
+            for line in (
+                "UNITED STATES DEPARTMENT OF JUSTICE",
+                "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW",
+                "IMMIGRATION COURT",
+            ):
+                self._text(PAGE_W / 2, y, line, SERIF_BOLD, BODY, "c")
+                y -= 15
+            for line in cap.court_lines:
+                self._text(PAGE_W / 2, y, line, SERIF, 11, "c")
+                y -= 14
+            y -= 8
+        top = y + 15
+        mid = LEFT + (RIGHT - LEFT) * 0.62
+        self._text(LEFT + 6, y, "In the Matter of:", SERIF, 11)
+        y -= 16
+        for line in wrap(cap.client_name.upper(), SERIF_BOLD, BODY, mid - LEFT - 16):
+            self._text(LEFT + 18, y, line, SERIF_BOLD, BODY)
+            y -= 15
+        y -= 2
+        self._text(LEFT + 6, y, "In removal proceedings", SERIF_ITALIC, 11)
+        bottom = y - 8
+        self._text(mid + 10, top - 22, "File No.:", SERIF, 11)
+        self._text(mid + 10, top - 38, cap.a_number or "(none)", SERIF_BOLD, BODY)
+        if cap.detained:
+            self._text(mid + 10, top - 56, "Detained", SERIF_ITALIC, 11)
+        self.c.setLineWidth(0.8)
+        self.c.line(LEFT, top, RIGHT, top)
+        self.c.line(LEFT, bottom, RIGHT, bottom)
+        self.c.line(mid, top, mid, bottom)
+        return bottom - 24
+
+    def _detained(self, cap: Caption) -> None:
+        if not cap.detained:
+            return
+        w = text_width("DETAINED", SANS_BOLD, 16) + 16
+        y = TOP - 10
+        self.c.setLineWidth(1.5)
+        self.c.rect(RIGHT - w, y - 6, w, 24)
+        self._text(RIGHT - w / 2, y, "DETAINED", SANS_BOLD, 16, "c")
+        if cap.facility:
+            self._para(RIGHT - 170, y - 22, cap.facility, 170, SERIF, 9, align="c")
+
+    def _signature(self, y: float, name: str, extra: Sequence[str] = ()) -> float:
+        self.c.setLineWidth(0.6)
+        self.c.line(LEFT, y, LEFT + 250, y)
+        self.c.line(LEFT + 300, y, RIGHT, y)
+        self._text(LEFT, y - 13, "Signature", SERIF_ITALIC, 10)
+        self._text(LEFT + 300, y - 13, "Date", SERIF_ITALIC, 10)
+        y -= 34
+        if name:
+            self._text(LEFT, y, name, SERIF, BODY)
+            y -= 15
+        for line in extra:
+            self._text(LEFT, y, line, SERIF, 11)
+            y -= 14
+        return y
+
+    # -- the pages
+    def add_cover(self, info: CoverInfo) -> int:
+        first = self._new_page()
+        y = TOP
+        for n, line in enumerate(info.attorney_lines):
+            self._text(LEFT, y, line, SERIF_BOLD if n == 0 else SERIF, 11)
+            y -= 13.5
+        self._detained(info.caption)
+        y = min(y, TOP - 40) - 22
+        if info.joint_motion:
+            w = text_width("JOINT MOTION", SANS_BOLD, 22) + 28
+            self.c.setLineWidth(2)
+            self.c.rect((PAGE_W - w) / 2, y - 9, w, 32)
+            self._text(PAGE_W / 2, y, "JOINT MOTION", SANS_BOLD, 22, "c")
+            y -= 40
+        y = self._caption(info.caption, y)
+        if info.judge or info.hearing:
+            if info.judge:
+                self._text(LEFT, y, "Immigration Judge:", SERIF, 11)
+                self._text(LEFT + 118, y, info.judge, SERIF, 11)
+                y -= 15
+            if info.hearing:
+                self._text(LEFT, y, "Next hearing:", SERIF, 11)
+                self._text(LEFT + 118, y, info.hearing, SERIF, 11)
+                y -= 15
+        y = min(y - 36, PAGE_H * 0.5)
+        y = self._para(LEFT, y, info.title, RIGHT - LEFT, SERIF_BOLD, 18, 22, "c")
+        if info.form_line:
+            y = self._para(LEFT, y - 2, info.form_line, RIGHT - LEFT, SERIF, BODY, 15, "c")
+        y -= 36
+        if info.addressee_lines:
+            self._text(LEFT, y, "Submitted to:", SERIF_ITALIC, 11)
+            y -= 15
+            for line in info.addressee_lines:
+                y = self._para(LEFT + 18, y, line, RIGHT - LEFT - 18, SERIF, 11, 14)
+            y -= 8
+        if info.receipts:
+            label = "USCIS receipt: " if len(info.receipts) == 1 else "USCIS receipts: "
+            y = self._para(LEFT, y, label + ", ".join(info.receipts), RIGHT - LEFT, SERIF, 11)
+            y -= 4
+        if info.date_text:
+            self._text(LEFT, max(y, BOTTOM + 14), f"Date: {info.date_text}", SERIF, 11)
+        self._end_page()
+        return first
+
+    def add_index(self, info: IndexInfo) -> int:
+        first = self._new_page()
+        for n, page in enumerate(layout_index(info.rows)):
+            y = TOP
+            title = "INDEX OF EXHIBITS" if n == 0 else "INDEX OF EXHIBITS (continued)"
+            self._text(PAGE_W / 2, y, title, SERIF_BOLD, 15, "c")
+            y -= 18
+            sub = info.caption.client_name
+            if info.caption.a_number:
+                sub += f"  ·  {info.caption.a_number}"
+            self._text(PAGE_W / 2, y, sub, SERIF, 11, "c")
+            y -= 24
+            self._text(LEFT, y, "Exh.", SANS_BOLD, 9)
+            self._text(COL_DOC, y, "Document", SANS_BOLD, 9)
+            self._text(COL_DATE, y, "Date", SANS_BOLD, 9)
+            self._text(RIGHT, y, "Pages", SANS_BOLD, 9, "r")
+            self.c.setLineWidth(0.8)
+            self.c.line(LEFT, y - 5, RIGHT, y - 5)
+            links = self.result.links.setdefault(self.page, [])
+            for placed in page:
+                row = placed.row
+                yy = placed.top
+                if row.heading:
+                    self._text(LEFT, yy, row.title, SANS_BOLD, 10.5)
+                    continue
+                if row.letter:
+                    self._text(LEFT + 2, yy, row.letter, SERIF_BOLD, BODY)
+                for line in placed.title_lines:
+                    self._text(COL_DOC, yy, line, SERIF, BODY)
+                    yy -= TITLE_LEADING
+                for line in placed.desc_lines:
+                    self._text(COL_DOC, yy, line, SERIF_ITALIC, DESC_SIZE)
+                    yy -= DESC_LEADING
+                if row.date:
+                    self._text(COL_DATE, placed.top, row.date, SERIF, 11)
+                self._text(RIGHT, placed.top, row.pages, SERIF, BODY, "r")
+                self.c.setLineWidth(0.3)
+                self.c.setStrokeGray(0.6)
+                self.c.line(LEFT, placed.bottom, RIGHT, placed.bottom)
+                self.c.setStrokeGray(0)
+                if row.target >= 0:
+                    rect = Rect(LEFT - 2, placed.bottom, RIGHT + 2, placed.top + BODY)
+                    links.append((rect, row.target))
+            self._end_page()
+        return first
+
+    def add_tab(self, info: TabInfo) -> int:
+        first = self._new_page()
+        if info.section:
+            self._text(PAGE_W / 2, TOP - 10, info.section.upper(), SANS, 11, "c")
+        y = PAGE_H * 0.6
+        self._text(PAGE_W / 2, y, f"EXHIBIT {info.letter}", SANS_BOLD, 44, "c")
+        y -= 44
+        y = self._para(LEFT + 18, y, info.title, RIGHT - LEFT - 36, SERIF_BOLD, 16, 20, "c")
+        if info.description:
+            y = self._para(
+                LEFT + 36, y - 4, info.description, RIGHT - LEFT - 72, SERIF_ITALIC, BODY, 15, "c"
+            )
+        if info.date:
+            y = self._para(LEFT, y - 4, f"Dated {info.date}", RIGHT - LEFT, SERIF, BODY, 15, "c")
+        if info.factors:
+            y -= 14
+            label = "Supports: " + "; ".join(info.factors)
+            y = self._para(LEFT + 36, y, label, RIGHT - LEFT - 72, SERIF, BODY, 15, "c")
+        if info.contents:
+            y -= 10
+            y = self._para(
+                LEFT + 36,
+                y,
+                "Contains: " + "; ".join(info.contents),
+                RIGHT - LEFT - 72,
+                SERIF,
+                11,
+                14,
+                "c",
+            )
+        if info.pages:
+            self._text(PAGE_W / 2, max(y - 14, BOTTOM + 10), f"Pages {info.pages}", SERIF, 11, "c")
+        # the tab itself, on the right edge as court filings want it
+        tw = text_width(info.letter, SANS_BOLD, 16) + 14
+        self.c.setLineWidth(1.2)
+        self.c.rect(PAGE_W - 18 - tw, PAGE_H * 0.6 - 10, tw, 30)
+        self._text(PAGE_W - 18 - tw / 2, PAGE_H * 0.6, info.letter, SANS_BOLD, 16, "c")
+        self._end_page()
+        return first
+
+    def add_translator_certificate(self, info: TranslatorCertificateInfo) -> int:
+        first = self._new_page()
+        y = TOP - 10
+        self._text(PAGE_W / 2, y, "CERTIFICATE OF TRANSLATION", SERIF_BOLD, 15, "c")
+        y -= 16
+        self._text(PAGE_W / 2, y, f"Exhibit {info.letter}  ·  8 CFR 1003.33", SERIF, 10, "c")
+        y -= 34
+        name = info.name or "_" * 34
+        language = info.language or "_" * 14
+        text = (
+            f"I, {name}, certify that I am competent to translate from {language} into "
+            f"English, and that the English translation of the document"
+            f"{'s' if len(info.documents) != 1 else ''} listed below is true and accurate "
+            f"to the best of my knowledge and ability."
+        )
+        y = self._para(LEFT, y, text, RIGHT - LEFT, SERIF, BODY, 17)
+        y -= 10
+        self._text(LEFT, y, "Documents translated:", SERIF_ITALIC, BODY)
+        y -= 17
+        for n, doc in enumerate(info.documents[:12], 1):
+            y = self._para(LEFT + 18, y, f"{n}. {doc}", RIGHT - LEFT - 18, SERIF, BODY, 15)
+        if len(info.documents) > 12:
+            y = self._para(
+                LEFT + 18, y, f"and {len(info.documents) - 12} more", RIGHT - LEFT, SERIF, BODY
+            )
+        y -= 40
+        extra = [
+            f"Address: {info.address or '_' * 50}",
+            f"Telephone: {info.phone or '_' * 24}",
+        ]
+        self._signature(y, f"Name: {info.name or '_' * 40}", extra)
+        self._end_page()
+        return first
+
+    def add_certificate_of_service(self, info: ServiceInfo) -> int:
+        first = self._new_page()
+        y = self._caption(info.caption, TOP)
+        y -= 6
+        self._text(PAGE_W / 2, y, "CERTIFICATE OF SERVICE", SERIF_BOLD, 15, "c")
+        y -= 30
+        who = info.attorney_name or "_" * 30
+        if info.method == "ecas":
+            how = (
+                "electronically, through the EOIR Courts & Appeals System (ECAS), on the "
+                "Department of Homeland Security"
+            )
+        elif info.method == "hand":
+            how = "by hand delivery on the Department of Homeland Security"
+        else:
+            how = "by first-class mail, postage prepaid, on the Department of Homeland Security"
+        text = (
+            f"On {info.date_text}, I, {who}, served a copy of this {info.document_title} "
+            f"and all attached pages {how}, "
+            f"U.S. Immigration and Customs Enforcement, at the following address:"
+            if info.method != "ecas"
+            else f"On {info.date_text}, I, {who}, served a copy of this {info.document_title} "
+            f"and all attached pages {how}, U.S. Immigration and Customs Enforcement:"
+        )
+        y = self._para(LEFT, y, text, RIGHT - LEFT, SERIF, BODY, 17)
+        y -= 6
+        for line in info.served_on:
+            y = self._para(LEFT + 36, y, line, RIGHT - LEFT - 36, SERIF, BODY, 15)
+        y -= 48
+        self._signature(y, info.attorney_name, [info.attorney_ids] if info.attorney_ids else [])
+        self._end_page()
+        return first
+
+    def add_proposed_order(self, info: OrderInfo) -> int:
+        first = self._new_page()
+        y = self._caption(info.caption, TOP)
+        y -= 4
+        self._text(PAGE_W / 2, y, "ORDER OF THE IMMIGRATION JUDGE", SERIF_BOLD, 15, "c")
+        y -= 30
+        text = (
+            f"Upon consideration of the {info.motion}, it is HEREBY ORDERED that the motion be "
+            f"[  ] GRANTED   [  ] DENIED."
+        )
+        y = self._para(LEFT, y, text, RIGHT - LEFT, SERIF, BODY, 17)
+        y -= 8
+        y = self._para(LEFT, y, f"If granted, {info.relief}.", RIGHT - LEFT, SERIF, BODY, 17)
+        y -= 8
+        self._text(LEFT, y, "[  ] Other:", SERIF, BODY)
+        self.c.setLineWidth(0.5)
+        self.c.line(LEFT + 60, y - 2, RIGHT, y - 2)
+        self.c.line(LEFT, y - 24, RIGHT, y - 24)
+        y -= 80
+        self.c.setLineWidth(0.6)
+        self.c.line(LEFT, y, LEFT + 150, y)
+        self.c.line(LEFT + 260, y, RIGHT, y)
+        self._text(LEFT, y - 13, "Date", SERIF_ITALIC, 10)
+        self._text(LEFT + 260, y - 13, "Immigration Judge", SERIF_ITALIC, 10)
+        y -= 52
+        self.c.setLineWidth(0.8)
+        self.c.line(LEFT, y + 14, RIGHT, y + 14)
+        self._text(PAGE_W / 2, y, "CERTIFICATE OF SERVICE", SERIF_BOLD, 11, "c")
+        y -= 17
+        for line in (
+            "This document was served by:  [  ] Mail   [  ] Personal Service   "
+            "[  ] Electronic Service",
+            "To:  [  ] Noncitizen   [  ] Noncitizen c/o custodial officer   "
+            "[  ] Noncitizen's atty/rep   [  ] DHS",
+            "Date: ______________________      By: Court Staff ______________________",
+        ):
+            y = self._para(LEFT, y, line, RIGHT - LEFT, SERIF, 10.5, 15)
+        self._end_page()
+        return first
+
+    def add_font_carrier(self) -> None:
+        """A last page, never put in the packet, that holds the stamp font."""
+        self.c.setFont(SANS, NUMBER_SIZE_FOR_CARRIER)
+        self.c.drawString(LEFT, TOP, "0123456789 Page of Exh. p. ABCDEFGHIJKLMNOPQRSTUVWXYZ-_./#")
+        font = pdfmetrics.getFont(SANS)
+        self.result.stamp_font_name = font.getSubsetInternalName(0, self.c._doc)
+        self.result.stamp_font_page = self.page
+        self._end_page()
+
+    def finish(self) -> Drawn:
+        self.c.save()
+        self.result.pdf = self._buf.getvalue()
+        self.result.pages = self.page
+        return self.result
+
+
+NUMBER_SIZE_FOR_CARRIER = 10
+
+# ---- the index's row layout (shared by measuring and drawing) -------------------
+COL_DOC = LEFT + 40
+COL_DATE = RIGHT - 122
+DOC_WIDTH = COL_DATE - COL_DOC - 10
+TITLE_LEADING = 14.5
+DESC_SIZE = 10.5
+DESC_LEADING = 13.0
+ROW_GAP = 7.0
+INDEX_FIRST_Y = TOP - 18 - 24 - 5 - 18  # first row's baseline under the header
+
+
+@dataclass(frozen=True)
+class PlacedRow:
+    row: IndexRow
+    top: float  # baseline of its first line
+    bottom: float  # y of the rule under it
+    title_lines: tuple[str, ...]
+    desc_lines: tuple[str, ...]
+
+
+def _row_lines(row: IndexRow) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if row.heading:
+        return (row.title,), ()
+    title = tuple(wrap(row.title, SERIF, BODY, DOC_WIDTH))
+    desc = (
+        tuple(wrap(row.description, SERIF_ITALIC, DESC_SIZE, DOC_WIDTH)) if row.description else ()
+    )
+    return title, desc[:6]
+
+
+def layout_index(rows: Sequence[IndexRow]) -> list[list[PlacedRow]]:
+    """Rows placed on pages; page count depends on the rows' text, not on numbers."""
+    pages: list[list[PlacedRow]] = [[]]
+    y = INDEX_FIRST_Y
+    for i, row in enumerate(rows):
+        title, desc = _row_lines(row)
+        if row.heading:
+            height = 22.0
+            # keep a heading with at least the first row after it
+            nxt = rows[i + 1] if i + 1 < len(rows) else None
+            need = height + (_row_height(nxt) if nxt is not None else 0)
+        else:
+            height = _row_height(row)
+            need = height
+        if y - need < BOTTOM and pages[-1]:
+            pages.append([])
+            y = INDEX_FIRST_Y
+        if row.heading:
+            top = y - 6
+            pages[-1].append(PlacedRow(row, top, top - 8, title, desc))
+        else:
+            bottom = y - height + BODY + 1.5
+            pages[-1].append(PlacedRow(row, y, bottom, title, desc))
+        y -= height
+    return pages
+
+
+def _row_height(row: IndexRow) -> float:
+    title, desc = _row_lines(row)
+    return len(title) * TITLE_LEADING + len(desc) * DESC_LEADING + ROW_GAP
+
+
+def index_page_count(rows: Sequence[IndexRow]) -> int:
+    return len(layout_index(rows))

@@ -1,0 +1,223 @@
+"""Page stamps: where each imported page goes on the packet page, and the small
+content stream that prints its number and exhibit label.
+
+No pypdf here: plain geometry and bytes, so the rules can be tested alone.
+
+Why every imported page is scaled a little (instead of measuring its margins):
+the stamp band at the bottom (``BAND`` points) must never cover evidence.
+Finding the free margin of a page means parsing its whole content stream (as
+slow as the rest of the build together) and still guessing wrong for scans,
+whose image covers the page edge to edge even when the paper margin is white.
+So every imported page is fitted into the area above the band: a letter-size
+page is drawn at 95.5 % (12-point type prints at 11.5 points), centred, which
+leaves the band and thin side margins free on every page, whatever it holds.
+The cost is one shared ``cm`` per page, nothing per byte of content.
+Pages pdpacket draws itself (cover, index, tabs, certificates) keep the band
+free by layout and are not scaled; so are the letter's pages when a
+``LetterSource`` renders them (its contract).
+
+Rotated and landscape pages: the page is first turned the way a viewer shows
+it (``/Rotate``), then a landscape page is turned a quarter to portrait with
+its top to the left (as it sits in a binder), then fitted.  The packet page is
+always an upright 612 x 792 page with no ``/Rotate``, so the stamp is drawn in
+plain page coordinates and prints at the bottom of the paper on every page.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from .model import NumberingStyle
+
+PAGE_W = 612.0
+PAGE_H = 792.0
+BAND = 36.0  # bottom band kept for the page number and exhibit label
+TOP_CLEAR = 72.0  # the top inch stays clear for two-hole fasteners
+NUMBER_SIZE = 10.0
+LABEL_SIZE = 9.0
+STAMP_BASELINE = 17.0
+LABEL_RIGHT = PAGE_W - 36.0
+FONT_RESOURCE = "/PdpStamp"  # the name the stamp font gets in each page's resources
+
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def multiply(m1: Matrix, m2: Matrix) -> Matrix:
+    """The transform that applies ``m1`` first, then ``m2`` (PDF row-vector order)."""
+    a1, b1, c1, d1, e1, f1 = m1
+    a2, b2, c2, d2, e2, f2 = m2
+    return (
+        a1 * a2 + b1 * c2,
+        a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2,
+        c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2,
+        e1 * b2 + f1 * d2 + f2,
+    )
+
+
+def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+@dataclass(frozen=True)
+class Placement:
+    """How one source page lands on its packet page."""
+
+    matrix: Matrix  # source user space -> packet page space
+    clip: tuple[float, float, float, float]  # the source's visible box (x0, y0, x1, y1)
+    scale: float
+    turned: bool  # a landscape page turned a quarter to portrait
+
+    @functools.cached_property
+    def prefix(self) -> bytes:
+        """The content that opens the page: save state, place, clip to the visible box."""
+        if self.matrix == IDENTITY and self.clip == (0.0, 0.0, PAGE_W, PAGE_H):
+            return b"q\n"
+        x0, y0, x1, y1 = self.clip
+        nums = " ".join(_num(v) for v in self.matrix)
+        box = f"{_num(x0)} {_num(y0)} {_num(x1 - x0)} {_num(y1 - y0)}"
+        return f"q {nums} cm {box} re W n\n".encode("ascii")
+
+
+def _num(v: float) -> str:
+    if abs(v - round(v)) < 1e-6:
+        return str(round(v))
+    return f"{v:.4f}".rstrip("0").rstrip(".")
+
+
+def is_letter(box: tuple[float, float, float, float], rotate: int) -> bool:
+    x0, y0, x1, y1 = box
+    return rotate % 360 == 0 and abs(x1 - x0 - PAGE_W) < 0.5 and abs(y1 - y0 - PAGE_H) < 0.5
+
+
+@functools.lru_cache(maxsize=256)
+def place(box: tuple[float, float, float, float], rotate: int, *, fit: bool = True) -> Placement:
+    """Where a source page with visible ``box`` and ``/Rotate`` goes.
+
+    ``fit=False`` keeps an upright letter-size page as it is (pages laid out
+    with the stamp band free); any other page is fitted whatever ``fit`` says.
+    """
+    x0, y0, x1, y1 = (float(v) for v in box)
+    if x1 < x0:
+        x0, x1 = x1, x0
+    if y1 < y0:
+        y0, y1 = y1, y0
+    w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    r = rotate % 360
+    if r not in (0, 90, 180, 270):
+        r = 0
+    to_display: Matrix
+    if r == 0:
+        to_display, dw, dh = (1.0, 0.0, 0.0, 1.0, -x0, -y0), w, h
+    elif r == 90:
+        to_display, dw, dh = (0.0, -1.0, 1.0, 0.0, -y0, x1), h, w
+    elif r == 180:
+        to_display, dw, dh = (-1.0, 0.0, 0.0, -1.0, x1, y1), w, h
+    else:
+        to_display, dw, dh = (0.0, 1.0, -1.0, 0.0, y1, -x0), h, w
+    clip = (x0, y0, x1, y1)
+    if not fit and is_letter(clip, r):
+        return Placement(to_display, clip, 1.0, False)
+    m = to_display
+    turned = dw > dh * 1.02
+    if turned:  # landscape: a quarter turn counter-clockwise, top to the left
+        m = multiply(m, (0.0, 1.0, -1.0, 0.0, dh, 0.0))
+        dw, dh = dh, dw
+    avail_h = PAGE_H - BAND
+    s = min(PAGE_W / dw, avail_h / dh, 1.0)
+    tx = (PAGE_W - s * dw) / 2
+    ty = BAND + (avail_h - s * dh) / 2
+    m = multiply(m, (s, 0.0, 0.0, s, tx, ty))
+    return Placement(tuple(round(v, 6) for v in m), clip, s, turned)  # type: ignore[arg-type]
+
+
+# ---- what the stamps say ----------------------------------------------------
+BATES_DIGITS = 6
+_ALLOWED_PREFIX = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_. /#")
+
+
+def bates_prefix_problem(prefix: str) -> str:
+    """Why ``prefix`` cannot be a Bates prefix ("" when it can)."""
+    if not prefix.strip():
+        return "Bates numbering needs a prefix."
+    if len(prefix) > 24:
+        return f"Bates prefix {prefix!r} is longer than 24 characters."
+    bad = sorted({ch for ch in prefix if ch not in _ALLOWED_PREFIX})
+    if bad:
+        return f"Bates prefix {prefix!r} has characters a page stamp cannot print: {''.join(bad)}."
+    return ""
+
+
+def number_text(style: NumberingStyle, n: int, total: int, prefix: str = "") -> str:
+    """What the bottom of packet page ``n`` says."""
+    if style == NumberingStyle.OF_TOTAL:
+        return f"Page {n} of {total}"
+    if style == NumberingStyle.BATES:
+        return f"{prefix}{n:0{BATES_DIGITS}d}"
+    return str(n)
+
+
+def label_text(letter: str, page_in_exhibit: int) -> str:
+    return f"Exh. {letter}, p. {page_in_exhibit}"
+
+
+def page_label_ranges(
+    style: NumberingStyle, total: int, prefix: str = ""
+) -> list[tuple[int, str, int]]:
+    """PDF page-label ranges (first page index, label prefix, first number) whose
+    labels equal the printed numbers: plain decimal, or Bates with its zeros
+    (one range per number of digits)."""
+    if style != NumberingStyle.BATES:
+        return [(0, "", 1)]
+    ranges = []
+    start = 1
+    while start <= total:
+        digits = len(str(start))
+        zeros = "0" * max(BATES_DIGITS - digits, 0)
+        ranges.append((start - 1, f"{prefix}{zeros}", start))
+        start = 10**digits
+    return ranges
+
+
+def _escape(text: str) -> bytes:
+    raw = text.encode("latin-1", "replace")
+    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def text_width(text: str, size: float) -> float:
+    """Width of ``text`` in the stamp font (Liberation Sans), in points."""
+    from .layout import stamp_text_width  # layout imports this module's constants
+
+    return stamp_text_width(text, size)
+
+
+def stamp_stream(number: str, label: str = "", font: str = FONT_RESOURCE) -> bytes:
+    """The content appended to a page: close the page's own state, then print
+    the number at the bottom centre and the exhibit label at the bottom right."""
+    x = (PAGE_W - text_width(number, NUMBER_SIZE)) / 2
+    parts = [
+        b"\nQ\nBT 0 g ",
+        font.encode("ascii"),
+        b" %s Tf 1 0 0 1 %s %s Tm (" % (_b(NUMBER_SIZE), _b(x), _b(STAMP_BASELINE)),
+        _escape(number),
+        b") Tj",
+    ]
+    if label:
+        lx = LABEL_RIGHT - text_width(label, LABEL_SIZE)
+        parts += [
+            b" ",
+            font.encode("ascii"),
+            b" %s Tf 1 0 0 1 %s %s Tm (" % (_b(LABEL_SIZE), _b(lx), _b(STAMP_BASELINE)),
+            _escape(label),
+            b") Tj",
+        ]
+    parts.append(b" ET\n")
+    return b"".join(parts)
+
+
+def _b(v: float) -> bytes:
+    return _num(v).encode("ascii")
