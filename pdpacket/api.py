@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from . import archive, backup, catalog, intake, integrity, packet
+from . import letter as letters
+from . import review as readiness
 from .blobs import sha256_bytes, sha256_file
 from .errors import (
     CancelledError,
@@ -47,7 +49,9 @@ from .model import (
     Exhibit,
     ExhibitFile,
     FileRole,
+    Finding,
     ImportResult,
+    Letter,
     Proceedings,
 )
 from .paths import resolve_data_dir
@@ -540,6 +544,50 @@ class Workspace:
 
     def case_documents(self, case_id: int) -> list[CaseDocument]:
         return self.store.case_documents(case_id)
+
+    # ---- the request letter and the review (#6) ----------------------------
+    def letter(self, case_id: int) -> Letter | None:
+        """The case's request letter: the attorney's text, the last generated
+        draft and the merge conflicts not yet resolved (``None``: no letter)."""
+        self.store.get_case(case_id)
+        return self.store.get_letter(case_id)
+
+    def draft_letter(self, case_id: int) -> str:
+        """The draft as the case would generate it now (nothing is stored)."""
+        return letters.generate_draft(self.store, case_id)
+
+    def refresh_letter(self, case_id: int) -> letters.LetterUpdate:
+        """Generate the draft from the case: it becomes the letter when there is
+        none; otherwise its changes are merged into the attorney's text, whose
+        edits are kept (parts changed on both sides are reported as conflicts)."""
+        return letters.refresh_letter(self.store, case_id)
+
+    def save_letter(self, case_id: int, text: str, *, resolve_conflicts: bool = False) -> Letter:
+        """Store the attorney's text of the letter (``resolve_conflicts``: they
+        have compared the conflicting parts and keep their text)."""
+        return letters.save_letter_text(
+            self.store, case_id, text, resolve_conflicts=resolve_conflicts
+        )
+
+    def resolve_letter_conflicts(
+        self, case_id: int, sections: Sequence[str] | None = None
+    ) -> Letter:
+        """Mark the merge conflicts (all, or those of ``sections``) as resolved."""
+        return letters.resolve_conflicts(self.store, case_id, sections)
+
+    def export_letter(
+        self, case_id: int, out: str | os.PathLike[str], *, today: dt.date | None = None
+    ) -> letters.LetterExport:
+        """Write the letter alone as a PDF: citations with the exhibits' letters,
+        and with packet pages when the last build still matches the case."""
+        return letters.export_letter(self.store, case_id, out, today=today)
+
+    def review(
+        self, case_id: int, *, edition: str | None = None, today: dt.date | None = None
+    ) -> list[Finding]:
+        """The readiness review: errors (not ready), warnings and notes, each with
+        its fix and the step of the window where it is fixed."""
+        return readiness.review_case(self.store, case_id, edition=edition, today=today)
 
     # ---- packets --------------------------------------------------------
     def build_packet(

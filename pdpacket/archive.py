@@ -882,7 +882,12 @@ def _insert(
                         "archive", f"a row of {table} points at a missing {fk.table} row."
                     )
                 values[fk.column] = idmap[fk.table][old]
-            old_id = values.pop(t.rowid_pk) if t.rowid_pk else None
+            if t.rowid_pk and any(fk.column == t.rowid_pk for fk in t.fks):
+                # The key is itself a reference (letters.case_id): keep the mapped value,
+                # or the row would get a fresh rowid and land on another case (#6).
+                old_id = row[t.rowid_pk]
+            else:
+                old_id = values.pop(t.rowid_pk) if t.rowid_pk else None
             cols = list(values)
             verb = "INSERT OR IGNORE" if table in shared and t.rowid_pk is None else "INSERT"
             cur = con.execute(
@@ -898,10 +903,35 @@ def _insert(
                 f"UPDATE {_ident(table)} SET {_ident(col)} = ? WHERE rowid = ?",
                 (mapping.get(old), new_rowid),
             )
+    _remap_letter_citations(con, idmap)
     cases = idmap.get("cases", {})
     if len(cases) != 1:
         raise ArchiveError("archive", "it does not hold exactly one case.")
     return int(next(iter(cases.values())))
+
+
+def _remap_letter_citations(con: sqlite3.Connection, idmap: dict[str, dict[Any, Any]]) -> None:
+    """The request letter cites exhibits by id (#6) and the import gave the
+    exhibits new ids: point every citation at its exhibit's new id."""
+    from .letter import remap_citations, text_hash
+
+    exhibits = {int(k): int(v) for k, v in idmap.get("exhibits", {}).items()}
+    for case_id in idmap.get("letters", {}).values():
+        row = con.execute(
+            "SELECT text, draft_text, conflicts FROM letters WHERE case_id = ?", (case_id,)
+        ).fetchone()
+        if row is None:
+            continue
+        text, draft = remap_citations(row[0], exhibits), remap_citations(row[1], exhibits)
+        conflicts = [
+            {k: remap_citations(v, exhibits) if k in ("mine", "draft") else v for k, v in c.items()}
+            for c in json.loads(row[2] or "[]")
+        ]
+        con.execute(
+            "UPDATE letters SET text = ?, draft_text = ?, generated_from_hash = ?, conflicts = ? "
+            "WHERE case_id = ?",
+            (text, draft, text_hash(draft), json.dumps(conflicts, ensure_ascii=False), case_id),
+        )
 
 
 def sweep_temporary(data_dir: Path) -> list[str]:

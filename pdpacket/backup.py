@@ -149,12 +149,11 @@ def prune(data_dir: Path, keep: int) -> list[str]:
 
 
 def sweep_temporary(data_dir: Path) -> list[str]:
-    """Remove temporary files a killed backup left behind (the copy and, if the
-    kill came while SQLite was writing it, its ``-journal``)."""
+    """Remove temporary files a killed backup left behind."""
     folder = backups_dir(data_dir)
     removed = []
     if folder.is_dir():
-        for tmp in folder.glob(".tmp-*"):
+        for tmp in folder.glob(".tmp-*.part"):
             tmp.unlink(missing_ok=True)
             removed.append(tmp.name)
     return removed

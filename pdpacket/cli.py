@@ -164,6 +164,169 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_text_arg(path: Path) -> str:
+    from .errors import BadInputError
+
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInputError(
+            f"{path}: cannot read the letter text ({exc}).",
+            hint="Give a UTF-8 text file written with `pdpacket letter CASE --text > FILE`.",
+        ) from exc
+
+
+def cmd_letter(args: argparse.Namespace) -> int:
+    """The request letter (#6): draft, merge, edit from a file, print, export."""
+    import datetime as dt
+
+    from .identifiers import parse_date
+
+    today = parse_date(args.date, "date") if args.date else None
+    with _workspace(args) as ws:
+        ws.get_case(args.case)
+        if args.set is not None:
+            ws.save_letter(args.case, _read_text_arg(args.set))
+            print(f"letter of case {args.case}: your text was stored", file=sys.stderr)
+        if args.refresh or (ws.letter(args.case) is None and (args.out or args.text)):
+            update = ws.refresh_letter(args.case)
+            if update.created:
+                print(f"letter of case {args.case}: draft generated", file=sys.stderr)
+            elif not update.draft_changed:
+                print(f"letter of case {args.case}: the draft has not changed", file=sys.stderr)
+            else:
+                print(
+                    f"letter of case {args.case}: draft refreshed, your edits kept",
+                    file=sys.stderr,
+                )
+            for c in update.conflicts:
+                print(
+                    f'  conflict in "{c.section or "the opening"}": you and the new draft both '
+                    "changed it; your text was kept. The draft says:",
+                    file=sys.stderr,
+                )
+                for line in c.draft.splitlines() or ["(nothing: the draft removed it)"]:
+                    print(f"    | {line}", file=sys.stderr)
+        if args.resolved:
+            ws.resolve_letter_conflicts(args.case)
+        letter = ws.letter(args.case)
+        if args.text:
+            if letter is None:
+                from .errors import BadInputError
+
+                raise BadInputError(
+                    f"Case {args.case} has no letter yet.",
+                    hint=f"Generate the draft: pdpacket letter {args.case} --refresh",
+                )
+            sys.stdout.write(letter.text)
+        if args.out:
+            res = ws.export_letter(args.case, args.out, today=today or dt.date.today())
+            cites = (
+                "citations with packet pages"
+                if res.with_pages
+                else "citations with exhibit letters only (build the packet for page numbers)"
+            )
+            print(f"{res.path}: {res.pages} pages, {res.size:,} bytes, {cites}")
+        if not (args.set or args.refresh or args.resolved or args.text or args.out):
+            if letter is None:
+                print(f"case {args.case} has no letter; generate it with --refresh")
+            else:
+                state = "the untouched draft" if letter.untouched else "edited"
+                print(f"case {args.case}: letter {state}, {len(letter.text):,} characters")
+                for c in letter.conflicts:
+                    print(f'  unresolved conflict in "{c.section or "the opening"}"')
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The readiness review (#6): exit 0 when no error, 2 when any."""
+    import textwrap
+
+    from .model import Severity
+
+    with _workspace(args) as ws:
+        case = ws.get_case(args.case)
+        findings = ws.review(args.case, edition=args.edition)
+    n = {s: sum(f.severity == s for f in findings) for s in Severity}
+
+    def plural(k: int, word: str) -> str:
+        return f"{k} {word}{'' if k == 1 else 's'}"
+
+    tally = ", ".join(
+        (
+            plural(n[Severity.ERROR], "error"),
+            plural(n[Severity.WARNING], "warning"),
+            plural(n[Severity.NOTE], "note"),
+        )
+    )
+    print(f"Case {case.id}: {case.title}")
+    if n[Severity.ERROR]:
+        print(f"Not ready: {tally}.")
+    else:
+        print(f"Ready: no errors ({tally}).")
+    titles = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.NOTE: "Notes"}
+    for sev in Severity:
+        group = [f for f in findings if f.severity == sev]
+        if not group:
+            continue
+        print(f"\n{titles[sev]}")
+        for i, f in enumerate(group, 1):
+            where = f.location.step + (f" {f.location.object_id}" if f.location.object_id else "")
+            head = f"{i:>3}. [{where}] "
+            print(
+                textwrap.fill(
+                    f.message, 100, initial_indent=head, subsequent_indent=" " * len(head)
+                )
+            )
+            print(
+                textwrap.fill(
+                    f"Fix: {f.fix}",
+                    100,
+                    initial_indent=" " * len(head),
+                    subsequent_indent=" " * (len(head) + 5),
+                )
+            )
+    return 2 if n[Severity.ERROR] else 0
+
+
+def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "letter",
+        help="the request letter: generate or refresh the draft, edit, export as PDF",
+        description="With no option, says whether the case has a letter. Options run in "
+        "this order: --set, --refresh, --resolved, --text, --out.",
+    )
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="generate the draft from the case; your edits are kept (3-way merge) and parts "
+        "changed on both sides are reported",
+    )
+    p.add_argument(
+        "--set", type=Path, metavar="FILE", help="store FILE ('-': standard input) as the letter"
+    )
+    p.add_argument("--resolved", action="store_true", help="mark the merge conflicts as resolved")
+    p.add_argument("--text", action="store_true", help="print the letter's text (markup)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the letter alone as a PDF")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the date printed on the letter")
+    p.set_defaults(func=cmd_letter)
+
+    p = sub.add_parser(
+        "check",
+        help="the readiness review: findings with their fix; exit 0 when ready, 2 on errors",
+    )
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument(
+        "--edition",
+        choices=["standard", "efile", "email", "print"],
+        help="check the size and pages of this edition's last build (default: the last build)",
+    )
+    p.set_defaults(func=cmd_check)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pdpacket",
@@ -261,6 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="restore the database from a backup")
     p.add_argument("backup", metavar="BACKUP", help="a name listed by `pdpacket backups`")
     p.set_defaults(func=cmd_restore)
+
+    _add_letter_and_check(sub)
     return parser
 
 

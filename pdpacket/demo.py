@@ -124,7 +124,7 @@ def _court_and_office() -> tuple[str, str]:
     court = next((c.id for c in catalog.courts() if "Broadway" in c.name), "")
     if not court:
         court = next((c.id for c in catalog.courts() if c.city == "New York"), "")
-    office = next((o.id for o in catalog.opla_offices() if o.city == "New York"), "")
+    office = next((o.id for o in catalog.opla_offices() if o.city.startswith("New York")), "")
     return court, office
 
 
@@ -370,21 +370,43 @@ def write_demo_evidence(folder: Path) -> Path:
         "factors": [
             {
                 "id": "long_residence",
-                "notes": "In the United States since 2009; same apartment since 2016.",
+                "notes": "Respondent has lived in the United States since 2009, and in the "
+                "same Jackson Heights apartment since 2016.",
             },
-            {"id": "family_us_citizen_lpr", "notes": "U.S.-citizen son Mateo, 12."},
-            {"id": "employment_taxes", "notes": "Employed since 2017; taxes filed 2021-2024."},
+            {
+                "id": "family_us_citizen_lpr",
+                "notes": "Her son Mateo, 12, is a United States citizen born in Queens.",
+            },
+            {
+                "id": "employment_taxes",
+                "notes": "She has worked for Bright Harbor Cleaning Services since 2017, now "
+                "as a shift lead, and filed and paid her federal taxes for 2021 to 2024.",
+            },
             {
                 "id": "community_ties",
-                "notes": "Food-pantry volunteer; letters from pastor, neighbour and teacher.",
+                "notes": "She has volunteered every Saturday at the St. Brigid food pantry "
+                "since 2022; her pastor, a neighbour and Mateo's teacher wrote for her.",
             },
-            {"id": "medical_humanitarian", "notes": "Son's severe asthma; she is sole caregiver."},
-            {"id": "pending_petition", "notes": "I-130 filed 11/04/2025."},
+            {
+                "id": "medical_humanitarian",
+                "notes": "Mateo has severe persistent asthma, with two hospital admissions in "
+                "2024, and she is his sole caregiver.",
+            },
+            {
+                "id": "pending_petition",
+                "notes": "An I-130 petition for her was filed on November 4, 2025, and is "
+                "pending before USCIS.",
+            },
             {
                 "id": "criminal_history",
-                "notes": "2015 unlicensed-driving arrest.",
-                "explanation": "Dismissed and sealed in 2016; no other arrests in 17 years.",
+                "notes": "In 2015 she was arrested once, for driving without a license.",
+                "explanation": "The charge was dismissed and sealed in January 2016. She has "
+                "had no other arrest or charge in the seventeen years she has lived here.",
             },
+            {"id": "prior_removal_reentry", "applies": False},
+            {"id": "immigration_fraud", "applies": False},
+            {"id": "security_concerns", "applies": False},
+            {"id": "recent_unlawful_entry", "applies": False},
         ],
         "exhibits": [
             {
@@ -414,6 +436,7 @@ def write_demo_evidence(folder: Path) -> Path:
             {
                 "title": "U.S. birth certificate of son Mateo J. Morales",
                 "files": ["son_us_birth_certificate.pdf"],
+                "document_type": "birth_certificate",
                 "factor": "family_us_citizen_lpr",
                 "section": "Family ties",
                 "date": "2014-10-06",
@@ -421,6 +444,7 @@ def write_demo_evidence(folder: Path) -> Path:
             {
                 "title": "Letter from Mateo's physician (severe asthma)",
                 "files": ["medical_letter_son_asthma.pdf"],
+                "document_type": "doctor_letter",
                 "factor": "medical_humanitarian",
                 "section": "Family ties",
                 "date": "2026-02-18",
@@ -428,6 +452,7 @@ def write_demo_evidence(folder: Path) -> Path:
             {
                 "title": "Form I-797C receipt, I-130 petition",
                 "files": ["i797_receipt_i130.pdf"],
+                "document_type": "i797_receipt",
                 "factor": "pending_petition",
                 "section": "Pending petitions",
                 "date": "2025-11-04",
@@ -435,6 +460,7 @@ def write_demo_evidence(folder: Path) -> Path:
             {
                 "title": "IRS tax return transcripts 2021-2024",
                 "files": ["irs_tax_transcripts_2021-2024.pdf"],
+                "document_type": "tax_transcript",
                 "factor": "employment_taxes",
                 "section": "Employment and taxes",
                 "date": "2025-05-01",
@@ -442,6 +468,7 @@ def write_demo_evidence(folder: Path) -> Path:
             {
                 "title": "Employer letter, Bright Harbor Cleaning Services",
                 "files": ["employer_letter.pdf"],
+                "document_type": "employer_letter",
                 "factor": "employment_taxes",
                 "section": "Employment and taxes",
                 "date": "2026-03-03",
@@ -449,6 +476,7 @@ def write_demo_evidence(folder: Path) -> Path:
             {
                 "title": "Lease and utility bills 2016-2025",
                 "files": ["lease_and_utility_bills.pdf"],
+                "document_type": "lease",
                 "factor": "long_residence",
                 "section": "Residence",
                 "date": "2025-10-01",
@@ -456,6 +484,7 @@ def write_demo_evidence(folder: Path) -> Path:
             {
                 "title": "Letters of support (pastor, neighbour, teacher)",
                 "files": ["letters_of_support.pdf"],
+                "document_type": "letter_of_support",
                 "factor": "community_ties",
                 "section": "Community ties",
                 "date": "2026-03-03",
@@ -463,6 +492,7 @@ def write_demo_evidence(folder: Path) -> Path:
             {
                 "title": "Certificate of appreciation, St. Brigid food pantry (photo)",
                 "files": ["volunteer_certificate_photo.jpg"],
+                "document_type": "volunteer_certificate",
                 "factor": "community_ties",
                 "section": "Community ties",
                 "date": "2025-12-14",
@@ -470,6 +500,7 @@ def write_demo_evidence(folder: Path) -> Path:
             {
                 "title": "Certificate of disposition, Queens Criminal Court (dismissed)",
                 "files": ["certified_disposition_2015.pdf"],
+                "document_type": "certified_disposition",
                 "factor": "criminal_history",
                 "section": "Criminal history",
                 "date": "2016-01-22",

@@ -1,0 +1,102 @@
+"""The demo case reaches "ready" after the steps a user would take, and its
+packet's letter cites the exhibits where they really are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pdpacket import letter as L
+from pdpacket import review
+from pdpacket.model import Attorney, Severity
+from tests.pdftools import make_pdf, outline_titles, page_text, pdfinfo, qpdf_check
+
+TODAY = dt.date(2026, 11, 27)
+
+STORY = (
+    "Respondent came to the United States from Honduras in 2009, at twenty-one, and has "
+    "lived in Queens ever since. She raises her son Mateo, a United States citizen born in "
+    "2014, on her own, and has worked for the same employer since 2017. See {{{{cite:{son}}}}}; "
+    "{{{{cite:{employer}}}}}."
+)
+NEXT_STEP = "pursue the pending I-130 petition before USCIS"
+
+
+def test_demo_case_reaches_ready_after_the_users_steps(workspace, tmp_path):
+    ws = workspace
+    case_id = ws.create_demo_case()
+
+    # 1. The review says what is missing.
+    found = ws.review(case_id, today=TODAY)
+    assert {f.code for f in found if f.severity == Severity.ERROR} == {
+        "appearance.missing",
+        "letter.missing",
+    }
+
+    # 2. Settings: the attorney's details (for the signature block and the cover).
+    ws.store.set_attorney(
+        Attorney(
+            name="Ana M. Ortiz",
+            firm="Ortiz & Vega Immigration Law",
+            address="305 Broadway, Suite 1200\nNew York, NY 10007",
+            phone="(212) 555-0188",
+            email="aortiz@example.org",
+            bar_number="NY 5550123",
+            eoir_id="ZZ555012",
+        )
+    )
+
+    # 3. The Letter step: generate the draft; untouched, it is not ready.
+    ws.refresh_letter(case_id)
+    errors = {f.code for f in ws.review(case_id, today=TODAY) if f.severity == Severity.ERROR}
+    assert "letter.untouched" in errors
+
+    # 4. The attorney writes the client's story and the next step, in their words.
+    exhibits = {e.title: e.id for e in ws.exhibits(case_id)}
+    son = exhibits["U.S. birth certificate of son Mateo J. Morales"]
+    employer = exhibits["Employer letter, Bright Harbor Cleaning Services"]
+    text = ws.letter(case_id).text
+    text = re.sub(
+        r"\[\[Tell the client's story.*?\]\]",
+        STORY.format(son=son, employer=employer),
+        text,
+        flags=re.S,
+    )
+    text = re.sub(r"\[\[state what the client will do next.*?\]\]", NEXT_STEP, text, flags=re.S)
+    assert not L.placeholders(text)
+    ws.save_letter(case_id, text)
+
+    # 5. The signed G-28 goes in as the case's appearance form.
+    ws.set_case_document(case_id, "g28", make_pdf(tmp_path / "g28.pdf", ["FORM G-28 (signed)"]))
+
+    # 6. Ready.
+    found = ws.review(case_id, today=TODAY)
+    assert review.is_ready(found), [(f.code, f.message) for f in found]
+
+    # 7. Build: still ready, the build is current, and the letter cites real pages.
+    out = tmp_path / "demo.pdf"
+    ws.build_packet(case_id, out)
+    qpdf_check(out)
+    found = ws.review(case_id, today=TODAY)
+    assert review.is_ready(found)
+    assert not {"packet.not_built", "packet.stale"} & {f.code for f in found}
+
+    tabs = {t.split(" - ")[0]: p for t, _, p in outline_titles(out) if t.startswith("Exhibit ")}
+    pages = int(pdfinfo(out)["Pages"])
+    letter_text = ""
+    for n in range(1, pages + 1):
+        t = page_text(out, n)
+        if "Respectfully" in t or "Dear Chief Counsel" in t or (letter_text and "Exh." in t):
+            letter_text += t
+        if "Respectfully submitted" in t:
+            break
+    flat = " ".join(letter_text.split())
+    assert "[MISSING EXHIBIT]" not in flat and "[[" not in flat
+    # The lease is Exhibit H: the letter sends the reader to its pages.
+    lease = re.search(r"Lease and utility bills 2016-2025, Exh\. H at (\d+)–(\d+)", flat)
+    assert lease, flat
+    first, last = int(lease[1]), int(lease[2])
+    assert first == tabs["Exhibit H"] + 1
+    assert "Residential Lease Agreement" in page_text(out, first)
+    assert "National Grid" in page_text(out, last)
+    assert "See Exhibit C; Exhibit G." in flat  # the story's citations
