@@ -149,11 +149,12 @@ def prune(data_dir: Path, keep: int) -> list[str]:
 
 
 def sweep_temporary(data_dir: Path) -> list[str]:
-    """Remove temporary files a killed backup left behind."""
+    """Remove temporary files a killed backup left behind (the copy and, if the
+    kill came while SQLite was writing it, its ``-journal``)."""
     folder = backups_dir(data_dir)
     removed = []
     if folder.is_dir():
-        for tmp in folder.glob(".tmp-*.part"):
+        for tmp in folder.glob(".tmp-*"):
             tmp.unlink(missing_ok=True)
             removed.append(tmp.name)
     return removed

@@ -186,6 +186,7 @@ def test_startup_sweep_removes_crash_leftovers_but_waits_for_writers(
         (data / "tmp").mkdir(exist_ok=True)
         (data / "tmp" / ".tmp-archive-1.part").write_bytes(b"decrypted leftovers")
         (data / "backups" / ".tmp-9.part").write_bytes(b"half a backup")
+        (data / "backups" / ".tmp-9.part-journal").write_bytes(b"its journal")
         # while another job writes evidence, the sweep leaves everything alone
         with ws.store.blobs.writing():
             other = Workspace.open(data)
