@@ -4,7 +4,7 @@ duplicate / archive."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -30,14 +30,20 @@ SORTS = (("Next hearing", "hearing"), ("Name", "name"), ("Recently changed", "re
 
 
 class TwoLineDelegate(QStyledItemDelegate):
-    """A bold first line (DisplayRole) and a grey second line (DETAIL_ROLE),
-    with the item's icon on the left.  Used by the case list and the steps."""
+    """A bold first line (DisplayRole) and grey detail lines (DETAIL_ROLE, split
+    on newlines), with the item's icon on the left.  Used by the case list, the
+    step sidebar and the evidence list."""
+
+    def __init__(self, parent: QWidget | None = None, detail_lines: int = 1) -> None:
+        super().__init__(parent)
+        self.detail_lines = detail_lines
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         fm = option.fontMetrics
-        return QSize(fm.averageCharWidth() * 20, fm.lineSpacing() * 2 + fm.height())
+        lines = 1 + self.detail_lines
+        return QSize(fm.averageCharWidth() * 20, fm.lineSpacing() * lines + fm.height())
 
     def paint(
         self,
@@ -49,8 +55,8 @@ class TwoLineDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         title = opt.text
         opt.text = ""
-        icon = opt.icon
-        opt.icon = type(icon)()
+        icon = QIcon(opt.icon)  # a copy: the option's own icon is cleared next
+        opt.icon = QIcon()
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
@@ -67,28 +73,26 @@ class TwoLineDelegate(QStyledItemDelegate):
                 QRect(rect.left(), rect.top() + (fm.lineSpacing() - size) // 2 + 1, size, size),
             )
             rect.setLeft(rect.left() + size + pad)
+        left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         painter.save()
         bold = scaled_font(widget, 1.0, bold=True) if widget is not None else opt.font
         painter.setFont(bold)
         painter.setPen(colour)
-        archived = bool(index.data(ARCHIVED_ROLE))
-        line1 = QRect(rect.left(), rect.top(), rect.width(), fm.lineSpacing())
-        painter.drawText(
-            line1,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, line1.width()),
-        )
+        line = QRect(rect.left(), rect.top(), rect.width(), fm.lineSpacing())
+        elided = painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight, line.width())
+        painter.drawText(line, left, elided)
         painter.setFont(opt.font)
-        painter.setPen(colour if selected else QColor(GREY))
-        detail = str(index.data(DETAIL_ROLE) or "")
-        line2 = QRect(rect.left(), rect.top() + fm.lineSpacing(), rect.width(), fm.lineSpacing())
-        if archived and not selected:
-            painter.setPen(QColor("#9a9a9a"))
-        painter.drawText(
-            line2,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            fm.elidedText(detail, Qt.TextElideMode.ElideRight, line2.width()),
-        )
+        archived = bool(index.data(ARCHIVED_ROLE))
+        grey = QColor("#9a9a9a") if archived else QColor(GREY)
+        painter.setPen(colour if selected else grey)
+        details = str(index.data(DETAIL_ROLE) or "").split("\n")[: self.detail_lines]
+        for n, detail in enumerate(details, 1):
+            line = QRect(
+                rect.left(), rect.top() + fm.lineSpacing() * n, rect.width(), fm.lineSpacing()
+            )
+            painter.drawText(
+                line, left, fm.elidedText(detail, Qt.TextElideMode.ElideRight, line.width())
+            )
         painter.restore()
 
 
@@ -132,7 +136,7 @@ class CaseListPanel(QWidget):
         self.view.setObjectName("caseList")
         self.view.setAccessibleName("Cases")
         self.view.setModel(self.model)
-        self.view.setItemDelegate(TwoLineDelegate(self.view))
+        self.view.setItemDelegate(TwoLineDelegate(self.view, detail_lines=2))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setUniformItemSizes(True)

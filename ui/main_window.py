@@ -75,10 +75,9 @@ class MainWindow(QMainWindow):
             self.step_stack.addWidget(step)
             step.statusChanged.connect(self._schedule_status)
         fm = self.fontMetrics()
-        self.sidebar.setFixedWidth(
-            max(fm.horizontalAdvance(f"{n}  {s.title}") for n, s in enumerate(self.steps, 1))
-            + fm.averageCharWidth() * 10
-        )
+        titles = max(fm.horizontalAdvance(f"{n}  {s.title}") for n, s in enumerate(self.steps, 1))
+        # room for the title or a summary ("Dismissal without prejudice"), and the icon
+        self.sidebar.setFixedWidth(max(titles, fm.averageCharWidth() * 30) + fm.height() * 3)
         self.sidebar.currentRowChanged.connect(self._show_step)
 
         self.header = QLabel()

@@ -84,14 +84,17 @@ class CaseListModel(QAbstractListModel):
         return next((i for i, c in enumerate(self.cases) if c.id == case_id), -1)
 
     def detail(self, case: Case) -> str:
-        parts = [case.client.a_number_display or "No A-number"]
-        hearing = case.proceedings.hearing_date
-        parts.append(f"Hearing {friendly_date(hearing)}" if hearing else "No hearing date")
+        """Two lines: the A-number and exhibit count; the next hearing."""
         n = self.counts.get(case.id, 0)
-        parts.append(f"{n} exhibit{'s' if n != 1 else ''}")
+        first = [
+            case.client.a_number_display or "No A-number",
+            f"{n} exhibit{'s' if n != 1 else ''}",
+        ]
         if case.archived:
-            parts.append("archived")
-        return " · ".join(parts)
+            first.append("archived")
+        hearing = case.proceedings.hearing_date
+        second = f"Hearing {friendly_date(hearing)}" if hearing else "No hearing date"
+        return " · ".join(first) + "\n" + second
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.cases):
@@ -108,7 +111,7 @@ class CaseListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{case.client.name}\n{self.detail(case)}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{case.client.name}, {self.detail(case)}"
+            return f"{case.client.name}, " + self.detail(case).replace("\n", ", ")
         return None
 
 

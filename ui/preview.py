@@ -14,10 +14,10 @@ from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QListView,
     QListWidget,
     QListWidgetItem,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -62,6 +62,15 @@ def on_white(image: QImage) -> QImage:
     return out
 
 
+def framed(image: QImage) -> QImage:
+    """A thin grey edge, so a white page stands out from a white list."""
+    p = QPainter(image)
+    p.setPen(QColor("#a0a0a0"))
+    p.drawRect(0, 0, image.width() - 1, image.height() - 1)
+    p.end()
+    return image
+
+
 def render_page(doc: QPdfDocument, page: int, width: int) -> QImage:
     size = doc.pagePointSize(page)
     w = max(1, width)
@@ -88,7 +97,7 @@ def render_thumbnails(
                 return out
             role = ROLE_NAMES.get(f.role)
             label = f"Page {len(out) + 1}" + (f" ({role})" if role else "")
-            out.append(Thumbnail(fi, pi, render_page(doc, pi, width), label))
+            out.append(Thumbnail(fi, pi, framed(render_page(doc, pi, width)), label))
             if progress:
                 progress.update(len(out), total, label)
         doc.close()
@@ -106,35 +115,45 @@ class PagesPanel(QWidget):
         self.job: Job | None = None
         self._docs: dict[int, tuple[QPdfDocument, QBuffer]] = {}
         fm = self.fontMetrics()
-        self.thumb_width = fm.averageCharWidth() * 14
+        self.thumb_width = fm.averageCharWidth() * 13
         self.thumbs = QListWidget()
         self.thumbs.setObjectName("thumbnails")
         self.thumbs.setAccessibleName("Page thumbnails")
-        self.thumbs.setViewMode(QListView.ViewMode.ListMode)
+        # a narrow column of pages with their number under each, like a PDF viewer's
+        self.thumbs.setViewMode(QListView.ViewMode.IconMode)
         self.thumbs.setFlow(QListView.Flow.TopToBottom)
-        self.thumbs.setIconSize(QSize(self.thumb_width, round(self.thumb_width * 1.3)))
-        self.thumbs.setSpacing(4)
+        self.thumbs.setWrapping(False)
+        self.thumbs.setMovement(QListView.Movement.Static)
+        self.thumbs.setResizeMode(QListView.ResizeMode.Adjust)
+        icon_h = round(self.thumb_width * 1.3)
+        self.thumbs.setIconSize(QSize(self.thumb_width, icon_h))
+        pad = fm.averageCharWidth() * 2
+        self.thumbs.setGridSize(
+            QSize(self.thumb_width + pad, icon_h + fm.lineSpacing() * 2 + pad // 2)
+        )
         self.thumbs.setUniformItemSizes(True)
-        self.thumbs.setMinimumWidth(self.thumb_width + fm.averageCharWidth() * 14)
+        scroll = self.thumbs.verticalScrollBar().sizeHint().width()
+        self.thumbs.setFixedWidth(self.thumb_width + pad * 2 + scroll)
         self.thumbs.currentRowChanged.connect(self._show_page)
         self.view = QPdfView()
         self.view.setObjectName("pagePreview")
         self.view.setAccessibleName("Page preview")
         self.view.setPageMode(QPdfView.PageMode.SinglePage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self._blank = QPdfDocument(self)  # shown when there is no page (never None)
+        self.view.setDocument(self._blank)
         self.view_stack = QStackedWidget()
         self.placeholder = EmptyState("No page to show", "Select an exhibit to see its pages.")
         self.view_stack.addWidget(self.placeholder)
         self.view_stack.addWidget(self.view)
-        split = QSplitter()
-        split.addWidget(self.thumbs)
-        split.addWidget(self.view_stack)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.thumbs)
+        row.addWidget(self.view_stack, 1)
         self.status = hint()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split, 1)
+        layout.addLayout(row, 1)
         layout.addWidget(self.status)
         self.thumbnails: list[Thumbnail] = []
 
@@ -152,7 +171,7 @@ class PagesPanel(QWidget):
             doc.close()
             buf.close()
         self._docs.clear()
-        self.view.setDocument(None)  # type: ignore[arg-type]
+        self.view.setDocument(self._blank)
         self.view_stack.setCurrentWidget(self.placeholder)
         if exhibit is None or not exhibit.files:
             self.status.setText("")
@@ -179,7 +198,9 @@ class PagesPanel(QWidget):
         for t in thumbs:
             pm = QPixmap.fromImage(t.image)
             pm.setDevicePixelRatio(dpr)
-            item = QListWidgetItem(QIcon(pm), t.label)
+            icon = QIcon(pm)
+            icon.addPixmap(pm, QIcon.Mode.Selected)  # a selected page keeps its colours
+            item = QListWidgetItem(icon, t.label)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, t.label)
             self.thumbs.addItem(item)
         n = self.exhibit.pages if self.exhibit else len(thumbs)

@@ -140,8 +140,10 @@ class Banner(QFrame):
     def set_kind(self, kind: str) -> None:
         bg, border, fg = self.COLOURS.get(kind, self.COLOURS["info"])
         self.kind = kind
+        # matched by a property, not the object name: callers rename banners
+        self.setProperty("banner", True)
         self.setStyleSheet(
-            f"QFrame#{self.objectName()} {{ background: {bg}; border: 1px solid {border}; "
+            f'QFrame[banner="true"] {{ background: {bg}; border: 1px solid {border}; '
             f"border-radius: 4px; }} QLabel {{ color: {fg}; background: transparent; "
             "border: none; }"
         )

@@ -6,8 +6,9 @@
     job.failed.connect(self._on_error)     # the exception; CancelledError if cancelled
 
 Rules (design.md): worker code never touches widgets; each job opens its own
-``Workspace`` (a SQLite connection belongs to the thread that opened it); the
-signals a caller connects to are emitted on the UI thread.
+``Workspace`` on the same data folder (a SQLite connection belongs to the
+thread that opened it); the signals a caller connects to are emitted on the
+UI thread.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from pdpacket.api import Workspace
 from pdpacket.progress import CancelToken
+from pdpacket.store import Store
 
 log = logging.getLogger("ui.workers")
 
@@ -107,7 +109,10 @@ class _Runnable(QRunnable):
         job = self.job
         try:
             job.cancel_token.raise_if_cancelled()
-            with Workspace.open(self.data_dir) as ws:
+            # The plain constructor, not Workspace.open: a job must not run the
+            # startup sweep, which would delete the files of an exhibit the user
+            # just removed and may still bring back with Ctrl+Z.
+            with Workspace(Store(self.data_dir)) as ws:
                 result = self.fn(ws, SignalProgress(job), job.cancel_token)
         except BaseException as exc:
             if not isinstance(exc, Exception):

@@ -57,12 +57,15 @@ def make_window(qtbot, workspace):  # type: ignore[no-untyped-def]
     """Open a MainWindow on ``workspace`` (again, to test restoring)."""
     opened: list[MainWindow] = []
 
-    def factory() -> MainWindow:
+    def factory(*, resize: bool = True) -> MainWindow:
         w = MainWindow(workspace)
         qtbot.addWidget(w)
-        w.resize(1280, 800)
+        if resize:  # else: the size the window restored from its settings
+            w.resize(1280, 800)
         w.show()
         qtbot.waitExposed(w)
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow)  # shortcuts and focus need an active window
         opened.append(w)
         return w
 

@@ -68,7 +68,7 @@ OPTION_TEXT: dict[str, tuple[str, dict[str, str]]] = {
     "service_address": ("Served &on (address)", {}),
     "include_cover": ("Co&ver page", {}),
     "include_index": ("&Index of exhibits", {}),
-    "keep_original_size": ("&Keep original page sizes (do not fit pages to letter size)", {}),
+    "keep_original_size": ("&Keep original page sizes (no fitting to letter)", {}),
     "build_date": ("&Date on the packet", {}),
 }
 HIDDEN_OPTIONS = {"edition"}  # shown once the editions exist (#7)
@@ -201,12 +201,21 @@ class BuildStep(Step):
 
         # --- options ---
         box = QGroupBox("Packet options")
-        self.form = QFormLayout(box)
+        # two columns: values on the left, on/off choices on the right
+        outer = QVBoxLayout(box)
+        columns = QHBoxLayout()
+        self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.checks = QVBoxLayout()
+        columns.addLayout(self.form, 3)
+        columns.addSpacing(self.fontMetrics().averageCharWidth() * 3)
+        columns.addLayout(self.checks, 2)
+        outer.addLayout(columns)
         self.option_widgets: dict[str, QWidget] = {}
         self._build_option_widgets()
+        self.checks.addStretch(1)
         self.service_hint = hint()
-        self.form.addRow(self.service_hint)
+        outer.addWidget(self.service_hint)
         col.addWidget(box)
 
         # --- output ---
@@ -272,7 +281,7 @@ class BuildStep(Step):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda idx: self._open_build(idx.row()))
-        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 7)
+        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
         self.history_empty = hint("No packet built yet.")
         hl.addWidget(self.history_empty)
         hl.addWidget(self.table)
@@ -295,7 +304,7 @@ class BuildStep(Step):
             if kind is bool:
                 widget = QCheckBox(label)
                 widget.toggled.connect(self._option_changed)
-                self.form.addRow(widget)
+                self.checks.addWidget(widget)
             else:
                 if enum_type is not None or choices:
                     combo = QComboBox()

@@ -352,6 +352,11 @@ class ClientStep(Step):
         al.addWidget(hint("The same for every case: change them in Settings (Ctrl+,)."))
         col.addWidget(att_box)
         col.addStretch(1)
+        # one label column for both groups, so their fields line up
+        labels = [w for w in self.body.findChildren(QLabel) if w.buddy() is not None]
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(width)
         ctx.settingsChanged.connect(self._show_attorney)
 
     # ---- building blocks ---------------------------------------------------------

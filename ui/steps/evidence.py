@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -52,7 +52,7 @@ from ..fields import Check, TextField, message_label
 from ..models import DETAIL_ROLE, packet_letters
 from ..preview import PagesPanel
 from ..style import Banner, EmptyState, State, hint, state_icon
-from ..undo import EditExhibitCommand
+from ..undo import EditExhibitCommand, RemoveExhibitsCommand
 from ..workers import Job, SignalProgress
 from .base import Step, StepStatus, field_box
 from .client import LANGUAGES, check_date
@@ -235,7 +235,9 @@ class ExhibitEditor(QWidget):
         row.addWidget(self.add_translation)
         row.addStretch(1)
         tl.addLayout(row)
-        pair_row = QHBoxLayout()
+        self.pair_box = QWidget()
+        pair_row = QHBoxLayout(self.pair_box)
+        pair_row.setContentsMargins(0, 0, 0, 0)
         pair_label = QLabel("or use the e&xhibit:")
         self.pair_with = QComboBox()
         self.pair_with.setAccessibleName("Exhibit that is the translation")
@@ -246,7 +248,7 @@ class ExhibitEditor(QWidget):
         pair_row.addWidget(pair_label)
         pair_row.addWidget(self.pair_with, 1)
         pair_row.addWidget(self.pair_button)
-        tl.addLayout(pair_row)
+        tl.addWidget(self.pair_box)
         tform = QFormLayout()
         tform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.translator: dict[str, QLineEdit] = {}
@@ -281,6 +283,7 @@ class ExhibitEditor(QWidget):
         self.exhibit = ex
         self.setEnabled(ex is not None)
         if ex is None:
+            self._clear()
             return
         self._loading = True
         try:
@@ -299,6 +302,25 @@ class ExhibitEditor(QWidget):
                 lines.extend(f"   ⚠ {w}" for w in f.warnings)
             self.files.setText("\n".join(lines) or "No files.")
             self._show_translation(ex, exhibits)
+        finally:
+            self._loading = False
+
+    def _clear(self) -> None:
+        """Nothing selected: show nothing (never the last case's exhibit)."""
+        self._loading = True
+        try:
+            for field in (
+                self.title_field,
+                self.date_field,
+                self.description_field,
+                self.section_field,
+            ):
+                field.set_text("")
+            self.doc_type.setCurrentIndex(0)
+            self.language.setEditText("")
+            self.factors.clear()
+            self.files.setText("")
+            self.translation.setVisible(False)
         finally:
             self._loading = False
 
@@ -351,6 +373,7 @@ class ExhibitEditor(QWidget):
                 self.pair_with.addItem(f"{letter}  {other.title}", other.id)
         self.pair_with.setEnabled(self.pair_with.count() > 0)
         self.pair_button.setEnabled(self.pair_with.count() > 0)
+        self.pair_box.setVisible(not has)  # once paired, only "add file" stays
 
     # ---- storing (through the undo stack) -------------------------------------------
     def _edit(self, field: str, value: object) -> None:
@@ -491,6 +514,11 @@ class EvidenceStep(Step):
         self.list.setObjectName("evidenceList")
         self.list.setAccessibleName("Exhibits of the case")
         self.list.currentItemChanged.connect(self._selection_changed)
+        remove = QAction("Remove exhibit", self.list)
+        remove.setShortcut(QKeySequence.StandardKey.Delete)
+        remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.triggered.connect(self.remove_current)
+        self.list.addAction(remove)
         self.list.setItemDelegate(TwoLineDelegate(self.list))
         self.list.setUniformItemSizes(True)
         self.list_stack.addWidget(self.empty)
@@ -585,6 +613,7 @@ class EvidenceStep(Step):
             self.list.addItem(item)
         self.list.blockSignals(False)
         self.list_stack.setCurrentWidget(self.list if self.exhibits else self.empty)
+        self.tabs.setVisible(bool(self.exhibits))  # an empty case: the drop zone fills the step
         row = next((i for i, e in enumerate(self.exhibits) if e.id == keep), -1)
         if row < 0 and self.exhibits:
             row = 0
@@ -614,6 +643,17 @@ class EvidenceStep(Step):
 
     def current_exhibit(self) -> Exhibit | None:
         return self.editor.exhibit
+
+    def remove_current(self) -> None:
+        """Delete on the list: remove the selected exhibit (Ctrl+Z brings it back)."""
+        ex = self.current_exhibit()
+        if ex is None:
+            return
+        row = self.list.currentRow()
+        self.ctx.undo_stack.push(RemoveExhibitsCommand(self.ctx, [ex]))
+        self.ctx.say(f"Removed '{ex.title}'. Press Ctrl+Z to put it back.")
+        if self.exhibits:
+            self.list.setCurrentRow(min(row, len(self.exhibits) - 1))
 
     # ---- importing ----------------------------------------------------------------------
     def _pick_files(self) -> None:

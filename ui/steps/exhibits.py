@@ -82,10 +82,8 @@ class ExhibitsStep(Step):
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.table.setDragDropOverwriteMode(False)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-        )
+        # F2 is the window's "Rename exhibit" action (it calls rename_selected)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
@@ -147,6 +145,8 @@ class ExhibitsStep(Step):
         exhibits = self.ctx.exhibits()
         self.model.set_exhibits(exhibits)
         self.stack.setCurrentWidget(self.table if exhibits else self.empty)
+        for w in (self.up, self.down, self.rename, self.section, self.remove, self.totals):
+            w.setVisible(bool(exhibits))
         fm = self.table.fontMetrics()
         widths = {
             ExhibitTableModel.LETTER: fm.horizontalAdvance("Exhibit") + fm.height() * 3,

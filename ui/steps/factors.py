@@ -103,8 +103,8 @@ class FactorRow(QFrame):
             dl.addWidget(self.explanation)
         docs = doc_type_labels(factor.document_types)
         self.docs = hint(f"Suggested documents: {docs}." if docs else "")
+        dl.addWidget(self.docs)  # in a layout before it is shown: never a window of its own
         self.docs.setVisible(bool(docs))
-        dl.addWidget(self.docs)
         self.support = QLabel()
         self.support.setWordWrap(True)
         self.support.setObjectName("support")

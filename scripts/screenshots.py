@@ -1,0 +1,122 @@
+"""Take a PNG screenshot of every step of the window, offscreen, into a folder.
+
+    .venv/bin/python scripts/screenshots.py shots/              # 1280x800, 100 %
+    .venv/bin/python scripts/screenshots.py shots/ --scale 1.5  # as at 150 % scaling
+
+It works on a throw-away data folder with the fictional demo case (plus an
+empty case for the empty states), builds the demo packet once so the Build
+step shows its history, and writes one PNG per view.  Nothing touches the
+network or your own data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, help="folder for the PNG files")
+    parser.add_argument("--size", default="1280x800", help="window size (default 1280x800)")
+    parser.add_argument("--scale", type=float, default=1.0, help="UI scale, e.g. 1.25, 1.5, 2")
+    parser.add_argument(
+        "--screen", action="store_true", help="use the real display instead of offscreen"
+    )
+    args = parser.parse_args(argv)
+    if not args.screen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    width, height = (int(x) for x in args.size.lower().split("x"))
+
+    from PySide6.QtWidgets import QApplication
+
+    from pdpacket.api import Workspace
+    from pdpacket.model import Attorney, Client
+    from ui.app import create_app
+    from ui.main_window import MainWindow
+
+    app = create_app([sys.argv[0]])
+    args.out.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+
+    def settle(window: MainWindow, rounds: int = 30) -> None:
+        deadline = time.monotonic() + 60
+        while window.runner.busy and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        for _ in range(rounds):
+            app.processEvents()
+
+    def shot(window: MainWindow, name: str) -> None:
+        settle(window)
+        path = args.out / f"{len(shots):02d}-{name}.png"
+        window.grab().save(str(path))
+        shots.append(path)
+        print(path)
+
+    with tempfile.TemporaryDirectory(prefix="pdpacket-shots-") as tmp:
+        ws = Workspace.open(Path(tmp) / "data")
+        try:
+            window = MainWindow(ws)
+            window.resize(width, height)
+            window.show()
+            shot(window, "no-case")
+
+            demo = ws.create_demo_case()
+            ws.store.set_attorney(
+                Attorney(
+                    name="Maria Ortiz, Esq.",
+                    firm="Ortiz Immigration Law (fictional)",
+                    address="100 Example Ave, Suite 5, New York NY 10001",
+                    phone="(212) 555-0100",
+                    email="mortiz@example.com",
+                    bar_number="NY 5550001",
+                    eoir_id="ZZ555001",
+                )
+            )
+            empty = ws.create_case(Client(name="New Client (empty case)"))
+            window.ctx.settingsChanged.emit()
+            window.cases.refresh()
+            window.open_case(demo)
+            for step in window.steps:
+                window.go_to_step(step.key)
+                if step.key == "factors":
+                    step.scroll.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
+                if step.key == "build":
+                    out = Path(tmp) / "packets" / "Morales Rivas PD packet.pdf"
+                    step.output.setText(str(out))  # type: ignore[attr-defined]
+                    step.build()  # type: ignore[attr-defined]
+                    settle(window)
+                shot(window, step.key)
+                if step.key == "evidence":
+                    step.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+                    step.select_exhibit(ws.exhibits(demo)[3].id)  # type: ignore[attr-defined]
+                    shot(window, "evidence-pages")
+                    step.select_exhibit(ws.exhibits(demo)[1].id)  # type: ignore[attr-defined]
+                    step.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
+                    shot(window, "evidence-translation")
+            window.open_case(empty)
+            for key in ("client", "evidence", "exhibits"):
+                window.go_to_step(key)
+                shot(window, f"empty-{key}")
+            window.close()
+            settle(window)
+        finally:
+            ws.close()
+    QApplication.processEvents()
+    print(f"{len(shots)} screenshots in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
