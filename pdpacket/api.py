@@ -18,6 +18,7 @@ import sqlite3
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
@@ -52,6 +53,7 @@ from .model import (
     Finding,
     ImportResult,
     Letter,
+    NormalisedFile,
     Proceedings,
 )
 from .paths import resolve_data_dir
@@ -90,6 +92,18 @@ class StoredFile:
     recovered: bool = False  # read from a damaged original: the user must compare (#3)
     original_size: int = 0
     pdf_size: int = 0
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A file read and normalised ahead of storing (see ``Workspace._batch``)."""
+
+    original_sha256: str
+    normalised: NormalisedFile | None
+    error: IntakeError | None
+
+
+INTAKE_AHEAD = 2  # files normalised at once in a batch import (memory: ~100 MB each)
 
 
 class Workspace:
@@ -234,20 +248,49 @@ class Workspace:
         fails, ``discard_blobs(result.new_blobs)`` removes what this wrote.
         """
         p = Path(path)
+        norm = self.normalise(p, password=password, keep_original_size=keep_original_size)
+        return self._store_normalised(p, norm)
+
+    def normalise(
+        self, path: Path, *, password: str | None = None, keep_original_size: bool = False
+    ) -> NormalisedFile:
+        """``intake.normalise_file``, with any unexpected error turned into an
+        ``IntakeError`` naming the file.  Touches no database: safe on any thread."""
         try:
-            norm = intake.normalise_file(
-                p, password=password, keep_original_size=keep_original_size
+            return intake.normalise_file(
+                path, password=password, keep_original_size=keep_original_size
             )
         except PdpacketError:
             raise
         except Exception as exc:  # a hostile or odd file must not crash a batch
-            log.exception("intake failed unexpectedly on %s", p.name)
+            log.exception("intake failed unexpectedly on %s", path.name)
             raise IntakeError(
-                p.name,
+                path.name,
                 f"the file could not be read ({type(exc).__name__}: it is damaged or unusual).",
                 hint="Open it and save or print it again as PDF, then add that copy.",
             ) from exc
-        original = p.read_bytes()
+
+    def _prepare(self, path: Path, password: str | None) -> _Prepared:
+        """The slow, database-free part of importing one file (runs ahead on a worker)."""
+        try:
+            sha = sha256_file(path) if path.is_file() else ""
+        except OSError:
+            sha = ""
+        try:
+            return _Prepared(sha, self.normalise(path, password=password), None)
+        except IntakeError as exc:
+            return _Prepared(sha, None, exc)
+
+    def _store_normalised(self, p: Path, norm: NormalisedFile) -> StoredFile:
+        """Write the original and its PDF to the blob store (all or nothing)."""
+        try:
+            original = p.read_bytes()
+        except OSError as exc:
+            raise IntakeError(
+                p.name,
+                f"the file cannot be read any more ({exc.strerror or exc}).",
+                hint="Check that it was not moved or deleted, and add it again.",
+            ) from exc
         new: list[str] = []
         shas = []
         try:
@@ -295,8 +338,8 @@ class Workspace:
         translation of a foreign document; per-file results like ``add_evidence``."""
         ex = self.store.get_exhibit(exhibit_id)
 
-        def attach(path: Path, password: str | None) -> ImportResult:
-            return self._add_one(ex.case_id, path, password, (), exhibit_id=exhibit_id, role=role)
+        def attach(path: Path, prepared: _Prepared) -> ImportResult:
+            return self._add_one(ex.case_id, path, prepared, (), exhibit_id=exhibit_id, role=role)
 
         return self._batch(paths, passwords, progress, cancel, attach)
 
@@ -306,21 +349,34 @@ class Workspace:
         passwords: dict[str, str] | None,
         progress: Progress | None,
         cancel: CancelToken | None,
-        one: Callable[[Path, str | None], ImportResult],
+        one: Callable[[Path, _Prepared], ImportResult],
     ) -> list[ImportResult]:
+        """Files in order, each stored (or refused) on this thread; while one is being
+        stored the next ones are already read and normalised on worker threads (both
+        cores: Pillow works outside the GIL).  At most ``INTAKE_AHEAD`` at a time."""
         progress = progress or NullProgress()
         cancel = cancel or CancelToken()
         results: list[ImportResult] = []
         files = expand_paths(paths)
-        for n, path in enumerate(files):
-            if cancel.cancelled:
-                results.extend(
-                    ImportResult(str(p), "refused", f"{p.name}: cancelled before import.")
-                    for p in files[n:]
-                )
-                break
-            progress.update(n, len(files), f"Importing {path.name}")
-            results.append(one(path, password_for(passwords, path)))
+        pending: dict[int, Future[_Prepared]] = {}
+        pool = ThreadPoolExecutor(max_workers=INTAKE_AHEAD, thread_name_prefix="pdpacket-intake")
+        try:
+            for n, path in enumerate(files):
+                if cancel.cancelled:
+                    results.extend(
+                        ImportResult(str(p), "refused", f"{p.name}: cancelled before import.")
+                        for p in files[n:]
+                    )
+                    break
+                progress.update(n, len(files), f"Importing {path.name}")
+                for k in range(n, min(n + INTAKE_AHEAD, len(files))):
+                    if k not in pending:
+                        pending[k] = pool.submit(
+                            self._prepare, files[k], password_for(passwords, files[k])
+                        )
+                results.append(one(path, pending.pop(n).result()))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         progress.update(len(files), len(files), "Done")
         return results
 
@@ -349,8 +405,8 @@ class Workspace:
         stops between files; the files already imported stay."""
         self.store.get_case(case_id)
 
-        def add(path: Path, password: str | None) -> ImportResult:
-            return self._add_one(case_id, path, password, factor_ids)
+        def add(path: Path, prepared: _Prepared) -> ImportResult:
+            return self._add_one(case_id, path, prepared, factor_ids)
 
         return self._batch(paths, passwords, progress, cancel, add)
 
@@ -358,19 +414,16 @@ class Workspace:
         self,
         case_id: int,
         path: Path,
-        password: str | None,
+        prepared: _Prepared,
         factor_ids: Sequence[str],
         *,
         exhibit_id: int = 0,
         role: FileRole = FileRole.DOCUMENT,
     ) -> ImportResult:
         """One file, all or nothing: its blobs and rows are written together or not at all."""
-        try:
-            original_sha = sha256_file(path) if path.is_file() else ""
-        except OSError:
-            original_sha = ""
-        dup = self.store.find_file_by_original(case_id, original_sha) if original_sha else None
-        if dup is not None:  # checked before the (slow) normalisation
+        sha = prepared.original_sha256
+        dup = self.store.find_file_by_original(case_id, sha) if sha else None
+        if dup is not None:
             return ImportResult(
                 str(path),
                 "duplicate",
@@ -378,7 +431,10 @@ class Workspace:
                 f"(as {dup.original_name}); it was not added again.",
             )
         try:
-            sf = self.store_file(path, password=password)
+            if prepared.error is not None:
+                raise prepared.error
+            assert prepared.normalised is not None
+            sf = self._store_normalised(path, prepared.normalised)
         except IntakeError as exc:
             needs = isinstance(exc, (PasswordRequiredError, WrongPasswordError))
             return ImportResult(str(path), "refused", str(exc), needs_password=needs)

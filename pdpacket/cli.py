@@ -327,6 +327,50 @@ def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParse
     p.set_defaults(func=cmd_check)
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """Add evidence files (folders expanded): one exhibit per file, or attached to
+    ``--exhibit``.  Prints one line per file; exit code 2 when any was refused."""
+    from .errors import BadInputError
+    from .model import FileRole
+
+    passwords: dict[str, str] = {}
+    for item in args.password or []:
+        name, sep, password = item.partition("=")
+        if not sep or not name:
+            raise BadInputError(
+                f"--password {item!r}: give it as FILE=PASSWORD.",
+                hint="For example: --password bank_statement.pdf=1234",
+            )
+        passwords[name] = password
+    progress = _StderrProgress() if sys.stderr.isatty() else None
+    with _workspace(args) as ws:
+        if args.exhibit:
+            if ws.store.get_exhibit(args.exhibit).case_id != args.case:
+                raise BadInputError(
+                    f"Exhibit {args.exhibit} is not in case {args.case}.",
+                    hint="Check the numbers with `pdpacket list`.",
+                )
+            results = ws.add_files_to_exhibit(
+                args.exhibit,
+                args.paths,
+                role=FileRole(args.role),
+                passwords=passwords,
+                progress=progress,
+            )
+        else:
+            results = ws.add_evidence(args.case, args.paths, passwords=passwords, progress=progress)
+    if progress is not None:
+        print(file=sys.stderr)
+    for r in results:
+        print("\t".join(x for x in (r.status, r.path, r.message) if x))
+    return 2 if any(r.status == "refused" for r in results) else 0
+
+
+class _StderrProgress:
+    def update(self, done: int, total: int, message: str) -> None:
+        print(f"\r{done}/{total} {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pdpacket",
@@ -395,6 +439,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write FILE.sha256.txt listing every exhibit file's SHA-256 and the packet's",
     )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "add",
+        help="add evidence files or folders to a case (one exhibit per file)",
+        description="Each file becomes letter-size pages in a new exhibit (or is attached "
+        "to --exhibit). One line per file: imported, warning, duplicate or refused, with "
+        "the reason. Exit code 2 if any file was refused.",
+    )
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument(
+        "--password",
+        action="append",
+        metavar="FILE=PASSWORD",
+        help="password of a protected PDF (by file name or path); repeat for several",
+    )
+    p.add_argument("--exhibit", type=int, metavar="N", help="attach the files to exhibit N instead")
+    p.add_argument(
+        "--role",
+        choices=["translation", "certificate", "document"],
+        default="translation",
+        help="with --exhibit: what the files are (default: translation)",
+    )
+    p.set_defaults(func=cmd_add)
 
     pw_help = "encrypt with a password (asked for, without echo, when no value is given)"
     p = sub.add_parser("export", help="write a case (data and evidence) to one archive file")

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image, ImageChops, UnidentifiedImageError
+from PIL.JpegImagePlugin import get_sampling
 
 from .errors import IntakeError
 from .model import NormalisedFile
@@ -142,7 +143,11 @@ def normalise_image(
         for index in range(frames):
             if index:
                 im.seek(index)
-            pages.append(_frame_page(name, im, kind, keep_original_size, notes))
+            pages.append(
+                _frame_page(
+                    name, im, kind, keep_original_size, notes, single_frame=frames == 1, data=data
+                )
+            )
     except IntakeError:
         raise
     except Image.DecompressionBombError as exc:
@@ -178,7 +183,14 @@ def _too_big(name: str, detail: str) -> IntakeError:
 
 # ---------------------------------------------------------------- one frame
 def _frame_page(
-    name: str, im: Image.Image, kind: str, keep_original_size: bool, notes: list[str]
+    name: str,
+    im: Image.Image,
+    kind: str,
+    keep_original_size: bool,
+    notes: list[str],
+    *,
+    single_frame: bool = False,
+    data: bytes = b"",
 ) -> tuple[PlacedImage, tuple[float, float]]:
     w, h = im.size
     if w < 1 or h < 1 or w > MAX_SIDE or h > MAX_SIDE:
@@ -194,6 +206,15 @@ def _frame_page(
     disp = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
     page, layout = _layout(disp, _dpi(im), orientation, keep_original_size)
 
+    if max(w, h) < SMALL_IMAGE_PX:
+        notes.append(
+            f"{name} is a small image ({w} x {h} pixels): check that it is legible, "
+            "or ask for a better copy."
+        )
+    if data and single_frame and _split_decode_fits(im, kind, layout.stored_target):
+        work = _decode_jpeg_split(data, layout.stored_target)
+        encoded = _encode_jpeg(work, PHOTO_QUALITY, photo=True)
+        return PlacedImage(encoded, layout.matrix), page
     if kind == "jpeg" and im.mode in ("RGB", "L", "CMYK"):
         # Decode at 1/2, 1/4 or 1/8 size straight from the DCT data when that is
         # still at least the size we need: far less time and memory than full size.
@@ -201,15 +222,12 @@ def _frame_page(
     if im.size[0] * im.size[1] > MAX_DECODED_PIXELS:
         raise _too_big(name, f"{w} x {h} pixels, {w * h / 1e6:.0f} megapixels")
     im.load()
-    if max(w, h) < SMALL_IMAGE_PX:
-        notes.append(
-            f"{name} is a small image ({w} x {h} pixels): check that it is legible, "
-            "or ask for a better copy."
-        )
     work = _to_workable_mode(im)
     one_bit = work.mode == "1"
     if work.size != layout.stored_target:
         work = _resize(work, layout.stored_target)
+        if single_frame:
+            im.close()  # free the full-size pixels now, not after encoding (peak memory)
         if one_bit:  # resampled as gray: back to black and white
             work = work.point(lambda v: 255 if v >= 128 else 0).convert("1")
     encoded = encode_image(work, source_kind=kind)
@@ -222,6 +240,48 @@ def _frame_page(
         len(encoded.data),
     )
     return PlacedImage(encoded, layout.matrix), page
+
+
+def _split_decode_fits(im: Image.Image, kind: str, target: tuple[int, int]) -> bool:
+    """A colour phone JPEG (4:2:0) that must shrink by less than half: draft() cannot
+    help, so decode the luma at full size and the colour at half size instead."""
+    if kind != "jpeg" or im.mode != "RGB" or get_sampling(im) != 2:
+        return False
+    w, h = im.size
+    return bool(w // 2 < target[0] < w and h // 2 < target[1] < h)
+
+
+def _decode_jpeg_split(data: bytes, target: tuple[int, int]) -> Image.Image:
+    """The JPEG at ``target`` size, as YCbCr, on two threads.
+
+    A phone JPEG stores its colour (Cb, Cr) at half resolution (4:2:0), and the
+    output JPEG stores it at half resolution again; only the luma (Y) needs the
+    full-size decode.  So: Y is decoded at full size and resized on a worker
+    while the colour is decoded at half size (what the file holds) here.  About
+    half the memory of a full RGB decode, and both cores busy.
+    """
+
+    def luma() -> Image.Image:
+        y = Image.open(io.BytesIO(data))
+        y.draft("L", None)
+        y.load()
+        out = y.resize(target, Image.Resampling.BILINEAR)
+        y.close()
+        return out
+
+    future = _POOL.submit(luma)
+    c = Image.open(io.BytesIO(data))
+    c.draft("YCbCr", (c.size[0] // 2, c.size[1] // 2))
+    c.load()
+    _, cb, cr = c.split()
+    c.close()
+    half = ((target[0] + 1) // 2, (target[1] + 1) // 2)
+    planes = [
+        p.resize(half, Image.Resampling.BILINEAR).resize(target, Image.Resampling.NEAREST)
+        for p in (cb, cr)
+    ]
+    del cb, cr
+    return Image.merge("YCbCr", (future.result(), *planes))
 
 
 def _orientation(im: Image.Image, kind: str) -> int:
@@ -327,8 +387,9 @@ def _resize(im: Image.Image, size: tuple[int, int]) -> Image.Image:
     top = _POOL.submit(band, 0, cut)
     bottom = band(cut, th)
     out = Image.new(src.mode, size)
-    out.paste(top.result(), (0, 0))
     out.paste(bottom, (0, cut))
+    del bottom
+    out.paste(top.result(), (0, 0))
     return out
 
 

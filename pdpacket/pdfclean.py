@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,33 +78,62 @@ class _Damage:
     messages: list[str] = field(default_factory=list)
 
 
-class _Collect(logging.Handler):
-    """Collects pypdf's warnings for this thread only."""
+class _Collect:
+    """pypdf's warnings on this thread while a file is read (they say whether it
+    had to be repaired); kept out of the user's terminal, logged at DEBUG here."""
 
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.thread = threading.get_ident()
         self.messages: list[str] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.thread:
-            self.messages.append(record.getMessage())
+
+_collecting = threading.local()
+
+
+class _PypdfFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        sink: _Collect | None = getattr(_collecting, "sink", None)
+        if sink is None:
+            return True
+        sink.messages.append(record.getMessage())
+        log.debug("pypdf: %s", record.getMessage())
+        return False
+
+
+_FILTER = _PypdfFilter()
+
+
+def _install_filter() -> None:
+    # Logger filters are not inherited: put it on the logger of every pypdf module
+    # (pypdf logs to ``logging.getLogger(__name__)``, created at the first warning).
+    for name in ["pypdf", *list(sys.modules), *list(logging.root.manager.loggerDict)]:
+        if name == "pypdf" or name.startswith("pypdf."):
+            logger = logging.getLogger(name)
+            if _FILTER not in logger.filters:
+                logger.addFilter(_FILTER)
 
 
 @contextmanager
 def _pypdf_warnings() -> Iterator[_Collect]:
-    handler = _Collect()
-    logger = logging.getLogger("pypdf")
-    logger.addHandler(handler)
+    _install_filter()
+    previous = getattr(_collecting, "sink", None)
+    sink = _Collect()
+    _collecting.sink = sink
     try:
-        yield handler
+        yield sink
     finally:
-        logger.removeHandler(handler)
+        _collecting.sink = previous
 
 
 # ---------------------------------------------------------------- entry point
 def normalise_pdf(
     name: str, data: bytes, *, password: str | None = None, keep_original_size: bool = False
+) -> NormalisedFile:
+    with _pypdf_warnings():
+        return _normalise(name, data, password, keep_original_size)
+
+
+def _normalise(
+    name: str, data: bytes, password: str | None, keep_original_size: bool
 ) -> NormalisedFile:
     reader, damage = _open(name, data, password)
     try:
@@ -223,7 +253,7 @@ def _open(name: str, data: bytes, password: str | None) -> tuple[PdfReader, _Dam
         raise
     except _READ_ERRORS as exc:
         log.info("%s: strict reading failed (%s); trying lenient reading", name, exc)
-    with _pypdf_warnings() as seen:
+    with _pypdf_warnings() as seen:  # a fresh list: what lenient reading complains of
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             _unlock(name, reader, password)

@@ -172,3 +172,37 @@ def test_a_recovered_file_is_confirmed_by_the_user(workspace, tmp_path):
     assert confirmed.confirmed
     assert workspace.exhibits(case_id)[0].files[0].confirmed
     assert workspace.store.audit_entries(case_id)[-1]["action"] == "file.confirm"
+
+
+def test_the_cli_adds_a_folder_with_passwords_and_exit_code(tmp_path, mixed_folder, capsys):
+    from pdpacket.api import Workspace
+    from pdpacket.cli import main
+
+    data = tmp_path / "cli-data"
+    with Workspace.open(data) as ws:
+        case_id = ws.create_case(Client(name="A"))
+    code = main(
+        [
+            "--data-dir",
+            str(data),
+            "add",
+            str(case_id),
+            str(mixed_folder),
+            "--password",
+            "bank.pdf=1234",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 2  # some files were refused
+    lines = {Path(ln.split("\t")[1]).name: ln.split("\t") for ln in out.splitlines()}
+    assert lines["bank.pdf"][0] == "imported"
+    assert lines["w2.pdf"][0] == "refused" and "web page" in lines["w2.pdf"][2]
+    assert lines["phone_records.pdf"][0] == "warning"
+    with Workspace.open(data) as ws:
+        [first, *_] = ws.exhibits(case_id)
+    translation = gen.text_pdf(tmp_path / "en.pdf", ["English translation"])
+    code = main(
+        ["--data-dir", str(data), "add", str(case_id), str(translation), "--exhibit", str(first.id)]
+    )
+    assert code == 0 and capsys.readouterr().out.startswith("imported\t")
+    assert main(["--data-dir", str(data), "add", str(case_id), "x.pdf", "--password", "nope"]) == 2
