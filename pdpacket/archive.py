@@ -52,7 +52,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from ._version import __version__
 from .blobs import CHUNK, fsync_dir
-from .errors import BadInputError, IntegrityError, disk_full_guard
+from .errors import BadInputError, IntegrityError, PdpacketError, disk_full_guard
 from .migrations import migrations
 from .model import ArchiveInfo
 from .paths import ensure_private_dir
@@ -85,6 +85,22 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SKIP_TABLES = {"settings", "_sqlite_migrations"}
 # Columns that point at another table without a declared foreign key.
 IMPLIED_FKS = {"case_id": "cases", "exhibit_id": "exhibits"}
+
+
+# What zipfile (and zlib, struct) raise on a damaged or hostile zip: a changed byte in
+# a header can give any of these (e.g. "zip file version 8.8" is NotImplementedError).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    ValueError,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+    OverflowError,
+    OSError,
+)
 
 
 class ArchiveError(BadInputError):
@@ -789,10 +805,15 @@ def import_archive(
             with _plain_zip(src, password, tmp_dir) as fh:
                 try:
                     zf = zipfile.ZipFile(fh)
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                except ZIP_ERRORS as exc:
                     raise _damaged(name, "it is not a complete zip file") from exc
                 with zf:
-                    checked = _check_zip(zf, name)
+                    try:
+                        checked = _check_zip(zf, name)
+                    except ZIP_ERRORS as exc:
+                        if isinstance(exc, PdpacketError):
+                            raise
+                        raise _damaged(name, f"its structure is not valid ({exc})") from exc
                     schema = read_schema(store.db.conn)
                     rows = _check_rows(checked, schema, name)
                     total = len(checked.blobs)
@@ -808,7 +829,9 @@ def import_archive(
                             raise _damaged(
                                 name, f"evidence file {sha[:12]}… does not match its hash"
                             ) from exc
-                        except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
+                        except ZIP_ERRORS as exc:
+                            if isinstance(exc, PdpacketError):
+                                raise
                             raise _damaged(
                                 name, f"evidence file {sha[:12]}… cannot be read ({exc})"
                             ) from exc

@@ -433,3 +433,26 @@ def test_archive_zip_is_readable_by_another_tool(tmp_path: Path) -> None:
         with zipfile.ZipFile(io.BytesIO((tmp_path / "case.pdpacket").read_bytes())) as zf:
             assert zf.testzip() is None
     assert os.path.getsize(tmp_path / "case.pdpacket") > 0
+
+
+def test_odd_zip_header_values_are_refused_not_crashed(tmp_path: Path) -> None:
+    """A changed byte in a zip header can make zipfile raise NotImplementedError
+    ("zip file version 8.8") or RuntimeError (the "encrypted" flag): refused too."""
+    with Workspace.open(tmp_path / "a") as a:
+        case_id = make_case(a, tmp_path / "ev")
+        a.export_case(case_id, tmp_path / "good.pdpacket")
+    good = (tmp_path / "good.pdpacket").read_bytes()
+    central = good.index(b"PK\x01\x02")
+    edits = {
+        "version needed 8.8": (central + 6, 88),
+        "encrypted flag": (central + 8, good[central + 8] | 1),
+        "unknown compression": (central + 10, 99),
+    }
+    with Workspace.open(tmp_path / "b") as b:
+        for label, (offset, value) in edits.items():
+            bad = bytearray(good)
+            bad[offset] = value
+            (tmp_path / "bad.pdpacket").write_bytes(bytes(bad))
+            with pytest.raises(ArchiveError, match="damaged or was altered"):
+                b.import_archive(tmp_path / "bad.pdpacket")
+            assert b.list_cases() == [], label
