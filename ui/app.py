@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pdpacket import __version__
 from pdpacket.api import Workspace
 
+from . import refcount_guard
 from .style import app_icon
 
 log = logging.getLogger("ui.app")
@@ -30,6 +31,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("pdpacket")
+    refcount_guard.install(app)  # PySide6 6.12 on Python 3.11: see the module
     return app
 
 

@@ -36,12 +36,16 @@ class CaseContext(QObject):
         self.window = window
         self.case_id = 0
         self.undo_stack = QUndoStack(self)
+        self._exhibits: list[Exhibit] | None = None
+        # connected first, so every other listener reads fresh exhibits
+        self.exhibitsChanged.connect(self._forget_exhibits)
 
     # ---- the open case ---------------------------------------------------
     def open(self, case_id: int) -> None:
         if case_id != self.case_id:
             self.undo_stack.clear()
         self.case_id = case_id
+        self._exhibits = None
         self.caseOpened.emit(case_id)
 
     @property
@@ -52,7 +56,16 @@ class CaseContext(QObject):
         return self.workspace.get_case(self.case_id)
 
     def exhibits(self) -> list[Exhibit]:
-        return self.workspace.exhibits(self.case_id) if self.case_id else []
+        """The open case's exhibits, read once per change (every write to exhibits
+        is followed by ``exhibitsChanged``, which forgets them)."""
+        if not self.case_id:
+            return []
+        if self._exhibits is None:
+            self._exhibits = self.workspace.exhibits(self.case_id)
+        return list(self._exhibits)
+
+    def _forget_exhibits(self) -> None:
+        self._exhibits = None
 
     # ---- writes ----------------------------------------------------------
     def update_client(self, **changes: object) -> None:

@@ -6,6 +6,7 @@ same at 100 % and at 200 % scaling.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
@@ -37,8 +38,10 @@ class State(StrEnum):
     WARNING = "warning"
 
 
+@functools.cache
 def state_icon(state: State, size: int = 16) -> QIcon:
-    """A small round status mark drawn at run time (crisp at any scale)."""
+    """A small round status mark drawn at run time (crisp at any scale); drawn
+    once per state and shared."""
     icon = QIcon()
     for scale in (1, 2, 3):
         pm = QPixmap(size * scale, size * scale)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
 import ui.dialogs
 import ui.errors
+import ui.refcount_guard
 from ui.errors import ErrorReport
 from ui.main_window import MainWindow
 
@@ -34,6 +35,12 @@ class ErrorLog:
 
 def _unexpected(*args: object, **kw: object) -> object:
     raise AssertionError(f"a dialog opened that the test did not expect: {args!r}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _refcount_guard(qapp):  # type: ignore[no-untyped-def]
+    """The app's guard against PySide6 6.12's refcount leak (ui/refcount_guard.py)."""
+    ui.refcount_guard.install(qapp)
 
 
 @pytest.fixture(autouse=True)
