@@ -332,6 +332,7 @@ class Store:
                         pdf_sha256=f.pdf_sha256,
                         pages=f.pages,
                         warnings=f.warnings,
+                        recovered=f.recovered,
                     )
             self.audit(new_id, "case.duplicate", source=case_id)
         return new_id
@@ -652,8 +653,8 @@ class Store:
             for f in exhibit.files:
                 self.db.execute(
                     "INSERT INTO exhibit_files (id, exhibit_id, position, role, original_name, "
-                    "original_sha256, pdf_sha256, pages, warnings) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "original_sha256, pdf_sha256, pages, warnings, recovered, confirmed_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         f.id,
                         exhibit.id,
@@ -664,6 +665,8 @@ class Store:
                         f.pdf_sha256,
                         f.pages,
                         json.dumps(list(f.warnings)),
+                        int(f.recovered),
+                        now_iso() if f.confirmed else None,
                     ),
                 )
             self._touch(exhibit.case_id)

@@ -206,3 +206,17 @@ def test_the_cli_adds_a_folder_with_passwords_and_exit_code(tmp_path, mixed_fold
     )
     assert code == 0 and capsys.readouterr().out.startswith("imported\t")
     assert main(["--data-dir", str(data), "add", str(case_id), "x.pdf", "--password", "nope"]) == 2
+
+
+def test_the_recovered_mark_survives_duplicate_and_undo(workspace, tmp_path):
+    case_id = workspace.create_case(Client(name="A"))
+    [res] = workspace.add_evidence(case_id, [gen.truncated_pdf(tmp_path / "records.pdf")])
+    copy_id = workspace.duplicate_case(case_id)
+    [copied] = workspace.exhibits(copy_id)
+    assert copied.files[0].recovered and not copied.files[0].confirmed
+    workspace.confirm_file(res.file_id)
+    [ex] = workspace.exhibits(case_id)
+    workspace.store.remove_exhibit(ex.id)
+    workspace.store.restore_exhibit(ex)
+    [back] = workspace.exhibits(case_id)
+    assert back.files[0].recovered and back.files[0].confirmed
