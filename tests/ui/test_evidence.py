@@ -115,3 +115,29 @@ def test_pages_are_shown_as_thumbnails_on_white_and_previewed(
     assert panel.view.document().pageCount() == 3
     assert panel.view.pageNavigator().currentPage() == 2
     assert evidence.tabs.tabText(1).replace("&", "") == "Pages (3)"
+
+
+def test_add_files_button_and_a_locked_translation_file(
+    qtbot, window, workspace, evidence, evidence_dir, monkeypatch
+):
+    acta = make_pdf(evidence_dir / "acta_matrimonio.pdf", ["Acta"])
+    monkeypatch.setattr(ui.dialogs, "pick_files", lambda parent, *a: [str(acta)])
+    evidence.add_files.click()
+    wait_jobs(qtbot, window)
+    assert len(workspace.exhibits(evidence.case_id)) == 1
+    editor = evidence.editor
+    editor.language.setEditText("Spanish")
+    editor.language.lineEdit().editingFinished.emit()
+    locked = make_encrypted_pdf(evidence_dir / "marriage_translation.pdf", "tr", ["Marriage"])
+    monkeypatch.setattr(ui.dialogs, "pick_file", lambda parent, title: str(locked))
+    asked: list[str] = []
+    monkeypatch.setattr(
+        ui.dialogs.PasswordDialog,
+        "ask",
+        classmethod(lambda cls, parent, name, retry=False: asked.append(name) or "tr"),
+    )
+    editor.add_translation.click()
+    wait_jobs(qtbot, window)
+    assert asked == ["marriage_translation.pdf"]
+    files = workspace.exhibits(evidence.case_id)[0].files
+    assert [f.original_name for f in files] == ["acta_matrimonio.pdf", "marriage_translation.pdf"]

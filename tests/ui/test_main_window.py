@@ -193,8 +193,12 @@ def test_settings_fill_the_attorney_details(qtbot, window, workspace, monkeypatc
         )
 
     monkeypatch.setattr(ui.dialogs.SettingsDialog, "ask", classmethod(ask))
-    client.findChild(QWidget, "")  # the step is built
-    window.settings_action.trigger()
+    from PySide6.QtWidgets import QPushButton
+
+    edit = next(
+        b for b in client.findChildren(QPushButton) if b.accessibleName() == "Edit attorney details"
+    )
+    edit.click()  # the step's own button opens Settings
     assert workspace.store.attorney().name == "Maria Ortiz, Esq."
     assert "Maria Ortiz" in client.attorney.text() and "EOIR ID ZZ123456" in client.attorney.text()
     assert workspace.store.get_setting("packet_folder") == "/tmp/packets"

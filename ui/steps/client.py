@@ -344,7 +344,7 @@ class ClientStep(Step):
         self.attorney.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         edit = QPushButton("Edit attorney &details…")
         edit.setAccessibleName("Edit attorney details")
-        edit.clicked.connect(self.ctx.settingsRequested.emit)
+        edit.clicked.connect(lambda: self.ctx.settingsRequested.emit())
         row = QHBoxLayout()
         row.addWidget(self.attorney, 1)
         row.addWidget(edit, 0, Qt.AlignmentFlag.AlignTop)

@@ -231,7 +231,8 @@ class ExhibitEditor(QWidget):
         tl.addWidget(self.translation_state)
         row = QHBoxLayout()
         self.add_translation = QPushButton("Add translation &file…")
-        self.add_translation.clicked.connect(self.step.add_translation_file)
+        # a lambda: clicked(bool) would arrive as the password
+        self.add_translation.clicked.connect(lambda: self.step.add_translation_file())
         row.addWidget(self.add_translation)
         row.addStretch(1)
         tl.addLayout(row)
