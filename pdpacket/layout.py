@@ -144,7 +144,8 @@ class TabInfo:
     description: str = ""
     date: str = ""
     section: str = ""
-    factors: tuple[str, ...] = ()  # labels of the factors it supports
+    factors: tuple[str, ...] = ()  # labels of the positive factors it supports
+    addresses: tuple[str, ...] = ()  # labels of the negative factors it answers
     contents: tuple[str, ...] = ()  # "English translation", "Translator's certificate", ...
     pages: str = ""  # "13-15"
 
@@ -418,10 +419,12 @@ class Drawing:
             )
         if info.date:
             y = self._para(LEFT, y - 4, f"Dated {info.date}", RIGHT - LEFT, SERIF, BODY, 15, "c")
-        if info.factors:
+        if info.factors or info.addresses:
             y -= 14
-            label = "Supports: " + "; ".join(info.factors)
-            y = self._para(LEFT + 36, y, label, RIGHT - LEFT - 72, SERIF, BODY, 15, "c")
+        for prefix, labels in (("Supports: ", info.factors), ("Addresses: ", info.addresses)):
+            if labels:
+                label = prefix + "; ".join(labels)
+                y = self._para(LEFT + 36, y, label, RIGHT - LEFT - 72, SERIF, BODY, 15, "c")
         if info.contents:
             y -= 10
             y = self._para(

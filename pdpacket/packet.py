@@ -24,7 +24,6 @@ in reading order, and a document /ID that is a hash of the inputs.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import importlib
@@ -33,13 +32,14 @@ import io
 import logging
 import os
 import queue
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, NamedTuple, Protocol
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PdfStreamError
@@ -70,6 +70,7 @@ from .model import (
     ExhibitFile,
     FileRole,
     NumberingStyle,
+    Polarity,
     TranslationOrder,
 )
 from .progress import CancelToken, NullProgress, Progress
@@ -600,10 +601,13 @@ def _draw(ctx: BuildContext) -> None:
         elif s.drawn.startswith("tab:") and s.exhibit is not None:
             pe = s.exhibit
             ex = pe.exhibit
-            factors = []
+            factors: list[str] = []
+            addresses: list[str] = []
             for fid in ex.factor_ids:
                 f = fw.factor(fid) if fw else None
-                factors.append(f.label if f else fid.replace("_", " "))
+                label = f.label if f else fid.replace("_", " ")
+                negative = f is not None and f.polarity == Polarity.NEGATIVE
+                (addresses if negative else factors).append(label)
             contents = tuple(x.title for x in pe.segments[1:] if x.title) if pe.translated else ()
             at[s.drawn] = d.add_tab(
                 layout.TabInfo(
@@ -613,6 +617,7 @@ def _draw(ctx: BuildContext) -> None:
                     date=_date_long(ex.doc_date) if ex.doc_date else "",
                     section=ex.section,
                     factors=tuple(factors),
+                    addresses=tuple(addresses),
                     contents=contents,
                     pages=_range(pe.first_page, pe.last_page),
                 )
@@ -670,7 +675,7 @@ def _draw(ctx: BuildContext) -> None:
 _DROP_KEYS = frozenset(
     {"/Metadata", "/PieceInfo", "/LastModified", "/StructParent", "/StructParents"}
 )
-_NOT_COPIED_TYPES = frozenset({"/Page", "/Pages", "/Catalog", "/Annot"})
+_NOT_COPIED_TYPES = frozenset({b"/Page", b"/Pages", b"/Catalog", b"/Annot"})
 _CHUNK = 1 << 20
 
 
@@ -685,7 +690,7 @@ class _Out:
         self.fh = fh
         self.pos = 0
         self.offsets: list[int] = [0]
-        self._buf: list[bytes] = []
+        self._buf: list[bytes | memoryview] = []
         self._buflen = 0
         self.sha = hashlib.sha256()
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
@@ -706,7 +711,7 @@ class _Out:
             except BaseException as exc:  # e.g. disk full: raised in the builder
                 self._error = exc
 
-    def w(self, data: bytes) -> None:
+    def w(self, data: bytes | memoryview) -> None:
         self._buf.append(data)
         self._buflen += len(data)
         self.pos += len(data)
@@ -747,7 +752,7 @@ class _Out:
         self.w(body)
         self.w(b"\nendobj\n")
 
-    def stream(self, num: int, dict_body: bytes, data: bytes) -> None:
+    def stream(self, num: int, dict_body: bytes, data: bytes | memoryview) -> None:
         self.offsets[num] = self.pos
         self.w(b"%d 0 obj\n<<%s/Length %d>>\nstream\n" % (num, dict_body, len(data)))
         self.w(data)
@@ -775,86 +780,342 @@ def _pdf_string(text: str) -> bytes:
     return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
+# ---- reading source PDFs --------------------------------------------------------
+# pypdf parses each file's cross-reference table and trailer; the objects the
+# packet needs are then read by a small tokenizer straight from the file's bytes
+# (pypdf's object parser costs more than the rest of the build together).  Any
+# object the tokenizer is not sure about -- in an object stream, encrypted, at a
+# wrong offset, a stream whose /Length is off -- is read by pypdf instead.
+# Values are plain Python: dict (keys are names as written, e.g. "/Font"), list,
+# and the three token types below, each kept exactly as written.
+class _Name(bytes):
+    """A PDF name as written, e.g. ``/F1``."""
+
+
+class _Raw(bytes):
+    """Any other direct token as written: a number, string, true, false, null."""
+
+
+class _Ref(NamedTuple):
+    idnum: int
+    gen: int
+
+
+_NULL = _Raw(b"null")
+_REGULAR = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
+_SKIP = rb"(?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)*"
+_TOKEN = re.compile(
+    _SKIP + rb"(?:"
+    rb"(?P<ref>(?P<n1>\d+)[\x00\t\n\x0c\r ]+(?P<n2>\d+)[\x00\t\n\x0c\r ]+R(?!" + _REGULAR + rb"))"
+    rb"|(?P<dopen><<)|(?P<dclose>>>)|(?P<aopen>\[)|(?P<aclose>\])|(?P<str>\()"
+    rb"|(?P<name>/" + _REGULAR + rb"*)"
+    rb"|(?P<hex><[0-9A-Fa-f\x00\t\n\x0c\r ]*>)"
+    rb"|(?P<word>" + _REGULAR + rb"+)"
+    rb")"
+)
+_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)\Z")
+_OBJ_HEADER = re.compile(
+    rb"[\x00\t\n\x0c\r ]*(\d+)[\x00\t\n\x0c\r ]+(\d+)[\x00\t\n\x0c\r ]+obj(?!" + _REGULAR + rb")"
+)
+_STREAM = re.compile(_SKIP + rb"stream(?:\r\n|\n)")
+_ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
+_STRING_STOP = re.compile(rb"[()\\]")
+_KEYWORDS = frozenset({b"true", b"false", b"null"})
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+class _Unusual(Exception):
+    """The tokenizer is not sure about this object: pypdf reads it."""
+
+
+def _literal(data: bytes, start: int) -> tuple[_Raw, int]:
+    depth, pos = 0, start
+    while True:
+        m = _STRING_STOP.search(data, pos)
+        if m is None:
+            raise _Unusual
+        c = data[m.start()]
+        if c == 0x5C:  # backslash: skip the escaped character
+            pos = m.start() + 2
+            continue
+        depth += 1 if c == 0x28 else -1
+        pos = m.end()
+        if depth == 0:
+            return _Raw(data[start:pos]), pos
+
+
+def _parse(data: bytes, pos: int, depth: int = 0) -> tuple[Any, int]:
+    """The direct object at ``pos`` and the position after it."""
+    m = _TOKEN.match(data, pos)
+    if m is None or depth > 64:
+        raise _Unusual
+    kind, end = m.lastgroup, m.end()
+    if kind == "name":
+        return _Name(m["name"]), end
+    if kind == "ref":
+        return _Ref(int(m["n1"]), int(m["n2"])), end
+    if kind == "word":
+        word = m["word"]
+        if word in _KEYWORDS or _NUMBER.match(word):
+            return _Raw(word), end
+        raise _Unusual
+    if kind == "dopen":
+        d: dict[str, Any] = {}
+        while True:
+            k = _TOKEN.match(data, end)
+            if k is None:
+                raise _Unusual
+            if k.lastgroup == "dclose":
+                return d, k.end()
+            if k.lastgroup != "name":
+                raise _Unusual
+            d[k["name"].decode("latin-1")], end = _parse(data, k.end(), depth + 1)
+    if kind == "aopen":
+        items: list[Any] = []
+        while True:
+            k = _TOKEN.match(data, end)
+            if k is None:
+                raise _Unusual
+            if k.lastgroup == "aclose":
+                return items, k.end()
+            value, end = _parse(data, end, depth + 1)
+            items.append(value)
+    if kind == "str":
+        return _literal(data, m.start("str"))
+    if kind == "hex":
+        return _Raw(m["hex"]), end
+    raise _Unusual
+
+
+def _from_pypdf(o: Any) -> Any:
+    """A pypdf object as the plain values above."""
+    t = type(o)
+    if t is IndirectObject:
+        return _Ref(o.idnum, o.generation)
+    if t is NameObject:
+        return _Name(_name(o))
+    if isinstance(o, DictionaryObject):
+        return {_name(k).decode("latin-1"): _from_pypdf(v) for k, v in dict.items(o)}
+    if isinstance(o, ArrayObject):
+        return [_from_pypdf(x) for x in o]
+    if t is NumberObject:
+        return _Raw(b"%d" % o)
+    if t is FloatObject:
+        return _Raw(o.myrepr().encode("ascii"))
+    if t is BooleanObject:
+        return _Raw(b"true" if o else b"false")
+    if isinstance(o, PdfObject) and not isinstance(o, NullObject):
+        buf = io.BytesIO()
+        o.write_to_stream(buf)
+        return _Raw(buf.getvalue())
+    return _NULL
+
+
+class _Source:
+    """One source PDF (a stored file, the letter, the drawn pages)."""
+
+    def __init__(self, data: bytes, what: str) -> None:
+        self.data = data
+        self.what = what
+        try:
+            self.reader = PdfReader(io.BytesIO(data), strict=False)
+            self.fast = not self.reader.is_encrypted
+        except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError) as exc:
+            raise IntegrityError(
+                f"{what} cannot be read as a PDF any more ({exc}): the stored copy is damaged.",
+                hint="Remove the file from the exhibit and add it again.",
+            ) from exc
+        self._view = memoryview(data)
+        self._cache: dict[_Ref, tuple[Any, bytes | memoryview | None]] = {}
+        self._pages: list[dict[str, Any]] | None = None
+
+    def get(self, ref: _Ref) -> tuple[Any, bytes | memoryview | None]:
+        """The object ``ref`` names, and its stream data if it is a stream."""
+        hit = self._cache.get(ref)
+        if hit is None:
+            if self.fast:
+                try:
+                    hit = self._read(ref)
+                except (_Unusual, ValueError, IndexError, RecursionError):
+                    hit = None
+            if hit is None:
+                hit = self._read_with_pypdf(ref)
+            self._cache[ref] = hit
+        return hit
+
+    def resolve(self, v: Any) -> Any:
+        return self.get(v)[0] if type(v) is _Ref else v
+
+    def _read(self, ref: _Ref) -> tuple[Any, memoryview | None]:
+        reader = self.reader
+        if ref.idnum in reader.xref_objStm:
+            raise _Unusual
+        offset = reader.xref.get(ref.gen, {}).get(ref.idnum)
+        if offset is None:
+            raise _Unusual
+        data = self.data
+        m = _OBJ_HEADER.match(data, offset)
+        if m is None or int(m[1]) != ref.idnum or int(m[2]) != ref.gen:
+            raise _Unusual
+        value, pos = _parse(data, m.end())
+        if type(value) is dict:
+            s = _STREAM.match(data, pos)
+            if s is not None:
+                length = value.get("/Length")
+                if type(length) is _Ref:
+                    length = self.get(length)[0]
+                if type(length) is not _Raw or not length.isdigit():
+                    raise _Unusual
+                start = s.end()
+                end = start + int(length)
+                if _ENDSTREAM.match(data, end) is None:
+                    raise _Unusual
+                return value, self._view[start:end]
+        return value, None
+
+    def _read_with_pypdf(self, ref: _Ref) -> tuple[Any, bytes | None]:
+        try:
+            obj = self.reader.get_object(IndirectObject(ref.idnum, ref.gen, self.reader))
+        except (
+            PdfReadError,
+            PdfStreamError,
+            ValueError,
+            KeyError,
+            AttributeError,
+            TypeError,
+        ) as exc:
+            log.warning("%s: object %d unreadable (%s); written as null", self.what, ref.idnum, exc)
+            return _NULL, None
+        if isinstance(obj, StreamObject):
+            return _from_pypdf(obj), obj._data
+        return _from_pypdf(obj), None
+
+    def pages(self, expected: int) -> list[dict[str, Any]]:
+        """Every page dictionary, with the attributes it inherits filled in."""
+        if self._pages is None:
+            self._pages = self._find_pages(expected)
+        return self._pages
+
+    def _find_pages(self, expected: int) -> list[dict[str, Any]]:
+        if self.fast:
+            try:
+                found = self._walk_pages()
+                if len(found) == expected:
+                    return found
+            except (_Unusual, KeyError, TypeError, ValueError, RecursionError):
+                pass
+        try:
+            return [_from_pypdf(p) for p in self.reader.pages]
+        except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError) as exc:
+            raise IntegrityError(
+                f"{self.what} cannot be read as a PDF any more ({exc}): the stored copy is "
+                f"damaged.",
+                hint="Remove the file from the exhibit and add it again.",
+            ) from exc
+
+    def _walk_pages(self) -> list[dict[str, Any]]:
+        root = self.resolve(_from_pypdf(dict.get(self.reader.trailer, "/Root")))
+        out: list[dict[str, Any]] = []
+        seen: set[_Ref] = set()
+
+        def walk(node: Any, inherited: dict[str, Any], depth: int) -> None:
+            if type(node) is not dict or depth > 32:
+                raise _Unusual
+            if node.get("/Type") == b"/Page":
+                page = dict(inherited)
+                page.update(node)
+                out.append(page)
+                return
+            kids = self.resolve(node.get("/Kids"))
+            if type(kids) is not list:
+                raise _Unusual
+            here = dict(inherited)
+            here.update((k, node[k]) for k in _INHERITED if k in node)
+            for kid in kids:
+                if type(kid) is not _Ref or kid in seen:
+                    raise _Unusual
+                seen.add(kid)
+                walk(self.resolve(kid), here, depth + 1)
+
+        walk(self.resolve(root["/Pages"]), {}, 0)
+        return out
+
+
+_KEY_CACHE: dict[str, bytes] = {}
+
+
+def _key(k: str) -> bytes:
+    b = _KEY_CACHE.get(k)
+    if b is None:
+        b = k.encode("latin-1")
+        if len(_KEY_CACHE) < 50_000:
+            _KEY_CACHE[k] = b
+    return b
+
+
 class _Copier:
-    """Copies objects from one source PDF into ``_Out``, renumbering references.
+    """Copies objects from one source into ``_Out``, renumbering references.
 
     ``memo`` maps the source's (object, generation) to output numbers; it is
     kept per source file (by hash) so a file used twice is written once.
     """
 
-    def __init__(self, out: _Out, memo: dict[tuple[int, int], int], what: str) -> None:
+    def __init__(self, out: _Out, src: _Source, memo: dict[_Ref, int]) -> None:
         self.out = out
+        self.src = src
         self.memo = memo
-        self.what = what
-        self.pending: list[tuple[IndirectObject, int]] = []
+        self.pending: list[tuple[_Ref, int]] = []
 
-    def ref(self, ind: IndirectObject) -> int:
-        key = (ind.idnum, ind.generation)
-        num = self.memo.get(key)
+    def ref(self, r: _Ref) -> int:
+        num = self.memo.get(r)
         if num is None:
             num = self.out.alloc()
-            self.memo[key] = num
-            self.pending.append((ind, num))
+            self.memo[r] = num
+            self.pending.append((r, num))
         return num
 
-    def ser(self, o: Any, parts: list[bytes]) -> None:
-        t = type(o)
-        if t is IndirectObject:
-            parts.append(b" %d 0 R" % self.ref(o))
-        elif t is NameObject:
-            parts.append(_name(o))
-        elif t is NumberObject:
-            parts.append(b" %d" % o)
-        elif t is FloatObject:
-            parts.append(b" " + o.myrepr().encode("ascii"))
-        elif t is ArrayObject:
-            parts.append(b"[")
-            for item in o:
-                self.ser(item, parts)
-            parts.append(b"]")
-        elif isinstance(o, DictionaryObject) and not isinstance(o, StreamObject):
+    def ser(self, v: Any, parts: list[bytes]) -> None:
+        t = type(v)
+        if t is _Name:
+            parts.append(v)
+        elif t is _Raw:
+            parts.append(b" ")
+            parts.append(v)
+        elif t is _Ref:
+            parts.append(b" %d 0 R" % self.ref(v))
+        elif t is dict:
             parts.append(b"<<")
-            for k, v in dict.items(o):
+            for k, x in v.items():
                 if k in _DROP_KEYS:
                     continue
-                parts.append(_name(k))
-                self.ser(v, parts)
+                parts.append(_key(k))
+                self.ser(x, parts)
             parts.append(b">>")
-        elif t is BooleanObject:
-            parts.append(b" true" if o else b" false")
-        elif o is None or t is NullObject:
-            parts.append(b" null")
-        elif isinstance(o, PdfObject):
-            buf = io.BytesIO()
-            o.write_to_stream(buf)
-            parts.append(b" " + buf.getvalue())
-        else:  # a bare Python value from a broken file
+        elif t is list:
+            parts.append(b"[")
+            for x in v:
+                self.ser(x, parts)
+            parts.append(b"]")
+        else:
             parts.append(b" null")
 
     def drain(self) -> None:
         """Write every object referenced so far (and what they reference)."""
         while self.pending:
-            ind, num = self.pending.pop()
-            try:
-                obj = ind.get_object()
-            except (PdfReadError, PdfStreamError, ValueError, KeyError, AttributeError) as exc:
-                log.warning(
-                    "%s: object %d unreadable (%s); written as null", self.what, ind.idnum, exc
-                )
-                obj = None
-            if isinstance(obj, StreamObject):
-                parts: list[bytes] = []
-                for k, v in dict.items(obj):
+            r, num = self.pending.pop()
+            value, stream = self.src.get(r)
+            parts: list[bytes] = []
+            if stream is not None and type(value) is dict:
+                for k, x in value.items():
                     if k == "/Length" or k in _DROP_KEYS:
                         continue
-                    parts.append(_name(k))
-                    self.ser(v, parts)
-                self.out.stream(num, b"".join(parts), obj._data)
-            elif isinstance(obj, DictionaryObject) and dict.get(obj, "/Type") in _NOT_COPIED_TYPES:
+                    parts.append(_key(k))
+                    self.ser(x, parts)
+                self.out.stream(num, b"".join(parts), stream)
+            elif type(value) is dict and value.get("/Type") in _NOT_COPIED_TYPES:
                 self.out.obj(num, b"null")
             else:
-                parts = []
-                self.ser(obj, parts)
+                self.ser(value, parts)
                 self.out.obj(num, b"".join(parts).lstrip())
 
 
@@ -872,17 +1133,16 @@ class _Writer:
         self.catalog = out.alloc()
         self.pages_root = out.alloc()
         self.pages: list[_OutPage] = []
-        self.memos: dict[str, dict[tuple[int, int], int]] = {}
+        self.memos: dict[str, dict[_Ref, int]] = {}
         self._prefixes: dict[bytes, int] = {}
-        self._resources: dict[tuple[str, int, int, str], int] = {}
+        self._resources: dict[tuple[str, _Ref], tuple[int, bytes]] = {}
         self.stamp_font = 0
         self.annotations_dropped = 0
-        self._font_names: dict[int, str] = {}
         self._page_parts: dict[int, list[bytes]] = {}
         self.links: list[tuple[int, layout.Rect, int]] = []  # (annotation, rect, target page)
 
-    def copier(self, key: str, what: str) -> _Copier:
-        return _Copier(self.out, self.memos.setdefault(key, {}), what)
+    def copier(self, key: str, src: _Source) -> _Copier:
+        return _Copier(self.out, src, self.memos.setdefault(key, {}))
 
     def _prefix(self, data: bytes) -> int:
         num = self._prefixes.get(data)
@@ -892,64 +1152,65 @@ class _Writer:
             self._prefixes[data] = num
         return num
 
-    def _resources_bytes(self, cp: _Copier, key: str, page: DictionaryObject) -> tuple[bytes, str]:
-        """The page's resources with the stamp font added, and the font's name there."""
-        raw = dict.get(page, "/Resources")
-        if isinstance(raw, IndirectObject):
-            cache = (key, raw.idnum, raw.generation, "")
-            num = self._resources.get(cache)
-            if num is not None:
-                return b" %d 0 R" % num, self._font_names[num]
-            res = raw.get_object()
-            body, font_name = self._resources_dict(cp, res)
+    def _resources_bytes(self, cp: _Copier, key: str, page: dict[str, Any]) -> tuple[bytes, bytes]:
+        """The page's resources with the stamp font added, and the font's name there.
+        Resources shared between pages stay shared (one copy per source object)."""
+        raw = page.get("/Resources")
+        if type(raw) is _Ref:
+            cached = self._resources.get((key, raw))
+            if cached is not None:
+                return b" %d 0 R" % cached[0], cached[1]
+            body, font_name = self._resources_dict(cp, cp.src.resolve(raw))
             num = self.out.alloc()
             self.out.obj(num, body)
-            self._resources[cache] = num
-            self._font_names[num] = font_name
+            self._resources[(key, raw)] = (num, font_name)
             return b" %d 0 R" % num, font_name
         return self._resources_dict(cp, raw)
 
-    def _resources_dict(self, cp: _Copier, res: Any) -> tuple[bytes, str]:
-        if not isinstance(res, DictionaryObject):
-            res = DictionaryObject()
-        fonts_raw = dict.get(res, "/Font")
-        fonts = fonts_raw.get_object() if isinstance(fonts_raw, IndirectObject) else fonts_raw
-        if not isinstance(fonts, DictionaryObject):
-            fonts = DictionaryObject()
+    def _resources_dict(self, cp: _Copier, res: Any) -> tuple[bytes, bytes]:
+        if type(res) is not dict:
+            res = {}
+        fonts = cp.src.resolve(res.get("/Font"))
+        if type(fonts) is not dict:
+            fonts = {}
         font_name = stamps.FONT_RESOURCE
         n = 1
         while font_name in fonts:
             n += 1
             font_name = f"{stamps.FONT_RESOURCE}{n}"
         parts: list[bytes] = [b"<<"]
-        for k, v in dict.items(res):
+        for k, v in res.items():
             if k == "/Font":
                 continue
-            parts.append(_name(k))
+            parts.append(_key(k))
             cp.ser(v, parts)
         parts.append(b"/Font<<")
-        for k, v in dict.items(fonts):
-            parts.append(_name(k))
+        for k, v in fonts.items():
+            parts.append(_key(k))
             cp.ser(v, parts)
-        parts.append(_name(font_name) + b" %d 0 R>>>>" % self.stamp_font)
-        return b"".join(parts), font_name
+        font_key = _key(font_name)
+        parts.append(font_key + b" %d 0 R>>>>" % self.stamp_font)
+        return b"".join(parts), font_key
 
     def add_page(
         self,
         cp: _Copier,
         key: str,
-        page: DictionaryObject,
+        page: dict[str, Any],
         *,
         fit: bool,
         number: str,
         label: str,
     ) -> _OutPage:
-        placement = stamps.place(_visible_box(page), _rotation(page), fit=fit)
+        src = cp.src
+        placement = stamps.place(_visible_box(src, page), _rotation(src, page), fit=fit)
         prefix = self._prefix(placement.prefix)
-        contents = _content_refs(page)
+        contents = _content_refs(src, page)
         resources, font_name = self._resources_bytes(cp, key, page)
         stamp_num = self.out.alloc()
-        self.out.stream(stamp_num, b"", stamps.stamp_stream(number, label, font_name))
+        self.out.stream(
+            stamp_num, b"", stamps.stamp_stream(number, label, font_name.decode("latin-1"))
+        )
         num = self.out.alloc()
         parts = [
             b"<</Type/Page/Parent %d 0 R/MediaBox[0 0 612 792]/Resources" % self.pages_root,
@@ -959,14 +1220,13 @@ class _Writer:
         for c in contents:
             parts.append(b" %d 0 R" % cp.ref(c))
         parts.append(b" %d 0 R]" % stamp_num)
-        group = dict.get(page, "/Group")
+        group = page.get("/Group")
         if group is not None:
             parts.append(b"/Group")
             cp.ser(group, parts)
-        annots = dict.get(page, "/Annots")
-        if annots is not None:
-            with contextlib.suppress(TypeError, AttributeError, PdfReadError):
-                self.annotations_dropped += len(_resolve(annots))
+        annots = src.resolve(page.get("/Annots"))
+        if type(annots) is list:
+            self.annotations_dropped += len(annots)
         out_page = _OutPage(num)
         self.pages.append(out_page)
         self._page_parts[num] = parts
@@ -981,21 +1241,25 @@ class _Writer:
         self.out.obj(page.num, b"".join(parts))
 
 
-def _resolve(v: Any) -> Any:
-    return v.get_object() if isinstance(v, IndirectObject) else v
+def _number(src: _Source, v: Any) -> float:
+    v = src.resolve(v)
+    if type(v) is not _Raw:
+        raise ValueError("not a number")
+    return float(v)
 
 
-def _rect(v: Any) -> tuple[float, float, float, float] | None:
+def _rect(src: _Source, v: Any) -> tuple[float, float, float, float] | None:
     try:
-        x0, y0, x1, y1 = (float(_resolve(x)) for x in _resolve(v))
-    except (TypeError, ValueError, AttributeError):
+        arr = src.resolve(v)
+        x0, y0, x1, y1 = (_number(src, x) for x in arr)
+    except (TypeError, ValueError):
         return None
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
 
-def _visible_box(page: DictionaryObject) -> tuple[float, float, float, float]:
-    media = _rect(dict.get(page, "/MediaBox")) or (0.0, 0.0, PAGE_W, PAGE_H)
-    crop = _rect(dict.get(page, "/CropBox"))
+def _visible_box(src: _Source, page: dict[str, Any]) -> tuple[float, float, float, float]:
+    media = _rect(src, page.get("/MediaBox")) or (0.0, 0.0, PAGE_W, PAGE_H)
+    crop = _rect(src, page.get("/CropBox"))
     if crop is None:
         return media
     box = (
@@ -1009,43 +1273,27 @@ def _visible_box(page: DictionaryObject) -> tuple[float, float, float, float]:
     return box
 
 
-def _rotation(page: DictionaryObject) -> int:
+def _rotation(src: _Source, page: dict[str, Any]) -> int:
     try:
-        value = int(_resolve(dict.get(page, "/Rotate", 0)))
-    except (TypeError, ValueError, AttributeError):
+        value = int(_number(src, page.get("/Rotate", _Raw(b"0"))))
+    except (TypeError, ValueError, OverflowError):
         return 0
     return value % 360 if value % 90 == 0 else 0
 
 
-def _content_refs(page: DictionaryObject) -> list[IndirectObject]:
-    raw = dict.get(page, "/Contents")
-    if isinstance(raw, IndirectObject):
-        try:
-            resolved = raw.get_object()
-        except (PdfReadError, PdfStreamError, ValueError):
-            return []
-        if isinstance(resolved, ArrayObject):
-            raw = resolved
-        else:
+def _content_refs(src: _Source, page: dict[str, Any]) -> list[_Ref]:
+    raw = page.get("/Contents")
+    if type(raw) is _Ref:
+        value, stream = src.get(raw)
+        if stream is not None:
             return [raw]
-    if isinstance(raw, ArrayObject):
-        return [c for c in raw if isinstance(c, IndirectObject)]
+        raw = value
+    if type(raw) is list:
+        return [c for c in raw if type(c) is _Ref]
     return []
 
 
 # ---- step 4: write --------------------------------------------------------------
-def _open_pdf(data: bytes, what: str) -> PdfReader:
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        _ = reader.pages[0] if len(reader.pages) else None
-    except (PdfReadError, PdfStreamError, ValueError, KeyError) as exc:
-        raise IntegrityError(
-            f"{what} cannot be read as a PDF any more ({exc}): the stored copy is damaged.",
-            hint="Remove the file from the exhibit and add it again.",
-        ) from exc
-    return reader
-
-
 class _Prefetch:
     """Reads and verifies the stored files a helper thread ahead of the writer
     (file reads and SHA-256 release the GIL), in the order the packet uses them."""
@@ -1078,33 +1326,35 @@ class _Prefetch:
 
 
 def _segment_pages(
-    ctx: BuildContext, s: Segment, drawn_reader: PdfReader, files: _Prefetch
-) -> Iterator[tuple[str, DictionaryObject]]:
-    """(memo key, page dictionary) of each page of segment ``s``."""
+    ctx: BuildContext, s: Segment, drawn: _Source, files: _Prefetch
+) -> Iterator[tuple[str, _Source, dict[str, Any]]]:
+    """(memo key, source, page dictionary) of each page of segment ``s``."""
     if s.drawn:
         start = ctx.drawn_at[s.drawn]
+        pages = drawn.pages(ctx.drawn.pages if ctx.drawn else 0)
         for i in range(start, start + s.pages):
-            yield "drawn", drawn_reader.pages[i]
+            yield "drawn", drawn, pages[i]
         return
     if s.letter_pdf:
-        reader = _open_pdf(ctx.letter_pdf, "The request letter")
+        src = _Source(ctx.letter_pdf, "The request letter")
         key = "letter:" + hashlib.sha256(ctx.letter_pdf).hexdigest()
     else:
         what = s.title or (f"Exhibit {s.exhibit.letter}" if s.exhibit else "A document")
-        reader = _open_pdf(files.read(s.blob), what)
+        src = _Source(files.read(s.blob), what)
         key = s.blob
-    if len(reader.pages) != s.pages:
+    pages = src.pages(s.pages)
+    if len(pages) != s.pages:
         raise IntegrityError(
-            f"A stored file of {s.title or 'the packet'} has {len(reader.pages)} pages, "
+            f"A stored file of {s.title or 'the packet'} has {len(pages)} pages, "
             f"not the {s.pages} recorded.",
             hint="Remove the file from the exhibit and add it again.",
         )
-    for page in reader.pages:
-        yield key, page
+    for page in pages:
+        yield key, src, page
 
 
-def _trusted_letter_size(page: DictionaryObject) -> bool:
-    return stamps.is_letter(_visible_box(page), _rotation(page))
+def _trusted_letter_size(src: _Source, page: dict[str, Any]) -> bool:
+    return stamps.is_letter(_visible_box(src, page), _rotation(src, page))
 
 
 def _write(ctx: BuildContext) -> None:
@@ -1140,11 +1390,11 @@ def _write_body(ctx: BuildContext, out: _Out, files: _Prefetch) -> None:
     o = ctx.options
     out.w(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     wr = _Writer(out)
-    drawn_reader = PdfReader(io.BytesIO(ctx.drawn.pdf), strict=False)
-    drawn_cp = wr.copier("drawn", "the drawn pages")
-    carrier = drawn_reader.pages[ctx.drawn.stamp_font_page]
-    fonts = _resolve(dict.__getitem__(_resolve(dict.__getitem__(carrier, "/Resources")), "/Font"))
-    wr.stamp_font = drawn_cp.ref(dict.__getitem__(fonts, ctx.drawn.stamp_font_name))
+    drawn = _Source(ctx.drawn.pdf, "the pages pdpacket draws")
+    drawn_cp = wr.copier("drawn", drawn)
+    carrier = drawn.pages(ctx.drawn.pages)[ctx.drawn.stamp_font_page]
+    fonts = drawn.resolve(drawn.resolve(carrier["/Resources"])["/Font"])
+    wr.stamp_font = drawn_cp.ref(fonts[ctx.drawn.stamp_font_name])
     drawn_cp.drain()
     total = ctx.total_pages
     prefix = o.bates_prefix
@@ -1160,17 +1410,19 @@ def _write_body(ctx: BuildContext, out: _Out, files: _Prefetch) -> None:
                 ctx.step(f"Exhibit {current.letter}: {current.exhibit.title}")
         ctx.cancel.raise_if_cancelled()
         page_no = s.first
-        for n, (key, page) in enumerate(_segment_pages(ctx, s, drawn_reader, files)):
+        for n, (key, src, page) in enumerate(_segment_pages(ctx, s, drawn, files)):
+            if n % 64 == 63:  # a long file: stay cancellable within it
+                ctx.cancel.raise_if_cancelled()
             cp = copiers.get(key)
-            if cp is None:
+            if cp is None or cp.src is not src:
                 copiers.clear()
                 copiers["drawn"] = drawn_cp
-                cp = copiers[key] = wr.copier(key, s.title)
+                cp = copiers[key] = wr.copier(key, src)
             label = ""
             if current is not None and s.kind != "tab":
                 in_exhibit += 1
                 label = stamps.label_text(current.letter, in_exhibit)
-            fit = s.fit and not (s.letter_pdf and _trusted_letter_size(page))
+            fit = s.fit and not (s.letter_pdf and _trusted_letter_size(src, page))
             number = stamps.number_text(o.numbering, page_no + 1, total, prefix)
             op = wr.add_page(cp, key, page, fit=fit, number=number, label=label)
             if s.drawn == "index":

@@ -416,3 +416,28 @@ def test_cli_build_options(tmp_path):
         assert res.returncode == 2, (bad, res.stderr)
         assert not (tmp_path / "x.pdf").exists()
     assert json.loads(json.dumps(res2.returncode)) == 0
+
+
+def test_tab_page_names_the_factors_an_exhibit_supports_or_answers(workspace, tmp_path):
+    from pdpacket import catalog
+
+    fw = catalog.framework("")
+    case_id = new_case(workspace)
+    add_exhibit(
+        workspace,
+        case_id,
+        "Disposition",
+        text_pdf(["X"]),
+        factor_ids=["long_residence", "criminal_history"],
+        section="Criminal history",
+        description="Dismissed and sealed.",
+        doc_date=dt.date(2016, 1, 22),
+    )
+    out = tmp_path / "p.pdf"
+    workspace.build_packet(case_id, out, OPTS)
+    tab = " ".join(text_of(out, 3).split())
+    assert "EXHIBIT A" in tab and "CRIMINAL HISTORY" in tab
+    assert f"Supports: {fw.factor('long_residence').label}" in tab
+    assert f"Addresses: {fw.factor('criminal_history').label}" in tab
+    assert "Dismissed and sealed." in tab and "Dated January 22, 2016" in tab
+    assert "Pages 3-4" in tab
