@@ -276,3 +276,42 @@ def test_outline_read_by_mupdf_too(workspace, tmp_path):
     workspace.build_packet(case_id, out, OPTS)
     outline = mutool_outline(out)
     assert "Cover" in outline and "Index of Exhibits" in outline and "Exhibit A - Doc0" in outline
+
+
+def _qpdf_rewrite(pdf: bytes, tmp_path, *args: str) -> bytes:
+    import subprocess
+
+    from tests.pdftools import tool
+
+    src, dst = tmp_path / "src.pdf", tmp_path / "dst.pdf"
+    src.write_bytes(pdf)
+    subprocess.run([tool("qpdf"), *args, str(src), str(dst)], check=True)
+    return dst.read_bytes()
+
+
+def test_unusual_but_valid_sources_are_copied_whole(workspace, tmp_path):
+    """Object streams, a stream whose /Length is wrong, offsets that are all off:
+    the fast object reader declines them and pypdf reads them instead."""
+    streams = _qpdf_rewrite(
+        text_pdf(["OBJECT STREAMS P1", "OBJECT STREAMS P2"]),
+        tmp_path,
+        "--object-streams=generate",
+    )
+    assert b"/ObjStm" in streams
+    plain = _qpdf_rewrite(text_pdf(["WRONG LENGTH"]), tmp_path, "--stream-data=uncompress")
+    wrong_length = re.sub(
+        rb"/Length (\d+)", lambda m: b"/Length %d" % (int(m[1]) + 7), plain, count=1
+    )
+    shifted = b"%PDF-1.4\n% junk that moves every offset\n" + text_pdf(["SHIFTED OFFSETS"])
+    case_id = new_case(workspace)
+    for title, pdf in (("Streams", streams), ("Length", wrong_length), ("Shifted", shifted)):
+        add_exhibit(workspace, case_id, title, pdf)
+    out = tmp_path / "p.pdf"
+    result = workspace.build_packet(case_id, out, OPTS)
+    qpdf_check(out)
+    assert result.pages == 9  # cover, index, and tab + pages: 1 + 2, 1 + 1, 1 + 1
+    assert "OBJECT STREAMS P2" in text_of(out, 5)
+    assert "WRONG LENGTH" in text_of(out, 7)
+    assert "SHIFTED OFFSETS" in text_of(out, 9)
+    for n in range(1, result.pages + 1):
+        assert bottom_text(out, n).split()[0] == str(n)
