@@ -277,11 +277,13 @@ class Drawing:
             y -= 15
         y -= 2
         self._text(LEFT + 6, y, "In removal proceedings", SERIF_ITALIC, 11)
-        bottom = y - 8
         self._text(mid + 10, top - 22, "File No.:", SERIF, 11)
         self._text(mid + 10, top - 38, cap.a_number or "(none)", SERIF_BOLD, BODY)
+        right_bottom = top - 46
         if cap.detained:
             self._text(mid + 10, top - 56, "Detained", SERIF_ITALIC, 11)
+            right_bottom = top - 64
+        bottom = min(y - 8, right_bottom)
         self.c.setLineWidth(0.8)
         self.c.line(LEFT, top, RIGHT, top)
         self.c.line(LEFT, bottom, RIGHT, bottom)

@@ -528,9 +528,12 @@ def _addressee(ctx: BuildContext) -> tuple[str, ...]:
 
 def _document_title(ctx: BuildContext) -> str:
     form = ctx.info.form
-    if ctx.info.joint_motion and form is not None and form.joint_motion:
+    if not ctx.info.joint_motion:
+        return "Request for Prosecutorial Discretion"
+    if form is not None and form.joint_motion:
         return form.label
-    return "Request for Prosecutorial Discretion"
+    motion = _JOINT_MOTIONS.get(form.id if form else "", ("joint motion", ""))[0]
+    return motion[0].upper() + motion[1:]
 
 
 _JOINT_MOTIONS = {

@@ -441,3 +441,15 @@ def test_tab_page_names_the_factors_an_exhibit_supports_or_answers(workspace, tm
     assert f"Addresses: {fw.factor('criminal_history').label}" in tab
     assert "Dismissed and sealed." in tab and "Dated January 22, 2016" in tab
     assert "Pages 3-4" in tab
+
+
+def test_a_joint_motion_to_dismiss_is_titled_as_one(workspace, tmp_path):
+    case_id = new_case(workspace, pd_form="dismissal", joint_motion=True)
+    add_exhibit(workspace, case_id, "Doc", text_pdf(["X"]))
+    out = tmp_path / "p.pdf"
+    workspace.build_packet(case_id, out, OPTS)
+    cover = " ".join(text_of(out, 1).split())
+    assert "JOINT MOTION TO DISMISS THE PROCEEDINGS WITHOUT PREJUDICE" in cover
+    order = " ".join(text_of(out, page_count(out)).split())
+    assert "joint motion to dismiss the proceedings without prejudice" in order
+    assert "the proceedings are dismissed without prejudice" in order
