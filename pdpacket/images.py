@@ -110,6 +110,23 @@ class _Layout:
     matrix: tuple[float, float, float, float, float, float]
 
 
+# What Pillow's decoders raise on damaged or hostile files (TIFF tags out of range
+# raise TypeError/KeyError, truncated headers struct.error...).
+_DAMAGED_IMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    UnidentifiedImageError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    TypeError,
+    KeyError,
+    IndexError,
+    ZeroDivisionError,
+    AttributeError,
+    struct.error,
+)
+
+
 # ---------------------------------------------------------------- entry point
 def normalise_image(
     name: str, data: bytes, kind: str, *, keep_original_size: bool = False
@@ -152,7 +169,7 @@ def normalise_image(
         raise
     except Image.DecompressionBombError as exc:
         raise _too_big(name, str(exc)) from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+    except _DAMAGED_IMAGE_ERRORS as exc:
         raise IntakeError(
             name,
             f"the image is damaged or incomplete and cannot be read ({exc}).",
@@ -504,16 +521,20 @@ def _encode_flate(im: Image.Image, colorspace: bytes, colors: int, how: str) -> 
 
 
 def _encode_palette(im: Image.Image) -> EncodedImage | None:
-    """Screenshots and diagrams with at most 256 colours: lossless and small."""
-    colors = im.convert("RGB").getcolors(256)
+    """Screenshots and diagrams with at most 256 colours: lossless and small.  The
+    palette is exactly the image's colours (padded with its first colour), so each
+    pixel maps to its own colour."""
+    rgb = im.convert("RGB")
+    colors = rgb.getcolors(256)
     if colors is None:
         return None
-    pal = im.convert("RGB").quantize(
-        colors=len(colors), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-    )
-    lut = (pal.getpalette() or [])[: 3 * len(colors)]
-    hexpal = bytes(lut).hex().encode()
-    cs = b"[/Indexed /DeviceRGB %d <%s>]" % (len(lut) // 3 - 1, hexpal)
+    rgbs: list[tuple[int, int, int]] = [tuple(c[1]) for c in colors]  # type: ignore[misc, arg-type]
+    flat = [v for color in rgbs for v in color]
+    flat += list(rgbs[0]) * (256 - len(rgbs))
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(flat)
+    pal = rgb.quantize(palette=palette, dither=Image.Dither.NONE)
+    cs = b"[/Indexed /DeviceRGB 255 <%s>]" % bytes(flat).hex().encode()
     parms = b"<< /Predictor 15 /Colors 1 /BitsPerComponent 8 /Columns %d >>" % pal.size[0]
     return EncodedImage(
         pal.size[0], pal.size[1], cs, 8, b"/FlateDecode", parms, _png_idat(pal), "flate-palette"

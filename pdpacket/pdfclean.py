@@ -23,15 +23,17 @@ from __future__ import annotations
 import io
 import logging
 import re
+import struct
 import sys
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from pypdf import PasswordType, PdfReader, PdfWriter
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     ContentStream,
@@ -40,6 +42,7 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NullObject,
     RectangleObject,
     StreamObject,
 )
@@ -193,6 +196,7 @@ def _normalise(
             f"{name} is damaged; {detail}. Compare the pages with the original, "
             "and ask for a new copy if anything is missing.",
         )
+    scrub(writer)
     writer.metadata = None  # no /Info: nothing of the source's Author/Producer/Title
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
@@ -229,7 +233,11 @@ def _damaged(name: str, exc: BaseException) -> IntakeError:
 
 # ---------------------------------------------------------------- opening
 _READ_ERRORS: tuple[type[BaseException], ...] = (
+    PyPdfError,  # every pypdf error, e.g. LimitReachedError on recovery loops
     PdfReadError,
+    struct.error,
+    zlib.error,
+    ZeroDivisionError,
     FileNotDecryptedError,
     ValueError,
     KeyError,
@@ -509,6 +517,71 @@ def _copy_page(
             del wpage[key]
     wpage.compress_content_streams()
     return 0 if identity else 1
+
+
+# Keys that carry actions, scripts, attachments, metadata or document structure.
+# Pages never need them; a damaged or hostile file can make page resources point at
+# objects that have them (e.g. a reference bent to the catalog).
+SCRUB_KEYS = {
+    "/OpenAction", "/AA", "/JS", "/JavaScript", "/Names", "/EmbeddedFiles", "/EF",
+    "/EmbeddedFile", "/Metadata", "/AcroForm", "/URI", "/Launch", "/Outlines", "/Threads",
+    "/PieceInfo", "/Annots", "/StructTreeRoot", "/Dests", "/Collection", "/Perms",
+    "/Author", "/Title", "/Subject", "/Keywords", "/Creator", "/Producer", "/Info",
+}  # fmt: skip
+# Objects no page content needs: a reference to one is replaced by null.
+SCRUB_TYPES = {
+    "/Catalog", "/Pages", "/Page", "/Annot", "/Filespec", "/EmbeddedFile", "/Metadata",
+    "/Action", "/Outlines", "/Sig", "/Names",
+}  # fmt: skip
+SCRUB_ACTIONS = {
+    "/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE",
+    "/Rendition", "/ResetForm", "/Sound", "/Movie", "/Hide", "/Named", "/GoTo", "/Thread",
+}  # fmt: skip
+
+
+def scrub(writer: PdfWriter) -> int:
+    """Walk everything the output pages reach and cut what a page must not carry
+    (see ``SCRUB_KEYS``/``SCRUB_TYPES``/``SCRUB_ACTIONS``).  Returns how many cuts."""
+    own_pages = {id(p.get_object()) for p in writer.pages}
+    seen: set[int] = set()
+    cuts = 0
+
+    def unwanted(value: Any) -> bool:
+        if not isinstance(value, DictionaryObject) or id(value) in own_pages:
+            return False
+        return value.get("/Type") in SCRUB_TYPES or value.get("/S") in SCRUB_ACTIONS
+
+    stack: list[Any] = [p.get_object() for p in writer.pages]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, DictionaryObject):
+            for key in list(obj.keys()):
+                if key in SCRUB_KEYS:
+                    del obj[key]
+                    cuts += 1
+                    continue
+                if key == "/Parent" and id(obj) in own_pages:
+                    continue
+                child = obj[key].get_object() if obj[key] is not None else None
+                if unwanted(child):
+                    obj[NameObject(key)] = NullObject()
+                    cuts += 1
+                elif isinstance(child, (DictionaryObject, ArrayObject)):
+                    stack.append(child)
+        elif isinstance(obj, ArrayObject):
+            for i, item in enumerate(obj):
+                child = item.get_object() if item is not None else None
+                if unwanted(child):
+                    obj[i] = NullObject()
+                    cuts += 1
+                elif isinstance(child, (DictionaryObject, ArrayObject)):
+                    stack.append(child)
+    if cuts:
+        log.info("scrubbed %d references to actions, scripts, attachments or metadata", cuts)
+    return cuts
 
 
 def _strip_resource_metadata(page: Any) -> None:

@@ -356,3 +356,84 @@ def test_letter_pdfs_pass_through_unchanged_in_look(tmp_path):
     assert "Lease page 2" in page_text(out, 2)
     assert "Author" not in pdfinfo(out)
     assert len(io.BytesIO(res.pdf).getvalue()) < 3 * src.stat().st_size
+
+
+def test_page_resources_bent_to_the_catalog_carry_nothing_out(tmp_path):
+    """A damaged or hostile file whose page resources point at the catalog (with its
+    OpenAction script, attachments and XMP) must not drag them into the output."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    src = gen.actions_pdf(tmp_path / "tricks.pdf")
+    w = PdfWriter(clone_from=PdfReader(src))
+    res = w.pages[0]["/Resources"].get_object()
+    res[NameObject("/Properties")] = w._root_object.indirect_reference
+    bent = tmp_path / "bent.pdf"
+    with open(bent, "wb") as fh:
+        w.write(fh)
+    out, _ = normalise(bent, tmp_path)
+    raw = qdf_text(out, tmp_path)
+    for bad in (b"/JavaScript", b"/OpenAction", b"/EmbeddedFile", b"XMP Author"):
+        assert bad not in raw, bad
+    assert raw.count(b"/Type /Catalog") == 1  # only the output's own
+    assert "Page with tricks 1" in page_text(out, 1)
+
+
+def test_xfa_forms_are_flagged(tmp_path):
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    w = PdfWriter(clone_from=PdfReader(gen.form_pdf(tmp_path / "f.pdf", appearances=True)))
+    af = w._root_object["/AcroForm"].get_object()
+    af[NameObject("/XFA")] = ArrayObject()
+    src = tmp_path / "i589.pdf"
+    with open(src, "wb") as fh:
+        w.write(fh)
+    _, res = normalise(src, tmp_path)
+    assert any("XFA form" in x for x in res.warnings)
+    assert isinstance(af, DictionaryObject)
+
+
+def test_screenshots_with_transparency_are_lossless_on_white(tmp_path):
+    im = Image.new("RGBA", (1170, 2532), (0, 0, 0, 0))  # a phone screenshot, clear background
+    for y in range(0, 2532, 120):
+        im.paste((30, 120, 220, 255), (60, y, 900, y + 80))
+    src = tmp_path / "whatsapp.png"
+    im.save(src)
+    out, _ = normalise(src, tmp_path)
+    [img] = images_list(out)
+    assert img["enc"] == "image" and img["color"] == "index"  # Flate, palette: lossless
+    page = render(out, tmp_path).convert("RGB")
+    # right of the bars the screenshot is transparent: paper white, not black
+    assert min(page.getpixel((180, page.height // 2))) >= 250
+
+
+def test_sixteen_bit_and_cmyk_images(tmp_path):
+    gray16 = Image.linear_gradient("L").resize((1200, 1600)).convert("I;16")
+    gray16.save(tmp_path / "xray.tif")
+    cmyk = gen.marked_picture((1200, 900)).convert("CMYK")
+    cmyk.save(tmp_path / "flyer.jpg", "JPEG")
+    for name in ("xray.tif", "flyer.jpg"):
+        out, res = normalise(tmp_path / name, tmp_path)
+        assert res.pages == 1 and page_sizes(out) == {"612 x 792"}
+    page = render(tmp_path / "flyer.jpg.out.pdf", tmp_path)
+    bbox = (
+        Image.eval(page.convert("L"), lambda v: 255 - v)
+        .point(lambda v: 255 if v > 8 else 0)
+        .getbbox()
+    )
+    assert gen.orientation_of(page.crop(bbox)) == "upright"  # CMYK not inverted
+
+
+def test_animations_keep_their_first_frame_and_say_so(tmp_path):
+    frames = [gen.marked_picture((600, 400), text=f"frame {n}").convert("P") for n in range(3)]
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:])
+    _, res = normalise(tmp_path / "anim.gif", tmp_path)
+    assert res.pages == 1 and any("first frame" in w for w in res.warnings)
+
+
+def test_absurdly_thin_images_are_refused(tmp_path):
+    Image.new("L", (20000, 100), 255).save(tmp_path / "strip.png")
+    with pytest.raises(IntakeError) as err:
+        intake.normalise_file(tmp_path / "strip.png")
+    assert "too thin" in err.value.message
