@@ -57,6 +57,7 @@ MIN_SHOWN_DPI = 150.0  # a small image is shown smaller rather than blown up pas
 MAX_SIDE = 30_000  # pixels; larger is not a photo or a scan
 MAX_DECODED_PIXELS = 100_000_000  # what may be decoded at once (after draft())
 MAX_FRAMES = 500
+TALL_RATIO = 2.5  # height/width beyond which a picture is split over pages
 SMALL_IMAGE_PX = 1000  # longest side below this: warn that it may not be legible
 
 PHOTO_QUALITY = 60
@@ -160,7 +161,7 @@ def normalise_image(
         for index in range(frames):
             if index:
                 im.seek(index)
-            pages.append(
+            pages.extend(
                 _frame_page(
                     name, im, kind, keep_original_size, notes, single_frame=frames == 1, data=data
                 )
@@ -208,7 +209,7 @@ def _frame_page(
     *,
     single_frame: bool = False,
     data: bytes = b"",
-) -> tuple[PlacedImage, tuple[float, float]]:
+) -> list[tuple[PlacedImage, tuple[float, float]]]:
     w, h = im.size
     if w < 1 or h < 1 or w > MAX_SIDE or h > MAX_SIDE:
         raise _too_big(name, f"{w} x {h} pixels")
@@ -228,10 +229,12 @@ def _frame_page(
             f"{name} is a small image ({w} x {h} pixels): check that it is legible, "
             "or ask for a better copy."
         )
+    if orientation == 1 and not keep_original_size and h / w > TALL_RATIO:
+        return _tall_pages(name, im, kind, notes)
     if data and single_frame and _split_decode_fits(im, kind, layout.stored_target):
         work = _decode_jpeg_split(data, layout.stored_target)
         encoded = _encode_jpeg(work, PHOTO_QUALITY, photo=True)
-        return PlacedImage(encoded, layout.matrix), page
+        return [(PlacedImage(encoded, layout.matrix), page)]
     if kind == "jpeg" and im.mode in ("RGB", "L", "CMYK"):
         # Decode at 1/2, 1/4 or 1/8 size straight from the DCT data when that is
         # still at least the size we need: far less time and memory than full size.
@@ -256,7 +259,45 @@ def _frame_page(
         encoded.height,
         len(encoded.data),
     )
-    return PlacedImage(encoded, layout.matrix), page
+    return [(PlacedImage(encoded, layout.matrix), page)]
+
+
+def _tall_pages(
+    name: str, im: Image.Image, kind: str, notes: list[str]
+) -> list[tuple[PlacedImage, tuple[float, float]]]:
+    """A long screenshot (a text conversation, a receipt) over several pages at a
+    readable size, top to bottom, each slice repeating the end of the one before."""
+    w, h = im.size
+    if w * h > MAX_DECODED_PIXELS:
+        raise _too_big(name, f"{w} x {h} pixels, {w * h / 1e6:.0f} megapixels")
+    im.load()
+    work = _to_workable_mode(im)
+    if work.mode == "1":
+        work = work.convert("L")
+    box_w = PAGE_W - 2 * SIDE_MARGIN
+    box_h = PAGE_H - TOP_MARGIN - BOTTOM_MARGIN
+    s = min(box_w / w, 72.0 / MIN_SHOWN_DPI)  # points per pixel
+    slice_h = max(1, int(box_h / s))
+    overlap = max(1, slice_h // 12)  # about a chat bubble or a few lines of text
+    step = slice_h - overlap
+    count = max(1, -(-(h - overlap) // step))
+    k = min(1.0, s / 72 * TARGET_DPI)  # never more than 300 dpi
+    pages: list[tuple[PlacedImage, tuple[float, float]]] = []
+    for i in range(count):
+        y0 = i * step
+        y1 = min(h, y0 + slice_h)
+        part = work.crop((0, y0, w, y1))
+        if k < 1:
+            part = _resize(part, (max(1, round(w * k)), max(1, round((y1 - y0) * k))))
+        encoded = encode_image(part, source_kind=kind)
+        pw, ph = w * s, (y1 - y0) * s
+        x, y = (PAGE_W - pw) / 2, PAGE_H - TOP_MARGIN - ph
+        pages.append((PlacedImage(encoded, (pw, 0, 0, ph, x, y)), (PAGE_W, PAGE_H)))
+    notes.append(
+        f"{name} is a long image ({w} x {h} pixels): it was split over {count} pages, "
+        "top to bottom, each repeating the last lines of the one before."
+    )
+    return pages
 
 
 def _split_decode_fits(im: Image.Image, kind: str, target: tuple[int, int]) -> bool:
@@ -282,7 +323,7 @@ def _decode_jpeg_split(data: bytes, target: tuple[int, int]) -> Image.Image:
         y = Image.open(io.BytesIO(data))
         y.draft("L", None)
         y.load()
-        out = y.resize(target, Image.Resampling.BILINEAR)
+        out = y.resize(target, Image.Resampling.BOX)  # area average: sharp text, fast
         y.close()
         return out
 

@@ -437,3 +437,18 @@ def test_absurdly_thin_images_are_refused(tmp_path):
     with pytest.raises(IntakeError) as err:
         intake.normalise_file(tmp_path / "strip.png")
     assert "too thin" in err.value.message
+
+
+def test_long_screenshots_are_split_over_pages_at_a_readable_size(tmp_path):
+    im = Image.new("RGB", (1170, 9000), (236, 229, 221))
+    for y in range(0, 9000, 150):
+        im.paste((255, 255, 255), (40, y + 20, 740, y + 130))
+    im.paste((0, 0, 0), (0, 0, 1170, 40))  # a dark bar at the very top
+    im.save(tmp_path / "chat.png")
+    out, res = normalise(tmp_path / "chat.png", tmp_path)
+    assert res.pages > 5 and pdfinfo(out)["Pages"] == str(res.pages)
+    assert "split over" in res.warnings[0]
+    imgs = images_list(out)
+    assert {i["width"] for i in imgs} == {"1170"} and {i["x-ppi"] for i in imgs} == {"156"}
+    first = render(out, tmp_path, 1).convert("L")
+    assert first.getpixel((first.width // 2, int(first.height * 56 / 792))) < 60  # top first
