@@ -210,9 +210,19 @@ def test_a_whole_case_from_new_to_packet(qtbot, window, workspace, evidence_dir,
     assert build.status().state == State.DONE
 
     # the sidebar shows each step's completeness
-    sidebar = [window.sidebar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(6)]
-    assert sidebar == ["client", "stage", "factors", "evidence", "exhibits", "build"]
-    assert "Built" in window.sidebar.item(5).data(Qt.ItemDataRole.UserRole + 2)
+    rows = range(window.sidebar.count())
+    sidebar = [window.sidebar.item(i).data(Qt.ItemDataRole.UserRole) for i in rows]
+    assert sidebar == [
+        "client",
+        "stage",
+        "factors",
+        "evidence",
+        "exhibits",
+        "letter",
+        "review",
+        "build",
+    ]
+    assert "Built" in window.sidebar.item(7).data(Qt.ItemDataRole.UserRole + 2)
 
 
 def test_translation_paired_with_a_foreign_document(qtbot, window, workspace, evidence_dir):

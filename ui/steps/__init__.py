@@ -13,6 +13,8 @@ from .client import ClientStep
 from .evidence import EvidenceStep
 from .exhibits import ExhibitsStep
 from .factors import FactorsStep
+from .letter import LetterStep
+from .review import ReviewStep
 from .stage import StageStep
 
 STEP_CLASSES: list[type[Step]] = [
@@ -21,6 +23,8 @@ STEP_CLASSES: list[type[Step]] = [
     FactorsStep,
     EvidenceStep,
     ExhibitsStep,
+    LetterStep,
+    ReviewStep,
     BuildStep,
 ]
 
