@@ -30,6 +30,7 @@ from pdpacket.errors import PdpacketError
 from pdpacket.model import Client
 
 from . import dialogs
+from .archive_dialogs import ArchiveActions
 from .case_list import CaseListPanel, TwoLineDelegate
 from .context import CaseContext
 from .models import DETAIL_ROLE, friendly_date
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self.ctx.stepRequested.connect(self.go_to_step)
         self.ctx.settingsRequested.connect(self.open_settings)
 
+        self.archives = ArchiveActions(self)  # export, import, backups (#8)
         self._make_actions()
         self._restore()
 
@@ -169,6 +171,22 @@ class MainWindow(QMainWindow):
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         for a in (self.new_action, self.open_action, self.duplicate_action, self.archive_action):
+            file.addAction(a)
+        file.addSeparator()
+        self.export_case_action = self._action(
+            "&Export case…",
+            self.archives.export_case,
+            tip="Write the whole case to one archive file, optionally with a password",
+        )
+        self.import_archive_action = self._action(
+            "&Import case archive…",
+            self.archives.import_archive,
+            tip="Create a case from an archive exported by pdpacket",
+        )
+        self.backups_action = self._action(
+            "&Backups…", self.archives.show_backups, tip="Back up now, or restore a backup"
+        )
+        for a in (self.export_case_action, self.import_archive_action, self.backups_action):
             file.addAction(a)
         file.addSeparator()
         file.addAction(self.settings_action)
@@ -275,6 +293,7 @@ class MainWindow(QMainWindow):
         for a in (
             self.duplicate_action,
             self.archive_action,
+            self.export_case_action,
             self.build_action,
             *self.step_actions,
         ):
@@ -385,6 +404,7 @@ class MainWindow(QMainWindow):
         for a in (
             self.duplicate_action,
             self.archive_action,
+            self.export_case_action,
             self.build_action,
             *self.step_actions,
         ):
