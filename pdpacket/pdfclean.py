@@ -154,6 +154,8 @@ def _normalise(
             "Adobe Reader and add that file instead."
         )
     need_appearances = bool(acroform is not None and acroform.get("/NeedAppearances", False))
+    hidden = hidden_layers(reader)
+    dropped_layers = 0
     default_da = str(acroform.get("/DA", "")) if acroform is not None else ""
     writer = PdfWriter()
     lost: list[int] = []
@@ -169,9 +171,26 @@ def _normalise(
         if damage.recovered and not content.strip():
             lost.append(index + 1)
             continue
+        content_changed = False
+        if hidden:
+            try:
+                content, cut = drop_hidden_content(page, content, hidden)
+            except Exception as exc:  # an odd content stream keeps its layers
+                log.info("%s: page %d: hidden layers not removed: %s", name, index + 1, exc)
+                cut = 0
+            content_changed = cut > 0
+            dropped_layers += cut
         try:
             changed = _copy_page(
-                writer, page, content, index, need_appearances, default_da, keep_original_size
+                writer,
+                page,
+                content,
+                index,
+                need_appearances,
+                default_da,
+                keep_original_size,
+                content_changed=content_changed,
+                hidden=hidden,
             )
         except Exception as exc:
             if not damage.recovered:
@@ -198,6 +217,12 @@ def _normalise(
         )
     scrub(writer)
     writer.metadata = None  # no /Info: nothing of the source's Author/Producer/Title
+    if dropped_layers:
+        notes.append(
+            f"{name} has content on hidden layers ({dropped_layers} "
+            f"part{'s' if dropped_layers > 1 else ''}); it was left out, as viewers do not "
+            "show it. If it matters, ask for a copy with the layers shown."
+        )
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
@@ -479,6 +504,9 @@ def _copy_page(
     need_appearances: bool,
     default_da: str,
     keep_original_size: bool,
+    *,
+    content_changed: bool = False,
+    hidden: frozenset[tuple[int, int]] = frozenset(),
 ) -> int:
     annots = []
     raw_annots = page.get("/Annots")
@@ -487,6 +515,8 @@ def _copy_page(
             annots = [a.get_object() for a in raw_annots.get_object()]
         except Exception:
             annots = []
+    if hidden:  # annotations on a hidden layer stay hidden
+        annots = [a for a in annots if not _oc_hidden(a.get("/OC"), hidden)]
     box = _box(page)
     rotate = int(page.get("/Rotate", 0) or 0) if "/Rotate" in page else int(page.rotation or 0)
     user_unit = float(page.get("/UserUnit", 1) or 1)
@@ -499,8 +529,10 @@ def _copy_page(
     matrix, size = page_transform(box, rotate, user_unit, keep_original_size)
     x0, y0, x1, y1 = box
     identity = matrix == (1, 0, 0, 1, 0, 0) and size == (x1 - x0, y1 - y0) and (x0, y0) == (0, 0)
-    if identity and not flat_ops:
+    if identity and not flat_ops and not content_changed:
         new_content = None
+    elif identity and not flat_ops:
+        new_content = content
     else:
         cm = b" ".join(_num(v) for v in matrix)
         clip = b" ".join(_num(v) for v in (x0, y0, x1 - x0, y1 - y0))
@@ -597,6 +629,112 @@ def _strip_resource_metadata(page: Any) -> None:
                     del obj[key]
     except Exception as exc:  # metadata removal must never lose a page
         log.debug("resource metadata not stripped: %s", exc)
+
+
+# ---------------------------------------------------------------- hidden layers
+def hidden_layers(reader: PdfReader) -> frozenset[tuple[int, int]]:
+    """The optional-content groups (layers) the file shows as OFF: their content is
+    dropped, because the packet does not carry the layer settings that hid it."""
+    try:
+        root: Any = reader.trailer["/Root"].get_object()
+        props = root.get("/OCProperties")
+        if props is None:
+            return frozenset()
+        props = props.get_object()
+        config = props.get("/D")
+        config = config.get_object() if config is not None else DictionaryObject()
+
+        def refs(key: Any, where: Any) -> set[tuple[int, int]]:
+            out: set[tuple[int, int]] = set()
+            arr = where.get(key)
+            for item in arr.get_object() if arr is not None else []:
+                if isinstance(item, IndirectObject):
+                    out.add((item.idnum, item.generation))
+            return out
+
+        every = refs("/OCGs", props)
+        on, off = refs("/ON", config), refs("/OFF", config)
+        if config.get("/BaseState") == "/OFF":
+            return frozenset((every - on) | off)
+        return frozenset(off)
+    except Exception as exc:  # damaged layer settings: keep everything visible
+        log.info("optional content settings unreadable: %s", exc)
+        return frozenset()
+
+
+def _oc_hidden(oc: Any, hidden: frozenset[tuple[int, int]]) -> bool:
+    """Is this /OC value (an OCG or an OCMD) hidden with the default settings?"""
+    if oc is None:
+        return False
+    if isinstance(oc, IndirectObject):
+        if (oc.idnum, oc.generation) in hidden:
+            return True
+        oc = oc.get_object()
+    if not isinstance(oc, DictionaryObject) or oc.get("/Type") != "/OCMD":
+        return False
+    groups = oc.get("/OCGs")
+    groups = groups.get_object() if groups is not None else None
+    members = list(groups) if isinstance(groups, ArrayObject) else [groups] if groups else []
+    states = [
+        not (isinstance(g, IndirectObject) and (g.idnum, g.generation) in hidden) for g in members
+    ]
+    if not states:
+        return False
+    policy = oc.get("/P", "/AnyOn")
+    if policy == "/AllOn":
+        return not all(states)
+    if policy == "/AnyOff":
+        return all(states)
+    if policy == "/AllOff":
+        return any(states)
+    return not any(states)  # /AnyOn
+
+
+def drop_hidden_content(
+    page: Any, content: bytes, hidden: frozenset[tuple[int, int]]
+) -> tuple[bytes, int]:
+    """``content`` without its marked-content sections and XObjects on hidden layers.
+    Returns the new content and how many pieces were dropped."""
+    res = page.get("/Resources")
+    res = res.get_object() if res is not None else DictionaryObject()
+    props = res.get("/Properties")
+    props = props.get_object() if props is not None else DictionaryObject()
+    xobjects = res.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+    stream = DecodedStreamObject()
+    stream.set_data(content)
+    ops = ContentStream(stream, None).operations
+    kept: list[Any] = []
+    depth_hidden = 0  # >0: inside a hidden section (counting nested sections)
+    dropped = 0
+    for operands, operator in ops:
+        if depth_hidden:
+            if operator in (b"BDC", b"BMC"):
+                depth_hidden += 1
+            elif operator == b"EMC":
+                depth_hidden -= 1
+            continue
+        if operator == b"BDC" and len(operands) == 2 and operands[0] == "/OC":
+            oc = operands[1]
+            if not isinstance(oc, DictionaryObject):
+                oc = props.raw_get(oc) if oc in props else None
+            if _oc_hidden(oc, hidden):
+                depth_hidden = 1
+                dropped += 1
+                continue
+        if operator == b"Do" and operands and operands[0] in xobjects:
+            xo = xobjects[operands[0]].get_object()
+            if isinstance(xo, DictionaryObject) and _oc_hidden(
+                xo.raw_get("/OC") if "/OC" in xo else None, hidden
+            ):
+                dropped += 1
+                continue
+        kept.append((operands, operator))
+    if not dropped:
+        return content, 0
+    out = ContentStream(None, None)
+    out.operations = kept
+    return bytes(out.get_data()), dropped
 
 
 # ---------------------------------------------------------------- flattening

@@ -429,3 +429,39 @@ def zip_archive(path: Path) -> Path:
 def zero_byte(path: Path) -> Path:
     path.write_bytes(b"")
     return path
+
+
+def layered_pdf(path: Path) -> Path:
+    """A page with a visible text and a text on a layer that is OFF (hidden)."""
+    from pypdf.generic import DecodedStreamObject
+
+    buf = io.BytesIO()
+    text_pdf(buf, ["Visible text"], marker=False)
+    w = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    ocg = w._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/OCG"),
+                NameObject("/Name"): TextStringObject("Notes"),
+            }
+        )
+    )
+    w._root_object[NameObject("/OCProperties")] = DictionaryObject(
+        {
+            NameObject("/OCGs"): ArrayObject([ocg]),
+            NameObject("/D"): DictionaryObject({NameObject("/OFF"): ArrayObject([ocg])}),
+        }
+    )
+    page = w.pages[0]
+    page["/Resources"].get_object()[NameObject("/Properties")] = DictionaryObject(
+        {NameObject("/oc1"): ocg}
+    )
+    data = page.get_contents().get_data() + (
+        b"\n/OC /oc1 BDC BT /F1 24 Tf 72 600 Td (HIDDEN LAYER TEXT) Tj ET EMC\n"
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    page.replace_contents(stream)
+    with open(path, "wb") as fh:
+        w.write(fh)
+    return path

@@ -452,3 +452,13 @@ def test_long_screenshots_are_split_over_pages_at_a_readable_size(tmp_path):
     assert {i["width"] for i in imgs} == {"1170"} and {i["x-ppi"] for i in imgs} == {"156"}
     first = render(out, tmp_path, 1).convert("L")
     assert first.getpixel((first.width // 2, int(first.height * 56 / 792))) < 60  # top first
+
+
+def test_content_on_hidden_layers_stays_hidden(tmp_path):
+    """The packet does not carry layer settings: what a viewer hid must not appear."""
+    src = gen.layered_pdf(tmp_path / "notes.pdf")
+    assert "HIDDEN LAYER TEXT" not in page_text(src, 1)  # poppler honours the layer
+    out, res = normalise(src, tmp_path)
+    text = page_text(out, 1)
+    assert "Visible text" in text and "HIDDEN LAYER TEXT" not in text
+    assert "hidden layers" in res.warnings[0]
