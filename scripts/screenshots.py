@@ -64,6 +64,43 @@ def main(argv: list[str] | None = None) -> int:
         shots.append(path)
         print(path)
 
+    def letter_conflict(ws: Workspace, case_id: int, step: object) -> None:
+        """The attorney rewrote a factor's paragraph, then its notes changed: the
+        refresh shows both versions side by side."""
+        from pdpacket.model import FactorAnswer
+
+        editor = step.editor  # type: ignore[attr-defined]
+        text = editor.markup()
+        answer = ws.store.factor_answers(case_id)["long_residence"]
+        para = next(p for p in text.split("\n\n") if answer.notes.strip()[:30] in p)
+        editor.set_markup(
+            text.replace(para, "Ms. Morales Rivas has made her whole adult life in Queens."),
+            undoable=True,
+        )
+        step.flush()  # type: ignore[attr-defined]
+        ws.store.set_factor_answer(
+            case_id,
+            FactorAnswer("long_residence", True, "She has lived in Jackson Heights since 2009."),
+        )
+        step.refresh()  # type: ignore[attr-defined]
+
+    def dialog_shots(window: MainWindow) -> None:
+        from ui.archive_dialogs import BackupsDialog, ExportPasswordDialog
+
+        window.workspace.backup_now()
+        for name, dlg in (
+            ("backups-dialog", BackupsDialog(window.archives, window)),
+            ("export-dialog", ExportPasswordDialog("Lucía Fernanda Morales Rivas", window)),
+        ):
+            dlg.show()
+            settle(window)
+            path = args.out / f"{len(shots):02d}-{name}.png"
+            dlg.grab().save(str(path))
+            shots.append(path)
+            print(path)
+            dlg.close()
+            dlg.deleteLater()
+
     with tempfile.TemporaryDirectory(prefix="pdpacket-shots-") as tmp:
         ws = Workspace.open(Path(tmp) / "data")
         try:
@@ -97,7 +134,16 @@ def main(argv: list[str] | None = None) -> int:
                     step.output.setText(str(out))  # type: ignore[attr-defined]
                     step.build()  # type: ignore[attr-defined]
                     settle(window)
+                if step.key == "letter":
+                    step.refresh()  # type: ignore[attr-defined]
                 shot(window, step.key)
+                if step.key == "letter":
+                    step.side.setCurrentIndex(1)  # type: ignore[attr-defined]
+                    shot(window, "letter-preview")
+                    step.side.setCurrentIndex(0)  # type: ignore[attr-defined]
+                    letter_conflict(ws, demo, step)
+                    shot(window, "letter-conflicts")
+                    step.keep_all_mine()  # type: ignore[attr-defined]
                 if step.key == "evidence":
                     step.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
                     step.select_exhibit(ws.exhibits(demo)[3].id)  # type: ignore[attr-defined]
@@ -105,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
                     step.select_exhibit(ws.exhibits(demo)[1].id)  # type: ignore[attr-defined]
                     step.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
                     shot(window, "evidence-translation")
+            dialog_shots(window)
             window.open_case(empty)
-            for key in ("client", "evidence", "exhibits"):
+            for key in ("client", "evidence", "exhibits", "letter", "review"):
                 window.go_to_step(key)
                 shot(window, f"empty-{key}")
             window.close()

@@ -651,8 +651,8 @@ class CitePanel(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.kind = QComboBox()
         self.kind.setAccessibleName("Cite as")
-        self.kind.addItem("Exhibit C", "cite")
-        self.kind.addItem("Exh. C at 14–16 (its pages)", "pages")
+        self.kind.addItem("the exhibit: “Exhibit C”", "cite")
+        self.kind.addItem("its pages: “Exh. C at 14–16”", "pages")
         self.pages = QLineEdit()
         self.pages.setAccessibleName("Pages of the exhibit to cite")
         self.pages.setPlaceholderText("all, or e.g. 2-3")
@@ -747,7 +747,7 @@ class CitePanel(QWidget):
 def _view(text: str, empty: str, lines: int) -> QPlainTextEdit:
     view = QPlainTextEdit(text or empty)
     view.setReadOnly(True)
-    view.setFixedHeight(view.fontMetrics().lineSpacing() * lines + 12)
+    view.setMinimumHeight(view.fontMetrics().lineSpacing() * lines + 12)
     if not text:
         view.setStyleSheet(f"color: {GREY}; font-style: italic;")
     return view
@@ -774,7 +774,7 @@ class ConflictCard(QFrame):
         ):
             box = QVBoxLayout()
             box.addWidget(hint(label))
-            box.addWidget(_view(text, empty, 5))
+            box.addWidget(_view(text, empty, 6))
             cols.addLayout(box, 1)
         layout.addLayout(cols)
         row = QHBoxLayout()
@@ -824,7 +824,7 @@ class ConflictsPanel(QWidget):
         for c in conflicts:
             card = ConflictCard(c)
             card.chosen.connect(self.chosen.emit)
-            self.cards_layout.addWidget(card)
+            self.cards_layout.addWidget(card, 1)  # the boxes grow into spare room
             self.cards.append(card)
         n = len(conflicts)
         self.banner.set_text(
@@ -977,6 +977,7 @@ class LetterStep(Step):
         self.split.setChildrenCollapsible(False)
         left = QSplitter(Qt.Orientation.Vertical)
         left.setChildrenCollapsible(False)
+        self.left = left
         self.conflicts = ConflictsPanel()
         self.conflicts.chosen.connect(self._conflict_chosen)
         self.conflicts.keepAll.connect(self.keep_all_mine)
@@ -999,6 +1000,7 @@ class LetterStep(Step):
         self.preview_state = hint("")
         self.preview_state.setContentsMargins(6, 4, 6, 0)
         pl.addWidget(self.preview_state)
+        self._blank = QPdfDocument(self)
         self.pdf_view = QPdfView()
         self.pdf_view.setObjectName("letterPreview")
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -1033,8 +1035,8 @@ class LetterStep(Step):
         self._decided = set()
         self.notice.set_text("")
         self.preview_pdf = b""
-        self.pdf_view.setDocument(None)  # type: ignore[arg-type]
         self._preview_doc = None
+        self.pdf_view.setDocument(self._blank)
         self.preview_state.setText("")
         try:
             self.letter = self.ctx.workspace.letter(self.ctx.case_id)
@@ -1048,7 +1050,7 @@ class LetterStep(Step):
         finally:
             self._loading = False
         self._stored = self.editor.markup()
-        self.conflicts.show_conflicts(self.letter.conflicts if self.letter else ())
+        self.show_conflicts(self.letter.conflicts if self.letter else ())
         self._update_view()
         self._schedule_preview()
 
@@ -1184,7 +1186,7 @@ class LetterStep(Step):
             self._loading = False
         self._stored = self.editor.markup()
         self._decided = set()
-        self.conflicts.show_conflicts(update.letter.conflicts)
+        self.show_conflicts(update.letter.conflicts)
         n = len(update.conflicts)
         if update.created:
             text = (
@@ -1194,11 +1196,7 @@ class LetterStep(Step):
         elif not update.draft_changed:
             text = "The letter is up to date with the case: nothing to bring in."
         elif n:
-            text = (
-                f"The case's changes were merged into your letter; {n} part"
-                f"{'s' if n != 1 else ''} you had edited changed in the draft too: compare "
-                "them above."
-            )
+            text = ""  # the comparison above says it
         else:
             text = "The case's changes were merged into your letter; your edits were kept."
         self.notice.set_text(text, "info")
@@ -1207,6 +1205,18 @@ class LetterStep(Step):
         self.statusChanged.emit()
         self._schedule_preview()
         self.editor.setFocus()
+
+    def show_conflicts(self, conflicts: Sequence[LetterConflict]) -> None:
+        self.conflicts.show_conflicts(conflicts)
+        if conflicts:  # room for the first comparison, buttons included
+            total = max(1, sum(self.left.sizes()) or self.left.height())
+            first = self.conflicts.cards[0]
+            first.resize(self.left.width(), first.height())
+            card = first.heightForWidth(max(1, self.left.width() - 24))
+            card = card if card > 0 else first.sizeHint().height()
+            want = card + self.conflicts.banner.sizeHint().height() + 24
+            top = min(want, total * 3 // 5)
+            self.left.setSizes([top, max(1, total - top)])
 
     def _conflict_chosen(self, card: ConflictCard, use_draft: bool) -> None:
         conflict = card.conflict

@@ -11,10 +11,21 @@ case is ready.
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QIcon,
+    QKeyEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +34,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +45,7 @@ from pdpacket.api import Workspace
 from pdpacket.model import Finding, Severity
 from pdpacket.progress import CancelToken
 
-from ..style import AMBER, BLUE, RED, Banner, State, scaled_font
+from ..style import AMBER, BLUE, GREY, RED, Banner, State, scaled_font
 from ..workers import Job, SignalProgress
 from .base import Step, StepStatus
 
@@ -99,6 +113,73 @@ def summary_text(findings: Sequence[Finding]) -> str:
     if n[Severity.NOTE]:
         parts.append(f"{n[Severity.NOTE]} note{'s' if n[Severity.NOTE] != 1 else ''}")
     return ", ".join(parts)
+
+
+class FindingDelegate(QStyledItemDelegate):
+    """A finding: its message, and under it the fix in grey, both wrapped."""
+
+    def _document(
+        self, option: QStyleOptionViewItem, index: QModelIndex, width: int
+    ) -> QTextDocument:
+        finding = index.data(FINDING_ROLE)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        fg = (pal.highlightedText() if selected else pal.text()).color().name()
+        fix_colour = fg if selected else GREY
+        doc = QTextDocument()
+        doc.setDocumentMargin(2)
+        doc.setDefaultFont(option.font)
+        text = f"<span style='color:{fg}'>{html.escape(finding.message)}</span>"
+        if finding.fix:
+            text += f"<br><span style='color:{fix_colour}'>Fix: {html.escape(finding.fix)}</span>"
+        doc.setHtml(text)
+        doc.setTextWidth(max(50, width))
+        return doc
+
+    def _text_width(self, option: QStyleOptionViewItem) -> int:
+        """The width paint() will wrap the text to: the item's text rectangle
+        for a row as wide as the list."""
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QAbstractItemView) else 0
+        if isinstance(view, QListWidget):
+            width -= 2 * view.spacing()
+        opt = QStyleOptionViewItem(option)
+        opt.rect.setWidth(max(100, width or option.rect.width()))
+        opt.rect.setHeight(1000)
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            return opt.rect.width() - opt.decorationSize.width() - 12
+        return style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget).width()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        if not isinstance(index.data(FINDING_ROLE), Finding):
+            return super().sizeHint(option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        width = self._text_width(opt)
+        doc = self._document(opt, index, width)
+        return QSize(width, round(doc.size().height()) + 4)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if not isinstance(index.data(FINDING_ROLE), Finding):
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            return
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        doc = self._document(opt, index, rect.width())
+        painter.save()
+        painter.translate(rect.topLeft())
+        doc.drawContents(painter)
+        painter.restore()
 
 
 # ---- going where a finding is fixed ------------------------------------------------------
@@ -202,6 +283,7 @@ class ReviewStep(Step):
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setSpacing(2)
+        self.list.setItemDelegate(FindingDelegate(self.list))
         self.list.itemActivated.connect(self._activated)
         self.list.installEventFilter(self)
         col.addWidget(self.list, 1)
@@ -313,8 +395,7 @@ class ReviewStep(Step):
             header.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name}: {len(items)}")
             self.list.addItem(header)
             for f in items:
-                text = f.message + (f"\nFix: {f.fix}" if f.fix else "")
-                item = QListWidgetItem(severity_icon(sev), text)
+                item = QListWidgetItem(severity_icon(sev), f.message)
                 item.setData(FINDING_ROLE, f)
                 item.setToolTip(f"{f.message}\n\n{f.fix}\n\nDouble-click or Enter: go there.")
                 item.setData(
