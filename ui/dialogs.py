@@ -292,12 +292,13 @@ SHORTCUTS_HELP = [
     ("Ctrl+N", "New case"),
     ("Ctrl+O", "Open a case (search the case list)"),
     ("Ctrl+Shift+D", "Duplicate the open case"),
-    ("Ctrl+1 … Ctrl+6", "Go to a step"),
+    ("Ctrl+1 … Ctrl+8", "Go to a step"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo exhibit changes"),
     ("F2", "Rename the selected exhibit"),
     ("Delete", "Remove the selected exhibits (undo with Ctrl+Z)"),
     ("Ctrl+Up / Ctrl+Down", "Move the selected exhibit up or down"),
-    ("Ctrl+B", "Build the packet"),
+    ("Ctrl+B", "Build the packet (in the letter: bold)"),
+    ("Ctrl+I", "Italics (in the letter)"),
     ("Ctrl+,", "Settings"),
 ]
 
