@@ -189,6 +189,18 @@ class ChipRenderer(QPyTextObject):
         super().__init__(editor)  # QPyTextObject: PySide's QObject + QTextObjectInterface
         self.editor = editor
         self.infos: dict[int, CiteInfo] = {}
+        self._labels: dict[str, tuple[str, str, bool]] = {}
+
+    def set_infos(self, infos: Mapping[int, CiteInfo]) -> None:
+        self.infos = dict(infos)
+        self._labels = {}
+
+    def label(self, token: str) -> tuple[str, str, bool]:
+        """``chip_text`` for the current letters, worked out once per token."""
+        found = self._labels.get(token)
+        if found is None:
+            found = self._labels[token] = chip_text(token, self.infos)
+        return found
 
     def _font(self, doc: QTextDocument) -> QFont:
         font = QFont(doc.defaultFont())
@@ -197,7 +209,7 @@ class ChipRenderer(QPyTextObject):
         return font
 
     def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:
-        label, _, _ = chip_text(str(fmt.property(TOKEN_PROP) or ""), self.infos)
+        label = self.label(str(fmt.property(TOKEN_PROP) or ""))[0]
         fm = QFontMetricsF(self._font(doc))
         pad = fm.averageCharWidth() * 0.8
         return QSizeF(fm.horizontalAdvance(label) + 2 * pad + 2, fm.height() + 2)
@@ -205,7 +217,7 @@ class ChipRenderer(QPyTextObject):
     def drawObject(
         self, painter: QPainter, rect: QRectF, doc: QTextDocument, pos: int, fmt: QTextFormat
     ) -> None:
-        label, _, broken = chip_text(str(fmt.property(TOKEN_PROP) or ""), self.infos)
+        label, _, broken = self.label(str(fmt.property(TOKEN_PROP) or ""))
         c = self.editor.textCursor()
         selected = c.hasSelection() and c.selectionStart() <= pos < c.selectionEnd()
         if broken:
@@ -288,58 +300,81 @@ def document_markup(doc: QTextDocument, start: int = 0, end: int | None = None) 
 
 # ---- the markup, coloured --------------------------------------------------------------
 class MarkupHighlighter(QSyntaxHighlighter):
-    """Headings bigger and bold, **bold**, *italics*, list marks, [[to write]]."""
+    """Headings bigger and bold, **bold**, *italics*, list marks, [[to write]].
 
-    def __init__(self, doc: QTextDocument) -> None:
-        super().__init__(doc)
-        self.marker = QTextCharFormat()
-        self.marker.setForeground(QColor("#9a9a9a"))
-        self.todo = QTextCharFormat()
-        self.todo.setBackground(QColor("#fff1c9"))
-        self.todo.setForeground(QColor("#5a3b00"))
-        self.token = QTextCharFormat()
-        self.token.setForeground(QColor(BLUE))
-        self.list_mark = QTextCharFormat()
-        self.list_mark.setForeground(QColor(BLUE))
-        self.list_mark.setFontWeight(QFont.Weight.Bold)
+    Each line's look is worked out per character in plain Python, then given to
+    Qt as a few runs (one ``setFormat`` per run): a long letter opens fast."""
 
-    def _merge(self, start: int, length: int, fmt: QTextCharFormat) -> None:
-        for i in range(start, start + length):
-            f = self.format(i)
-            f.merge(fmt)
-            self.setFormat(i, 1, f)
+    MARKER = "#9a9a9a"
+    TODO = ("#5a3b00", "#fff1c9")  # text, background
 
     def highlightBlock(self, text: str) -> None:
+        if not text or not (any(ch in text for ch in "*#[{-\u2022") or _LIST.match(text)):
+            return
+        n = len(text)
+        bold = [False] * n
+        italic = [False] * n
+        fg: list[str | None] = [None] * n
+        bg: list[str | None] = [None] * n
+        size = 0.0
+
+        def paint(a: int, b: int, colour: str | None = None, **kw: bool) -> None:
+            for i in range(max(0, a), min(n, b)):
+                if colour:
+                    fg[i] = colour
+                if kw.get("bold"):
+                    bold[i] = True
+                if kw.get("italic"):
+                    italic[i] = True
+
         m = _HEADING.match(text)
         if m:
             level = len(m.group(1))
-            f = QTextCharFormat()
-            f.setFontWeight(QFont.Weight.Bold)
             base = self.document().defaultFont().pointSizeF()
-            if base > 0:
-                f.setFontPointSize(base * {1: 1.3, 2: 1.15}.get(level, 1.05))
-            self.setFormat(0, len(text), f)
-            self._merge(0, level, self.marker)
+            size = base * {1: 1.3, 2: 1.15}.get(level, 1.05) if base > 0 else 0.0
+            paint(0, n, bold=True)
+            paint(0, level, self.MARKER)
         else:
             lm = _LIST.match(text)
             if lm:
-                self._merge(lm.start(1), lm.end(1) - lm.start(1), self.list_mark)
+                paint(lm.start(1), lm.end(1), BLUE, bold=True)
         for bm in _BOLD.finditer(text):
-            bold = QTextCharFormat()
-            bold.setFontWeight(QFont.Weight.Bold)
-            self._merge(bm.start(), bm.end() - bm.start(), bold)
-            self._merge(bm.start(), 2, self.marker)
-            self._merge(bm.end() - 2, 2, self.marker)
+            paint(bm.start(), bm.end(), bold=True)
+            paint(bm.start(), bm.start() + 2, self.MARKER)
+            paint(bm.end() - 2, bm.end(), self.MARKER)
         for im in _ITALIC.finditer(text):
-            it = QTextCharFormat()
-            it.setFontItalic(True)
-            self._merge(im.start(), im.end() - im.start(), it)
-            self._merge(im.start(), 1, self.marker)
-            self._merge(im.end() - 1, 1, self.marker)
+            paint(im.start(), im.end(), italic=True)
+            paint(im.start(), im.start() + 1, self.MARKER)
+            paint(im.end() - 1, im.end(), self.MARKER)
         for pm in _PLACEHOLDER.finditer(text):
-            self._merge(pm.start(), pm.end() - pm.start(), self.todo)
+            paint(pm.start(), pm.end(), self.TODO[0])
+            for i in range(pm.start(), pm.end()):
+                bg[i] = self.TODO[1]
         for tm in _OTHER_TOKEN.finditer(text):
-            self._merge(tm.start(), tm.end() - tm.start(), self.token)
+            paint(tm.start(), tm.end(), BLUE)
+        run = 0
+        for i in range(1, n + 1):
+            if i < n and (bold[i], italic[i], fg[i], bg[i]) == (
+                bold[run],
+                italic[run],
+                fg[run],
+                bg[run],
+            ):
+                continue
+            if bold[run] or italic[run] or fg[run] or bg[run] or size:
+                f = QTextCharFormat()
+                if bold[run]:
+                    f.setFontWeight(QFont.Weight.Bold)
+                if italic[run]:
+                    f.setFontItalic(True)
+                if fg[run]:
+                    f.setForeground(QColor(fg[run]))
+                if bg[run]:
+                    f.setBackground(QColor(bg[run]))
+                if size:
+                    f.setFontPointSize(size)
+                self.setFormat(run, i - run, f)
+            run = i
 
 
 # ---- the editor ------------------------------------------------------------------------
@@ -372,7 +407,9 @@ class LetterEditor(QTextEdit):
             doc.setUndoRedoEnabled(False)
             doc.clear()
             cursor = QTextCursor(doc)
+            cursor.beginEditBlock()  # one layout and highlighting pass, not one per chip
             insert_markup(cursor, text)
+            cursor.endEditBlock()
             doc.setUndoRedoEnabled(True)
             doc.setModified(False)
             self.setTextCursor(QTextCursor(doc))
@@ -403,7 +440,7 @@ class LetterEditor(QTextEdit):
 
     def refresh_chips(self, infos: Mapping[int, CiteInfo]) -> None:
         """New exhibit letters: lay the chips out again."""
-        self.chips.infos = dict(infos)
+        self.chips.set_infos(infos)
         doc = self.document()
         doc.markContentsDirty(0, doc.characterCount())
         self.viewport().update()
@@ -602,7 +639,7 @@ class LetterEditor(QTextEdit):
 
     def chip_tooltip(self, pos: QPoint) -> str:
         token = self.chip_at(pos)
-        return chip_text(token, self.chips.infos)[1] if token else ""
+        return self.chips.label(token)[1] if token else ""
 
     def createMimeDataFromSelection(self) -> QMimeData:
         c = self.textCursor()
