@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from . import archive, backup, catalog, intake, integrity, packet
+from . import archive, backup, catalog, editions, intake, integrity, packet
 from . import letter as letters
 from . import review as readiness
 from .blobs import sha256_bytes, sha256_file
@@ -658,7 +658,13 @@ class Workspace:
     ) -> BuildResult:
         """Build the packet (atomically) and record the build.  ``letter`` renders
         the request letter; without it, an uploaded letter (``set_case_document``)
-        or the drafted one (``pdpacket.letter``) is used, if any."""
+        or the drafted one (``pdpacket.letter``) is used, if any.  An
+        ``options.edition`` other than "standard" builds that edition
+        (``build_edition``): ``out`` names its file, or the stem of its parts."""
+        if options is not None and options.edition != "standard":
+            return self.build_edition(
+                case_id, out, options, progress=progress, cancel=cancel, letter=letter
+            )
         folder = Path(out).parent
         with disk_full_guard(f"the packet {Path(out).name}", folder):
             result = packet.build_packet(
@@ -671,6 +677,42 @@ class Workspace:
                 cancel=cancel,
             )
             if options is not None and options.integrity_sidecar:
+                sidecar = integrity.write_sidecar(self.store, case_id, result)
+                result = replace(result, sidecar=str(sidecar))
+        return result
+
+    def build_edition(
+        self,
+        case_id: int,
+        out: str | os.PathLike[str],
+        options: BuildOptions | None = None,
+        *,
+        edition: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        letter: packet.LetterSource | None = None,
+    ) -> BuildResult:
+        """Build an edition (#7) -- "efile" (parts under the court's 25 MB), "email"
+        (under the OPLA office's limit, with the e-mail's subject and body), "print"
+        (copies sheet, top inch clear, optional duplex) -- into ``out``: a folder
+        (files named ``<Client>_<Document>...``) or a ``.pdf`` name (parts get
+        ``_Part1``... added).  ``edition`` overrides ``options.edition``."""
+        options = options or BuildOptions()
+        if edition is not None:
+            options = replace(options, edition=edition)
+        target = Path(out)
+        folder = target.parent if target.suffix.lower() == ".pdf" else target
+        with disk_full_guard(f"the {options.edition} edition of the packet", folder):
+            result = editions.build_edition(
+                self.store,
+                case_id,
+                out,
+                options,
+                letter=letter,
+                progress=progress,
+                cancel=cancel,
+            )
+            if options.integrity_sidecar:
                 sidecar = integrity.write_sidecar(self.store, case_id, result)
                 result = replace(result, sidecar=str(sidecar))
         return result

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._version import __version__
-from .errors import PdpacketError
+from .errors import BadInputError, PdpacketError
 
 log = logging.getLogger("pdpacket.cli")
 
@@ -100,14 +100,53 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     if getattr(args, "integrity_sidecar", False):
         options = dataclasses.replace(options, integrity_sidecar=True)
+    edition = getattr(args, "edition", None) or "standard"
+    if edition != "standard" or args.max_mb or args.jpeg_quality or args.duplex:
+        court, opla, client = _copies(args.copies)
+        options = dataclasses.replace(
+            options,
+            edition=edition,
+            max_mb=args.max_mb or 0.0,
+            jpeg_quality=args.jpeg_quality or 0,
+            duplex=bool(args.duplex),
+            clear_top=not args.keep_top,
+            copies_court=court,
+            copies_opla=opla,
+            copies_client=client,
+        )
     with _workspace(args) as ws:
-        result = ws.build_packet(args.case, args.out, options)
-    print(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
+        if options.edition == "standard":
+            result = ws.build_packet(args.case, args.out, options)
+        else:
+            result = ws.build_edition(args.case, args.out, options)
+    if result.parts:
+        print(f"{len(result.parts)} parts, {result.pages} pages, {result.size:,} bytes:")
+        for path, size in zip(result.parts, result.part_sizes, strict=True):
+            print(f"  {path}: {size:,} bytes")
+    else:
+        print(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
+    if result.email_path:
+        print(f"{result.email_path}: the e-mail to send (subject: {result.email_subject})")
     for warning in result.warnings:
         print(f"pdpacket: note: {warning}", file=sys.stderr)
     if result.sidecar:
         print(f"{result.sidecar}: integrity list (check with sha256sum -c)")
     return 0
+
+
+def _copies(raw: str | None) -> tuple[int, int, int]:
+    """``court=1,opla=1,client=2`` -> the copies for the court, OPLA and the client file."""
+    out = {"court": 1, "opla": 1, "client": 1}
+    for item in raw.split(",") if raw else ():
+        key, _, value = item.partition("=")
+        key = key.strip().lower()
+        if key not in ("court", "opla", "client") or not value.strip().isdigit():
+            raise BadInputError(
+                f"--copies {raw!r}: {item.strip()!r} is not WHO=NUMBER.",
+                hint="Write it like --copies court=1,opla=1,client=2.",
+            )
+        out[key] = int(value)
+    return out["court"], out["opla"], out["client"]
 
 
 ASK = "\0ask"  # --password given without a value: ask for it, without echo
@@ -399,9 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include archived cases")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("build", help="build a case's packet")
+    p = sub.add_parser("build", help="build a case's packet (or an edition of it)")
     p.add_argument("case", type=_case_id, metavar="CASE")
-    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE|DIR")
     p.add_argument(
         "--numbering",
         choices=["plain", "of_total", "bates"],
@@ -437,6 +476,47 @@ def build_parser() -> argparse.ArgumentParser:
         "--integrity-sidecar",
         action="store_true",
         help="also write FILE.sha256.txt listing every exhibit file's SHA-256 and the packet's",
+    )
+    g = p.add_argument_group(
+        "editions",
+        "With --edition, --out is a folder (files named <Client>_<Document>...) or a .pdf "
+        "name (parts get _Part1, _Part2... added).",
+    )
+    g.add_argument(
+        "--edition",
+        choices=["standard", "efile", "email", "print"],
+        default=None,
+        help="efile: the court's ECAS, split into parts of at most 25 MB; email: to the OPLA "
+        "office, under its limit (else 20 MB), with the e-mail's subject and body in a .txt; "
+        "print: a copies sheet, the top inch clear, single-sided unless --duplex",
+    )
+    g.add_argument(
+        "--max-mb",
+        type=float,
+        metavar="N",
+        help="efile/email: the most one file may hold, in MB (1,000,000 bytes)",
+    )
+    g.add_argument(
+        "--jpeg-quality",
+        type=int,
+        metavar="Q",
+        help="efile/email: re-encode JPEG images at quality Q (20-95) before splitting; "
+        "never below 300 dpi",
+    )
+    g.add_argument(
+        "--duplex",
+        action="store_true",
+        help="print: double-sided, every document on a right-hand page, unnumbered blank backs",
+    )
+    g.add_argument(
+        "--keep-top",
+        action="store_true",
+        help="print: do not shrink evidence pages to keep their top inch clear",
+    )
+    g.add_argument(
+        "--copies",
+        metavar="court=N,opla=N,client=N",
+        help="print: the copies the first sheet asks for (default one each)",
     )
     p.set_defaults(func=cmd_build)
 

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from ._version import __version__
-from .blobs import fsync_dir
+from .blobs import fsync_dir, sha256_file
 from .errors import disk_full_guard
 from .identifiers import exhibit_letter
 from .model import BuildResult, Exhibit
@@ -64,7 +64,11 @@ def render_sidecar(store: Store, case_id: int, result: BuildResult) -> str:
             )
     lines.append("#")
     lines.append("# Check the packet with: sha256sum -c " + _clean(packet_name) + SUFFIX)
-    lines.append(f"{result.sha256}  {packet_name}")
+    if result.parts:  # a split edition (#7): every part, as written
+        for part in result.parts:
+            lines.append(f"{sha256_file(part)}  {Path(part).name}")
+    else:
+        lines.append(f"{result.sha256}  {packet_name}")
     return "\n".join(lines) + "\n"
 
 

@@ -129,12 +129,19 @@ class IndexRow:
     pages: str = ""  # "12-15" in printed packet numbers
     heading: bool = False  # a section heading: no pages, no link
     target: int = -1  # packet page index (0-based) the row links to; -1: no link
+    part: str = ""  # a split packet (#7): the part(s) that hold it, "2" or "2-3"
 
 
 @dataclass(frozen=True)
 class IndexInfo:
     caption: Caption
     rows: tuple[IndexRow, ...]
+    # a split packet (#7): its parts' own contents pages reuse the index layout
+    title: str = "INDEX OF EXHIBITS"
+    subtitle: str = ""  # added to the client line, e.g. "pages 57-120"
+    note: str = ""  # under the heading of the first page; its length must not depend on
+    #                 page numbers (it is measured before they are known)
+    part_column: bool = False  # a "Part" column before the pages
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,18 @@ class TabInfo:
     addresses: tuple[str, ...] = ()  # labels of the negative factors it answers
     contents: tuple[str, ...] = ()  # "English translation", "Translator's certificate", ...
     pages: str = ""  # "13-15"
+    continued: str = ""  # a split packet (#7): "(continued from Part 1)" on a part's first tab
+
+
+@dataclass(frozen=True)
+class CopiesInfo:
+    """The print edition's first sheet (#7): how many copies, for whom, how printed."""
+
+    caption: Caption
+    title: str  # the document, e.g. "Request for Prosecutorial Discretion"
+    copies: tuple[tuple[str, int, str], ...]  # (for whom, how many, how: "single-sided")
+    lines: tuple[str, ...] = ()  # what the print edition does (top inch clear, duplex...)
+    pages: str = ""  # "1-182 (182 numbered pages; 14 blank backs)"
 
 
 @dataclass(frozen=True)
@@ -363,19 +382,31 @@ class Drawing:
 
     def add_index(self, info: IndexInfo) -> int:
         first = self._new_page()
-        for n, page in enumerate(layout_index(info.rows)):
+        col_date, _width = index_columns(info.part_column)
+        pages = layout_index(info.rows, part_column=info.part_column, note=info.note)
+        for n, page in enumerate(pages):
             y = TOP
-            title = "INDEX OF EXHIBITS" if n == 0 else "INDEX OF EXHIBITS (continued)"
+            title = info.title if n == 0 else f"{info.title} (continued)"
             self._text(PAGE_W / 2, y, title, SERIF_BOLD, 15, "c")
             y -= 18
             sub = info.caption.client_name
             if info.caption.a_number:
                 sub += f"  ·  {info.caption.a_number}"
+            if info.subtitle:
+                sub += f"  ·  {info.subtitle}"
             self._text(PAGE_W / 2, y, sub, SERIF, 11, "c")
             y -= 24
+            if n == 0 and info.note:  # rows move down as far as layout_index measured
+                lines = note_lines(info.note)
+                for k, line in enumerate(lines):
+                    yy = y + 2 - k * NOTE_LEADING
+                    self._text(PAGE_W / 2, yy, line, SERIF_ITALIC, NOTE_SIZE, "c")
+                y -= len(lines) * NOTE_LEADING + NOTE_GAP
             self._text(LEFT, y, "Exh.", SANS_BOLD, 9)
             self._text(COL_DOC, y, "Document", SANS_BOLD, 9)
-            self._text(COL_DATE, y, "Date", SANS_BOLD, 9)
+            self._text(col_date, y, "Date", SANS_BOLD, 9)
+            if info.part_column:
+                self._text(PART_X, y, "Part", SANS_BOLD, 9, "c")
             self._text(RIGHT, y, "Pages", SANS_BOLD, 9, "r")
             self.c.setLineWidth(0.8)
             self.c.line(LEFT, y - 5, RIGHT, y - 5)
@@ -395,7 +426,9 @@ class Drawing:
                     self._text(COL_DOC, yy, line, SERIF_ITALIC, DESC_SIZE)
                     yy -= DESC_LEADING
                 if row.date:
-                    self._text(COL_DATE, placed.top, row.date, SERIF, 11)
+                    self._text(col_date, placed.top, row.date, SERIF, 11)
+                if info.part_column and row.part:
+                    self._text(PART_X, placed.top, row.part, SERIF, 11, "c")
                 self._text(RIGHT, placed.top, row.pages, SERIF, BODY, "r")
                 self.c.setLineWidth(0.3)
                 self.c.setStrokeGray(0.6)
@@ -439,6 +472,8 @@ class Drawing:
                 14,
                 "c",
             )
+        if info.continued:
+            y = self._para(LEFT, y - 10, info.continued, RIGHT - LEFT, SERIF_ITALIC, BODY, 15, "c")
         if info.pages:
             self._text(PAGE_W / 2, max(y - 14, BOTTOM + 10), f"Pages {info.pages}", SERIF, 11, "c")
         # the tab itself, on the right edge as court filings want it
@@ -556,6 +591,57 @@ class Drawing:
         self._end_page()
         return first
 
+    def add_blank(self) -> int:
+        """A blank back of a double-sided sheet (#7): unnumbered, so it says why it is there."""
+        first = self._new_page()
+        self._text(
+            PAGE_W / 2, PAGE_H / 2, "This page intentionally left blank", SERIF_ITALIC, 11, "c"
+        )
+        self._end_page()
+        return first
+
+    def add_copies_sheet(self, info: CopiesInfo) -> int:
+        """The print edition's first sheet (#7): the copies to make and for whom."""
+        first = self._new_page()
+        y = TOP - 10
+        self._text(PAGE_W / 2, y, "PRINTING AND COPIES", SANS_BOLD, 18, "c")
+        y -= 22
+        self._text(PAGE_W / 2, y, "This sheet is not part of the filing.", SERIF_ITALIC, 11, "c")
+        y -= 34
+        y = self._para(LEFT, y, info.title, RIGHT - LEFT, SERIF_BOLD, 14, 18, "c")
+        sub = info.caption.client_name
+        if info.caption.a_number:
+            sub += f"  ·  {info.caption.a_number}"
+        y = self._para(LEFT, y - 2, sub, RIGHT - LEFT, SERIF, BODY, 15, "c")
+        if info.pages:
+            y = self._para(LEFT, y, f"Pages {info.pages}", RIGHT - LEFT, SERIF, 11, 14, "c")
+        y -= 26
+        self._text(LEFT, y, "Copy for", SANS_BOLD, 10)
+        self._text(LEFT + 250, y, "Copies", SANS_BOLD, 10, "r")
+        self._text(LEFT + 280, y, "Printed", SANS_BOLD, 10)
+        self.c.setLineWidth(0.8)
+        self.c.line(LEFT, y - 5, RIGHT, y - 5)
+        y -= 24
+        total = 0
+        for who, count, how in info.copies:
+            self.c.setLineWidth(0.8)
+            self.c.rect(LEFT, y - 2, 11, 11)  # a box to tick when the copy is made
+            self._text(LEFT + 20, y, who, SERIF, BODY)
+            self._text(LEFT + 250, y, str(count), SERIF_BOLD, BODY, "r")
+            self._text(LEFT + 280, y, how, SERIF, BODY)
+            total += count
+            y -= 22
+        self.c.setLineWidth(0.3)
+        self.c.line(LEFT, y + 12, RIGHT, y + 12)
+        self._text(LEFT + 20, y - 2, "Total", SERIF_ITALIC, BODY)
+        self._text(LEFT + 250, y - 2, str(total), SERIF_BOLD, BODY, "r")
+        y -= 36
+        for line in info.lines:
+            y = self._para(LEFT + 14, y, "\u2022  " + line, RIGHT - LEFT - 14, SERIF, 11, 14)
+            y -= 4
+        self._end_page()
+        return first
+
     def add_font_carrier(self) -> None:
         """A last page, never put in the packet, that holds the stamp font."""
         self.c.setFont(SANS, NUMBER_SIZE_FOR_CARRIER)
@@ -594,29 +680,50 @@ class PlacedRow:
     desc_lines: tuple[str, ...]
 
 
-def _row_lines(row: IndexRow) -> tuple[tuple[str, ...], tuple[str, ...]]:
+# a split packet's index (#7): a "Part" column between the date and the pages
+PART_W = 40.0
+PART_X = RIGHT - 78  # centre of the part column
+NOTE_SIZE = 10.5
+NOTE_LEADING = 13.0
+NOTE_GAP = 6.0
+
+
+def index_columns(part_column: bool) -> tuple[float, float]:
+    """(x of the date column, width of the document column)."""
+    if part_column:
+        return COL_DATE - PART_W, DOC_WIDTH - PART_W
+    return COL_DATE, DOC_WIDTH
+
+
+def note_lines(note: str) -> list[str]:
+    return wrap(note, SERIF_ITALIC, NOTE_SIZE, RIGHT - LEFT) if note else []
+
+
+def _row_lines(row: IndexRow, width: float = DOC_WIDTH) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if row.heading:
         return (row.title,), ()
-    title = tuple(wrap(row.title, SERIF, BODY, DOC_WIDTH))
-    desc = (
-        tuple(wrap(row.description, SERIF_ITALIC, DESC_SIZE, DOC_WIDTH)) if row.description else ()
-    )
+    title = tuple(wrap(row.title, SERIF, BODY, width))
+    desc = tuple(wrap(row.description, SERIF_ITALIC, DESC_SIZE, width)) if row.description else ()
     return title, desc[:6]
 
 
-def layout_index(rows: Sequence[IndexRow]) -> list[list[PlacedRow]]:
+def layout_index(
+    rows: Sequence[IndexRow], *, part_column: bool = False, note: str = ""
+) -> list[list[PlacedRow]]:
     """Rows placed on pages; page count depends on the rows' text, not on numbers."""
+    _col_date, width = index_columns(part_column)
     pages: list[list[PlacedRow]] = [[]]
-    y = INDEX_FIRST_Y
+    lines = note_lines(note)
+    y = INDEX_FIRST_Y - (len(lines) * NOTE_LEADING + NOTE_GAP if lines else 0)
     for i, row in enumerate(rows):
-        title, desc = _row_lines(row)
+        title, desc = _row_lines(row, width)
         if row.heading:
             height = 22.0
             # keep a heading with at least the first row after it
             nxt = rows[i + 1] if i + 1 < len(rows) else None
-            need = height + (_row_height(nxt) if nxt is not None else 0)
+            need = height + (_row_height(nxt, width) if nxt is not None else 0)
         else:
-            height = _row_height(row)
+            height = _row_height(row, width)
             need = height
         if y - need < BOTTOM and pages[-1]:
             pages.append([])
@@ -631,10 +738,10 @@ def layout_index(rows: Sequence[IndexRow]) -> list[list[PlacedRow]]:
     return pages
 
 
-def _row_height(row: IndexRow) -> float:
-    title, desc = _row_lines(row)
+def _row_height(row: IndexRow, width: float = DOC_WIDTH) -> float:
+    title, desc = _row_lines(row, width)
     return len(title) * TITLE_LEADING + len(desc) * DESC_LEADING + ROW_GAP
 
 
-def index_page_count(rows: Sequence[IndexRow]) -> int:
-    return len(layout_index(rows))
+def index_page_count(rows: Sequence[IndexRow], *, part_column: bool = False, note: str = "") -> int:
+    return len(layout_index(rows, part_column=part_column, note=note))

@@ -173,8 +173,18 @@ class BuildOptions:
     include_index: bool = True
     keep_original_size: bool = False
     build_date: dt.date | None = None  # fixed date for reproducible output; None: today
-    edition: str = "standard"
+    edition: str = "standard"  # "standard" | "efile" (ECAS) | "email" (to OPLA) | "print" (#7)
     integrity_sidecar: bool = False  # also write <packet>.sha256.txt listing every file's hash
+    # editions (#7); see pdpacket.editions
+    max_mb: float = 0.0  # efile/email: the most one file may hold (MB of 1,000,000 bytes);
+    #                      0: 25 for e-filing, the OPLA office's limit (else 20) by e-mail
+    jpeg_quality: int = 0  # efile/email: re-encode JPEG images at this quality (20-95) before
+    #                        splitting; 0 keeps them.  Pixels are never reduced below 300 dpi.
+    duplex: bool = False  # print: each exhibit on a right-hand page, unnumbered blank versos
+    clear_top: bool = True  # print: evidence fitted below the top inch (two-hole fasteners)
+    copies_court: int = 1  # print: the copies sheet says how many copies, and for whom
+    copies_opla: int = 1
+    copies_client: int = 1
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,12 @@ class BuildResult:
     parts: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     sidecar: str = ""  # the integrity sidecar's path, when asked for
+    # editions (#7): a split packet's parts (``path`` is part 1, ``size`` all parts together)
+    part_sizes: tuple[int, ...] = ()
+    edition: str = "standard"
+    email_subject: str = ""  # the e-mail edition: ready-to-paste subject and body,
+    email_text: str = ""  # also written beside the PDF (``email_path``)
+    email_path: str = ""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ in reading order, and a document /ID that is a hash of the inputs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib
 import inspect
@@ -136,6 +137,12 @@ class Segment:
     fit: bool = True  # fit its pages above the stamp band
     exhibit: PlannedExhibit | None = None
     first: int = 0  # 0-based packet page index of its first page
+    # editions (#7)
+    skip: int = 0  # pages of its file before the first one it holds (a file split in parts)
+    of: int = 0  # pages its file has (0: ``pages``)
+    numbered: bool = True  # False: a blank back or the copies sheet, which carry no number
+    number: int = 0  # 0-based printed number of its first page (``first`` counts every page)
+    part: int = 1  # the file (part) of a split packet it is in
 
 
 @dataclass
@@ -149,6 +156,37 @@ class PlannedExhibit:
     @property
     def translated(self) -> bool:
         return any(s.kind == "translation" for s in self.segments)
+
+    @property
+    def parts(self) -> list[int]:
+        return sorted({s.part for s in self.segments})
+
+
+@dataclass(frozen=True)
+class PartBreak:
+    """Where a part of a split packet starts (#7): before exhibit ``exhibit`` (an
+    index into the planned exhibits) or, when ``page`` > 0, inside it, after its
+    first ``page`` pages (the tab page is its page 0)."""
+
+    exhibit: int
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class ImageStream:
+    """An image the writer is about to copy (for ``ImageHook``): plain values."""
+
+    width: int
+    height: int
+    filters: tuple[str, ...]  # e.g. ("/DCTDecode",)
+    colorspace: str  # "/DeviceRGB", "/DeviceGray", "/ICCBased"... ("" when unusual)
+    bits: int
+    decode: bool  # has a /Decode array
+    data: bytes | memoryview
+
+
+# Re-encodes an image: new (data, width, height), or None to keep it as it is.
+ImageHook = Callable[[ImageStream], "tuple[bytes, int, int] | None"]
 
 
 @dataclass
@@ -189,6 +227,21 @@ class BuildContext:
     warnings: list[str] = field(default_factory=list)
     steps_done: int = 0
     steps_total: int = 0
+    # editions (#7): set by pdpacket.editions before planning
+    breaks: tuple[PartBreak, ...] = ()  # a split packet's parts
+    part_names: tuple[str, ...] = ()  # their file names, for the contents pages
+    copies: layout.CopiesInfo | None = None  # the print edition's copies sheet
+    duplex: bool = False  # blank versos so that every document starts on a right-hand page
+    top_clear: float = 0.0  # points kept free at the top of fitted pages
+    image_hook: ImageHook | None = None
+    total_numbered: int = 0  # pages that carry a number
+    outputs: list[Output] = field(default_factory=list)
+    announced: set[int] = field(default_factory=set)  # exhibits whose progress step was sent
+    annotations_dropped: int = 0
+
+    @property
+    def part_count(self) -> int:
+        return len(self.breaks) + 1
 
     def step(self, message: str) -> None:
         self.cancel.raise_if_cancelled()
@@ -207,6 +260,28 @@ def build_packet(
     cancel: CancelToken | None = None,
 ) -> BuildResult:
     """Build the case's packet at ``out_path`` (atomically) and record the build."""
+    ctx = start(store, case_id, out_path, options, letter=letter, progress=progress, cancel=cancel)
+    for step in (_plan, _draw, _write, _publish):
+        step(ctx)
+    result = _record(ctx)
+    ctx.progress.update(ctx.steps_total, ctx.steps_total, "Done")
+    return result
+
+
+# ---- the steps, for the editions (#7) -------------------------------------------------
+# ``pdpacket.editions`` runs the same steps with a split, blank backs, a copies
+# sheet or a top margin set on the context between them.
+def start(
+    store: Store,
+    case_id: int,
+    out_path: str | os.PathLike[str],
+    options: BuildOptions | None = None,
+    *,
+    letter: LetterSource | None = None,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> BuildContext:
+    """A build context with the case gathered (step 1)."""
     options = options or BuildOptions()
     ctx = BuildContext(
         store=store,
@@ -219,11 +294,32 @@ def build_packet(
         build_date=options.build_date or dt.date.today(),
     )
     ctx.cancel.raise_if_cancelled()
-    for step in (_gather, _plan, _draw, _write, _publish):
-        step(ctx)
-    result = _record(ctx)
-    ctx.progress.update(ctx.steps_total, ctx.steps_total, "Done")
-    return result
+    _gather(ctx)
+    return ctx
+
+
+def plan(ctx: BuildContext) -> None:
+    """Step 2 (again after the context's split or options changed)."""
+    _plan(ctx)
+
+
+def draw(ctx: BuildContext) -> None:
+    """Step 3: the pages pdpacket draws, for the current plan."""
+    _draw(ctx)
+
+
+def write(ctx: BuildContext) -> None:
+    """Step 4: every output to a temporary file (``discard`` removes them)."""
+    _write(ctx)
+
+
+def publish(ctx: BuildContext) -> None:
+    """Step 5: every output to its name."""
+    _publish(ctx)
+
+
+def record(ctx: BuildContext, extra: Mapping[str, object] | None = None) -> BuildResult:
+    return _record(ctx, extra)
 
 
 # ---- step 1: gather -------------------------------------------------------------
@@ -342,6 +438,10 @@ def _compose(ctx: BuildContext, letter_pages: int, index_pages: int) -> list[Seg
     """Every segment in packet order, with page numbers assigned."""
     o, info = ctx.options, ctx.info
     segs: list[Segment] = []
+    if ctx.copies is not None:
+        segs.append(
+            Segment("copies", "Printing and copies", 1, drawn="copies", fit=False, numbered=False)
+        )
     if o.include_cover:
         segs.append(Segment("cover", "Cover", 1, drawn="cover", fit=False))
     if info.letter_source is not None and letter_pages:
@@ -358,25 +458,142 @@ def _compose(ctx: BuildContext, letter_pages: int, index_pages: int) -> list[Seg
             segs.append(seg)
     if o.include_index:
         segs.append(Segment("index", "Index of Exhibits", index_pages, drawn="index", fit=False))
-    for pe in ctx.exhibits:
+    for i, pe in enumerate(ctx.exhibits):
         pe.segments = _exhibit_segments(ctx, pe)
         for s in pe.segments:
             s.exhibit = pe
-        segs.extend(pe.segments)
+        segs.extend(_split_exhibit(ctx, i, pe))
     if info.joint_motion:
         seg = _document_segment(ctx, "proposed_order", "order", "Proposed order")
         segs.append(seg or Segment("order", "Proposed order", 1, drawn="order", fit=False))
     elif o.certificate_of_service:
         segs.append(Segment("service", "Certificate of service", 1, drawn="service", fit=False))
+    if ctx.duplex:
+        segs = _with_blank_versos(segs)
+    _paginate(ctx, segs)
+    if ctx.breaks:  # a part's contents page(s): as long as its rows need
+        grown = False
+        for s in segs:
+            if s.kind == "part":
+                rows = _index_rows(ctx, _part_segments(segs, s.part))
+                n = layout.index_page_count(rows, note=_part_note(ctx, s.part))
+                grown |= n != s.pages
+                s.pages = n
+        if grown:
+            _paginate(ctx, segs)
+    return segs
+
+
+# kinds of segment that start a document (in duplex, on a right-hand page)
+_STARTS = frozenset(
+    {"cover", "letter", "appearance", "declaration", "index", "tab", "order", "service", "part"}
+)
+
+
+def _with_blank_versos(segs: list[Segment]) -> list[Segment]:
+    """Duplex printing (#7): a blank, unnumbered back before any document that
+    would otherwise start on a left-hand (even) page."""
+    out: list[Segment] = []
     page = 0
     for s in segs:
-        s.first = page
+        if s.kind in _STARTS and page % 2 == 1:
+            out.append(Segment("blank", "", 1, drawn="blank", fit=False, numbered=False))
+            page += 1
+        out.append(s)
         page += s.pages
+    return out
+
+
+def _paginate(ctx: BuildContext, segs: list[Segment]) -> None:
+    """Physical page indexes, printed numbers and parts, in packet order."""
+    page = number = 0
+    part = 1
+    for s in segs:
+        if s.kind == "part":
+            part += 1
+            s.drawn = f"part:{part}"
+            s.title = f"Part {part} of {ctx.part_count}: contents"
+        s.part = part
+        s.first = page
+        s.number = number
+        page += s.pages
+        if s.numbered:
+            number += s.pages
     for pe in ctx.exhibits:
-        pe.first_page = pe.segments[0].first + 1
-        pe.last_page = pe.segments[-1].first + pe.segments[-1].pages
+        pe.first_page = pe.segments[0].number + 1
+        pe.last_page = pe.segments[-1].number + pe.segments[-1].pages
     ctx.total_pages = page
-    return segs
+    ctx.total_numbered = number
+
+
+def _split_exhibit(ctx: BuildContext, index: int, pe: PlannedExhibit) -> list[Segment]:
+    """The exhibit's segments with a split packet's part pages (#7) put in: before
+    its tab, or inside it (at a page boundary, a file cut in two) followed by a
+    "(continued)" tab page."""
+    cuts = sorted({b.page for b in ctx.breaks if b.exhibit == index})
+    if not cuts:
+        return pe.segments
+    ex = pe.exhibit
+    out: list[Segment] = []
+    kept: list[Segment] = []  # the exhibit's own segments, continued tabs included
+    done = 0  # exhibit pages placed so far (the tab is page 0)
+    for s in pe.segments:
+        rest = s
+        while True:
+            cut = next((c for c in cuts if done <= c < done + rest.pages), None)
+            if cut is None:
+                break
+            if cut > done:  # the first (cut - done) pages stay before the break
+                n = cut - done
+                head = _slice(rest, 0, n)
+                out.append(head)
+                kept.append(head)
+                rest = _slice(rest, n, rest.pages - n, title="")
+                done += n
+            out.append(Segment("part", "", 1, drawn="part", fit=False))
+            if cut > 0:
+                cont = Segment(
+                    "continued",
+                    f"Exhibit {pe.letter} - {ex.title} (continued)",
+                    1,
+                    drawn=f"cont:{ex.id}:{cut}",
+                    fit=False,
+                    exhibit=pe,
+                )
+                out.append(cont)
+                kept.append(cont)
+            cuts.remove(cut)
+        out.append(rest)
+        kept.append(rest)
+        done += rest.pages
+    if cuts:
+        raise ValueError(f"Exhibit {pe.letter} has no page {cuts[0]} to start a part at")
+    pe.segments = kept
+    return out
+
+
+def _slice(s: Segment, start: int, n: int, **changes: Any) -> Segment:
+    """Pages ``start`` to ``start + n`` of segment ``s``."""
+    if s.drawn and s.pages > 1 and (start or n != s.pages):
+        raise ValueError("a drawn piece cannot be split")
+    values = {**s.__dict__, **changes}
+    values.update(skip=s.skip + start, of=s.of or s.pages, pages=n)
+    return Segment(**values)
+
+
+def _part_segments(segs: list[Segment], part: int) -> list[Segment]:
+    return [s for s in segs if s.part == part]
+
+
+def _index_layout(ctx: BuildContext) -> dict[str, Any]:
+    """The full index of a split packet has a Part column and says so (#7)."""
+    if not ctx.breaks:
+        return {}
+    return {
+        "part_column": True,
+        "note": f"This filing is in {ctx.part_count} parts (files). The Part column says which "
+        "part holds each document; the page numbers run on from one part to the next.",
+    }
 
 
 def _cites(ctx: BuildContext) -> dict[int, CiteTarget]:
@@ -392,7 +609,9 @@ def _plan(ctx: BuildContext) -> None:
     letter_pages = info.letter_blob_pages
     segs = _compose(ctx, letter_pages, 1)
     index_pages = (
-        layout.index_page_count(_index_rows(ctx, segs)) if ctx.options.include_index else 0
+        layout.index_page_count(_index_rows(ctx, segs), **_index_layout(ctx))
+        if ctx.options.include_index
+        else 0
     )
     segs = _compose(ctx, letter_pages, index_pages)
     if info.letter_source is not None:
@@ -438,7 +657,7 @@ def _range(first: int, last: int) -> str:
 
 
 def _seg_range(s: Segment) -> str:
-    return _range(s.first + 1, s.first + s.pages)
+    return _range(s.number + 1, s.number + s.pages)
 
 
 def _caption(ctx: BuildContext) -> layout.Caption:
@@ -456,17 +675,48 @@ def _caption(ctx: BuildContext) -> layout.Caption:
 
 
 def _index_rows(ctx: BuildContext, segs: list[Segment]) -> list[layout.IndexRow]:
+    """The index's rows for ``segs`` (every segment, or one part's): each
+    exhibit's pages among them, and with a split packet the part(s) it is in."""
     rows: list[layout.IndexRow] = []
     section = None
+    spans: dict[int, tuple[int, int]] = {}
+    for s in segs:
+        if s.exhibit is not None:
+            key = s.exhibit.exhibit.id
+            lo, hi = spans.get(key, (s.number + 1, 0))
+            spans[key] = (lo, s.number + s.pages)
+    split = bool(ctx.breaks)
     for s in segs:
         if s.kind in ("letter", "appearance", "declaration", "order", "service"):
-            rows.append(layout.IndexRow(title=s.title, pages=_seg_range(s), target=s.first))
-        elif s.kind == "tab" and s.exhibit is not None:
+            rows.append(
+                layout.IndexRow(
+                    title=s.title,
+                    pages=_seg_range(s),
+                    target=s.first,
+                    part=str(s.part) if split else "",
+                )
+            )
+        elif s.kind in ("tab", "continued") and s.exhibit is not None:
             pe = s.exhibit
             ex = pe.exhibit
             if ex.section and ex.section != section:
                 rows.append(layout.IndexRow(title=ex.section, heading=True))
             section = ex.section
+            if s.kind == "continued":  # a part's contents: the exhibit began in an earlier part
+                if any(x.kind == "tab" and x.exhibit is pe for x in segs):
+                    continue  # the full index: one row per exhibit
+                lo, hi = spans[ex.id]
+                rows.append(
+                    layout.IndexRow(
+                        letter=pe.letter,
+                        title=f"{ex.title} (continued)",
+                        pages=_range(lo, hi),
+                        target=s.first,
+                        part=str(s.part),
+                    )
+                )
+                continue
+            parts = pe.parts
             desc = ex.description
             if pe.translated:
                 language = pe.exhibit.language if pe.exhibit.needs_translation else ""
@@ -480,8 +730,9 @@ def _index_rows(ctx: BuildContext, segs: list[Segment]) -> list[layout.IndexRow]
                     title=ex.title,
                     description=desc,
                     date=_date_short(ex.doc_date),
-                    pages=_range(pe.first_page, pe.last_page),
+                    pages=_range(*spans[ex.id]),
                     target=s.first,
+                    part=_range(parts[0], parts[-1]) if split else "",
                 )
             )
     return rows
@@ -558,10 +809,35 @@ _JOINT_MOTIONS = {
 }
 
 
+def _part_contents(ctx: BuildContext, part: int, caption: layout.Caption) -> layout.IndexInfo:
+    """The first page(s) of part ``part`` of a split packet (#7): what it holds."""
+    segs = _part_segments(ctx.segments, part)
+    numbered = [s for s in segs if s.numbered]
+    first = numbered[0].number + 1
+    last = numbered[-1].number + numbered[-1].pages
+    return layout.IndexInfo(
+        caption,
+        tuple(_index_rows(ctx, segs)),
+        title=f"PART {part} OF {ctx.part_count}",
+        subtitle=f"pages {_range(first, last)}",
+        note=_part_note(ctx, part),
+    )
+
+
+def _part_note(ctx: BuildContext, part: int) -> str:
+    name = ctx.part_names[part - 1] if part <= len(ctx.part_names) else ""
+    note = f"File {name}. " if name else ""
+    return note + (
+        "Part 1 holds the cover, the request letter and the full index of exhibits; the "
+        "page numbers run on from one part to the next."
+    )
+
+
 def _draw(ctx: BuildContext) -> None:
     ctx.step("Laying out the cover, index and tab pages")
     o, info, case = ctx.options, ctx.info, ctx.case
     d = layout.Drawing(f"{_document_title(ctx)} - {case.title}")
+    ctx.drawn_at = {}  # drawn again when an edition re-plans its parts (#7)
     at = ctx.drawn_at
     caption = _caption(ctx)
     fw = info.framework
@@ -599,8 +875,29 @@ def _draw(ctx: BuildContext) -> None:
             )
         elif s.drawn == "index":
             at[s.drawn] = d.add_index(
-                layout.IndexInfo(caption, tuple(_index_rows(ctx, ctx.segments)))
+                layout.IndexInfo(
+                    caption, tuple(_index_rows(ctx, ctx.segments)), **_index_layout(ctx)
+                )
             )
+        elif s.kind == "part":
+            at[s.drawn] = d.add_index(_part_contents(ctx, s.part, caption))
+        elif s.kind == "continued" and s.exhibit is not None:
+            pe = s.exhibit
+            ex = pe.exhibit
+            before = [x.part for x in pe.segments if x.first < s.first]
+            at[s.drawn] = d.add_tab(
+                layout.TabInfo(
+                    letter=pe.letter,
+                    title=ex.title,
+                    section=ex.section,
+                    pages=_range(pe.first_page, pe.last_page),
+                    continued=f"(continued from Part {before[-1] if before else s.part - 1})",
+                )
+            )
+        elif s.drawn == "blank":
+            at[s.drawn] = d.add_blank()
+        elif s.drawn == "copies" and ctx.copies is not None:
+            at[s.drawn] = d.add_copies_sheet(ctx.copies)
         elif s.drawn.startswith("tab:") and s.exhibit is not None:
             pe = s.exhibit
             ex = pe.exhibit
@@ -1068,6 +1365,7 @@ class _Copier:
         self.src = src
         self.memo = memo
         self.pending: list[tuple[_Ref, int]] = []
+        self.image_hook: ImageHook | None = None
 
     def ref(self, r: _Ref) -> int:
         num = self.memo.get(r)
@@ -1109,6 +1407,8 @@ class _Copier:
             value, stream = self.src.get(r)
             parts: list[bytes] = []
             if stream is not None and type(value) is dict:
+                if self.image_hook is not None and value.get("/Subtype") == b"/Image":
+                    value, stream = _recode_image(self.src, value, stream, self.image_hook)
                 for k, x in value.items():
                     if k == "/Length" or k in _DROP_KEYS:
                         continue
@@ -1143,9 +1443,13 @@ class _Writer:
         self.annotations_dropped = 0
         self._page_parts: dict[int, list[bytes]] = {}
         self.links: list[tuple[int, layout.Rect, int]] = []  # (annotation, rect, target page)
+        self.image_hook: ImageHook | None = None
 
     def copier(self, key: str, src: _Source) -> _Copier:
-        return _Copier(self.out, src, self.memos.setdefault(key, {}))
+        cp = _Copier(self.out, src, self.memos.setdefault(key, {}))
+        if key != "drawn":
+            cp.image_hook = self.image_hook
+        return cp
 
     def _prefix(self, data: bytes) -> int:
         num = self._prefixes.get(data)
@@ -1204,9 +1508,10 @@ class _Writer:
         fit: bool,
         number: str,
         label: str,
+        top: float = 0.0,
     ) -> _OutPage:
         src = cp.src
-        placement = stamps.place(_visible_box(src, page), _rotation(src, page), fit=fit)
+        placement = stamps.place(_visible_box(src, page), _rotation(src, page), fit=fit, top=top)
         prefix = self._prefix(placement.prefix)
         contents = _content_refs(src, page)
         resources, font_name = self._resources_bytes(cp, key, page)
@@ -1345,14 +1650,15 @@ def _segment_pages(
         what = s.title or (f"Exhibit {s.exhibit.letter}" if s.exhibit else "A document")
         src = _Source(files.read(s.blob), what)
         key = s.blob
-    pages = src.pages(s.pages)
-    if len(pages) != s.pages:
+    total = s.of or s.pages
+    pages = src.pages(total)
+    if len(pages) != total:
         raise IntegrityError(
             f"A stored file of {s.title or 'the packet'} has {len(pages)} pages, "
-            f"not the {s.pages} recorded.",
+            f"not the {total} recorded.",
             hint="Remove the file from the exhibit and add it again.",
         )
-    for page in pages:
+    for page in pages[s.skip : s.skip + s.pages]:
         yield key, src, page
 
 
@@ -1360,27 +1666,66 @@ def _trusted_letter_size(src: _Source, page: dict[str, Any]) -> bool:
     return stamps.is_letter(_visible_box(src, page), _rotation(src, page))
 
 
+@dataclass
+class Output:
+    """One file the build writes: the whole packet, or one part of a split one (#7)."""
+
+    path: Path
+    segments: list[Segment]
+    part: int = 0  # 0: the whole packet; else its part number
+    tmp_path: Path | None = None
+    sha256: str = ""
+    size: int = 0
+
+    @property
+    def pages(self) -> int:
+        return sum(s.pages for s in self.segments)
+
+
 def _write(ctx: BuildContext) -> None:
+    """Write every output (one file, or one per part) to a temporary file beside it."""
     assert ctx.drawn is not None
-    out_dir = ctx.out_path.parent
+    if not ctx.outputs:
+        ctx.outputs = [Output(ctx.out_path, ctx.segments)]
+    try:
+        for output in ctx.outputs:
+            _write_output(ctx, output)
+    except BaseException:
+        discard(ctx)
+        raise
+    first = ctx.outputs[0]
+    ctx.tmp_path, ctx.sha256, ctx.size = first.tmp_path, first.sha256, first.size
+
+
+def _write_output(ctx: BuildContext, output: Output) -> None:
+    out_dir = output.path.parent
     out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{ctx.out_path.name}.", suffix=".part")
-    ctx.tmp_path = Path(tmp)
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{output.path.name}.", suffix=".part")
+    output.tmp_path = Path(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
-            _write_to(ctx, fh)
+            _write_to(ctx, fh, output)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        output.tmp_path = None
         raise
 
 
-def _write_to(ctx: BuildContext, fh: IO[bytes]) -> None:
+def discard(ctx: BuildContext) -> None:
+    """Remove the temporary files written so far (a failed, cancelled or redone build)."""
+    for output in ctx.outputs:
+        if output.tmp_path is not None:
+            output.tmp_path.unlink(missing_ok=True)
+            output.tmp_path = None
+
+
+def _write_to(ctx: BuildContext, fh: IO[bytes], output: Output) -> None:
     out = _Out(fh)
-    files = _Prefetch(ctx.store, [s.blob for s in ctx.segments if s.blob])
+    files = _Prefetch(ctx.store, [s.blob for s in output.segments if s.blob])
     try:
-        _write_body(ctx, out, files)
+        _write_body(ctx, out, files, output)
     except BaseException:
         out.abort()
         raise
@@ -1388,31 +1733,48 @@ def _write_to(ctx: BuildContext, fh: IO[bytes]) -> None:
         files.close()
 
 
-def _write_body(ctx: BuildContext, out: _Out, files: _Prefetch) -> None:
+def _label_starts(ctx: BuildContext) -> dict[int, int]:
+    """For each exhibit segment (by id()), how many labelled exhibit pages come before
+    it, so that "Exh. C, p. 7" runs on across the parts of a split packet."""
+    starts: dict[int, int] = {}
+    for pe in ctx.exhibits:
+        n = 0
+        for s in pe.segments:
+            starts[id(s)] = n
+            if s.kind not in ("tab", "continued"):
+                n += s.pages
+    return starts
+
+
+def _write_body(ctx: BuildContext, out: _Out, files: _Prefetch, output: Output) -> None:
     assert ctx.drawn is not None
     o = ctx.options
     out.w(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     wr = _Writer(out)
+    wr.image_hook = ctx.image_hook
     drawn = _Source(ctx.drawn.pdf, "the pages pdpacket draws")
     drawn_cp = wr.copier("drawn", drawn)
     carrier = drawn.pages(ctx.drawn.pages)[ctx.drawn.stamp_font_page]
     fonts = drawn.resolve(drawn.resolve(carrier["/Resources"])["/Font"])
     wr.stamp_font = drawn_cp.ref(fonts[ctx.drawn.stamp_font_name])
     drawn_cp.drain()
-    total = ctx.total_pages
+    segments = output.segments
+    base = segments[0].first  # packet page index of the file's first page
+    count = output.pages
+    total = ctx.total_numbered
     prefix = o.bates_prefix
     copiers: dict[str, _Copier] = {"drawn": drawn_cp}
-    index_pages: list[_OutPage] = []
+    linked_pages: list[_OutPage] = []
+    label_starts = _label_starts(ctx)
     current: PlannedExhibit | None = None
-    in_exhibit = 0
-    for s in ctx.segments:
-        if s.exhibit is not current:
+    for s in segments:
+        if s.exhibit is not None and s.exhibit is not current:
             current = s.exhibit
-            in_exhibit = 0
-            if current is not None:
+            if current.exhibit.id not in ctx.announced:
+                ctx.announced.add(current.exhibit.id)
                 ctx.step(f"Exhibit {current.letter}: {current.exhibit.title}")
         ctx.cancel.raise_if_cancelled()
-        page_no = s.first
+        in_exhibit = label_starts.get(id(s), 0)
         for n, (key, src, page) in enumerate(_segment_pages(ctx, s, drawn, files)):
             if n % 64 == 63:  # a long file: stay cancellable within it
                 ctx.cancel.raise_if_cancelled()
@@ -1422,33 +1784,33 @@ def _write_body(ctx: BuildContext, out: _Out, files: _Prefetch) -> None:
                 copiers["drawn"] = drawn_cp
                 cp = copiers[key] = wr.copier(key, src)
             label = ""
-            if current is not None and s.kind != "tab":
+            if s.exhibit is not None and s.kind not in ("tab", "continued"):
                 in_exhibit += 1
-                label = stamps.label_text(current.letter, in_exhibit)
+                label = stamps.label_text(s.exhibit.letter, in_exhibit)
             fit = s.fit and not (s.letter_pdf and _trusted_letter_size(src, page))
-            number = stamps.number_text(o.numbering, page_no + 1, total, prefix)
-            op = wr.add_page(cp, key, page, fit=fit, number=number, label=label)
-            if s.drawn == "index":
-                drawn_index = ctx.drawn_at["index"] + n
-                for rect, target in ctx.drawn.links.get(drawn_index, []):
+            number = (
+                stamps.number_text(o.numbering, s.number + n + 1, total, prefix)
+                if s.numbered
+                else ""
+            )
+            op = wr.add_page(cp, key, page, fit=fit, number=number, label=label, top=ctx.top_clear)
+            links = ctx.drawn.links.get(ctx.drawn_at[s.drawn] + n, []) if s.drawn else []
+            for rect, target in links:
+                if 0 <= target - base < count:  # a link into another part is left out
                     annot = out.alloc()
-                    wr.links.append((annot, rect, target))
+                    wr.links.append((annot, rect, target - base))
                     op.annots.append(annot)
-                index_pages.append(op)
+            if links:
+                linked_pages.append(op)
             else:
                 wr.finish_page(op)
-            page_no += 1
-    if len(wr.pages) != total:
-        raise RuntimeError(f"planned {total} pages, wrote {len(wr.pages)}")
-    for op in index_pages:  # their links point forward: written once every page exists
+    if len(wr.pages) != count:
+        raise RuntimeError(f"planned {count} pages, wrote {len(wr.pages)}")
+    for op in linked_pages:  # their links point forward: written once every page exists
         wr.finish_page(op)
     ctx.step("Writing bookmarks and page labels")
-    if wr.annotations_dropped:
-        ctx.warnings.append(
-            f"{wr.annotations_dropped} comments, links or form fields inside evidence files were "
-            f"left out of the packet (only the printed page content is kept)."
-        )
-    _finish(ctx, out, wr)
+    ctx.annotations_dropped += wr.annotations_dropped
+    _finish(ctx, out, wr, output)
 
 
 def _write_links(out: _Out, wr: _Writer) -> None:
@@ -1469,29 +1831,34 @@ class _Node:
     open: bool = False
 
 
-def _outline(ctx: BuildContext) -> list[_Node]:
+def _outline(ctx: BuildContext, segments: list[Segment] | None = None) -> list[_Node]:
+    """The bookmarks of ``segments`` (default: the whole packet); pages are
+    counted from the first of them."""
+    segments = ctx.segments if segments is None else segments
+    base = segments[0].first if segments else 0
     top: list[_Node] = []
     section: _Node | None = None
     section_name = None
-    for s in ctx.segments:
+    for s in segments:
         if s.exhibit is None:
             section, section_name = None, None
-            top.append(_Node(s.title, s.first))
+            if s.title:  # blank backs have no bookmark
+                top.append(_Node(s.title, s.first - base))
             continue
         pe = s.exhibit
-        if s.kind == "tab":
+        if s.kind in ("tab", "continued"):
             name = pe.exhibit.section
             if name and name != section_name:
-                section = _Node(name, s.first, open=True)
+                section = _Node(name, s.first - base, open=True)
                 top.append(section)
             elif not name:
                 section = None
             section_name = name
-            node = _Node(s.title, s.first)
+            node = _Node(s.title, s.first - base)
             (section.kids if section else top).append(node)
             current_exhibit = node
         elif pe.translated and s.title:
-            current_exhibit.kids.append(_Node(s.title, s.first))
+            current_exhibit.kids.append(_Node(s.title, s.first - base))
     return top
 
 
@@ -1535,7 +1902,7 @@ def _pdf_date(d: dt.date) -> bytes:
     return b"(D:%04d%02d%02d000000Z)" % (d.year, d.month, d.day)
 
 
-def _document_id(ctx: BuildContext) -> bytes:
+def _document_id(ctx: BuildContext, output: Output | None = None) -> bytes:
     """A hash of everything the packet is made from: same inputs, same /ID."""
     assert ctx.drawn is not None
     h = hashlib.sha256()
@@ -1543,26 +1910,58 @@ def _document_id(ctx: BuildContext) -> bytes:
     h.update(repr(sorted((k, str(v)) for k, v in asdict(ctx.options).items())).encode())
     h.update(hashlib.sha256(ctx.drawn.pdf).digest())
     h.update(hashlib.sha256(ctx.letter_pdf).digest())
-    for s in ctx.segments:
+    for s in ctx.segments if output is None else output.segments:
         h.update(f"{s.kind}|{s.blob}|{s.drawn}|{s.pages}|{s.fit}\n".encode())
+        if s.skip or s.of or not s.numbered or s.part > 1:
+            h.update(f"{s.skip}|{s.of}|{s.numbered}|{s.part}\n".encode())
+    if output is not None and output.part:
+        h.update(f"part {output.part} of {ctx.part_count}".encode())
     return h.hexdigest()[:32].upper().encode("ascii")
 
 
-def _finish(ctx: BuildContext, out: _Out, wr: _Writer) -> None:
+def _label_prefix(o: BuildOptions, n: int) -> str:
+    if o.numbering != NumberingStyle.BATES:
+        return ""
+    return o.bates_prefix + "0" * max(stamps.BATES_DIGITS - len(str(n)), 0)
+
+
+def _page_labels(ctx: BuildContext, segments: list[Segment]) -> list[bytes]:
+    """/PageLabels entries whose labels equal the printed numbers: plain decimal,
+    or Bates with its zeros; a page without a number (a blank back, the copies
+    sheet) is labelled by what it is."""
+    o = ctx.options
+    nums: list[bytes] = []
+    page = 0
+    expect: tuple[int, str] | None = None  # the next number and prefix the open range gives
+    last = ""
+    for s in segments:
+        for k in range(s.pages):
+            if s.numbered:
+                n = s.number + k + 1
+                label_prefix = _label_prefix(o, n)
+                if expect != (n, label_prefix):
+                    entry = b"<</S/D"
+                    if label_prefix:
+                        entry += b"/P" + _pdf_string(label_prefix)
+                    if n != 1:
+                        entry += b"/St %d" % n
+                    nums.append(b"%d %s>>" % (page, entry))
+                expect = (n + 1, label_prefix)
+                last = f"{label_prefix}{n}"
+            else:  # the copies sheet; a blank back is named after the page before it
+                what = "Copies" if s.kind == "copies" else f"{last or 'Copies'} (blank)"
+                nums.append(b"%d <</P%s>>" % (page, _pdf_string(what)))
+                expect = None
+            page += 1
+    return nums
+
+
+def _finish(ctx: BuildContext, out: _Out, wr: _Writer, output: Output) -> None:
     _write_links(out, wr)
     kids = b"".join(b" %d 0 R" % p.num for p in wr.pages)
     out.obj(wr.pages_root, b"<</Type/Pages/Count %d/Kids[%s]>>" % (len(wr.pages), kids))
-    outlines = _write_outline(out, wr, _outline(ctx))
-    nums = []
-    for start, label_prefix, first in stamps.page_label_ranges(
-        ctx.options.numbering, ctx.total_pages, ctx.options.bates_prefix
-    ):
-        entry = b"<</S/D"
-        if label_prefix:
-            entry += b"/P" + _pdf_string(label_prefix)
-        if first != 1:
-            entry += b"/St %d" % first
-        nums.append(b"%d %s>>" % (start, entry))
+    outlines = _write_outline(out, wr, _outline(ctx, output.segments))
+    nums = _page_labels(ctx, output.segments)
     out.obj(
         wr.catalog,
         b"<</Type/Catalog/Pages %d 0 R/Outlines %d 0 R/PageMode/UseOutlines"
@@ -1571,6 +1970,8 @@ def _finish(ctx: BuildContext, out: _Out, wr: _Writer) -> None:
     )
     info = out.alloc()
     title = f"{_document_title(ctx)} - {ctx.case.title}"
+    if output.part:
+        title += f" - Part {output.part} of {ctx.part_count}"
     date = _pdf_date(ctx.build_date)
     out.obj(
         info,
@@ -1584,50 +1985,242 @@ def _finish(ctx: BuildContext, out: _Out, wr: _Writer) -> None:
     if missing:
         raise RuntimeError(f"objects allocated but never written: {missing[:5]}")
     out.w(b"".join(b"%010d 00000 n \n" % off for off in out.offsets[1:]))
-    doc_id = _document_id(ctx)
+    doc_id = _document_id(ctx, output if output.part else None)
     out.w(
         b"trailer\n<</Size %d/Root %d 0 R/Info %d 0 R/ID[<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n"
         % (size, wr.catalog, info, doc_id, doc_id, xref)
     )
     out.close()
-    ctx.sha256 = out.sha.hexdigest()
-    ctx.size = out.pos
+    output.sha256 = out.sha.hexdigest()
+    output.size = out.pos
 
 
 # ---- step 5: publish ------------------------------------------------------------
 def _publish(ctx: BuildContext) -> None:
-    assert ctx.tmp_path is not None
+    """``os.replace`` each temporary file onto its name: the very last step."""
     try:
         ctx.cancel.raise_if_cancelled()
-        os.replace(ctx.tmp_path, ctx.out_path)
+        for output in ctx.outputs:
+            assert output.tmp_path is not None
+            os.replace(output.tmp_path, output.path)
+            output.tmp_path = None
     except BaseException:
-        ctx.tmp_path.unlink(missing_ok=True)
+        discard(ctx)
         raise
-    fsync_dir(ctx.out_path.parent)
+    for folder in {o.path.parent for o in ctx.outputs}:
+        fsync_dir(folder)
 
 
-def _record(ctx: BuildContext) -> BuildResult:
+def _record(ctx: BuildContext, extra: Mapping[str, object] | None = None) -> BuildResult:
+    """Record the build.  The record's path, size and SHA-256 are those of the
+    first file (part 1 of a split packet); ``extra`` adds to its options (the
+    editions record their parts there)."""
     files: list[str] = []
     for s in ctx.segments:
         if s.blob and s.blob not in files:
             files.append(s.blob)
-    options = {k: str(v) for k, v in asdict(ctx.options).items()}
+    if ctx.annotations_dropped:
+        ctx.warnings.append(
+            f"{ctx.annotations_dropped} comments, links or form fields inside evidence files "
+            f"were left out of the packet (only the printed page content is kept)."
+        )
+    options: dict[str, object] = {k: str(v) for k, v in asdict(ctx.options).items()}
     options["build_date"] = ctx.build_date.isoformat()
+    parts = [o for o in ctx.outputs if o.part]
+    if parts:
+        options["parts"] = [str(o.path.resolve()) for o in parts]
+        options["part_sizes"] = [o.size for o in parts]
+        options["part_sha256"] = [o.sha256 for o in parts]
+    options.update(extra or {})
+    first = ctx.outputs[0] if ctx.outputs else Output(ctx.out_path, ctx.segments)
     build_id = ctx.store.record_build(
         ctx.case.id,
-        path=str(ctx.out_path.resolve()),
+        path=str(first.path.resolve()),
         pages=ctx.total_pages,
-        size=ctx.size,
-        sha256=ctx.sha256,
+        size=first.size,
+        sha256=first.sha256,
         options=options,
         files=files,
     )
-    log.info("built %s: %d pages, %d bytes", ctx.out_path, ctx.total_pages, ctx.size)
+    total = sum(o.size for o in ctx.outputs)
+    log.info("built %s: %d pages, %d bytes", first.path, ctx.total_pages, total)
     return BuildResult(
-        path=str(ctx.out_path),
+        path=str(first.path),
         pages=ctx.total_pages,
-        size=ctx.size,
-        sha256=ctx.sha256,
+        size=total,
+        sha256=first.sha256,
         build_id=build_id,
+        parts=tuple(str(o.path) for o in parts),
+        part_sizes=tuple(o.size for o in parts),
         warnings=tuple(ctx.warnings),
+        edition=ctx.options.edition,
     )
+
+
+# ---- sizes, for splitting a packet into parts (#7) -------------------------------------
+# Estimates in bytes of what each piece adds to a file, made before writing so
+# the parts can be planned; ``pdpacket.editions`` then measures the files as
+# written and plans again when one came out over its limit.
+PAGE_OVERHEAD = 420  # what the writer adds per page: page dict, placement, stamp, xref
+DRAWN_PAGE = 3_500  # a page pdpacket draws (text; its fonts are counted once per file)
+_OBJECT_OVERHEAD = 90  # an object's number, dictionary and xref entry
+_NOT_FOLLOWED = frozenset({"/Parent", "/Annots", "/B", "/Thumb", *_DROP_KEYS})
+
+
+@functools.cache
+def file_overhead() -> int:
+    """What every file of a split packet carries besides its pages: the fonts of
+    the drawn pages and the stamps, the catalog, page tree and trailer (measured
+    once on sample pages)."""
+    caption = layout.Caption("Áéíóú Ñandú Çedilla Sample Name", "A000-000-000", ("Court",), True)
+    d = layout.Drawing("Sample")
+    d.add_cover(layout.CoverInfo(caption, "REQUEST", "Form", True, ("Attorney",), "Judge"))
+    row = layout.IndexRow("A", "Title", "Description", "01/01/2026", "1-2", part="1")
+    d.add_index(layout.IndexInfo(caption, (row,), note="Note", part_column=True))
+    d.add_tab(layout.TabInfo("A", "Title", "Description", "Date", "Section", ("F",)))
+    d.add_translator_certificate(
+        layout.TranslatorCertificateInfo("A", "Name", "Address", "Phone", "Spanish", ("Doc",))
+    )
+    d.add_blank()
+    d.add_font_carrier()
+    return len(d.finish().pdf) + 4_096
+
+
+def _blob_size(ctx: BuildContext, sha: str) -> int:
+    try:
+        return ctx.store.blobs.path(sha).stat().st_size
+    except OSError:
+        return len(ctx.store.blobs.read(sha))
+
+
+def segment_size(ctx: BuildContext, s: Segment) -> int:
+    """Estimated bytes of segment ``s`` (whole files: their stored size)."""
+    if s.drawn:
+        return (DRAWN_PAGE + PAGE_OVERHEAD) * s.pages
+    if s.letter_pdf:
+        return len(ctx.letter_pdf) + PAGE_OVERHEAD * s.pages
+    return _blob_size(ctx, s.blob) + PAGE_OVERHEAD * s.pages
+
+
+@dataclass(frozen=True)
+class PageSizes:
+    """Estimated bytes of each page of a file: ``own`` what it adds where it
+    first appears, ``again`` what it needs again when a part starts at it
+    (objects it shares with earlier pages: fonts, a repeated logo...)."""
+
+    own: tuple[int, ...]
+    again: tuple[int, ...]
+
+
+def page_sizes(ctx: BuildContext, s: Segment, cache: dict[str, PageSizes]) -> PageSizes:
+    """Per-page estimates for the pages of segment ``s`` (the file is parsed; with
+    an image hook, images count at their re-encoded size)."""
+    if not s.blob:
+        per = segment_size(ctx, s) // max(1, s.pages)
+        return PageSizes((per,) * s.pages, (0,) * s.pages)
+    whole = cache.get(s.blob)
+    if whole is None:
+        whole = cache[s.blob] = _file_page_sizes(ctx, s)
+    end = s.skip + s.pages
+    return PageSizes(whole.own[s.skip : end], whole.again[s.skip : end])
+
+
+def _file_page_sizes(ctx: BuildContext, s: Segment) -> PageSizes:
+    total = s.of or s.pages
+    src = _Source(ctx.store.blobs.read(s.blob), s.title or "A stored file")
+    pages = src.pages(total)
+    sizes: dict[_Ref, int] = {}
+    seen: set[_Ref] = set()
+    own: list[int] = []
+    again: list[int] = []
+    for page in pages:
+        reach: set[_Ref] = set()
+        _reachable(src, page, reach, ctx.image_hook, sizes)
+        own.append(PAGE_OVERHEAD + sum(sizes[r] for r in reach - seen))
+        again.append(sum(sizes[r] for r in reach & seen))
+        seen |= reach
+        ctx.cancel.raise_if_cancelled()
+    return PageSizes(tuple(own), tuple(again))
+
+
+def _reachable(
+    src: _Source, value: Any, reach: set[_Ref], hook: ImageHook | None, sizes: dict[_Ref, int]
+) -> None:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is _Ref:
+            if v in reach:
+                continue
+            reach.add(v)
+            obj, stream = src.get(v)
+            if v not in sizes:
+                n = _OBJECT_OVERHEAD
+                if stream is not None:
+                    n += len(stream)
+                    if hook is not None and type(obj) is dict and obj.get("/Subtype") == b"/Image":
+                        _obj, recoded = _recode_image(src, obj, stream, hook)
+                        n += len(recoded) - len(stream)
+                sizes[v] = n
+            if type(obj) is dict and obj.get("/Type") in _NOT_COPIED_TYPES:
+                continue
+            stack.append(obj)
+        elif t is dict:
+            stack.extend(x for k, x in v.items() if k not in _NOT_FOLLOWED)
+        elif t is list:
+            stack.extend(v)
+
+
+def _image_stream(src: _Source, value: dict[str, Any], data: bytes | memoryview) -> ImageStream:
+    def number(key: str) -> int:
+        v = src.resolve(value.get(key))
+        return int(float(v)) if type(v) is _Raw and _NUMBER.match(v) else 0
+
+    filters = src.resolve(value.get("/Filter"))
+    if type(filters) is _Name:
+        names: tuple[str, ...] = (filters.decode("latin-1"),)
+    elif type(filters) is list:
+        names = tuple(src.resolve(f).decode("latin-1") for f in filters if type(f) is _Name)
+    else:
+        names = ()
+    cs = src.resolve(value.get("/ColorSpace"))
+    if type(cs) is list and cs and type(cs[0]) is _Name:
+        colorspace = cs[0].decode("latin-1")
+        if colorspace == "/ICCBased" and len(cs) > 1:
+            stream_dict = src.resolve(cs[1])
+            n = src.resolve(stream_dict.get("/N")) if type(stream_dict) is dict else None
+            colorspace = {b"1": "/DeviceGray", b"3": "/DeviceRGB"}.get(bytes(n or b""), "")
+    elif type(cs) is _Name:
+        colorspace = cs.decode("latin-1")
+    else:
+        colorspace = ""
+    return ImageStream(
+        width=number("/Width"),
+        height=number("/Height"),
+        filters=names,
+        colorspace=colorspace,
+        bits=number("/BitsPerComponent"),
+        decode="/Decode" in value,
+        data=data,
+    )
+
+
+def _recode_image(
+    src: _Source, value: dict[str, Any], stream: bytes | memoryview, hook: ImageHook
+) -> tuple[dict[str, Any], bytes | memoryview]:
+    """The image as ``hook`` re-encodes it (JPEG), or unchanged."""
+    try:
+        info = _image_stream(src, value, stream)
+    except (TypeError, ValueError, AttributeError):
+        return value, stream
+    result = hook(info)
+    if result is None:
+        return value, stream
+    data, width, height = result
+    new = {k: v for k, v in value.items() if k not in ("/DecodeParms", "/Filter", "/Length")}
+    new["/Width"] = _Raw(b"%d" % width)
+    new["/Height"] = _Raw(b"%d" % height)
+    new["/Filter"] = _Name(b"/DCTDecode")
+    new["/BitsPerComponent"] = _Raw(b"8")
+    return new, data

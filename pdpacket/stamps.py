@@ -95,11 +95,15 @@ def is_letter(box: tuple[float, float, float, float], rotate: int) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def place(box: tuple[float, float, float, float], rotate: int, *, fit: bool = True) -> Placement:
+def place(
+    box: tuple[float, float, float, float], rotate: int, *, fit: bool = True, top: float = 0.0
+) -> Placement:
     """Where a source page with visible ``box`` and ``/Rotate`` goes.
 
     ``fit=False`` keeps an upright letter-size page as it is (pages laid out
     with the stamp band free); any other page is fitted whatever ``fit`` says.
+    ``top`` keeps that many points at the top free as well (the print edition
+    clears the top inch, ``TOP_CLEAR``, for two-hole fasteners).
     """
     x0, y0, x1, y1 = (float(v) for v in box)
     if x1 < x0:
@@ -127,7 +131,7 @@ def place(box: tuple[float, float, float, float], rotate: int, *, fit: bool = Tr
     if turned:  # landscape: a quarter turn counter-clockwise, top to the left
         m = multiply(m, (0.0, 1.0, -1.0, 0.0, dh, 0.0))
         dw, dh = dh, dw
-    avail_h = PAGE_H - BAND
+    avail_h = PAGE_H - BAND - max(0.0, top)
     s = min(PAGE_W / dw, avail_h / dh, 1.0)
     tx = (PAGE_W - s * dw) / 2
     ty = BAND + (avail_h - s * dh) / 2
