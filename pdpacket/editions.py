@@ -674,7 +674,8 @@ def _remove_stale(earlier: Sequence[object], ctx: BuildContext, stem: Path) -> l
     """Files of an earlier build of this case with the same name that this build no
     longer writes (``_Part4`` when there are now three parts, the one-file PDF
     when it is now split): removed, so nobody files an old part."""
-    now = {o.path.resolve() for o in ctx.outputs}
+    now = {str(o.path.resolve()) for o in ctx.outputs}
+    folder = stem.parent.resolve()
     pattern = re.compile(re.escape(stem.name) + r"(_Part\d+)?\.pdf")
     removed = []
     for build in earlier:
@@ -682,12 +683,12 @@ def _remove_stale(earlier: Sequence[object], ctx: BuildContext, stem: Path) -> l
         parts = getattr(build, "options", {}).get("parts")
         if isinstance(parts, list):
             paths += [str(x) for x in parts]
-        for raw in paths:
+        for raw in paths:  # recorded resolved: compare as text first
             path = Path(raw)
             if (
-                path.parent.resolve() == stem.parent.resolve()
-                and pattern.fullmatch(path.name)
-                and path.resolve() not in now
+                pattern.fullmatch(path.name)
+                and raw not in now
+                and path.parent == folder
                 and path.is_file()
             ):
                 try:

@@ -702,9 +702,18 @@ def note_lines(note: str) -> list[str]:
 def _row_lines(row: IndexRow, width: float = DOC_WIDTH) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if row.heading:
         return (row.title,), ()
-    title = tuple(wrap(row.title, SERIF, BODY, width))
-    desc = tuple(wrap(row.description, SERIF_ITALIC, DESC_SIZE, width)) if row.description else ()
-    return title, desc[:6]
+    return _wrapped_row(row.title, row.description, width)
+
+
+@functools.lru_cache(maxsize=8192)
+def _wrapped_row(
+    title: str, description: str, width: float
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A row's lines: the index is laid out again at each plan (and by each part's
+    contents page), its text only once."""
+    lines = tuple(wrap(title, SERIF, BODY, width))
+    desc = tuple(wrap(description, SERIF_ITALIC, DESC_SIZE, width)) if description else ()
+    return lines, desc[:6]
 
 
 def layout_index(

@@ -575,6 +575,11 @@ def test_bad_edition_options_are_refused() -> None:
             editions.check_options(options)
 
 
+def test_the_per_file_estimate_matches_what_the_fonts_weigh() -> None:
+    measured = packet.measure_file_overhead()
+    assert abs(packet.FILE_OVERHEAD - measured) <= measured * 0.1, measured
+
+
 def test_size_limit_comes_from_the_office_for_email(photo_case: Any) -> None:
     ws, case_id = photo_case
     case = ws.get_case(case_id)
