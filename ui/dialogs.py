@@ -73,10 +73,11 @@ def show_in_folder(path: str) -> bool:
 
 
 def ask_printer(parent: QWidget | None, pages: int) -> QPrinter | None:
-    """The print dialog; court copies are single-sided, so duplex starts off."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDuplex(QPrinter.DuplexMode.DuplexNone)
-    printer.setFromTo(1, max(1, pages))
+    """The print dialog; court copies are single-sided, so duplex starts off; US
+    letter, portrait, printed at 100 % (``ui.print_support``, #7)."""
+    from .print_support import make_printer  # it calls this module
+
+    printer = make_printer(pages)
     dlg = QPrintDialog(printer, parent)
     dlg.setWindowTitle("Print the packet")
     return printer if dlg.exec() == QDialog.DialogCode.Accepted else None

@@ -140,4 +140,8 @@ def test_print_sends_every_page(qtbot, window, workspace, evidence_dir, out, tmp
     monkeypatch.setattr(ui.dialogs, "ask_printer", ask_printer)
     build.print_button.click()
     wait_jobs(qtbot, window)
-    assert int(pdfinfo(printed)["Pages"]) == int(pdfinfo(out)["Pages"])
+    # Print sends the print edition (#7), built first beside the packet: the packet's
+    # pages and its copies sheet
+    print_edition = out.with_name("packet_Print.pdf")
+    assert int(pdfinfo(print_edition)["Pages"]) == int(pdfinfo(out)["Pages"]) + 1
+    assert int(pdfinfo(printed)["Pages"]) == int(pdfinfo(print_edition)["Pages"])

@@ -12,9 +12,8 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, QStandardPaths
-from PySide6.QtGui import QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,9 +41,8 @@ from pdpacket.identifiers import parse_date
 from pdpacket.model import BuildOptions, BuildResult
 from pdpacket.progress import CancelToken
 
-from .. import dialogs
+from .. import dialogs, print_support
 from ..models import BuildHistoryModel
-from ..preview import on_white
 from ..style import Banner, State, hint, human_size
 from ..workers import Job, SignalProgress
 from .base import Step, StepStatus
@@ -70,12 +68,52 @@ OPTION_TEXT: dict[str, tuple[str, dict[str, str]]] = {
     "include_index": ("&Index of exhibits", {}),
     "keep_original_size": ("&Keep original page sizes (no fitting to letter)", {}),
     "build_date": ("&Date on the packet", {}),
+    # the editions (#7)
+    "edition": (
+        "&Edition",
+        {
+            "standard": "Standard: one PDF",
+            "efile": "E-filing (ECAS): files of at most 25 MB",
+            "email": "E-mail to OPLA: under the office's limit",
+            "print": "Print: copies sheet, top inch clear",
+        },
+    ),
+    "max_mb": ("Largest &file, MB (0: usual)", {}),
+    "jpeg_quality": ("Photos' JPEG &quality (0: keep)", {}),
+    # used by Print… and Save print-ready PDF whatever the edition chosen above
+    "duplex": ("Print double-&sided (blank backs)", {}),
+    "clear_top": ("Print with the &top inch clear", {}),
+    "copies_court": ("Copies for the co&urt", {}),
+    "copies_opla": ("Copies for OPL&A", {}),
+    "copies_client": ("Copies for the c&lient", {}),
 }
-HIDDEN_OPTIONS = {"edition"}  # shown once the editions exist (#7)
+EDITION_OPTIONS = frozenset(
+    {
+        "edition",
+        "max_mb",
+        "jpeg_quality",
+        "duplex",
+        "clear_top",
+        "copies_court",
+        "copies_opla",
+        "copies_client",
+    }
+)
+HIDDEN_OPTIONS: set[str] = set()
 ENABLED_WHEN: dict[str, tuple[str, object]] = {
     "bates_prefix": ("numbering", "bates"),
     "service_method": ("certificate_of_service", True),
     "service_address": ("certificate_of_service", True),
+    # a tuple: any of these values
+    "max_mb": ("edition", ("efile", "email")),
+    "jpeg_quality": ("edition", ("efile", "email")),
+}
+RANGES: dict[str, tuple[float, float]] = {  # spin boxes that are not 0..1,000,000
+    "max_mb": (0, 1000),
+    "jpeg_quality": (0, 95),
+    "copies_court": (0, 20),
+    "copies_opla": (0, 20),
+    "copies_client": (0, 20),
 }
 
 
@@ -139,47 +177,9 @@ def safe_filename(text: str) -> str:
 
 
 def print_pdf(path: str, printer: QPrinter, cancel: CancelToken, progress: SignalProgress) -> int:
-    """Print a PDF page by page (runs in a worker: QPainter on a QPrinter is allowed)."""
-    doc = QPdfDocument()
-    doc.load(path)
-    if doc.status() != QPdfDocument.Status.Ready:
-        raise PdpacketError(
-            f"{Path(path).name} could not be opened for printing.",
-            hint="Build the packet again, then print.",
-        )
-    n = doc.pageCount()
-    first, last = 1, n
-    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
-        first, last = printer.fromPage(), min(n, printer.toPage() or n)
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise PdpacketError(
-            "The printer could not be started.", hint="Check the printer and try again."
-        )
-    dpi = min(300, printer.resolution())
-    try:
-        for i, page in enumerate(range(first - 1, last)):
-            if cancel.cancelled:
-                printer.abort()
-                raise CancelledError(
-                    "Printing cancelled.", hint="Pages already sent may still print."
-                )
-            if i:
-                printer.newPage()
-            progress.update(i, last - first + 1, f"Printing page {page + 1} of {last}")
-            size = doc.pagePointSize(page)
-            w, h = round(size.width() / 72 * dpi), round(size.height() / 72 * dpi)
-            image = on_white(doc.render(page, QSize(w, h)))
-            area = painter.viewport()
-            scale = min(area.width() / max(1, w), area.height() / max(1, h))
-            tw, th = w * scale, h * scale
-            target = QRectF((area.width() - tw) / 2, (area.height() - th) / 2, tw, th)
-            painter.drawImage(target, image)
-    finally:
-        if painter.isActive():
-            painter.end()
-        doc.close()
-    return last - first + 1
+    """Print a PDF at 300 dpi, page range and copies from the dialog (runs in a
+    worker: QPainter on a QPrinter is allowed).  See ``ui.print_support`` (#7)."""
+    return print_support.render_to_printer(path, printer, cancel=cancel, progress=progress)
 
 
 class BuildStep(Step):
@@ -211,12 +211,23 @@ class BuildStep(Step):
         columns.addSpacing(self.fontMetrics().averageCharWidth() * 3)
         columns.addLayout(self.checks, 2)
         outer.addLayout(columns)
+        # the editions (#7) in a box of their own, laid out the same way
+        edition_box = QGroupBox("Edition and printing")
+        edition_columns = QHBoxLayout(edition_box)
+        self.edition_form = QFormLayout()
+        self.edition_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.edition_checks = QVBoxLayout()
+        edition_columns.addLayout(self.edition_form, 3)
+        edition_columns.addSpacing(self.fontMetrics().averageCharWidth() * 3)
+        edition_columns.addLayout(self.edition_checks, 2)
         self.option_widgets: dict[str, QWidget] = {}
         self._build_option_widgets()
         self.checks.addStretch(1)
+        self.edition_checks.addStretch(1)
         self.service_hint = hint()
         outer.addWidget(self.service_hint)
         col.addWidget(box)
+        col.addWidget(edition_box)
 
         # --- output ---
         out_box = QGroupBox("Save the packet as")
@@ -261,8 +272,28 @@ class BuildStep(Step):
         self.folder_button = QPushButton("Show in &folder")
         self.folder_button.clicked.connect(lambda: self._show_folder(self.current_path()))
         self.print_button = QPushButton("&Print…")
-        self.print_button.clicked.connect(self.print_packet)
-        for b in (self.open_button, self.folder_button, self.print_button):
+        self.print_button.setToolTip(
+            "Print the print edition (copies sheet, tab sheets, top inch clear) at 300 dpi"
+        )
+        self.print_button.clicked.connect(lambda: self.print_packet())
+        self.save_print_button = QPushButton("Save print-&ready PDF…")
+        self.save_print_button.setObjectName("savePrintReady")
+        self.save_print_button.setToolTip("Build the print edition as a PDF for a print shop")
+        self.save_print_button.clicked.connect(lambda: self.save_print_ready())
+        self.copy_email_button = QPushButton("Copy e-&mail text")
+        self.copy_email_button.setObjectName("copyEmail")
+        self.copy_email_button.setToolTip(
+            "Copy the e-mail's subject and body (e-mail edition) to paste into your mail program"
+        )
+        self.copy_email_button.clicked.connect(lambda: self.copy_email())
+        self.copy_email_button.setVisible(False)
+        for b in (
+            self.open_button,
+            self.folder_button,
+            self.print_button,
+            self.save_print_button,
+            self.copy_email_button,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
         col.addLayout(actions)
@@ -304,7 +335,9 @@ class BuildStep(Step):
             if kind is bool:
                 widget = QCheckBox(label)
                 widget.toggled.connect(self._option_changed)
-                self.checks.addWidget(widget)
+                (self.edition_checks if f.name in EDITION_OPTIONS else self.checks).addWidget(
+                    widget
+                )
             else:
                 if enum_type is not None or choices:
                     combo = QComboBox()
@@ -331,9 +364,12 @@ class BuildStep(Step):
                     widget = edit
                 lab = QLabel(label + ":")
                 lab.setBuddy(widget)
-                self.form.addRow(lab, widget)
+                (self.edition_form if f.name in EDITION_OPTIONS else self.form).addRow(lab, widget)
             widget.setObjectName(f"option_{f.name}")
             widget.setAccessibleName(label.replace("&", ""))
+            if f.name in RANGES and isinstance(widget, QSpinBox | QDoubleSpinBox):
+                lo, hi = RANGES[f.name]
+                widget.setRange(lo, hi)  # type: ignore[arg-type]
             self.option_widgets[f.name] = widget
 
     def options(self) -> BuildOptions:
@@ -374,7 +410,8 @@ class BuildStep(Step):
         for name, (other, wanted) in ENABLED_WHEN.items():
             w = self.option_widgets.get(name)
             if w is not None:
-                w.setEnabled(values.get(other) == wanted)
+                value = values.get(other)
+                w.setEnabled(value in wanted if isinstance(wanted, tuple) else value == wanted)
         if self.ctx.has_case:
             p = self.ctx.case().proceedings
             stage = catalog.stage(p.stage)
@@ -475,8 +512,11 @@ class BuildStep(Step):
         path = self.current_path()
         exists = bool(path) and Path(path).exists()
         busy = self.job is not None
-        for b in (self.open_button, self.folder_button, self.print_button):
+        for b in (self.open_button, self.folder_button):
             b.setEnabled(exists and not busy)
+        can_build = self.ctx.has_case and not busy and self.print_job is None
+        self.print_button.setEnabled(can_build)  # builds the print edition first if need be
+        self.save_print_button.setEnabled(can_build)
 
     # ---- building ---------------------------------------------------------------------
     def build(self) -> None:
@@ -494,7 +534,18 @@ class BuildStep(Step):
         out = self.output_path()
         self.output.setText(str(out))
         self._save_output()
+        self._start_build(options, out)
+
+    def _start_build(
+        self,
+        options: BuildOptions,
+        out: Path,
+        then: typing.Callable[[BuildResult], None] | None = None,
+    ) -> None:
+        """Build in a worker; ``then`` runs with the result once it is shown."""
         case_id = self.ctx.case_id
+        self._then = then
+        self._building_options = options
 
         def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> BuildResult:
             return ws.build_packet(case_id, out, options, progress=progress, cancel=cancel)
@@ -535,17 +586,33 @@ class BuildStep(Step):
     def _built(self, result: BuildResult) -> None:
         self._end()
         self.last_result = result
+        self._last_options = getattr(self, "_building_options", None)
         text = f"Packet built: {result.pages} pages, {human_size(result.size)}.\n{result.path}"
         if result.parts:
-            text += "\nSplit for e-filing into: " + ", ".join(Path(p).name for p in result.parts)
+            sizes = result.part_sizes or (0,) * len(result.parts)
+            text = (
+                f"Packet built in {len(result.parts)} parts, {result.pages} pages: "
+                + ", ".join(
+                    f"{Path(p).name} ({human_size(n)})"
+                    for p, n in zip(result.parts, sizes, strict=True)
+                )
+                + f".\n{Path(result.path).parent}"
+            )
+        if result.email_subject:
+            text += f"\nE-mail subject: {result.email_subject}\nE-mail text: {result.email_path}"
         if result.warnings:
             text += "\nCheck: " + " ".join(result.warnings)
         self.result.set_text(text, "warning" if result.warnings else "ok")
+        self.copy_email_button.setVisible(bool(result.email_text))
         self.ctx.say(f"Packet built: {result.pages} pages.")
         self.ctx.buildsChanged.emit()
+        then, self._then = getattr(self, "_then", None), None
+        if then is not None:
+            then(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._end()
+        self._then = None
         if isinstance(exc, CancelledError):
             self.result.set_text(
                 "Build cancelled. No packet was written; an earlier packet with the same "
@@ -576,7 +643,59 @@ class BuildStep(Step):
             self.ctx.say(f"{Path(b.path).name} was moved or deleted; build the packet again.")
 
     def print_packet(self) -> None:
-        path = self.current_path()
+        """Print the print edition (#7): the one just built when it is still current,
+        else it is built first (beside the packet, ``<name>_Print.pdf``)."""
+        if not self.ctx.has_case or self.job is not None or self.print_job is not None:
+            return
+        try:
+            options = print_support.print_ready_options(self.options())
+        except PdpacketError as exc:
+            self.ctx.fail(exc, action="reading the packet options")
+            return
+        ready = self._current_print_edition(options)
+        if ready:
+            self._print(ready)
+            return
+        out = print_support.print_ready_path(self.output_path())
+        self._start_build(options, out, then=lambda result: self._print(result.path))
+
+    def _current_print_edition(self, options: BuildOptions) -> str:
+        r = self.last_result
+        if r is None or r.edition != "print" or not Path(r.path).exists():
+            return ""
+        if getattr(self, "_last_options", None) != options:
+            return ""
+        builds = self.ctx.store.list_builds(self.ctx.case_id)
+        if not builds or builds[0].id != r.build_id:
+            return ""
+        return r.path if builds[0].created_at >= self.ctx.case().updated_at else ""
+
+    def save_print_ready(self) -> None:
+        """Build the print edition where the user chooses (for a print shop)."""
+        if not self.ctx.has_case or self.job is not None:
+            return
+        try:
+            options = print_support.print_ready_options(self.options())
+        except PdpacketError as exc:
+            self.ctx.fail(exc, action="reading the packet options")
+            return
+        suggested = print_support.print_ready_path(self.output_path())
+        path = dialogs.pick_save_path(self, str(suggested))
+        if not path:
+            return
+        self._start_build(
+            options,
+            Path(path),
+            then=lambda result: self.ctx.say(f"Print-ready PDF saved: {Path(result.path).name}."),
+        )
+
+    def copy_email(self) -> None:
+        r = self.last_result
+        if r is not None and r.email_text:
+            QGuiApplication.clipboard().setText(r.email_text)
+            self.ctx.say("E-mail subject and text copied.")
+
+    def _print(self, path: str) -> None:
         if not path or not Path(path).exists() or self.print_job is not None:
             return
         latest = self.history.build_at(0)
