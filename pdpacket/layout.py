@@ -628,9 +628,9 @@ class Drawing:
             self.c.rect(LEFT, y - 2, 11, 11)  # a box to tick when the copy is made
             self._text(LEFT + 20, y, who, SERIF, BODY)
             self._text(LEFT + 250, y, str(count), SERIF_BOLD, BODY, "r")
-            self._text(LEFT + 280, y, how, SERIF, BODY)
+            after = self._para(LEFT + 280, y, how, RIGHT - LEFT - 280, SERIF, 11, 13)
             total += count
-            y -= 22
+            y = min(y - 22, after - 9)
         self.c.setLineWidth(0.3)
         self.c.line(LEFT, y + 12, RIGHT, y + 12)
         self._text(LEFT + 20, y - 2, "Total", SERIF_ITALIC, BODY)

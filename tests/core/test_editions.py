@@ -299,6 +299,21 @@ def test_efile_build_is_recorded_with_its_parts_and_the_review_passes(efile_1mb:
     assert not [f for f in findings if f.code == "packet.too_large"]
 
 
+def test_the_integrity_sidecar_lists_every_part(photo_case: Any, tmp_path: Path) -> None:
+    ws, case_id = photo_case
+    result = build(ws, case_id, tmp_path, edition="efile", max_mb=1.5, integrity_sidecar=True)
+    assert len(result.parts) >= 2 and result.sidecar
+    check = subprocess.run(
+        ["sha256sum", "-c", "--quiet", Path(result.sidecar).name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    listed = Path(result.sidecar).read_text(encoding="utf-8")
+    assert all(f"  {Path(p).name}\n" in listed for p in result.parts)
+
+
 def test_efile_under_the_default_cap_is_one_file(photo_case: Any, tmp_path: Path) -> None:
     ws, case_id = photo_case
     result = build(ws, case_id, tmp_path, edition="efile")
@@ -405,6 +420,17 @@ def test_a_large_jpeg_is_reduced_to_300_dpi_and_no_further(tmp_path: Path) -> No
     assert hook(packet.ImageStream(10, 10, ("/FlateDecode",), "/DeviceRGB", 8, False, b"x")) is None
     cmyk = packet.ImageStream(4000, 3000, ("/DCTDecode",), "/DeviceCMYK", 8, False, data)
     assert hook(cmyk) is None
+
+
+def test_ascii85_as_pdf_writes_it() -> None:
+    import base64
+
+    for n in (0, 1, 2, 3, 4, 5, 7, 8, 1000):
+        raw = os.urandom(n)
+        for encoded in (base64.a85encode(raw, wrapcol=75) + b"~>", b"<~" + base64.a85encode(raw)):
+            assert editions.a85decode(encoded) == raw, n
+    zeros = b"\0" * 8 + b"pdf"
+    assert editions.a85decode(base64.a85encode(zeros) + b"\n~>") == zeros  # "z" groups
 
 
 def test_stale_parts_of_an_earlier_build_are_removed(photo_case: Any, tmp_path: Path) -> None:
