@@ -86,10 +86,6 @@ class Store:
             self.db_path.chmod(0o600)
         self.blobs = BlobStore(self.data_dir / BLOBS_DIR)
 
-    def close(self) -> None:
-        self.db.close()
-
-    # ---- transactions -------------------------------------------------
     def _migrate(self) -> None:
         """Apply pending migrations; an existing database is backed up first."""
         pending = migrations.pending(self.db)
@@ -98,6 +94,10 @@ class Store:
             backup.prune(self.data_dir, backup.read_keep(self.db.conn))
         migrations.apply(self.db)
 
+    def close(self) -> None:
+        self.db.close()
+
+    # ---- transactions -------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.db.atomic():
