@@ -162,7 +162,7 @@ def naive(path: Path) -> tuple[bytes, int]:
 
 
 def pdpacket_path(path: Path) -> tuple[bytes, int]:
-    from pdpacket.intake import normalise_file
+    from pdpacket.intake.evidence import normalise_file
 
     res = normalise_file(path)
     return res.pdf, res.pages

@@ -38,13 +38,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
+    from pdpacket.ui.app import create_app
+    from pdpacket.ui.steps.letter import CiteInfo, LetterEditor
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QTextEdit
-
-    from ui.app import create_app
-    from ui.steps.letter import CiteInfo, LetterEditor
 
     app = create_app([sys.argv[0]])
     parts = []

@@ -30,6 +30,8 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=10)
     args = parser.parse_args()
 
+    from pdpacket.ui.app import create_app
+    from pdpacket.ui.main_window import MainWindow
     from PySide6.QtCore import QElapsedTimer, QMimeData, QPointF, Qt, QTimer, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QApplication
@@ -37,8 +39,6 @@ def main() -> int:
     from pdpacket.api import Workspace
     from pdpacket.model import Client
     from tests.pdftools import make_pdf
-    from ui.app import create_app
-    from ui.main_window import MainWindow
 
     app = create_app([sys.argv[0]])
     tmp = Path(tempfile.mkdtemp(prefix="pdpacket-bench-ui-"))

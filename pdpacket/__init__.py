@@ -3,6 +3,6 @@
 The headless core.  Nothing here imports Qt; the window lives in ``ui``.
 """
 
-from ._version import __version__
+from pdpacket._version import __version__
 
 __all__ = ["__version__"]

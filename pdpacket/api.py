@@ -23,11 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from . import archive, backup, catalog, editions, intake, integrity, packet
-from . import letter as letters
-from . import review as readiness
-from .blobs import sha256_bytes, sha256_file
-from .errors import (
+from pdpacket import letter as letters
+from pdpacket.errors import (
     CancelledError,
     IntakeError,
     PasswordRequiredError,
@@ -36,9 +33,9 @@ from .errors import (
     WrongPasswordError,
     disk_full_guard,
 )
-from .manifest import Manifest, load_manifest
-from .migrations import migrations
-from .model import (
+from pdpacket.intake import evidence as intake
+from pdpacket.manifest import Manifest, load_manifest
+from pdpacket.model import (
     ArchiveInfo,
     BackupInfo,
     BuildOptions,
@@ -56,9 +53,16 @@ from .model import (
     NormalisedFile,
     Proceedings,
 )
-from .paths import resolve_data_dir
-from .progress import CancelToken, NullProgress, Progress
-from .store import Store
+from pdpacket.model.progress import CancelToken, NullProgress, Progress
+from pdpacket.packet import builder as packet
+from pdpacket.packet import editions, integrity
+from pdpacket.policy import catalog
+from pdpacket.review import readiness
+from pdpacket.store import archive, backup
+from pdpacket.store.blobs import sha256_bytes, sha256_file
+from pdpacket.store.database import Store
+from pdpacket.store.migrations import migrations
+from pdpacket.store.paths import resolve_data_dir
 
 log = logging.getLogger("pdpacket.api")
 
@@ -89,7 +93,7 @@ class StoredFile:
     kind: str
     warnings: tuple[str, ...]
     new_blobs: tuple[str, ...]  # blobs this call wrote (to remove if the import fails)
-    recovered: bool = False  # read from a damaged original: the user must compare (#3)
+    recovered: bool = False  # read from a damaged original: the user must compare
     original_size: int = 0
     pdf_size: int = 0
 
@@ -320,7 +324,7 @@ class Workspace:
 
     def confirm_file(self, file_id: int) -> ExhibitFile:
         """The user compared a recovered (damaged) file's pages with the original and
-        accepts them; the review stops flagging it (#3)."""
+        accepts them; the review stops flagging it."""
         return self.store.confirm_file(file_id)
 
     @_writes_evidence
@@ -552,7 +556,7 @@ class Workspace:
         progress.update(len(all_files), len(all_files), "Done")
         return case_id
 
-    # ---- case documents (#4) ---------------------------------------------
+    # ---- case documents ---------------------------------------------
     @_writes_evidence
     def set_case_document(
         self,
@@ -601,7 +605,7 @@ class Workspace:
     def case_documents(self, case_id: int) -> list[CaseDocument]:
         return self.store.case_documents(case_id)
 
-    # ---- the request letter and the review (#6) ----------------------------
+    # ---- the request letter and the review ----------------------------
     def letter(self, case_id: int) -> Letter | None:
         """The case's request letter: the attorney's text, the last generated
         draft and the merge conflicts not yet resolved (``None``: no letter)."""
@@ -673,6 +677,7 @@ class Workspace:
                 out,
                 options,
                 letter=letter,
+                letter_hook=letters.letter_source_for,
                 progress=progress,
                 cancel=cancel,
             )
@@ -692,7 +697,7 @@ class Workspace:
         cancel: CancelToken | None = None,
         letter: packet.LetterSource | None = None,
     ) -> BuildResult:
-        """Build an edition (#7) -- "efile" (parts under the court's 25 MB), "email"
+        """Build an edition -- "efile" (parts under the court's 25 MB), "email"
         (under the OPLA office's limit, with the e-mail's subject and body), "print"
         (copies sheet, top inch clear, optional duplex) -- into ``out``: a folder
         (files named ``<Client>_<Document>...``) or a ``.pdf`` name (parts get
@@ -709,6 +714,7 @@ class Workspace:
                 out,
                 options,
                 letter=letter,
+                letter_hook=letters.letter_source_for,
                 progress=progress,
                 cancel=cancel,
             )
@@ -795,7 +801,7 @@ class Workspace:
         return self.create_demo_case()
 
     def create_demo_case(self) -> int:
-        from .demo import write_demo_evidence
+        from pdpacket.demo import write_demo_evidence
 
         with tempfile.TemporaryDirectory(prefix="pdpacket-demo-") as tmp:
             manifest_path = write_demo_evidence(Path(tmp))

@@ -10,21 +10,20 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import getpass
-import importlib
 import logging
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._version import __version__
-from .errors import BadInputError, PdpacketError
+from pdpacket._version import __version__
+from pdpacket.errors import BadInputError, PdpacketError
 
 log = logging.getLogger("pdpacket.cli")
 
 
 def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .api import Workspace
+    from pdpacket.api import Workspace
 
     return Workspace.open(args.data_dir)
 
@@ -40,8 +39,8 @@ def _case_id(raw: str) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo packet in a throw-away workspace (or --data-dir, if given)."""
-    from .api import Workspace
-    from .demo import DEMO_ATTORNEY
+    from pdpacket.api import Workspace
+    from pdpacket.demo import DEMO_ATTORNEY
 
     if args.data_dir:
         with Workspace.open(args.data_dir) as ws:
@@ -86,8 +85,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .identifiers import parse_date
-    from .model import BuildOptions, NumberingStyle
+    from pdpacket.model import BuildOptions, NumberingStyle
+    from pdpacket.model.identifiers import parse_date
 
     numbering = args.numbering or ("bates" if args.bates else "plain")
     options = BuildOptions(
@@ -159,7 +158,7 @@ def _password(raw: str | None, *, confirm: bool) -> str | None:
         return raw
     first = getpass.getpass("Archive password: ", stream=sys.stderr)
     if confirm and getpass.getpass("Again: ", stream=sys.stderr) != first:
-        from .errors import BadInputError
+        from pdpacket.errors import BadInputError
 
         raise BadInputError("The two passwords differ.", hint="Run the command again.")
     return first
@@ -204,7 +203,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _read_text_arg(path: Path) -> str:
-    from .errors import BadInputError
+    from pdpacket.errors import BadInputError
 
     if str(path) == "-":
         return sys.stdin.read()
@@ -218,10 +217,10 @@ def _read_text_arg(path: Path) -> str:
 
 
 def cmd_letter(args: argparse.Namespace) -> int:
-    """The request letter (#6): draft, merge, edit from a file, print, export."""
+    """The request letter: draft, merge, edit from a file, print, export."""
     import datetime as dt
 
-    from .identifiers import parse_date
+    from pdpacket.model.identifiers import parse_date
 
     today = parse_date(args.date, "date") if args.date else None
     with _workspace(args) as ws:
@@ -253,7 +252,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
         letter = ws.letter(args.case)
         if args.text:
             if letter is None:
-                from .errors import BadInputError
+                from pdpacket.errors import BadInputError
 
                 raise BadInputError(
                     f"Case {args.case} has no letter yet.",
@@ -280,10 +279,10 @@ def cmd_letter(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """The readiness review (#6): exit 0 when no error, 2 when any."""
+    """The readiness review: exit 0 when no error, 2 when any."""
     import textwrap
 
-    from .model import Severity
+    from pdpacket.model import Severity
 
     with _workspace(args) as ws:
         case = ws.get_case(args.case)
@@ -369,8 +368,8 @@ def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParse
 def cmd_add(args: argparse.Namespace) -> int:
     """Add evidence files (folders expanded): one exhibit per file, or attached to
     ``--exhibit``.  Prints one line per file; exit code 2 when any was refused."""
-    from .errors import BadInputError
-    from .model import FileRole
+    from pdpacket.errors import BadInputError
+    from pdpacket.model import FileRole
 
     passwords: dict[str, str] = {}
     for item in args.password or []:
@@ -603,10 +602,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_window(data_dir: str | None) -> int:
-    # The window is the ``ui`` package, which imports the core, never the reverse:
-    # it is loaded by name so the core has no import of it (import-linter checks).
+    # The command line is the entry point above the window; the window's Qt
+    # libraries load only when the window is asked for.
     try:
-        app = importlib.import_module("ui.app")
+        from pdpacket.ui import app
     except ImportError as exc:
         print(
             f"pdpacket: the window cannot start: {exc}.\n"

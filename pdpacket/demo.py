@@ -16,8 +16,8 @@ from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4, landscape, letter
 from reportlab.pdfgen import canvas
 
-from . import catalog
-from .model import Attorney
+from pdpacket.model import Attorney
+from pdpacket.policy import catalog
 
 CLIENT = {
     "name": "Lucía Fernanda Morales Rivas",

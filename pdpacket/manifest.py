@@ -1,6 +1,6 @@
 """The case manifest: a JSON file that describes a case and its evidence.
 
-A contract: scripts outside the project write these.  Keys named in issue #2
+A contract: scripts outside the project write these.  The original keys
 (``client.name``, ``client.a_number``, ``exhibits[].title``, ``exhibits[].files``,
 ``exhibits[].factor``) are never renamed or dropped; everything else is an
 optional extension.  The JSON Schema lives in resources/manifest.schema.json.
@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import catalog
-from .errors import BadInputError, ManifestError, ValidationError
-from .identifiers import parse_a_number, parse_date, parse_receipt_number
-from .model import (
+from pdpacket.errors import BadInputError, ManifestError, ValidationError
+from pdpacket.model import (
     Client,
     DocumentRole,
     FactorAnswer,
@@ -29,6 +27,8 @@ from .model import (
     TranslationOrder,
     Translator,
 )
+from pdpacket.model.identifiers import parse_a_number, parse_date, parse_receipt_number
+from pdpacket.policy import catalog
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Manifest:
     proceedings: Proceedings
     factors: tuple[FactorAnswer, ...]
     exhibits: tuple[ManifestExhibit, ...]
-    documents: tuple[tuple[DocumentRole, ManifestFile], ...] = ()  # letter, G-28... (#4)
+    documents: tuple[tuple[DocumentRole, ManifestFile], ...] = ()  # letter, G-28...
 
 
 def _err(source: Path, where: str, message: str, hint: str = "") -> ManifestError:
@@ -149,7 +149,7 @@ def parse_manifest(raw: dict[str, Any], source: Path) -> Manifest:
     )
 
 
-# Case-level documents (#4): manifest key -> role.  "appearance" is a G-28 unless
+# Case-level documents: manifest key -> role.  "appearance" is a G-28 unless
 # it says {"path": ..., "form": "eoir28"}.
 DOCUMENT_KEYS = {
     "letter": DocumentRole.LETTER,

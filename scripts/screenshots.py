@@ -38,12 +38,12 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
     width, height = (int(x) for x in args.size.lower().split("x"))
 
+    from pdpacket.ui.app import create_app
+    from pdpacket.ui.main_window import MainWindow
     from PySide6.QtWidgets import QApplication
 
     from pdpacket.api import Workspace
     from pdpacket.model import Attorney, Client
-    from ui.app import create_app
-    from ui.main_window import MainWindow
 
     app = create_app([sys.argv[0]])
     args.out.mkdir(parents=True, exist_ok=True)
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         step.refresh()  # type: ignore[attr-defined]
 
     def dialog_shots(window: MainWindow) -> None:
-        from ui.archive_dialogs import BackupsDialog, ExportPasswordDialog
+        from pdpacket.ui.archive_dialogs import BackupsDialog, ExportPasswordDialog
 
         window.workspace.backup_now()
         for name, dlg in (

@@ -1,4 +1,4 @@
-"""Case archives and database backups in the window (File menu, #8).
+"""Case archives and database backups in the window (File menu).
 
     Export case…           one .pdpacket file, optionally encrypted with a password
     Import case archive…   a new case from an archive (asks for the password if needed)
@@ -39,10 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from pdpacket.api import Workspace
-from pdpacket.archive import ArchivePasswordRequiredError, ArchiveWrongPasswordError
 from pdpacket.errors import CancelledError, PdpacketError
 from pdpacket.model import ArchiveInfo, BackupInfo
-from pdpacket.progress import CancelToken
+from pdpacket.model.progress import CancelToken
+from pdpacket.store.archive import ArchivePasswordRequiredError, ArchiveWrongPasswordError
 
 from . import dialogs
 from .errors import show_exception

@@ -23,7 +23,7 @@ class CaseContext(QObject):
     caseChanged = Signal()  # client, proceedings or factors were stored
     exhibitsChanged = Signal()  # exhibits added, removed, reordered or edited
     buildsChanged = Signal()
-    letterChanged = Signal()  # the request letter was stored (#6)
+    letterChanged = Signal()  # the request letter was stored
     statusMessage = Signal(str)
     stepRequested = Signal(str)  # a step asks the window to show another step (by key)
     settingsRequested = Signal()  # a step asks for the Settings dialog

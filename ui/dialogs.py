@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from pdpacket.errors import ValidationError
-from pdpacket.identifiers import format_a_number, parse_a_number
 from pdpacket.model import Attorney
+from pdpacket.model.identifiers import format_a_number, parse_a_number
 
 from .style import RED, hint
 
@@ -74,7 +74,7 @@ def show_in_folder(path: str) -> bool:
 
 def ask_printer(parent: QWidget | None, pages: int) -> QPrinter | None:
     """The print dialog; court copies are single-sided, so duplex starts off; US
-    letter, portrait, printed at 100 % (``ui.print_support``, #7)."""
+    letter, portrait, printed at 100 % (``ui.print_support``)."""
     from .print_support import make_printer  # it calls this module
 
     printer = make_printer(pages)

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket import __version__, catalog
+from pdpacket import __version__
 from pdpacket.api import Workspace
 from pdpacket.errors import PdpacketError
 from pdpacket.model import Client
+from pdpacket.policy import catalog
 
 from . import dialogs
 from .archive_dialogs import ArchiveActions
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         self.ctx.stepRequested.connect(self.go_to_step)
         self.ctx.settingsRequested.connect(self.open_settings)
 
-        self.archives = ArchiveActions(self)  # export, import, backups (#8)
+        self.archives = ArchiveActions(self)  # export, import, backups
         self._make_actions()
         self._restore()
 

@@ -24,8 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from pdpacket.identifiers import exhibit_letter
-from pdpacket.model import BuildRecord, Case, Exhibit, FileRole
+from pdpacket.model import BuildRecord, Case, Exhibit, FileRole, packet_exhibits
 
 from .style import GREY, human_size
 
@@ -295,15 +294,8 @@ def reordered(order: Sequence[int], moved: Sequence[int], row: int) -> list[int]
 
 def packet_letters(exhibits: Sequence[Exhibit]) -> list[str]:
     """The letter each exhibit gets in the packet ("—" when it is left out)."""
-    letters = []
-    n = 0
-    for ex in exhibits:
-        if ex.included and ex.files:
-            letters.append(exhibit_letter(n))
-            n += 1
-        else:
-            letters.append("—")
-    return letters
+    lettered = {e.id: letter for letter, e in packet_exhibits(exhibits)}
+    return [lettered.get(e.id, "—") for e in exhibits]
 
 
 class BuildHistoryModel(QAbstractTableModel):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from pdpacket.api import Workspace
 from pdpacket.model import Exhibit, ExhibitFile, FileRole
-from pdpacket.progress import CancelToken
+from pdpacket.model.progress import CancelToken
 
 from .context import CaseContext
 from .style import EmptyState, hint

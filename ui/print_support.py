@@ -1,4 +1,4 @@
-"""Printing from the app (#7): the print edition to a printer through Qt's print dialog.
+"""Printing from the app: the print edition to a printer through Qt's print dialog.
 
 QtPdf renders each page at 300 dpi onto white (QtPdf's images are transparent:
 a printer would print nothing, a PDF printer black), and the image is drawn
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QWidget
 from pdpacket.api import Workspace
 from pdpacket.errors import CancelledError, PdpacketError
 from pdpacket.model import BuildOptions, BuildResult
-from pdpacket.progress import CancelToken, NullProgress, Progress
+from pdpacket.model.progress import CancelToken, NullProgress, Progress
 
 from . import dialogs
 

@@ -11,8 +11,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from pdpacket.identifiers import exhibit_letter
-from pdpacket.model import Exhibit
+from pdpacket.model import Exhibit, packet_exhibits
 
 from .context import CaseContext
 
@@ -126,10 +125,4 @@ class EditExhibitCommand(_Command):
 
 
 def letter_of(exhibits: Sequence[Exhibit], exhibit_id: int) -> str:
-    n = 0
-    for ex in exhibits:
-        if ex.included and ex.files:
-            if ex.id == exhibit_id:
-                return exhibit_letter(n)
-            n += 1
-    return ""
+    return next((letter for letter, e in packet_exhibits(exhibits) if e.id == exhibit_id), "")

@@ -22,8 +22,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from pdpacket.api import Workspace
-from pdpacket.progress import CancelToken
-from pdpacket.store import Store
+from pdpacket.model.progress import CancelToken
+from pdpacket.store.database import Store
 
 log = logging.getLogger("ui.workers")
 
@@ -83,7 +83,7 @@ class Job(QObject):
 
 
 class SignalProgress:
-    """``pdpacket.progress.Progress`` for a worker: throttled signals to the UI."""
+    """``pdpacket.model.progress.Progress`` for a worker: throttled signals to the UI."""
 
     def __init__(self, job: Job, interval: float = 0.05) -> None:
         self._job = job

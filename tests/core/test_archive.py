@@ -18,14 +18,15 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from pdpacket import archive, cli
+from pdpacket import cli
 from pdpacket.api import Workspace
-from pdpacket.archive import (
+from pdpacket.model import BuildOptions, Client, FactorAnswer
+from pdpacket.store import archive
+from pdpacket.store.archive import (
     ArchiveError,
     ArchivePasswordRequiredError,
     ArchiveWrongPasswordError,
 )
-from pdpacket.model import BuildOptions, Client, FactorAnswer
 from tests.pdftools import make_pdf, qpdf_check
 
 BUILD = BuildOptions(build_date=dt.date(2026, 3, 1))

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from pdpacket import backup, cli
+from pdpacket import cli
 from pdpacket.api import Workspace
-from pdpacket.backup import BackupError
 from pdpacket.errors import DiskFullError
-from pdpacket.migrations import migrations
 from pdpacket.model import BuildOptions, Client
+from pdpacket.store import backup
+from pdpacket.store.backup import BackupError
+from pdpacket.store.migrations import migrations
 
 RES = Path(__file__).parent.parent / "resources"
 

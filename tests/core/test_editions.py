@@ -23,7 +23,6 @@ from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from pdpacket import editions, packet
 from pdpacket.api import Workspace
 from pdpacket.errors import BadInputError
 from pdpacket.model import (
@@ -34,6 +33,8 @@ from pdpacket.model import (
     Proceedings,
     Translator,
 )
+from pdpacket.packet import builder as packet
+from pdpacket.packet import editions
 from tests.core.packet_fixtures import (
     add_exhibit,
     dark_fraction,

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from pdpacket.errors import ValidationError
-from pdpacket.identifiers import (
+from pdpacket.model.identifiers import (
     exhibit_letter,
     format_a_number,
     parse_a_number,

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from pdpacket import intake
 from pdpacket.errors import IntakeError, PasswordRequiredError, WrongPasswordError
+from pdpacket.intake import evidence as intake
 from tests import evidence_gen as gen
 from tests.pdftools import page_text, pdfinfo, qpdf_check, run_tool, tool
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pdpacket.model import Client, FileRole
-from pdpacket.progress import CancelToken
+from pdpacket.model.progress import CancelToken
 from tests import evidence_gen as gen
 from tests.pdftools import qpdf_check
 
@@ -40,7 +40,7 @@ def mixed_folder(tmp_path: Path) -> Path:
 
 
 def test_a_folder_of_good_and_bad_files_imports_in_one_call(workspace, mixed_folder, monkeypatch):
-    from pdpacket import intake
+    from pdpacket.intake import evidence as intake
 
     monkeypatch.setattr(intake, "find_office", lambda: None)
     case_id = workspace.create_case(Client(name="Lucía Morales"))

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pdpacket import letter as L
 from pdpacket.errors import BadInputError
-from pdpacket.model import Client, FactorAnswer, Proceedings
-from pdpacket.packet import CiteTarget
+from pdpacket.letter import draft as L
+from pdpacket.model import Client, FactorAnswer, Proceedings, markup
+from pdpacket.packet.builder import CiteTarget
 from tests.core.test_review import TODAY, add_exhibit, fill_letter, good_case
 from tests.pdftools import pdfinfo, run_tool
 
@@ -56,18 +56,18 @@ def test_citations_without_pages_name_the_exhibit_only():
 
 def test_tokens_are_found_and_typos_reported():
     text = "See {{cite:3}}, {{pages:4}} and {{cite:5:pages=2-3}}; {{cite:x}} {{date}} [[todo]]"
-    assert [(c.kind, c.exhibit_id, c.first, c.last) for c in L.citations(text)] == [
+    assert [(c.kind, c.exhibit_id, c.first, c.last) for c in markup.citations(text)] == [
         ("cite", 3, 0, 0),
         ("pages", 4, 0, 0),
         ("cite", 5, 2, 3),
     ]
-    assert L.unknown_tokens(text) == ["{{cite:x}}", "{{date}}"]
-    assert L.placeholders(text) == ["todo"]
+    assert markup.unknown_tokens(text) == ["{{cite:x}}", "{{date}}"]
+    assert markup.placeholders(text) == ["todo"]
 
 
 def test_citations_follow_exhibits_to_new_ids():
     text = "{{cite:3}} {{pages:4}} {{cite:3:pages=2}} {{cite:9}}"
-    assert L.remap_citations(text, {3: 30, 4: 41}) == (
+    assert markup.remap_citations(text, {3: 30, 4: 41}) == (
         "{{cite:30}} {{pages:41}} {{cite:30:pages=2}} {{cite:0}}"
     )
 
@@ -78,7 +78,7 @@ def test_markup_blocks_and_inline():
         "# Facts\nShe came in 2005.\n\n## Work\n\n- one\n- two\n  continued\n\n"
         "1. first\n2. second\n\nChief Counsel\nOPLA"
     )
-    blocks = L.parse_blocks(text)
+    blocks = markup.parse_blocks(text)
     assert [(b.kind, b.items) for b in blocks] == [
         ("h1", ("Facts",)),
         ("para", ("She came in 2005.",)),
@@ -172,7 +172,7 @@ def test_draft_has_every_part_of_a_strong_request(workspace, tmp_path):
 def test_draft_marks_what_is_missing(workspace):
     case_id = workspace.create_case(Client(name="Nadie"), Proceedings(stage="final_order"))
     draft = workspace.draft_letter(case_id)
-    todo = L.placeholders(draft)
+    todo = markup.placeholders(draft)
     assert any("OPLA office" in t for t in todo)
     assert any("form of discretion" in t for t in todo)
     assert any("date and country of birth" in t for t in todo)
@@ -258,7 +258,7 @@ paragraphs = st.lists(st.sampled_from(["# H", "a.", "b.", "c.", "## K", "d.", "e
 @given(paragraphs, paragraphs, paragraphs)
 def test_merge_laws(b, m, t):
     base, mine, theirs = ("\n\n".join(x) for x in (b, m, t))
-    norm = L.split_blocks
+    norm = markup.split_blocks
     # Nothing edited: the new draft wins.  Draft unchanged: the edits win.
     assert norm(L.merge_letter(base, base, theirs)[0]) == norm(theirs)
     assert norm(L.merge_letter(base, mine, base)[0]) == norm(mine)
@@ -428,14 +428,17 @@ def test_demo_letter_reads_as_a_specific_request(workspace):
         "New York City Field Location",
     ):
         assert needle in text, needle
-    cited = {c.exhibit_id for c in L.citations(text)}
+    cited = {c.exhibit_id for c in markup.citations(text)}
     assert len(cited) == 11  # every demo exhibit is cited somewhere
     # Her identity is proved by her passport and birth certificate, not her son's.
     ids = {e.title.split(" of ")[0]: e.id for e in workspace.exhibits(case_id)}
     born = next(p for p in text.split("\n\n") if "was born on" in p)
-    assert {c.exhibit_id for c in L.citations(born)} == {ids["Passport"], ids["Birth certificate"]}
+    assert {c.exhibit_id for c in markup.citations(born)} == {
+        ids["Passport"],
+        ids["Birth certificate"],
+    }
     fill_letter(workspace, case_id)
-    assert not L.placeholders(workspace.letter(case_id).text)
+    assert not markup.placeholders(workspace.letter(case_id).text)
 
 
 def test_letter_travels_with_its_case_in_an_archive(workspace, tmp_path):
@@ -444,7 +447,8 @@ def test_letter_travels_with_its_case_in_an_archive(workspace, tmp_path):
     case_id, _ids = good_case(workspace, tmp_path / "ev")
     text = workspace.letter(case_id).text
     titles = {
-        c.exhibit_id: workspace.store.get_exhibit(c.exhibit_id).title for c in L.citations(text)
+        c.exhibit_id: workspace.store.get_exhibit(c.exhibit_id).title
+        for c in markup.citations(text)
     }
     archive = tmp_path / "case.pdpacket"
     workspace.export_case(case_id, archive)
@@ -460,7 +464,7 @@ def test_letter_travels_with_its_case_in_an_archive(workspace, tmp_path):
         assert moved is not None and moved.text != text
         new_titles = {
             c.exhibit_id: other.store.get_exhibit(c.exhibit_id).title
-            for c in L.citations(moved.text)
+            for c in markup.citations(moved.text)
         }
         assert sorted(new_titles.values()) == sorted(titles.values())
         assert {e.id for e in other.exhibits(new)} >= set(new_titles)

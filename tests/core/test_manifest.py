@@ -92,8 +92,8 @@ def test_documented_schema_accepts_the_demo_manifest_and_rejects_a_bad_one(tmp_p
 
     import jsonschema
 
-    from pdpacket.catalog import load_json
     from pdpacket.demo import write_demo_evidence
+    from pdpacket.policy.catalog import load_json
 
     schema = load_json("manifest.schema.json")
     demo = json.loads(write_demo_evidence(tmp_path / "demo").read_text(encoding="utf-8"))

@@ -10,8 +10,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from pdpacket.migrations import migrations
-from pdpacket.store import Store
+from pdpacket.store.database import Store
+from pdpacket.store.migrations import migrations
 
 RES = Path(__file__).parent.parent / "resources"
 SNAPSHOT = RES / "schema.sql"

@@ -238,7 +238,7 @@ class _CancelAt:
 
 
 def test_progress_per_exhibit_and_cancel_leaves_nothing(workspace, tmp_path):
-    from pdpacket.progress import CancelToken
+    from pdpacket.model.progress import CancelToken
 
     case_id = case_with_sizes(workspace, [1, 2, 1])
     out = tmp_path / "p.pdf"

@@ -419,7 +419,7 @@ def test_cli_build_options(tmp_path):
 
 
 def test_tab_page_names_the_factors_an_exhibit_supports_or_answers(workspace, tmp_path):
-    from pdpacket import catalog
+    from pdpacket.policy import catalog
 
     fw = catalog.framework("")
     case_id = new_case(workspace)

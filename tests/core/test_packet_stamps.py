@@ -11,9 +11,9 @@ import datetime as dt
 import pytest
 from reportlab.lib.pagesizes import A4, landscape, letter
 
-from pdpacket import stamps
 from pdpacket.errors import BadInputError
 from pdpacket.model import BuildOptions, NumberingStyle
+from pdpacket.pdf import stamps
 from tests.core.packet_fixtures import (
     add_exhibit,
     bottom_text,

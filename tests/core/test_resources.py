@@ -1,7 +1,7 @@
 """The policy data in resources/ is complete and consistent."""
 
-from pdpacket import catalog
 from pdpacket.model import Polarity
+from pdpacket.policy import catalog
 
 REQUIRED_GENERAL = {
     "long_residence",

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from pdpacket import review
 from pdpacket.api import Workspace
 from pdpacket.model import (
     Attorney,
@@ -27,6 +26,7 @@ from pdpacket.model import (
     Severity,
     Translator,
 )
+from pdpacket.review import readiness as review
 from tests.pdftools import make_pdf
 
 TODAY = dt.date(2026, 6, 1)

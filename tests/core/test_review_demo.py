@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pdpacket import letter as L
-from pdpacket import review
-from pdpacket.model import Attorney, Severity
+from pdpacket.model import Attorney, Severity, markup
+from pdpacket.review import readiness as review
 from tests.pdftools import make_pdf, outline_titles, page_text, pdfinfo, qpdf_check
 
 TODAY = dt.date(2026, 11, 27)
@@ -63,7 +62,7 @@ def test_demo_case_reaches_ready_after_the_users_steps(workspace, tmp_path):
         flags=re.S,
     )
     text = re.sub(r"\[\[state what the client will do next.*?\]\]", NEXT_STEP, text, flags=re.S)
-    assert not L.placeholders(text)
+    assert not markup.placeholders(text)
     ws.save_letter(case_id, text)
 
     # 5. The signed G-28 goes in as the case's appearance form.

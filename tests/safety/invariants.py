@@ -8,8 +8,8 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from pdpacket import backup
-from pdpacket.archive import read_schema
+from pdpacket.store import backup
+from pdpacket.store.archive import read_schema
 
 
 def blob_path(data: Path, sha: str) -> Path:

@@ -20,10 +20,11 @@ from typing import Any
 
 import pytest
 
-from pdpacket import archive, cli
+from pdpacket import cli
 from pdpacket.api import Workspace
 from pdpacket.errors import DiskFullError
 from pdpacket.model import BuildOptions, Client
+from pdpacket.store import archive
 from tests.safety import hostile
 from tests.safety.invariants import check_database, check_swept
 

@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from pdpacket import archive
 from pdpacket.api import Workspace
 from pdpacket.model import BuildOptions
+from pdpacket.store import archive
 from tests import netguard
 from tests.pdftools import pdfinfo
 from tests.safety import hostile

@@ -23,12 +23,12 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from pdpacket import archive
 from pdpacket.api import Workspace
-from pdpacket.archive import ArchiveError
 from pdpacket.errors import ManifestError
 from pdpacket.manifest import load_manifest
 from pdpacket.model import BuildOptions, Client
+from pdpacket.store import archive
+from pdpacket.store.archive import ArchiveError
 from tests.pdftools import make_pdf
 
 SETTINGS = settings(

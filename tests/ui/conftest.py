@@ -1,7 +1,7 @@
 """UI fixtures: a real MainWindow offscreen at 1280x800, no real dialogs.
 
 Every modal dialog, file picker and message box is replaced: a test that
-needs one monkeypatches the ``ui.dialogs`` function it expects; any other
+needs one monkeypatches the ``pdpacket.ui.dialogs`` function it expects; any other
 dialog fails the test.  Errors the window would show go to ``errors``; a test
 that expects one takes it with ``errors.take()``, and any error left over
 fails the test.
@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pdpacket.ui.dialogs
+import pdpacket.ui.errors
+import pdpacket.ui.refcount_guard
 import pytest
+from pdpacket.ui.errors import ErrorReport
+from pdpacket.ui.main_window import MainWindow
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
-
-import ui.dialogs
-import ui.errors
-import ui.refcount_guard
-from ui.errors import ErrorReport
-from ui.main_window import MainWindow
 
 from .helpers import wait_jobs
 
@@ -40,20 +39,22 @@ def _unexpected(*args: object, **kw: object) -> object:
 @pytest.fixture(autouse=True, scope="session")
 def _refcount_guard(qapp):  # type: ignore[no-untyped-def]
     """The app's guard against PySide6 6.12's refcount leak (ui/refcount_guard.py)."""
-    ui.refcount_guard.install(qapp)
+    pdpacket.ui.refcount_guard.install(qapp)
 
 
 @pytest.fixture(autouse=True)
 def errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[ErrorLog]:
     log = ErrorLog()
-    monkeypatch.setattr(ui.errors, "present", lambda parent, report: log.reports.append(report))
+    monkeypatch.setattr(
+        pdpacket.ui.errors, "present", lambda parent, report: log.reports.append(report)
+    )
     for cls in (QDialog, QMessageBox):
         monkeypatch.setattr(cls, "exec", _unexpected)
     for name in ("getOpenFileName", "getOpenFileNames", "getExistingDirectory", "getSaveFileName"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(_unexpected))
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(_unexpected))
-    monkeypatch.setattr(ui.dialogs, "open_file", _unexpected)
-    monkeypatch.setattr(ui.dialogs, "show_in_folder", _unexpected)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "open_file", _unexpected)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "show_in_folder", _unexpected)
     yield log
     left = [f"{r.title}: {r.text} {r.hint}" for r in log.reports]
     assert not left, f"the window showed errors the test did not expect: {left}"

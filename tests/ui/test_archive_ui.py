@@ -5,11 +5,11 @@ shows the restored data), and undo a restore."""
 
 from __future__ import annotations
 
+import pdpacket.ui.archive_dialogs as ad
+import pdpacket.ui.dialogs
 import pytest
 from PySide6.QtWidgets import QDialog
 
-import ui.archive_dialogs as ad
-import ui.dialogs
 from pdpacket.model import Client
 
 from .helpers import wait_jobs
@@ -148,7 +148,7 @@ def test_back_up_now_restore_and_undo_the_restore(
     open_case(window, case)
     window.go_to_step("exhibits")
     confirmed: list[str] = []
-    monkeypatch.setattr(ui.dialogs, "confirm", lambda *a: confirmed.append(a[2]) or True)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "confirm", lambda *a: confirmed.append(a[2]) or True)
     seen: list[tuple[str, int, int]] = []
 
     def look() -> None:
@@ -210,7 +210,7 @@ def test_restore_waits_for_a_running_import(qtbot, window, workspace, case, monk
     window.ctx.statusMessage.connect(messages.append)
     with monkeypatch.context() as m:
         m.setattr(window.runner, "active_jobs", lambda: [Busy()])
-        m.setattr(ui.dialogs, "confirm", lambda *a: pytest.fail("asked to confirm"))
+        m.setattr(pdpacket.ui.dialogs, "confirm", lambda *a: pytest.fail("asked to confirm"))
         window.archives.restore(backup, window, lambda saved: None)
     assert messages and "Wait for the add evidence" in messages[0]
     assert ws.list_backups()[0].name == backup.name  # nothing restored, nothing saved

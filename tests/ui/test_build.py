@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import pdpacket.ui.dialogs
 import pytest
+from pdpacket.ui.steps.build import HIDDEN_OPTIONS
+from pdpacket.ui.workers import SignalProgress
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
-import ui.dialogs
 from pdpacket.model import BuildOptions, Client, NumberingStyle
 from tests.pdftools import make_pdf, pdfinfo, qpdf_check
-from ui.steps.build import HIDDEN_OPTIONS
-from ui.workers import SignalProgress
 
 from .helpers import drop_files, wait_jobs
 
@@ -115,9 +115,9 @@ def test_history_lists_each_build_and_opens_it(
     assert m.data(m.index(0, 1)) == str(newest.pages)
     assert m.data(m.index(0, 3)).startswith(newest.sha256[:12])
     opened: list[str] = []
-    monkeypatch.setattr(ui.dialogs, "open_file", lambda p: opened.append(p) or True)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "open_file", lambda p: opened.append(p) or True)
     monkeypatch.setattr(
-        ui.dialogs, "show_in_folder", lambda p: opened.append("folder:" + p) or True
+        pdpacket.ui.dialogs, "show_in_folder", lambda p: opened.append("folder:" + p) or True
     )
     build._open_build(1)
     build.folder_button.click()
@@ -137,7 +137,7 @@ def test_print_sends_every_page(qtbot, window, workspace, evidence_dir, out, tmp
         printer.setOutputFileName(str(printed))
         return printer
 
-    monkeypatch.setattr(ui.dialogs, "ask_printer", ask_printer)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "ask_printer", ask_printer)
     build.print_button.click()
     wait_jobs(qtbot, window)
     # Print sends the print edition (#7), built first beside the packet: the packet's

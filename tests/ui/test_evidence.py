@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import pdpacket.ui.dialogs
 import pytest
+from pdpacket.ui.workers import SignalProgress
 from PySide6.QtGui import QColor
 
-import ui.dialogs
 from pdpacket.model import Client
 from tests.pdftools import make_pdf
-from ui.workers import SignalProgress
 
 from .helpers import drop_files, make_encrypted_pdf, wait_jobs
 
@@ -58,7 +58,7 @@ def test_a_password_is_asked_for_and_a_wrong_one_asked_again(
         asked.append((filename, retry))
         return next(answers)
 
-    monkeypatch.setattr(ui.dialogs.PasswordDialog, "ask", classmethod(ask))
+    monkeypatch.setattr(pdpacket.ui.dialogs.PasswordDialog, "ask", classmethod(ask))
     drop_files(evidence, [locked])
     wait_jobs(qtbot, window)
     assert asked == [("bank_statements.pdf", False), ("bank_statements.pdf", True)]
@@ -71,7 +71,9 @@ def test_skipping_the_password_leaves_the_file_out_and_says_so(
     qtbot, window, workspace, evidence, evidence_dir, monkeypatch
 ):
     locked = make_encrypted_pdf(evidence_dir / "medical.pdf", "x", ["Dr"])
-    monkeypatch.setattr(ui.dialogs.PasswordDialog, "ask", classmethod(lambda cls, *a, **k: None))
+    monkeypatch.setattr(
+        pdpacket.ui.dialogs.PasswordDialog, "ask", classmethod(lambda cls, *a, **k: None)
+    )
     drop_files(evidence, [locked])
     wait_jobs(qtbot, window)
     assert workspace.exhibits(evidence.case_id) == []
@@ -121,7 +123,7 @@ def test_add_files_button_and_a_locked_translation_file(
     qtbot, window, workspace, evidence, evidence_dir, monkeypatch
 ):
     acta = make_pdf(evidence_dir / "acta_matrimonio.pdf", ["Acta"])
-    monkeypatch.setattr(ui.dialogs, "pick_files", lambda parent, *a: [str(acta)])
+    monkeypatch.setattr(pdpacket.ui.dialogs, "pick_files", lambda parent, *a: [str(acta)])
     evidence.add_files.click()
     wait_jobs(qtbot, window)
     assert len(workspace.exhibits(evidence.case_id)) == 1
@@ -129,10 +131,10 @@ def test_add_files_button_and_a_locked_translation_file(
     editor.language.setEditText("Spanish")
     editor.language.lineEdit().editingFinished.emit()
     locked = make_encrypted_pdf(evidence_dir / "marriage_translation.pdf", "tr", ["Marriage"])
-    monkeypatch.setattr(ui.dialogs, "pick_file", lambda parent, title: str(locked))
+    monkeypatch.setattr(pdpacket.ui.dialogs, "pick_file", lambda parent, title: str(locked))
     asked: list[str] = []
     monkeypatch.setattr(
-        ui.dialogs.PasswordDialog,
+        pdpacket.ui.dialogs.PasswordDialog,
         "ask",
         classmethod(lambda cls, parent, name, retry=False: asked.append(name) or "tr"),
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import pdpacket.ui.dialogs
 import pytest
+from pdpacket.ui.models import ExhibitTableModel
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-import ui.dialogs
 from pdpacket.model import Client
 from tests.pdftools import make_pdf
-from ui.models import ExhibitTableModel
 
 from .helpers import drop_files, wait_jobs
 
@@ -87,7 +87,7 @@ def test_rename_with_f2_and_undo(qtbot, window, workspace, exhibits):
 def test_sections_and_leaving_out(qtbot, window, workspace, exhibits, monkeypatch):
     ids = [e.id for e in workspace.exhibits(exhibits.case_id)]
     exhibits.select_ids(ids[:2])
-    monkeypatch.setattr(ui.dialogs, "ask_text", lambda *a, **k: "Identity")
+    monkeypatch.setattr(pdpacket.ui.dialogs, "ask_text", lambda *a, **k: "Identity")
     exhibits.section.click()
     assert [e.section for e in workspace.exhibits(exhibits.case_id)] == ["Identity", "Identity", ""]
     window.undo_action.trigger()  # one step for the whole selection

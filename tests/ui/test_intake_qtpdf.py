@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pdpacket.ui.preview import load_pdf, render_page
 from PIL import Image
 from PySide6.QtGui import QImage
 
-from pdpacket import intake
+from pdpacket.intake import evidence as intake
 from tests import evidence_gen as gen
-from ui.preview import load_pdf, render_page
 
 
 def to_pil(image: QImage, tmp_path: Path, name: str) -> Image.Image:

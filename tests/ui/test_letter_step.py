@@ -9,16 +9,16 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pdpacket.ui.steps.letter as letter_ui
 import pytest
+from pdpacket.ui.style import State
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
-import ui.steps.letter as letter_ui
 from pdpacket.api import Workspace
 from pdpacket.model import Attorney, Client, FactorAnswer, Proceedings
 from tests.pdftools import make_pdf, run_tool
-from ui.style import State
 
 from .helpers import wait_jobs
 

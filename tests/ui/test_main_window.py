@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pdpacket.ui.dialogs
+from pdpacket.ui.dialogs import NewCase, SettingsValues
+from pdpacket.ui.steps import STEP_CLASSES
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-import ui.dialogs
 from pdpacket.model import Client, Proceedings
-from ui.dialogs import NewCase, SettingsValues
-from ui.steps import STEP_CLASSES
 
 from .helpers import wait_jobs
 
@@ -75,11 +75,11 @@ def test_clicking_a_case_opens_it(qtbot, window, workspace):
 
 
 def test_new_duplicate_and_archive(qtbot, window, workspace, monkeypatch):
-    monkeypatch.setattr(ui.dialogs.NewCaseDialog, "ask", classmethod(lambda cls, p: None))
+    monkeypatch.setattr(pdpacket.ui.dialogs.NewCaseDialog, "ask", classmethod(lambda cls, p: None))
     window.new_action.trigger()  # cancelled: nothing happens
     assert workspace.list_cases() == []
     monkeypatch.setattr(
-        ui.dialogs.NewCaseDialog,
+        pdpacket.ui.dialogs.NewCaseDialog,
         "ask",
         classmethod(lambda cls, p: NewCase("Rosa Díaz", "A012-345-678")),
     )
@@ -192,7 +192,7 @@ def test_settings_fill_the_attorney_details(qtbot, window, workspace, monkeypatc
             "/tmp/packets",
         )
 
-    monkeypatch.setattr(ui.dialogs.SettingsDialog, "ask", classmethod(ask))
+    monkeypatch.setattr(pdpacket.ui.dialogs.SettingsDialog, "ask", classmethod(ask))
     from PySide6.QtWidgets import QPushButton
 
     edit = next(

@@ -11,18 +11,18 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pdpacket.ui.dialogs
 import pytest
+from pdpacket.ui import print_support
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrinter
 
-import ui.dialogs
 from pdpacket.errors import PdpacketError
 from pdpacket.model import BuildOptions, Client, Proceedings
 from tests.core.packet_fixtures import add_exhibit, page_count, text_pdf
 from tests.evidence_gen import marked_picture
 from tests.pdftools import pdfinfo, run_tool
-from ui import print_support
 
 from .helpers import drop_files, wait_jobs
 
@@ -131,7 +131,7 @@ def test_print_packet_asks_then_prints(
         asked.append(pages)
         return pdf_printer(printed, pages) if len(asked) == 1 else None
 
-    monkeypatch.setattr(ui.dialogs, "ask_printer", ask)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "ask_printer", ask)
     assert print_support.print_packet(None, print_edition) == page_count(print_edition)
     assert asked == [page_count(print_edition)] and printed.exists()
     assert print_support.print_packet(None, print_edition) == 0  # the dialog was cancelled
@@ -218,7 +218,7 @@ def test_print_button_builds_the_print_edition_once_and_prints_it(
         printed.append(tmp_path / f"printed{len(printed)}.pdf")
         return pdf_printer(printed[-1], pages)
 
-    monkeypatch.setattr(ui.dialogs, "ask_printer", ask)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "ask_printer", ask)
     build.print_button.click()  # nothing built yet: the print edition is built first
     wait_jobs(qtbot, window)
     edition = out.with_name("ruiz_Print.pdf")
@@ -243,7 +243,7 @@ def test_save_print_ready_pdf(qtbot, window, workspace, evidence_dir, tmp_path, 
     target = tmp_path / "shop" / "for the print shop.pdf"
     suggested: list[str] = []
     monkeypatch.setattr(
-        ui.dialogs, "pick_save_path", lambda parent, s: suggested.append(s) or str(target)
+        pdpacket.ui.dialogs, "pick_save_path", lambda parent, s: suggested.append(s) or str(target)
     )
     build.save_print_button.click()
     wait_jobs(qtbot, window)
@@ -252,6 +252,6 @@ def test_save_print_ready_pdf(qtbot, window, workspace, evidence_dir, tmp_path, 
     first = run_tool("pdftotext", "-f", "1", "-l", "1", str(target), "-")
     assert "PRINTING AND COPIES" in first
     assert build.last_result is not None and build.last_result.edition == "print"
-    monkeypatch.setattr(ui.dialogs, "pick_save_path", lambda parent, s: "")
+    monkeypatch.setattr(pdpacket.ui.dialogs, "pick_save_path", lambda parent, s: "")
     build.save_print_button.click()  # cancelled: nothing happens
     assert build.job is None

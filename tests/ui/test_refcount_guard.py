@@ -7,10 +7,9 @@ from __future__ import annotations
 import sys
 
 import pytest
+from pdpacket.ui import refcount_guard
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLineEdit
-
-from ui import refcount_guard
 
 
 class Emitter(QObject):

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from pdpacket.ui.steps.review import FINDING_ROLE
+from pdpacket.ui.style import State
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from pdpacket.model import Attorney, FactorAnswer, Severity
 from tests.pdftools import make_pdf
-from ui.steps.review import FINDING_ROLE
-from ui.style import State
 
 from .helpers import drop_files, wait_jobs
 from .test_letter_step import letter_case

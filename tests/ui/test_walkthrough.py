@@ -4,13 +4,13 @@ with qpdf (not only with the library that wrote it)."""
 
 from __future__ import annotations
 
+import pdpacket.ui.dialogs
+from pdpacket.ui.models import ExhibitTableModel
+from pdpacket.ui.style import State
 from PySide6.QtCore import Qt
 
-import ui.dialogs
 from pdpacket.model import FileRole
 from tests.pdftools import make_pdf, outline_titles, pdfinfo, qpdf_check
-from ui.models import ExhibitTableModel
-from ui.style import State
 
 from .helpers import drop_files, make_photo, wait_jobs
 
@@ -30,9 +30,9 @@ def test_a_whole_case_from_new_to_packet(qtbot, window, workspace, evidence_dir,
 
     # --- create -------------------------------------------------------------------
     monkeypatch.setattr(
-        ui.dialogs.NewCaseDialog,
+        pdpacket.ui.dialogs.NewCaseDialog,
         "ask",
-        classmethod(lambda cls, parent: ui.dialogs.NewCase("Ana María Ruiz López")),
+        classmethod(lambda cls, parent: pdpacket.ui.dialogs.NewCase("Ana María Ruiz López")),
     )
     window.new_action.trigger()
     case_id = window.ctx.case_id
@@ -203,7 +203,7 @@ def test_a_whole_case_from_new_to_packet(qtbot, window, workspace, evidence_dir,
     assert build.history.rowCount() == 1 and build.history.builds[0].pages == pages
     assert build.open_button.isEnabled()
     opened = []
-    monkeypatch.setattr(ui.dialogs, "open_file", lambda path: opened.append(path) or True)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "open_file", lambda path: opened.append(path) or True)
     build.open_button.click()
     assert opened == [str(out)]
     window.refresh_status()

@@ -1,6 +1,6 @@
 """The steps of the walkthrough, in order.
 
-To add a step (the Letter and Review steps of #6), write a ``Step`` subclass
+To add a step, write a ``Step`` subclass
 and put it in ``STEP_CLASSES``; the sidebar, the Ctrl+<n> shortcuts, the
 window's flush-on-close and the screenshots script all follow this list.
 """

@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket import catalog
 from pdpacket.api import Workspace
 from pdpacket.errors import CancelledError, PdpacketError
-from pdpacket.identifiers import parse_date
 from pdpacket.model import BuildOptions, BuildResult
-from pdpacket.progress import CancelToken
+from pdpacket.model.identifiers import parse_date
+from pdpacket.model.progress import CancelToken
+from pdpacket.policy import catalog
 
 from .. import dialogs, print_support
 from ..models import BuildHistoryModel
@@ -68,7 +68,7 @@ OPTION_TEXT: dict[str, tuple[str, dict[str, str]]] = {
     "include_index": ("&Index of exhibits", {}),
     "keep_original_size": ("&Keep original page sizes (no fitting to letter)", {}),
     "build_date": ("&Date on the packet", {}),
-    # the editions (#7)
+    # the editions
     "edition": (
         "&Edition",
         {
@@ -178,7 +178,7 @@ def safe_filename(text: str) -> str:
 
 def print_pdf(path: str, printer: QPrinter, cancel: CancelToken, progress: SignalProgress) -> int:
     """Print a PDF at 300 dpi, page range and copies from the dialog (runs in a
-    worker: QPainter on a QPrinter is allowed).  See ``ui.print_support`` (#7)."""
+    worker: QPainter on a QPrinter is allowed).  See ``ui.print_support``."""
     return print_support.render_to_printer(path, printer, cancel=cancel, progress=progress)
 
 
@@ -211,7 +211,7 @@ class BuildStep(Step):
         columns.addSpacing(self.fontMetrics().averageCharWidth() * 3)
         columns.addLayout(self.checks, 2)
         outer.addLayout(columns)
-        # the editions (#7) in a box of their own, laid out the same way
+        # the editions in a box of their own, laid out the same way
         edition_box = QGroupBox("Edition and printing")
         edition_columns = QHBoxLayout(edition_box)
         self.edition_form = QFormLayout()
@@ -643,7 +643,7 @@ class BuildStep(Step):
             self.ctx.say(f"{Path(b.path).name} was moved or deleted; build the packet again.")
 
     def print_packet(self) -> None:
-        """Print the print edition (#7): the one just built when it is still current,
+        """Print the print edition: the one just built when it is still current,
         else it is built first (beside the packet, ``<name>_Print.pdf``)."""
         if not self.ctx.has_case or self.job is not None or self.print_job is not None:
             return

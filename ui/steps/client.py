@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket import catalog
-from pdpacket.catalog import Place
 from pdpacket.errors import ValidationError
-from pdpacket.identifiers import (
+from pdpacket.model import Case
+from pdpacket.model.identifiers import (
     format_a_number,
     parse_a_number,
     parse_date,
     parse_receipt_number,
 )
-from pdpacket.model import Case
+from pdpacket.policy import catalog
+from pdpacket.policy.catalog import Place
 
 from ..fields import Check, TextField, message_label
 from ..models import friendly_date

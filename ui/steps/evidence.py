@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket import catalog
 from pdpacket.api import Workspace
 from pdpacket.errors import (
     CancelledError,
@@ -42,9 +41,10 @@ from pdpacket.errors import (
     ValidationError,
     WrongPasswordError,
 )
-from pdpacket.identifiers import parse_date
 from pdpacket.model import Exhibit, FileRole, ImportResult, Translator
-from pdpacket.progress import CancelToken
+from pdpacket.model.identifiers import parse_date
+from pdpacket.model.progress import CancelToken
+from pdpacket.policy import catalog
 
 from .. import dialogs
 from ..case_list import TwoLineDelegate

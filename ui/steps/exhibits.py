@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket import catalog
+from pdpacket.policy import catalog
 
 from .. import dialogs
 from ..models import ExhibitTableModel, packet_letters, reordered

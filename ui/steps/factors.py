@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket import catalog
-from pdpacket.catalog import Factor, Framework
 from pdpacket.model import Exhibit, FactorAnswer, Polarity
+from pdpacket.policy import catalog
+from pdpacket.policy.catalog import Factor, Framework
 
 from ..fields import TextField
 from ..models import packet_letters

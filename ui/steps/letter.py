@@ -74,8 +74,8 @@ from PySide6.QtWidgets import (
 from pdpacket import letter as letters
 from pdpacket.api import Workspace
 from pdpacket.errors import PdpacketError
-from pdpacket.model import DocumentRole, Exhibit, Letter, LetterConflict
-from pdpacket.progress import CancelToken
+from pdpacket.model import DocumentRole, Exhibit, Letter, LetterConflict, markup
+from pdpacket.model.progress import CancelToken
 
 from ..models import packet_letters
 from ..preview import load_pdf
@@ -129,7 +129,7 @@ def cite_infos(exhibits: Sequence[Exhibit]) -> dict[int, CiteInfo]:
 
 def chip_text(token: str, infos: Mapping[int, CiteInfo]) -> tuple[str, str, bool]:
     """(label, tooltip, broken) for a citation token, with the current letters."""
-    found = letters.citations(token)
+    found = markup.citations(token)
     if not found:
         return token, "", True
     c = found[0]
@@ -255,7 +255,7 @@ def insert_markup(cursor: QTextCursor, text: str) -> None:
     """Insert markup at ``cursor``: citation tokens become chips."""
     plain = QTextCharFormat()
     pos = 0
-    for c in letters.citations(text):
+    for c in markup.citations(text):
         at = text.find(c.raw, pos)
         if at < 0:
             continue
@@ -476,7 +476,7 @@ class LetterEditor(QTextEdit):
 
     def select_citation(self, exhibit_id: int) -> bool:
         for pos, token in self.chip_tokens():
-            found = letters.citations(token)
+            found = markup.citations(token)
             if found and found[0].exhibit_id == exhibit_id:
                 self.select_range(pos, pos + 1)
                 return True
@@ -911,7 +911,7 @@ def apply_draft(text: str, conflict: LetterConflict) -> str | None:
     lines = text.split("\n")
     if conflict.section:
         for n, line in enumerate(lines):
-            if letters.heading_text(line.strip()) == conflict.section:
+            if markup.heading_text(line.strip()) == conflict.section:
                 return "\n".join([*lines[: n + 1], "", draft, *lines[n + 1 :]])
         return None
     return draft + "\n\n" + text
@@ -1121,7 +1121,7 @@ class LetterStep(Step):
                 draft = self.ctx.workspace.draft_letter(self.ctx.case_id)
             except PdpacketError:
                 draft = ""
-            if draft and letters.text_hash(draft) != letter.generated_from_hash:
+            if draft and markup.text_hash(draft) != letter.generated_from_hash:
                 text = (
                     "The case changed since this draft was generated. Refresh from answers "
                     "to bring the changes in; your edits are kept."
@@ -1442,14 +1442,14 @@ class LetterStep(Step):
                 "Untouched draft",
                 "Make the draft yours: write the client's story and check every sentence.",
             )
-        todo = letters.placeholders(letter.text)
+        todo = markup.placeholders(letter.text)
         if todo:
             return StepStatus(
                 State.PARTIAL,
                 f"{len(todo)} [[…]] to write",
                 f"Still to write: {todo[0][:80]}",
             )
-        n = len(letters.citations(letter.text))
+        n = len(markup.citations(letter.text))
         return StepStatus(State.DONE, f"Edited, {n} citation{'s' if n != 1 else ''}")
 
 

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from pdpacket.api import Workspace
 from pdpacket.model import Finding, Severity
-from pdpacket.progress import CancelToken
+from pdpacket.model.progress import CancelToken
 
 from ..style import AMBER, BLUE, GREY, RED, Banner, State, scaled_font
 from ..workers import Job, SignalProgress
@@ -52,7 +52,7 @@ from .base import Step, StepStatus
 REVIEW_DELAY_MS = 600
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 
-# (value for Workspace.review, label); the editions themselves arrive with #7
+# (value for Workspace.review, label)
 EDITIONS: tuple[tuple[str | None, str], ...] = (
     (None, "The last packet built"),
     ("standard", "Standard packet"),

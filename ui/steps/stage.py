@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket import catalog
+from pdpacket.policy import catalog
 
 from ..style import Banner, State, hint
 from .base import Step, StepStatus

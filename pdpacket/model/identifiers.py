@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .errors import ValidationError
+from pdpacket.errors import ValidationError
 
 _A_NUMBER_CHARS = re.compile(r"^[Aa]?[\s\-#]*([\d\s\-]+)$")
 _RECEIPT = re.compile(r"^[A-Z]{3}\d{10}$")

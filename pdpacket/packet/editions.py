@@ -1,4 +1,4 @@
-"""Editions of a packet (#7): one case, three destinations, each with its rules.
+"""Editions of a packet: one case, three destinations, each with its rules.
 
 - **efile** (the court's ECAS): every file at most 25 MB (``max_mb``).  A larger
   packet is split into parts ``<Client>_<Document>_Part1.pdf``, ``_Part2``...
@@ -45,21 +45,21 @@ from pathlib import Path
 
 from PIL import Image
 
-from . import catalog, layout, packet, stamps
-from . import review as readiness
-from .blobs import sha256_file
-from .errors import BadInputError, PdpacketError
-from .model import BuildOptions, BuildResult, Case
-from .packet import BuildContext, ImageStream, Output, PartBreak
-from .progress import CancelToken, Progress
-from .store import Store
+from pdpacket.errors import BadInputError, PdpacketError
+from pdpacket.model import BuildOptions, BuildResult, Case
+from pdpacket.model.progress import CancelToken, Progress
+from pdpacket.packet import builder as packet
+from pdpacket.packet import draw as layout
+from pdpacket.packet.builder import BuildContext, ImageStream, Output, PartBreak
+from pdpacket.pdf import stamps
+from pdpacket.policy import catalog, rules
+from pdpacket.store.blobs import sha256_file
+from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.editions")
 
 EDITIONS = ("standard", "efile", "email", "print")
 MB = 1_000_000
-EFILE_MB = 25.0
-EMAIL_MB = 20.0
 MIN_MB = 0.5  # below this a part holds little more than its fonts
 MAX_ROUNDS = 6  # plan, write and measure at most this many times
 MARGIN = 0.015  # of the limit, kept free when planning the parts
@@ -98,16 +98,7 @@ def size_limit_mb(case: Case, options: BuildOptions) -> float:
     """The most one file of this edition may hold, in MB (0: no limit)."""
     if options.max_mb:
         return float(options.max_mb)
-    limits = readiness.rules().get("size_limits_mb", {})
-    if options.edition == "efile":
-        return float(limits.get("efile") or EFILE_MB)
-    if options.edition == "email":
-        office_id = case.proceedings.opla_office_id
-        office_rules = readiness.rules().get("offices", {}).get(office_id, {}) or {}
-        office = catalog.opla_office(office_id) if office_id else None
-        mb = office_rules.get("max_mb") or (office.get("max_mb") if office else None)
-        return float(mb or limits.get("email") or EMAIL_MB)
-    return 0.0
+    return rules.size_limit_mb(options.edition, case.proceedings.opla_office_id) or 0.0
 
 
 def _ascii_words(text: str) -> str:
@@ -150,6 +141,7 @@ def build_edition(
     options: BuildOptions | None = None,
     *,
     letter: packet.LetterSource | None = None,
+    letter_hook: packet.LetterHook | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> BuildResult:
@@ -167,6 +159,7 @@ def build_edition(
             single_path(stem),
             options,
             letter=letter,
+            letter_hook=letter_hook,
             progress=progress,
             cancel=cancel,
         )
@@ -177,6 +170,7 @@ def build_edition(
         single_path(stem),
         options,
         letter=letter,
+        letter_hook=letter_hook,
         progress=progress,
         cancel=cancel,
     )

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import hashlib
 import io
 import logging
 import os
@@ -50,12 +49,26 @@ from reportlab.platypus import (
     SimpleDocTemplate,
 )
 
-from . import catalog
-from .errors import BadInputError
-from .identifiers import exhibit_letter
-from .model import Attorney, Case, Exhibit, FactorAnswer, Letter, LetterConflict, Polarity
-from .packet import CiteTarget, LetterSource
-from .store import Store, now_iso
+from pdpacket.errors import BadInputError
+from pdpacket.model import Attorney, Case, Exhibit, FactorAnswer, Letter, LetterConflict, Polarity
+from pdpacket.model.identifiers import exhibit_letter
+from pdpacket.model.markup import (
+    BOLD,
+    ITALIC,
+    PLACEHOLDER,
+    TODAY,
+    TOKEN,
+    Citation,
+    citations,
+    heading_text,
+    parse_blocks,
+    placeholders,
+    split_blocks,
+    text_hash,
+)
+from pdpacket.packet.builder import CiteTarget, LetterSource
+from pdpacket.policy import catalog
+from pdpacket.store.database import Store, now_iso
 
 log = logging.getLogger("pdpacket.letter")
 
@@ -85,70 +98,6 @@ class CiteLike(Protocol):
 # last_page, title)`` per exhibit id, with ``first_page`` the exhibit's tab page;
 # ``first_page == 0`` here means the pages are not known (a letter exported
 # without a packet), and citations then name the exhibit only.
-
-
-_TOKEN = re.compile(
-    r"\{\{\s*(?P<kind>cite|pages)\s*:\s*(?P<id>\d+)"
-    r"(?:\s*:\s*pages?\s*=\s*(?P<first>\d+)(?:\s*[-\u2013]\s*(?P<last>\d+))?)?\s*\}\}"
-)
-_TODAY = re.compile(r"\{\{\s*today\s*\}\}")
-_ANY_TOKEN = re.compile(r"\{\{.*?\}\}", re.S)
-_PLACEHOLDER = re.compile(r"\[\[(.+?)\]\]", re.S)
-
-
-@dataclass(frozen=True)
-class Citation:
-    kind: str  # "cite" | "pages"
-    exhibit_id: int
-    first: int = 0  # pages inside the exhibit (1-based); 0 = the whole exhibit
-    last: int = 0
-    raw: str = ""
-
-
-def citations(text: str) -> list[Citation]:
-    """Every citation token in ``text``, in order."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        first = int(m["first"] or 0)
-        out.append(
-            Citation(
-                kind=m["kind"],
-                exhibit_id=int(m["id"]),
-                first=first,
-                last=int(m["last"] or first),
-                raw=m.group(0),
-            )
-        )
-    return out
-
-
-def unknown_tokens(text: str) -> list[str]:
-    """``{{...}}`` tokens that are neither a citation nor ``{{today}}`` (typos)."""
-    return [
-        m.group(0)
-        for m in _ANY_TOKEN.finditer(text)
-        if not _TOKEN.fullmatch(m.group(0)) and not _TODAY.fullmatch(m.group(0))
-    ]
-
-
-def placeholders(text: str) -> list[str]:
-    """The ``[[...]]`` notes still to be written."""
-    return [" ".join(m.group(1).split()) for m in _PLACEHOLDER.finditer(text)]
-
-
-def remap_citations(text: str, exhibit_ids: Mapping[int, int]) -> str:
-    """Citations pointed at new exhibit ids (a case copied or imported from an
-    archive gets new ids).  A token whose exhibit is not in the map is pointed
-    at id 0, which no exhibit has, so it shows as missing instead of citing
-    whatever exhibit now has the old id."""
-
-    def sub(m: re.Match[str]) -> str:
-        new = exhibit_ids.get(int(m["id"]), 0)
-        start, end = m.span("id")
-        token = m.group(0)
-        return token[: start - m.start()] + str(new) + token[end - m.start() :]
-
-    return _TOKEN.sub(sub, text)
 
 
 def page_range(first: int, last: int) -> str:
@@ -192,88 +141,19 @@ def render_tokens(
             return f"\ue000{out}\ue001"
         return out
 
-    return _TODAY.sub(long_date(today), _TOKEN.sub(cite, text))
-
-
-# ---- markup ------------------------------------------------------------------
-_HEADING = re.compile(r"^(#{1,3})\s+(.*\S)\s*$")
-_BULLET = re.compile(r"^\s*[-*\u2022]\s+(.*)$")
-_NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
-
-
-def split_blocks(text: str) -> list[str]:
-    """Paragraph-level blocks: separated by blank lines; a heading line is a
-    block of its own.  Trailing spaces are dropped, so they never cause a
-    merge conflict."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out: list[str] = []
-    for chunk in re.split(r"\n[ \t]*\n", text):
-        current: list[str] = []
-        for line in chunk.split("\n"):
-            line = line.rstrip()
-            if _HEADING.match(line):
-                if current:
-                    out.append("\n".join(current))
-                    current = []
-                out.append(line.strip())
-            elif line or current:
-                current.append(line)
-        while current and not current[-1]:
-            current.pop()
-        if current:
-            out.append("\n".join(current))
-    return [b for b in out if b.strip()]
-
-
-def heading_text(block: str) -> str | None:
-    m = _HEADING.match(block)
-    return m.group(2).strip() if m else None
-
-
-@dataclass(frozen=True)
-class Block:
-    kind: str  # "h1" | "h2" | "h3" | "para" | "ul" | "ol"
-    items: tuple[str, ...]  # the text (one item, or a list's items)
-
-
-def parse_blocks(text: str) -> list[Block]:
-    blocks = []
-    for raw in split_blocks(text):
-        m = _HEADING.match(raw)
-        if m:
-            blocks.append(Block(f"h{len(m.group(1))}", (m.group(2),)))
-            continue
-        lines = raw.split("\n")
-        for pattern, kind in ((_BULLET, "ul"), (_NUMBERED, "ol")):
-            if pattern.match(lines[0]):
-                items: list[str] = []
-                for line in lines:
-                    im = pattern.match(line)
-                    if im:
-                        items.append(im.group(1).strip())
-                    else:
-                        items[-1] += " " + line.strip()
-                blocks.append(Block(kind, tuple(items)))
-                break
-        else:
-            blocks.append(Block("para", (raw,)))
-    return blocks
+    return TODAY.sub(long_date(today), TOKEN.sub(cite, text))
 
 
 def _xml_escape(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
-_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.S)
-
-
 def inline_markup(text: str) -> str:
     """Letter markup (tokens already rendered) -> reportlab paragraph XML."""
     s = _xml_escape(text)
-    s = _BOLD.sub(r"<b>\1</b>", s)
-    s = _ITALIC.sub(r"<i>\1</i>", s)
-    s = _PLACEHOLDER.sub(r'<font backColor="#FFF176">[[\1]]</font>', s)
+    s = BOLD.sub(r"<b>\1</b>", s)
+    s = ITALIC.sub(r"<i>\1</i>", s)
+    s = PLACEHOLDER.sub(r'<font backColor="#FFF176">[[\1]]</font>', s)
     s = s.replace("\ue000", '<font color="#C62828"><b>').replace("\ue001", "</b></font>")
     return s.replace("\n", "<br/>")
 
@@ -528,7 +408,7 @@ def _cites_key(case_id: int) -> str:
 
 
 def _fingerprint(store: Store, case_id: int) -> list[list[int]]:
-    return [[e.id, e.pages] for e in store.list_exhibits(case_id) if e.included and e.files]
+    return [[e.id, e.pages] for e in store.list_exhibits(case_id) if e.in_packet]
 
 
 def build_cites(store: Store, case_id: int) -> dict[int, CiteTarget] | None:
@@ -858,10 +738,6 @@ def generate_draft(store: Store, case_id: int) -> str:
     )
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha256("\n\n".join(split_blocks(text)).encode("utf-8")).hexdigest()
-
-
 # ---- the 3-way merge -------------------------------------------------------------------
 def _matches(a: Sequence[str], b: Sequence[str]) -> dict[int, int]:
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -1007,7 +883,7 @@ def resolve_conflicts(store: Store, case_id: int, sections: Sequence[str] | None
 def current_cites(store: Store, case_id: int) -> dict[int, CiteTarget]:
     """The letters the exhibits get in the next packet (included exhibits with
     files, in order), without page numbers."""
-    exhibits = [e for e in store.list_exhibits(case_id) if e.included and e.files]
+    exhibits = [e for e in store.list_exhibits(case_id) if e.in_packet]
     return {e.id: CiteTarget(exhibit_letter(i), 0, 0, e.title) for i, e in enumerate(exhibits)}
 
 

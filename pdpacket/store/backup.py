@@ -21,17 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .blobs import LOCK_NAME, flock, fsync_dir
-from .errors import BadInputError, DiskFullError, disk_full_guard
-from .model import BackupInfo
-from .paths import BLOBS_DIR, ensure_private_dir
+from pdpacket.errors import BadInputError, DiskFullError, disk_full_guard
+from pdpacket.model import BackupInfo
+from pdpacket.store.atomic import atomic_path
+from pdpacket.store.blobs import LOCK_NAME, flock
+from pdpacket.store.paths import BLOBS_DIR, ensure_private_dir
 
 log = logging.getLogger("pdpacket.backup")
 
@@ -109,27 +108,17 @@ def create_backup(
 
 
 def _create(conn: sqlite3.Connection, folder: Path, target: Path) -> BackupInfo:
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        with disk_full_guard("the database backup", folder):
-            dest = sqlite3.connect(str(tmp), isolation_level=None)
-            try:
-                conn.backup(dest)
-                # self-contained: no -wal/-shm file next to the backup
-                dest.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dest.close()
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            if os.name == "posix":
-                os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
-            fsync_dir(folder)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with (
+        disk_full_guard("the database backup", folder),
+        atomic_path(target, private=True, prefix=".tmp-") as tmp,
+    ):
+        dest = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            conn.backup(dest)
+            # self-contained: no -wal/-shm file next to the backup
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
     info = _info(target)
     assert info is not None
     log.info("backup %s written (%d bytes)", target.name, info.size)

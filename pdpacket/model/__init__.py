@@ -8,10 +8,11 @@ worker thread and the UI.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .identifiers import format_a_number
+from pdpacket.model.identifiers import exhibit_letter, format_a_number
 
 
 class Polarity(StrEnum):
@@ -118,7 +119,7 @@ class ExhibitFile:
     size: int  # bytes of the normalised PDF
     warnings: tuple[str, ...] = ()
     position: int = 0
-    recovered: bool = False  # damaged file, pages recovered: must be compared (#3)
+    recovered: bool = False  # damaged file, pages recovered: must be compared
     confirmed: bool = False  # the user compared the recovered pages and confirmed them
 
 
@@ -150,6 +151,16 @@ class Exhibit:
     def files_with_role(self, role: FileRole) -> tuple[ExhibitFile, ...]:
         return tuple(f for f in self.files if f.role == role)
 
+    @property
+    def in_packet(self) -> bool:
+        """Lettered and printed in the packet: the user left it in, and it has a file."""
+        return self.included and bool(self.files)
+
+
+def packet_exhibits(exhibits: Sequence[Exhibit]) -> list[tuple[str, Exhibit]]:
+    """The exhibits that go into the packet, in order, each with its letter."""
+    return [(exhibit_letter(i), e) for i, e in enumerate(e for e in exhibits if e.in_packet)]
+
 
 @dataclass(frozen=True)
 class Attorney:
@@ -173,9 +184,9 @@ class BuildOptions:
     include_index: bool = True
     keep_original_size: bool = False
     build_date: dt.date | None = None  # fixed date for reproducible output; None: today
-    edition: str = "standard"  # "standard" | "efile" (ECAS) | "email" (to OPLA) | "print" (#7)
+    edition: str = "standard"  # "standard" | "efile" (ECAS) | "email" (to OPLA) | "print"
     integrity_sidecar: bool = False  # also write <packet>.sha256.txt listing every file's hash
-    # editions (#7); see pdpacket.editions
+    # editions; see pdpacket.editions
     max_mb: float = 0.0  # efile/email: the most one file may hold (MB of 1,000,000 bytes);
     #                      0: 25 for e-filing, the OPLA office's limit (else 20) by e-mail
     jpeg_quality: int = 0  # efile/email: re-encode JPEG images at this quality (20-95) before
@@ -197,7 +208,7 @@ class BuildResult:
     parts: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     sidecar: str = ""  # the integrity sidecar's path, when asked for
-    # editions (#7): a split packet's parts (``path`` is part 1, ``size`` all parts together)
+    # editions: a split packet's parts (``path`` is part 1, ``size`` all parts together)
     part_sizes: tuple[int, ...] = ()
     edition: str = "standard"
     email_subject: str = ""  # the e-mail edition: ready-to-paste subject and body,
@@ -226,7 +237,7 @@ class NormalisedFile:
     pages: int
     kind: str  # "pdf", "jpeg", "png", "tiff", ...
     warnings: tuple[str, ...] = ()
-    recovered: bool = False  # a damaged file read in part: the user must compare (#3)
+    recovered: bool = False  # a damaged file read in part: the user must compare
 
 
 @dataclass(frozen=True)
@@ -238,7 +249,7 @@ class ImportResult:
     message: str = ""
     exhibit_id: int = 0
     pages: int = 0
-    file_id: int = 0  # the exhibit file row that was added (#3)
+    file_id: int = 0  # the exhibit file row that was added
     needs_password: bool = False  # refused for a missing or wrong password: ask and retry
 
 
@@ -317,7 +328,7 @@ class Finding:
 
 
 class DocumentRole(StrEnum):
-    """Case-level documents that go into the packet outside the exhibits (#4)."""
+    """Case-level documents that go into the packet outside the exhibits."""
 
     LETTER = "letter"  # an uploaded request letter (instead of the drafted one)
     G28 = "g28"  # Form G-28, appearance before DHS

@@ -35,8 +35,8 @@ from typing import Any
 from PIL import Image, ImageChops, UnidentifiedImageError
 from PIL.JpegImagePlugin import get_sampling
 
-from .errors import IntakeError
-from .model import NormalisedFile
+from pdpacket.errors import IntakeError
+from pdpacket.model import NormalisedFile
 
 log = logging.getLogger("pdpacket.images")
 

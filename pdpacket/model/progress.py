@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
-from .errors import CancelledError
+from pdpacket.errors import CancelledError
 
 
 class Progress(Protocol):

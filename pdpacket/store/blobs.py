@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,8 +20,9 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from .errors import IntegrityError, disk_full_guard
-from .paths import ensure_private_dir
+from pdpacket.errors import IntegrityError, disk_full_guard
+from pdpacket.store.atomic import atomic_file
+from pdpacket.store.paths import ensure_private_dir
 
 CHUNK = 1 << 20
 
@@ -37,16 +37,6 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 LOCK_NAME = ".lock"
@@ -145,19 +135,11 @@ class BlobStore:
     def _publish(self, sha: str, fill: Callable[[BinaryIO], object]) -> None:
         target = self.path(sha)
         ensure_private_dir(target.parent)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
-        try:
-            with disk_full_guard("an evidence file", self.root), os.fdopen(fd, "wb") as fh:
-                fill(fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if os.name == "posix":
-                os.chmod(tmp, 0o600)
-            os.replace(tmp, target)
-            fsync_dir(target.parent)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with (
+            disk_full_guard("an evidence file", self.root),
+            atomic_file(target, private=True, prefix=".tmp-") as fh,
+        ):
+            fill(fh)
 
     def read(self, sha: str) -> bytes:
         """The blob's bytes, verified against its name."""

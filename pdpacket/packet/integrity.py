@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
-from ._version import __version__
-from .blobs import fsync_dir, sha256_file
-from .errors import disk_full_guard
-from .identifiers import exhibit_letter
-from .model import BuildResult, Exhibit
-from .store import Store
+from pdpacket import model
+from pdpacket._version import __version__
+from pdpacket.errors import disk_full_guard
+from pdpacket.model import BuildResult, Exhibit
+from pdpacket.store.atomic import write_atomic
+from pdpacket.store.blobs import sha256_file
+from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.integrity")
 
@@ -34,8 +34,7 @@ def sidecar_path(packet_path: str | os.PathLike[str]) -> Path:
 
 def packet_exhibits(store: Store, case_id: int) -> list[tuple[str, Exhibit]]:
     """The exhibits as lettered in the packet: included ones with files, in order."""
-    shown = [e for e in store.list_exhibits(case_id) if e.included and e.files]
-    return [(exhibit_letter(i), e) for i, e in enumerate(shown)]
+    return model.packet_exhibits(store.list_exhibits(case_id))
 
 
 def _clean(text: str) -> str:
@@ -64,7 +63,7 @@ def render_sidecar(store: Store, case_id: int, result: BuildResult) -> str:
             )
     lines.append("#")
     lines.append("# Check the packet with: sha256sum -c " + _clean(packet_name) + SUFFIX)
-    if result.parts:  # a split edition (#7): every part, as written
+    if result.parts:  # a split edition: every part, as written
         for part in result.parts:
             lines.append(f"{sha256_file(part)}  {Path(part).name}")
     else:
@@ -76,18 +75,7 @@ def write_sidecar(store: Store, case_id: int, result: BuildResult) -> Path:
     """Write (atomically) the sidecar for a packet just built; returns its path."""
     target = sidecar_path(result.path)
     text = render_sidecar(store, case_id, result)
-    folder = target.parent
-    with disk_full_guard(f"the integrity file {target.name}", folder):
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-            fsync_dir(folder)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    with disk_full_guard(f"the integrity file {target.name}", target.parent):
+        write_atomic(target, text)
     log.info("integrity sidecar %s written", target)
     return target

@@ -14,7 +14,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
-from .model import Polarity
+from pdpacket.model import Polarity
 
 RESOURCE_PACKAGE = "pdpacket.resources"
 

@@ -18,12 +18,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import backup
-from .blobs import BlobStore
-from .errors import NotFoundError
-from .identifiers import parse_a_number, parse_date, parse_receipt_number
-from .migrations import migrations
-from .model import (
+from pdpacket.errors import NotFoundError
+from pdpacket.model import (
     Attorney,
     BuildRecord,
     Case,
@@ -40,7 +36,11 @@ from .model import (
     TranslationOrder,
     Translator,
 )
-from .paths import BLOBS_DIR, DB_NAME, ensure_private_dir
+from pdpacket.model.identifiers import parse_a_number, parse_date, parse_receipt_number
+from pdpacket.store import backup
+from pdpacket.store.blobs import BlobStore
+from pdpacket.store.migrations import migrations
+from pdpacket.store.paths import BLOBS_DIR, DB_NAME, ensure_private_dir
 
 
 def now_iso() -> str:
@@ -363,7 +363,7 @@ class Store:
             for r in rows
         }
 
-    # ---- the request letter (#6) ---------------------------------------
+    # ---- the request letter ---------------------------------------
     def get_letter(self, case_id: int) -> Letter | None:
         rows = self._q("SELECT * FROM letters WHERE case_id = ?", (case_id,))
         if not rows:
@@ -540,7 +540,7 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def confirm_file(self, file_id: int) -> ExhibitFile:
-        """Record that the user compared a recovered file's pages with the original (#3)."""
+        """Record that the user compared a recovered file's pages with the original."""
         rows = self._q(
             "SELECT f.id, e.case_id, f.original_name FROM exhibit_files f "
             "JOIN exhibits e ON e.id = f.exhibit_id WHERE f.id = ?",
@@ -756,7 +756,7 @@ class Store:
             raise NotFoundError(f"There is no exhibit {exhibit_id}.")
         return found[0]
 
-    # ---- case documents (#4) -----------------------------------------
+    # ---- case documents -----------------------------------------
     def set_case_document(
         self,
         case_id: int,
@@ -875,7 +875,7 @@ def _exhibit_values(attrs: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = "" if value is None else str(value)
     if "title" in out and not out["title"].strip():
-        from .errors import ValidationError
+        from pdpacket.errors import ValidationError
 
         raise ValidationError(
             "title",
@@ -886,7 +886,7 @@ def _exhibit_values(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def normalise_client(c: Client) -> Client:
-    from .errors import ValidationError
+    from pdpacket.errors import ValidationError
 
     name = " ".join((c.name or "").split())
     if not name:

@@ -14,7 +14,6 @@ firm adds for its local OPLA office.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import logging
 import os
@@ -23,9 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import catalog
-from . import letter as letters
-from .model import (
+from pdpacket import letter as letters
+from pdpacket.model import (
     BuildRecord,
     Case,
     CaseDocument,
@@ -37,8 +35,11 @@ from .model import (
     Location,
     Polarity,
     Severity,
+    markup,
 )
-from .store import Store
+from pdpacket.policy import catalog
+from pdpacket.policy import rules as policy_rules
+from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review")
 
@@ -54,10 +55,8 @@ DISPOSITION_TYPES = frozenset({"certified_disposition"})
 MB = 1024 * 1024
 
 
-@functools.cache
 def rules() -> dict[str, Any]:
-    data: dict[str, Any] = catalog.load_json("review_rules.json")
-    return data
+    return policy_rules.review_rules()
 
 
 _FIELD = re.compile(r"\{([a-z_]+)\}")
@@ -118,7 +117,7 @@ def review_case(
     "efile", "email", "print") selects the build whose size and pages are
     checked (default: the last build's); ``today`` is for tests."""
     case = store.get_case(case_id)
-    office_rules = rules().get("offices", {}).get(case.proceedings.opla_office_id, {}) or {}
+    office_rules = policy_rules.office_rules(case.proceedings.opla_office_id)
     ctx = _Context(
         store=store,
         case=case,
@@ -351,16 +350,16 @@ def _check_letter(ctx: _Context) -> Iterator[Finding | None]:
     if letter.untouched:
         yield ctx.finding("letter.untouched")
     else:
-        todo = letters.placeholders(text)
+        todo = markup.placeholders(text)
         if todo:
             example = todo[0] if len(todo[0]) <= 80 else todo[0][:77] + "..."
             yield ctx.finding("letter.placeholder", count=len(todo), example=example)
-    for token in dict.fromkeys(letters.unknown_tokens(text)):
+    for token in dict.fromkeys(markup.unknown_tokens(text)):
         yield ctx.finding("letter.unknown_token", token=token)
     in_packet = letters.current_cites(ctx.store, ctx.case.id)
     by_id = {e.id: e for e in ctx.exhibits}
     reported: set[int] = set()
-    for c in letters.citations(text):
+    for c in markup.citations(text):
         if c.exhibit_id not in in_packet:
             if c.exhibit_id in reported:
                 continue
@@ -385,9 +384,9 @@ def _check_letter(ctx: _Context) -> Iterator[Finding | None]:
                 token=c.raw,
             )
     headings = {
-        _norm(h) for b in letters.split_blocks(text) if (h := letters.heading_text(b)) is not None
+        _norm(h) for b in markup.split_blocks(text) if (h := markup.heading_text(b)) is not None
     }
-    cited = {c.exhibit_id for c in letters.citations(text)}
+    cited = {c.exhibit_id for c in markup.citations(text)}
     applying = [f for f in ctx.framework.factors if (a := ctx.answers.get(f.id)) and a.applies]
     positives = [f for f in applying if f.polarity == Polarity.POSITIVE]
     missing = [f for f in positives if not _discussed(f, headings, cited, ctx.included)]
@@ -403,7 +402,7 @@ def _check_letter(ctx: _Context) -> Iterator[Finding | None]:
         sections = "; ".join(dict.fromkeys(c.section or "the opening" for c in letter.conflicts))
         yield ctx.finding("letter.conflicts", sections=sections)
     draft = letters.generate_draft(ctx.store, ctx.case.id)
-    if letter.generated_from_hash and letters.text_hash(draft) != letter.generated_from_hash:
+    if letter.generated_from_hash and markup.text_hash(draft) != letter.generated_from_hash:
         yield ctx.finding("letter.stale")
 
 
@@ -413,14 +412,7 @@ def _edition_of(build: BuildRecord) -> str:
 
 
 def _size_limit_mb(ctx: _Context, edition: str) -> float | None:
-    limits = rules().get("size_limits_mb", {})
-    if edition == "email":
-        office = catalog.opla_office(ctx.case.proceedings.opla_office_id)
-        office_mb = office.get("max_mb") if office else None
-        mb = ctx.office_rules.get("max_mb") or office_mb or limits.get("email")
-        return float(mb) if mb else None
-    mb = limits.get(edition)
-    return float(mb) if mb else None
+    return policy_rules.size_limit_mb(edition, ctx.case.proceedings.opla_office_id)
 
 
 def _part_sizes(build: BuildRecord) -> list[tuple[str, int]]:

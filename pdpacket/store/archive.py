@@ -50,14 +50,16 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from ._version import __version__
-from .blobs import CHUNK, fsync_dir
-from .errors import BadInputError, IntegrityError, PdpacketError, disk_full_guard
-from .migrations import migrations
-from .model import ArchiveInfo
-from .paths import ensure_private_dir
-from .progress import CancelToken, NullProgress, Progress
-from .store import Store
+from pdpacket._version import __version__
+from pdpacket.errors import BadInputError, IntegrityError, PdpacketError, disk_full_guard
+from pdpacket.model import ArchiveInfo
+from pdpacket.model.markup import remap_citations, text_hash
+from pdpacket.model.progress import CancelToken, NullProgress, Progress
+from pdpacket.store.atomic import atomic_file
+from pdpacket.store.blobs import CHUNK
+from pdpacket.store.database import Store
+from pdpacket.store.migrations import migrations
+from pdpacket.store.paths import ensure_private_dir
 
 log = logging.getLogger("pdpacket.archive")
 
@@ -433,33 +435,21 @@ def export_case(
     folder = out_path.parent if str(out_path.parent) else Path(".")
     with disk_full_guard(f"the archive {out_path.name}", folder):
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{out_path.name}.", suffix=".part")
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                encryptor = None
-                if password:
-                    kp = _KdfParams(os.urandom(16), os.urandom(12), SCRYPT_N, SCRYPT_R, SCRYPT_P)
-                    key, check = _derive(password, kp)
-                    header = _header(kp, check)
-                    fh.write(header)
-                    encryptor = Cipher(algorithms.AES(key), modes.GCM(kp.nonce)).encryptor()
-                    encryptor.authenticate_additional_data(header)
-                sink = _Sink(fh, encryptor)
-                _write_zip(sink, manifest, data, sizes, store, progress, cancel)
-                if encryptor is not None:
-                    sink._out(encryptor.finalize())
-                    sink._out(encryptor.tag)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if os.name == "posix":
-                os.chmod(tmp, 0o600)
+        with atomic_file(out_path, private=True) as fh:
+            encryptor = None
+            if password:
+                kp = _KdfParams(os.urandom(16), os.urandom(12), SCRYPT_N, SCRYPT_R, SCRYPT_P)
+                key, check = _derive(password, kp)
+                header = _header(kp, check)
+                fh.write(header)
+                encryptor = Cipher(algorithms.AES(key), modes.GCM(kp.nonce)).encryptor()
+                encryptor.authenticate_additional_data(header)
+            sink = _Sink(fh, encryptor)
+            _write_zip(sink, manifest, data, sizes, store, progress, cancel)
+            if encryptor is not None:
+                sink._out(encryptor.finalize())
+                sink._out(encryptor.tag)
             cancel.raise_if_cancelled()
-            os.replace(tmp, out_path)
-            fsync_dir(folder)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
     size = out_path.stat().st_size
     digest = _sha256_path(out_path)
     store.audit(case_id, "case.export", file=out_path.name, encrypted=bool(password))
@@ -907,7 +897,7 @@ def _insert(
                 values[fk.column] = idmap[fk.table][old]
             if t.rowid_pk and any(fk.column == t.rowid_pk for fk in t.fks):
                 # The key is itself a reference (letters.case_id): keep the mapped value,
-                # or the row would get a fresh rowid and land on another case (#6).
+                # or the row would get a fresh rowid and land on another case.
                 old_id = row[t.rowid_pk]
             else:
                 old_id = values.pop(t.rowid_pk) if t.rowid_pk else None
@@ -934,10 +924,8 @@ def _insert(
 
 
 def _remap_letter_citations(con: sqlite3.Connection, idmap: dict[str, dict[Any, Any]]) -> None:
-    """The request letter cites exhibits by id (#6) and the import gave the
+    """The request letter cites exhibits by id and the import gave the
     exhibits new ids: point every citation at its exhibit's new id."""
-    from .letter import remap_citations, text_hash
-
     exhibits = {int(k): int(v) for k, v in idmap.get("exhibits", {}).items()}
     for case_id in idmap.get("letters", {}).values():
         row = con.execute(

@@ -19,10 +19,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .errors import IntakeError
-from .images import normalise_image
-from .model import NormalisedFile
-from .pdfclean import normalise_pdf
+from pdpacket.errors import IntakeError
+from pdpacket.intake.images import normalise_image
+from pdpacket.intake.pdfclean import normalise_pdf
+from pdpacket.model import NormalisedFile
 
 log = logging.getLogger("pdpacket.intake")
 

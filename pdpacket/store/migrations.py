@@ -132,9 +132,9 @@ def m001_initial(db: Database) -> None:
 
 @migrations(name="m004_3_file_recovery")
 def m004_3_file_recovery(db: Database) -> None:
-    """Evidence files read from a damaged original (#3): ``recovered`` marks them and
+    """Evidence files read from a damaged original: ``recovered`` marks them and
     ``confirmed_at`` records when the user compared the recovered pages with the
-    original and confirmed them (the review (#6) checks it)."""
+    original and confirmed them (the review checks it)."""
     _run(
         db,
         """
@@ -146,7 +146,7 @@ def m004_3_file_recovery(db: Database) -> None:
 
 @migrations(name="m005_6_letters")
 def m005_6_letters(db: Database) -> None:
-    """The request letter of each case (#6): the attorney's text, the last
+    """The request letter of each case: the attorney's text, the last
     generated draft (the base of the 3-way merge when the draft is refreshed)
     and the merge conflicts the attorney has not resolved yet."""
     _run(
@@ -167,7 +167,7 @@ def m005_6_letters(db: Database) -> None:
 
 @migrations(name="m006_4_case_documents")
 def m006_4_case_documents(db: Database) -> None:
-    """Case-level documents that go into the packet (#4): an uploaded request
+    """Case-level documents that go into the packet: an uploaded request
     letter, the appearance form (G-28 or EOIR-28), the client's declaration and
     a proposed order; at most one of each role per case."""
     _run(

@@ -48,8 +48,8 @@ from pypdf.generic import (
 )
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .errors import IntakeError, PasswordRequiredError, WrongPasswordError
-from .model import NormalisedFile
+from pdpacket.errors import IntakeError, PasswordRequiredError, WrongPasswordError
+from pdpacket.model import NormalisedFile
 
 log = logging.getLogger("pdpacket.pdfclean")
 

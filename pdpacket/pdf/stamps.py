@@ -28,7 +28,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .model import NumberingStyle
+from pdpacket.model import NumberingStyle
+from pdpacket.pdf.text import stamp_text_width
 
 PAGE_W = 612.0
 PAGE_H = 792.0
@@ -194,8 +195,6 @@ def _escape(text: str) -> bytes:
 
 def text_width(text: str, size: float) -> float:
     """Width of ``text`` in the stamp font (Liberation Sans), in points."""
-    from .layout import stamp_text_width  # layout imports this module's constants
-
     return stamp_text_width(text, size)
 
 

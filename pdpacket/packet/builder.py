@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
-import inspect
 import io
 import logging
 import os
@@ -56,12 +54,9 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from . import catalog, layout, stamps
-from ._version import __version__
-from .blobs import fsync_dir
-from .errors import BadInputError, IntegrityError, PdpacketError
-from .identifiers import exhibit_letter
-from .model import (
+from pdpacket._version import __version__
+from pdpacket.errors import BadInputError, IntegrityError, PdpacketError
+from pdpacket.model import (
     BuildOptions,
     BuildResult,
     Case,
@@ -73,15 +68,20 @@ from .model import (
     Polarity,
     TranslationOrder,
 )
-from .progress import CancelToken, NullProgress, Progress
-from .store import Store
+from pdpacket.model.identifiers import exhibit_letter
+from pdpacket.model.progress import CancelToken, NullProgress, Progress
+from pdpacket.packet import draw as layout
+from pdpacket.pdf import stamps
+from pdpacket.policy import catalog
+from pdpacket.store.atomic import fsync_dir
+from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.packet")
 PAGE_W, PAGE_H = stamps.PAGE_W, stamps.PAGE_H
 FORMAT_VERSION = "4"  # bump when the same inputs should give different bytes
 
 
-# ---- the letter's contract (#6) ----------------------------------------------------
+# ---- the letter's contract ----------------------------------------------------
 @dataclass(frozen=True)
 class CiteTarget:
     """Where an exhibit ended up: its letter and printed packet page numbers
@@ -104,21 +104,13 @@ class LetterSource(Protocol):
     def render(self, cites: Mapping[int, CiteTarget]) -> bytes: ...
 
 
-LetterHook = Callable[[Store, int], "LetterSource | None"]
+class LetterHook(Protocol):
+    """Finds the case's drafted letter; the caller (the façade) passes the letter
+    feature's own function, so the packet never imports the letter package.
+    ``today`` is the build date, so the letter's date follows it and builds stay
+    reproducible."""
 
-
-def _letter_hook() -> LetterHook | None:
-    """``pdpacket.letter.letter_source_for(store, case_id[, today=build date])``
-    when the letter module exists; ``today`` is passed when the hook takes it, so
-    the letter's date follows the build date and builds stay reproducible."""
-    try:
-        module = importlib.import_module("pdpacket.letter")
-    except ModuleNotFoundError as exc:
-        if exc.name == "pdpacket.letter":
-            return None
-        raise
-    hook = getattr(module, "letter_source_for", None)
-    return hook if callable(hook) else None
+    def __call__(self, store: Store, case_id: int, *, today: dt.date) -> LetterSource | None: ...
 
 
 # ---- the plan ---------------------------------------------------------------------
@@ -136,7 +128,7 @@ class Segment:
     fit: bool = True  # fit its pages above the stamp band
     exhibit: PlannedExhibit | None = None
     first: int = 0  # 0-based packet page index of its first page
-    # editions (#7)
+    # editions
     skip: int = 0  # pages of its file before the first one it holds (a file split in parts)
     of: int = 0  # pages its file has (0: ``pages``)
     numbered: bool = True  # False: a blank back or the copies sheet, which carry no number
@@ -163,7 +155,7 @@ class PlannedExhibit:
 
 @dataclass(frozen=True)
 class PartBreak:
-    """Where a part of a split packet starts (#7): before exhibit ``exhibit`` (an
+    """Where a part of a split packet starts: before exhibit ``exhibit`` (an
     index into the planned exhibits) or, when ``page`` > 0, inside it, after its
     first ``page`` pages (the tab page is its page 0)."""
 
@@ -212,6 +204,7 @@ class BuildContext:
     progress: Progress
     cancel: CancelToken
     letter: LetterSource | None = None
+    letter_hook: LetterHook | None = None
     build_date: dt.date = field(default_factory=dt.date.today)
     info: Gathered = field(default_factory=Gathered)
     exhibits: list[PlannedExhibit] = field(default_factory=list)
@@ -226,7 +219,7 @@ class BuildContext:
     warnings: list[str] = field(default_factory=list)
     steps_done: int = 0
     steps_total: int = 0
-    # editions (#7): set by pdpacket.editions before planning
+    # editions: set by pdpacket.editions before planning
     breaks: tuple[PartBreak, ...] = ()  # a split packet's parts
     part_names: tuple[str, ...] = ()  # their file names, for the contents pages
     copies: layout.CopiesInfo | None = None  # the print edition's copies sheet
@@ -256,11 +249,21 @@ def build_packet(
     options: BuildOptions | None = None,
     *,
     letter: LetterSource | None = None,
+    letter_hook: LetterHook | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> BuildResult:
     """Build the case's packet at ``out_path`` (atomically) and record the build."""
-    ctx = start(store, case_id, out_path, options, letter=letter, progress=progress, cancel=cancel)
+    ctx = start(
+        store,
+        case_id,
+        out_path,
+        options,
+        letter=letter,
+        letter_hook=letter_hook,
+        progress=progress,
+        cancel=cancel,
+    )
     for step in (_plan, _draw, _write, _publish):
         step(ctx)
     result = _record(ctx)
@@ -268,7 +271,7 @@ def build_packet(
     return result
 
 
-# ---- the steps, for the editions (#7) -------------------------------------------------
+# ---- the steps, for the editions -------------------------------------------------
 # ``pdpacket.editions`` runs the same steps with a split, blank backs, a copies
 # sheet or a top margin set on the context between them.
 def start(
@@ -278,6 +281,7 @@ def start(
     options: BuildOptions | None = None,
     *,
     letter: LetterSource | None = None,
+    letter_hook: LetterHook | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> BuildContext:
@@ -291,6 +295,7 @@ def start(
         progress=progress or NullProgress(),
         cancel=cancel or CancelToken(),
         letter=letter,
+        letter_hook=letter_hook,
         build_date=options.build_date or dt.date.today(),
     )
     ctx.cancel.raise_if_cancelled()
@@ -333,7 +338,7 @@ def _gather(ctx: BuildContext) -> None:
                 hint="Give a prefix of letters, digits and dashes, e.g. --bates MORALES- "
                 "(pages then read MORALES-000001).",
             )
-    exhibits = [e for e in ctx.store.list_exhibits(ctx.case.id) if e.included and e.files]
+    exhibits = [e for e in ctx.store.list_exhibits(ctx.case.id) if e.in_packet]
     if not exhibits:
         raise BadInputError(
             f"Case {ctx.case.title} has no exhibits with files to put in a packet.",
@@ -352,15 +357,8 @@ def _gather(ctx: BuildContext) -> None:
     elif "letter" in info.documents:
         doc = info.documents["letter"]
         info.letter_blob, info.letter_blob_pages = doc.pdf_sha256, doc.pages
-    else:
-        hook = _letter_hook()
-        if hook is not None:
-            accepts_today = "today" in inspect.signature(hook).parameters
-            info.letter_source = (
-                hook(ctx.store, ctx.case.id, today=ctx.build_date)  # type: ignore[call-arg]
-                if accepts_today
-                else hook(ctx.store, ctx.case.id)
-            )
+    elif ctx.letter_hook is not None:
+        info.letter_source = ctx.letter_hook(ctx.store, ctx.case.id, today=ctx.build_date)
     if o.certificate_of_service and info.joint_motion:
         ctx.warnings.append(
             "No certificate of service: a joint motion does not carry one (8 CFR 1003.32(c))."
@@ -491,7 +489,7 @@ _STARTS = frozenset(
 
 
 def _with_blank_versos(segs: list[Segment]) -> list[Segment]:
-    """Duplex printing (#7): a blank, unnumbered back before any document that
+    """Duplex printing: a blank, unnumbered back before any document that
     would otherwise start on a left-hand (even) page."""
     out: list[Segment] = []
     page = 0
@@ -527,7 +525,7 @@ def _paginate(ctx: BuildContext, segs: list[Segment]) -> None:
 
 
 def _split_exhibit(ctx: BuildContext, index: int, pe: PlannedExhibit) -> list[Segment]:
-    """The exhibit's segments with a split packet's part pages (#7) put in: before
+    """The exhibit's segments with a split packet's part pages put in: before
     its tab, or inside it (at a page boundary, a file cut in two) followed by a
     "(continued)" tab page."""
     cuts = sorted({b.page for b in ctx.breaks if b.exhibit == index})
@@ -586,7 +584,7 @@ def _part_segments(segs: list[Segment], part: int) -> list[Segment]:
 
 
 def _index_layout(ctx: BuildContext) -> dict[str, Any]:
-    """The full index of a split packet has a Part column and says so (#7)."""
+    """The full index of a split packet has a Part column and says so."""
     if not ctx.breaks:
         return {}
     return {
@@ -810,7 +808,7 @@ _JOINT_MOTIONS = {
 
 
 def _part_contents(ctx: BuildContext, part: int, caption: layout.Caption) -> layout.IndexInfo:
-    """The first page(s) of part ``part`` of a split packet (#7): what it holds."""
+    """The first page(s) of part ``part`` of a split packet: what it holds."""
     segs = _part_segments(ctx.segments, part)
     numbered = [s for s in segs if s.numbered]
     first = numbered[0].number + 1
@@ -837,7 +835,7 @@ def _draw(ctx: BuildContext) -> None:
     ctx.step("Laying out the cover, index and tab pages")
     o, info, case = ctx.options, ctx.info, ctx.case
     d = layout.Drawing(f"{_document_title(ctx)} - {case.title}")
-    ctx.drawn_at = {}  # drawn again when an edition re-plans its parts (#7)
+    ctx.drawn_at = {}  # drawn again when an edition re-plans its parts
     at = ctx.drawn_at
     caption = _caption(ctx)
     fw = info.framework
@@ -1668,7 +1666,7 @@ def _trusted_letter_size(src: _Source, page: dict[str, Any]) -> bool:
 
 @dataclass
 class Output:
-    """One file the build writes: the whole packet, or one part of a split one (#7)."""
+    """One file the build writes: the whole packet, or one part of a split one."""
 
     path: Path
     segments: list[Segment]
@@ -2071,7 +2069,7 @@ def _record(ctx: BuildContext, extra: Mapping[str, object] | None = None) -> Bui
     )
 
 
-# ---- sizes, for splitting a packet into parts (#7) -------------------------------------
+# ---- sizes, for splitting a packet into parts -------------------------------------
 # Estimates in bytes of what each piece adds to a file, made before writing so
 # the parts can be planned; ``pdpacket.editions`` then measures the files as
 # written and plans again when one came out over its limit.

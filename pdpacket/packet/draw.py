@@ -16,62 +16,27 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from .stamps import BAND, PAGE_H, PAGE_W, TOP_CLEAR
-
-SERIF = "PdpSerif"
-SERIF_BOLD = "PdpSerif-Bold"
-SERIF_ITALIC = "PdpSerif-Italic"
-SANS = "PdpSans"
-SANS_BOLD = "PdpSans-Bold"
-_FONT_FILES = {
-    SERIF: "LiberationSerif-Regular.ttf",
-    SERIF_BOLD: "LiberationSerif-Bold.ttf",
-    SERIF_ITALIC: "LiberationSerif-Italic.ttf",
-    SANS: "LiberationSans-Regular.ttf",
-    SANS_BOLD: "LiberationSans-Bold.ttf",
-}
+from pdpacket.pdf.stamps import BAND, PAGE_H, PAGE_W, TOP_CLEAR
+from pdpacket.pdf.text import (
+    SANS,
+    SANS_BOLD,
+    SERIF,
+    SERIF_BOLD,
+    SERIF_ITALIC,
+    register_fonts,
+    text_width,
+)
 
 LEFT = 72.0
 RIGHT = PAGE_W - 72.0
 TOP = PAGE_H - TOP_CLEAR - 12.0  # first baseline: capitals stay below the top inch
 BOTTOM = BAND + 42.0  # last baseline of body text
 BODY = 12.0
-
-
-@functools.cache
-def register_fonts() -> None:
-    """Register the embedded fonts with reportlab (once per process)."""
-    folder = resources.files("pdpacket.resources").joinpath("fonts")
-    for name, filename in _FONT_FILES.items():
-        with resources.as_file(folder.joinpath(filename)) as path:
-            pdfmetrics.registerFont(TTFont(name, str(path), asciiReadable=True))
-
-
-def text_width(text: str, font: str, size: float) -> float:
-    register_fonts()
-    return float(pdfmetrics.stringWidth(text, font, size))
-
-
-@functools.cache
-def _sans_widths() -> dict[str, float]:
-    register_fonts()
-    return {chr(c): pdfmetrics.stringWidth(chr(c), SANS, 1.0) for c in range(32, 127)}
-
-
-def stamp_text_width(text: str, size: float) -> float:
-    """Width of a stamp (ASCII, Liberation Sans): a table look-up, as it runs per page."""
-    widths = _sans_widths()
-    try:
-        return size * sum(widths[ch] for ch in text)
-    except KeyError:
-        return text_width(text, SANS, size)
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -129,14 +94,14 @@ class IndexRow:
     pages: str = ""  # "12-15" in printed packet numbers
     heading: bool = False  # a section heading: no pages, no link
     target: int = -1  # packet page index (0-based) the row links to; -1: no link
-    part: str = ""  # a split packet (#7): the part(s) that hold it, "2" or "2-3"
+    part: str = ""  # a split packet: the part(s) that hold it, "2" or "2-3"
 
 
 @dataclass(frozen=True)
 class IndexInfo:
     caption: Caption
     rows: tuple[IndexRow, ...]
-    # a split packet (#7): its parts' own contents pages reuse the index layout
+    # a split packet: its parts' own contents pages reuse the index layout
     title: str = "INDEX OF EXHIBITS"
     subtitle: str = ""  # added to the client line, e.g. "pages 57-120"
     note: str = ""  # under the heading of the first page; its length must not depend on
@@ -155,12 +120,12 @@ class TabInfo:
     addresses: tuple[str, ...] = ()  # labels of the negative factors it answers
     contents: tuple[str, ...] = ()  # "English translation", "Translator's certificate", ...
     pages: str = ""  # "13-15"
-    continued: str = ""  # a split packet (#7): "(continued from Part 1)" on a part's first tab
+    continued: str = ""  # a split packet: "(continued from Part 1)" on a part's first tab
 
 
 @dataclass(frozen=True)
 class CopiesInfo:
-    """The print edition's first sheet (#7): how many copies, for whom, how printed."""
+    """The print edition's first sheet: how many copies, for whom, how printed."""
 
     caption: Caption
     title: str  # the document, e.g. "Request for Prosecutorial Discretion"
@@ -592,7 +557,7 @@ class Drawing:
         return first
 
     def add_blank(self) -> int:
-        """A blank back of a double-sided sheet (#7): unnumbered, so it says why it is there."""
+        """A blank back of a double-sided sheet: unnumbered, so it says why it is there."""
         first = self._new_page()
         self._text(
             PAGE_W / 2, PAGE_H / 2, "This page intentionally left blank", SERIF_ITALIC, 11, "c"
@@ -601,7 +566,7 @@ class Drawing:
         return first
 
     def add_copies_sheet(self, info: CopiesInfo) -> int:
-        """The print edition's first sheet (#7): the copies to make and for whom."""
+        """The print edition's first sheet: the copies to make and for whom."""
         first = self._new_page()
         y = TOP - 10
         self._text(PAGE_W / 2, y, "PRINTING AND COPIES", SANS_BOLD, 18, "c")
@@ -680,7 +645,7 @@ class PlacedRow:
     desc_lines: tuple[str, ...]
 
 
-# a split packet's index (#7): a "Part" column between the date and the pages
+# a split packet's index: a "Part" column between the date and the pages
 PART_W = 40.0
 PART_X = RIGHT - 78  # centre of the part column
 NOTE_SIZE = 10.5

@@ -1,0 +1,1 @@
+"""Evidence in: recognising a file, cleaning PDFs, turning images into letter-size pages."""

@@ -1,0 +1,1 @@
+"""The packet: plan, draw (cover, index, tabs, certificates), write, editions, sizes."""

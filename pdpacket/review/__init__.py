@@ -1,0 +1,1 @@
+"""The readiness review: the checks a supervising attorney makes before filing."""
