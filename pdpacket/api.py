@@ -18,22 +18,23 @@ import sqlite3
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from pdpacket import letter as letters
 from pdpacket.errors import (
     CancelledError,
-    IntakeError,
-    PasswordRequiredError,
     PdpacketError,
     ValidationError,
-    WrongPasswordError,
     disk_full_guard,
 )
-from pdpacket.intake import evidence as intake
+from pdpacket.intake.service import (
+    EvidenceIntake,
+    StoredFile,
+    expand_paths,
+    title_from_filename,
+)
 from pdpacket.manifest import Manifest, load_manifest
 from pdpacket.model import (
     ArchiveInfo,
@@ -56,10 +57,8 @@ from pdpacket.model import (
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.packet import builder as packet
 from pdpacket.packet import editions, integrity
-from pdpacket.policy import catalog
 from pdpacket.review import readiness
 from pdpacket.store import archive, backup
-from pdpacket.store.blobs import sha256_bytes, sha256_file
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import resolve_data_dir
@@ -79,35 +78,10 @@ def _writes_evidence(
 
     @functools.wraps(fn)
     def wrapper(self: Workspace, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with self.store.blobs.writing(), disk_full_guard("the evidence", self.data_dir):
+        with self.intake.writing():
             return fn(self, *args, **kwargs)
 
     return wrapper
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    original_sha256: str
-    pdf_sha256: str
-    pages: int
-    kind: str
-    warnings: tuple[str, ...]
-    new_blobs: tuple[str, ...]  # blobs this call wrote (to remove if the import fails)
-    recovered: bool = False  # read from a damaged original: the user must compare
-    original_size: int = 0
-    pdf_size: int = 0
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """A file read and normalised ahead of storing (see ``Workspace._batch``)."""
-
-    original_sha256: str
-    normalised: NormalisedFile | None
-    error: IntakeError | None
-
-
-INTAKE_AHEAD = 2  # files normalised at once in a batch import (memory: ~100 MB each)
 
 
 class Workspace:
@@ -116,6 +90,7 @@ class Workspace:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.data_dir = store.data_dir
+        self.intake = EvidenceIntake(store)
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike[str] | None = None) -> Workspace:
@@ -197,199 +172,11 @@ class Workspace:
         """Copy a case (client, proceedings, factors, exhibits) to start a similar one."""
         return self.store.duplicate_case(case_id, name=name)
 
-    @_writes_evidence
-    def add_file_to_exhibit(
-        self,
-        exhibit_id: int,
-        path: str | os.PathLike[str],
-        *,
-        role: FileRole = FileRole.TRANSLATION,
-        password: str | None = None,
-    ) -> ImportResult:
-        """Attach one more file to an exhibit (e.g. the English translation of a
-        foreign document).  Raises ``IntakeError`` (``PasswordRequiredError``...)
-        when the file cannot be read; nothing is stored then."""
-        p = Path(path)
-        ex = self.store.get_exhibit(exhibit_id)
-        sf = self.store_file(p, password=password)
-        try:
-            with self.store.transaction():
-                self._register(sf, p.stat().st_size, len(self.store.blobs.read(sf.pdf_sha256)))
-                self.store.add_exhibit_file(
-                    exhibit_id,
-                    role=role,
-                    original_name=p.name,
-                    original_sha256=sf.original_sha256,
-                    pdf_sha256=sf.pdf_sha256,
-                    pages=sf.pages,
-                    warnings=sf.warnings,
-                    recovered=sf.recovered,
-                )
-                self.store.audit(
-                    ex.case_id, "exhibit.add_file", exhibit=exhibit_id, role=str(role), file=p.name
-                )
-        except BaseException:
-            self.discard_blobs(sf.new_blobs)
-            raise
-        status = "warning" if sf.warnings else "imported"
-        return ImportResult(str(p), status, " ".join(sf.warnings), exhibit_id, sf.pages)
-
     def pair_translation(self, exhibit_id: int, translation_exhibit_id: int) -> Exhibit:
         """Make exhibit ``translation_exhibit_id`` the translation of ``exhibit_id``."""
         return self.store.merge_as_translation(exhibit_id, translation_exhibit_id)
 
     # ---- evidence -------------------------------------------------------
-    def store_file(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        password: str | None = None,
-        keep_original_size: bool = False,
-    ) -> StoredFile:
-        """Normalise ``path`` and write its original and PDF to the blob store.
-
-        Blob rows are registered by the caller inside its transaction; if that
-        fails, ``discard_blobs(result.new_blobs)`` removes what this wrote.
-        """
-        p = Path(path)
-        norm = self.normalise(p, password=password, keep_original_size=keep_original_size)
-        return self._store_normalised(p, norm)
-
-    def normalise(
-        self, path: Path, *, password: str | None = None, keep_original_size: bool = False
-    ) -> NormalisedFile:
-        """``intake.normalise_file``, with any unexpected error turned into an
-        ``IntakeError`` naming the file.  Touches no database: safe on any thread."""
-        try:
-            return intake.normalise_file(
-                path, password=password, keep_original_size=keep_original_size
-            )
-        except PdpacketError:
-            raise
-        except Exception as exc:  # a hostile or odd file must not crash a batch
-            log.exception("intake failed unexpectedly on %s", path.name)
-            raise IntakeError(
-                path.name,
-                f"the file could not be read ({type(exc).__name__}: it is damaged or unusual).",
-                hint="Open it and save or print it again as PDF, then add that copy.",
-            ) from exc
-
-    def _prepare(self, path: Path, password: str | None) -> _Prepared:
-        """The slow, database-free part of importing one file (runs ahead on a worker)."""
-        try:
-            sha = sha256_file(path) if path.is_file() else ""
-        except OSError:
-            sha = ""
-        try:
-            return _Prepared(sha, self.normalise(path, password=password), None)
-        except IntakeError as exc:
-            return _Prepared(sha, None, exc)
-
-    def _store_normalised(self, p: Path, norm: NormalisedFile) -> StoredFile:
-        """Write the original and its PDF to the blob store (all or nothing)."""
-        try:
-            original = p.read_bytes()
-        except OSError as exc:
-            raise IntakeError(
-                p.name,
-                f"the file cannot be read any more ({exc.strerror or exc}).",
-                hint="Check that it was not moved or deleted, and add it again.",
-            ) from exc
-        new: list[str] = []
-        shas = []
-        try:
-            for data in (original, norm.pdf):
-                sha = sha256_bytes(data)
-                if not self.store.blobs.exists(sha):
-                    new.append(sha)
-                shas.append(self.store.blobs.put_bytes(data))
-        except BaseException:
-            self.discard_blobs(new)  # all or nothing: no orphan original
-            raise
-        return StoredFile(
-            shas[0],
-            shas[1],
-            norm.pages,
-            norm.kind,
-            norm.warnings,
-            tuple(new),
-            recovered=norm.recovered,
-            original_size=len(original),
-            pdf_size=len(norm.pdf),
-        )
-
-    def _register(self, sf: StoredFile, original_size: int, pdf_size: int) -> None:
-        self.store.register_blob(sf.original_sha256, original_size, sf.kind, sf.pages)
-        self.store.register_blob(sf.pdf_sha256, pdf_size, "pdf", sf.pages)
-
-    def confirm_file(self, file_id: int) -> ExhibitFile:
-        """The user compared a recovered (damaged) file's pages with the original and
-        accepts them; the review stops flagging it."""
-        return self.store.confirm_file(file_id)
-
-    @_writes_evidence
-    def add_files_to_exhibit(
-        self,
-        exhibit_id: int,
-        paths: Sequence[str | os.PathLike[str]],
-        *,
-        role: FileRole = FileRole.TRANSLATION,
-        passwords: dict[str, str] | None = None,
-        progress: Progress | None = None,
-        cancel: CancelToken | None = None,
-    ) -> list[ImportResult]:
-        """Attach files (folders expanded) to an existing exhibit, e.g. the English
-        translation of a foreign document; per-file results like ``add_evidence``."""
-        ex = self.store.get_exhibit(exhibit_id)
-
-        def attach(path: Path, prepared: _Prepared) -> ImportResult:
-            return self._add_one(ex.case_id, path, prepared, (), exhibit_id=exhibit_id, role=role)
-
-        return self._batch(paths, passwords, progress, cancel, attach)
-
-    def _batch(
-        self,
-        paths: Sequence[str | os.PathLike[str]],
-        passwords: dict[str, str] | None,
-        progress: Progress | None,
-        cancel: CancelToken | None,
-        one: Callable[[Path, _Prepared], ImportResult],
-    ) -> list[ImportResult]:
-        """Files in order, each stored (or refused) on this thread; while one is being
-        stored the next ones are already read and normalised on worker threads (both
-        cores: Pillow works outside the GIL).  At most ``INTAKE_AHEAD`` at a time."""
-        progress = progress or NullProgress()
-        cancel = cancel or CancelToken()
-        results: list[ImportResult] = []
-        files = expand_paths(paths)
-        pending: dict[int, Future[_Prepared]] = {}
-        pool = ThreadPoolExecutor(max_workers=INTAKE_AHEAD, thread_name_prefix="pdpacket-intake")
-        try:
-            for n, path in enumerate(files):
-                if cancel.cancelled:
-                    results.extend(
-                        ImportResult(str(p), "refused", f"{p.name}: cancelled before import.")
-                        for p in files[n:]
-                    )
-                    break
-                progress.update(n, len(files), f"Importing {path.name}")
-                for k in range(n, min(n + INTAKE_AHEAD, len(files))):
-                    if k not in pending:
-                        pending[k] = pool.submit(
-                            self._prepare, files[k], password_for(passwords, files[k])
-                        )
-                results.append(one(path, pending.pop(n).result()))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        progress.update(len(files), len(files), "Done")
-        return results
-
-    def discard_blobs(self, shas: Iterable[str]) -> None:
-        referenced = self.store.referenced_blobs()
-        for sha in shas:
-            if sha not in referenced:
-                self.store.blobs.delete(sha)
-
     @_writes_evidence
     def add_evidence(
         self,
@@ -407,76 +194,73 @@ class Workspace:
         and the fix; ``needs_password`` asks for a password).  ``passwords`` maps a
         path (as given or expanded) or a file name to its password.  Cancelling
         stops between files; the files already imported stay."""
-        self.store.get_case(case_id)
-
-        def add(path: Path, prepared: _Prepared) -> ImportResult:
-            return self._add_one(case_id, path, prepared, factor_ids)
-
-        return self._batch(paths, passwords, progress, cancel, add)
-
-    def _add_one(
-        self,
-        case_id: int,
-        path: Path,
-        prepared: _Prepared,
-        factor_ids: Sequence[str],
-        *,
-        exhibit_id: int = 0,
-        role: FileRole = FileRole.DOCUMENT,
-    ) -> ImportResult:
-        """One file, all or nothing: its blobs and rows are written together or not at all."""
-        sha = prepared.original_sha256
-        dup = self.store.find_file_by_original(case_id, sha) if sha else None
-        if dup is not None:
-            return ImportResult(
-                str(path),
-                "duplicate",
-                f"{path.name} is already in this case "
-                f"(as {dup.original_name}); it was not added again.",
-            )
-        try:
-            if prepared.error is not None:
-                raise prepared.error
-            assert prepared.normalised is not None
-            sf = self._store_normalised(path, prepared.normalised)
-        except IntakeError as exc:
-            needs = isinstance(exc, (PasswordRequiredError, WrongPasswordError))
-            return ImportResult(str(path), "refused", str(exc), needs_password=needs)
-        try:
-            with self.store.transaction():
-                self._register(sf, sf.original_size, sf.pdf_size)
-                if exhibit_id:
-                    ex_id = exhibit_id
-                else:
-                    dtype = catalog.guess_document_type(path.name)
-                    ex_id = self.store.add_exhibit(
-                        case_id,
-                        title_from_filename(path.name),
-                        factor_ids=list(factor_ids)
-                        or (list(dtype.factor_ids[:1]) if dtype else []),
-                        document_type=dtype.id if dtype else "",
-                    )
-                file_id = self.store.add_exhibit_file(
-                    ex_id,
-                    role=role,
-                    original_name=path.name,
-                    original_sha256=sf.original_sha256,
-                    pdf_sha256=sf.pdf_sha256,
-                    pages=sf.pages,
-                    warnings=sf.warnings,
-                    recovered=sf.recovered,
-                )
-                if exhibit_id:
-                    self.store.audit(
-                        case_id, "exhibit.add_file", exhibit=ex_id, role=str(role), file=path.name
-                    )
-        except BaseException:
-            self.discard_blobs(sf.new_blobs)
-            raise
-        status = "warning" if sf.warnings else "imported"
-        return ImportResult(
-            str(path), status, " ".join(sf.warnings), ex_id, sf.pages, file_id=file_id
+        return self.intake.add_evidence(
+            case_id,
+            paths,
+            passwords=passwords,
+            factor_ids=factor_ids,
+            progress=progress,
+            cancel=cancel,
         )
+
+    @_writes_evidence
+    def add_file_to_exhibit(
+        self,
+        exhibit_id: int,
+        path: str | os.PathLike[str],
+        *,
+        role: FileRole = FileRole.TRANSLATION,
+        password: str | None = None,
+    ) -> ImportResult:
+        """Attach one more file to an exhibit (e.g. the English translation of a
+        foreign document).  Raises ``IntakeError`` (``PasswordRequiredError``...)
+        when the file cannot be read; nothing is stored then."""
+        return self.intake.add_file_to_exhibit(exhibit_id, path, role=role, password=password)
+
+    @_writes_evidence
+    def add_files_to_exhibit(
+        self,
+        exhibit_id: int,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        role: FileRole = FileRole.TRANSLATION,
+        passwords: dict[str, str] | None = None,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[ImportResult]:
+        """Attach files (folders expanded) to an existing exhibit, e.g. the English
+        translation of a foreign document; per-file results like ``add_evidence``."""
+        return self.intake.add_files_to_exhibit(
+            exhibit_id, paths, role=role, passwords=passwords, progress=progress, cancel=cancel
+        )
+
+    def store_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        password: str | None = None,
+        keep_original_size: bool = False,
+    ) -> StoredFile:
+        """Normalise ``path`` and write its original and PDF to the blob store; the
+        caller registers the blobs in its transaction or ``discard_blobs`` them."""
+        return self.intake.store_file(
+            path, password=password, keep_original_size=keep_original_size
+        )
+
+    def normalise(
+        self, path: Path, *, password: str | None = None, keep_original_size: bool = False
+    ) -> NormalisedFile:
+        """The file as a PDF, touching no database: safe on any thread."""
+        return self.intake.normalise(path, password=password, keep_original_size=keep_original_size)
+
+    def discard_blobs(self, shas: Iterable[str]) -> None:
+        """Remove blobs written by ``store_file`` that no row names."""
+        self.intake.discard_blobs(shas)
+
+    def confirm_file(self, file_id: int) -> ExhibitFile:
+        """The user compared a recovered (damaged) file's pages with the original and
+        accepts them; the review stops flagging it."""
+        return self.store.confirm_file(file_id)
 
     # ---- manifests ------------------------------------------------------
     @_writes_evidence
@@ -499,7 +283,7 @@ class Workspace:
             for n, mf in enumerate(all_files):
                 cancel.raise_if_cancelled()
                 progress.update(n, len(all_files), f"Importing {mf.path.name}")
-                sf = self.store_file(mf.path, password=mf.password)
+                sf = self.intake.store_file(mf.path, password=mf.password)
                 written.extend(sf.new_blobs)
                 stored[(mf.path, mf.role)] = (
                     sf,
@@ -527,7 +311,7 @@ class Workspace:
                     )
                     for mf in e.files:
                         sf, name, osize, psize = stored[(mf.path, mf.role)]
-                        self._register(sf, osize, psize)
+                        self.intake.register(sf, osize, psize)
                         self.store.add_exhibit_file(
                             ex_id,
                             role=mf.role,
@@ -540,7 +324,7 @@ class Workspace:
                         )
                 for role, mf in m.documents:
                     sf, name, osize, psize = stored[(mf.path, mf.role)]
-                    self._register(sf, osize, psize)
+                    self.intake.register(sf, osize, psize)
                     self.store.set_case_document(
                         case_id,
                         role,
@@ -551,7 +335,7 @@ class Workspace:
                     )
                 self.store.audit(case_id, "case.import", manifest=str(m.source))
         except BaseException:
-            self.discard_blobs(written)
+            self.intake.discard_blobs(written)
             raise
         progress.update(len(all_files), len(all_files), "Done")
         return case_id
@@ -579,10 +363,10 @@ class Workspace:
             ) from None
         self.store.get_case(case_id)
         p = Path(path)
-        sf = self.store_file(p, password=password)
+        sf = self.intake.store_file(p, password=password)
         try:
             with self.store.transaction():
-                self._register(
+                self.intake.register(
                     sf, p.stat().st_size, self.store.blobs.path(sf.pdf_sha256).stat().st_size
                 )
                 self.store.set_case_document(
@@ -594,7 +378,7 @@ class Workspace:
                     pages=sf.pages,
                 )
         except BaseException:
-            self.discard_blobs(sf.new_blobs)
+            self.intake.discard_blobs(sf.new_blobs)
             raise
         return next(d for d in self.store.case_documents(case_id) if d.role == role)
 
@@ -808,50 +592,6 @@ class Workspace:
             return self.import_manifest(manifest_path)
 
 
-SUPPORTED_SUFFIXES = {
-    ".pdf",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".tif",
-    ".tiff",
-    ".heic",
-    ".heif",
-    ".webp",
-    ".bmp",
-    ".gif",
-}
-
-
-def password_for(passwords: dict[str, str] | None, path: Path) -> str | None:
-    """The password given for ``path``: by the path as given, resolved, or its name."""
-    if not passwords:
-        return None
-    for key in (str(path), str(path.resolve()), path.name):
-        if key in passwords:
-            return passwords[key]
-    return None
-
-
-def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given, folders expanded (sorted, hidden files skipped)."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend(
-                sorted(
-                    f
-                    for f in p.rglob("*")
-                    if f.is_file()
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                )
-            )
-        else:
-            out.append(p)
-    return out
-
-
 def _fold(text: str) -> str:
     """Lower case without accents: 'Lucía' and 'lucia' compare equal."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -889,19 +629,6 @@ def sort_cases(
         return (2, -h.toordinal(), _fold(c.client.name))
 
     return sorted(cases, key=by_hearing)
-
-
-def title_from_filename(name: str) -> str:
-    """'birth_certificate-son (1).pdf' -> 'Birth certificate son'."""
-    stem = Path(name).stem
-    for ch in "_-.":
-        stem = stem.replace(ch, " ")
-    stem = re.sub(r"\(\d+\)|\b(scan|img|copy|final)\b", " ", stem, flags=re.I)
-    words = stem.split()
-    if not words:
-        return "Untitled document"
-    text = " ".join(words)
-    return text[0].upper() + text[1:]
 
 
 __all__ = ["CancelledError", "PdpacketError", "Workspace", "expand_paths", "title_from_filename"]
