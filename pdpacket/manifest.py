@@ -11,11 +11,17 @@ exists inside the manifest's folder) before anything is stored.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import json
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import jsonschema
 
 from pdpacket.errors import BadInputError, ManifestError, ValidationError
 from pdpacket.model import (
@@ -67,13 +73,100 @@ def _err(source: Path, where: str, message: str, hint: str = "") -> ManifestErro
     return ManifestError(f"{source.name}: {where}: {message}", hint=hint)
 
 
-def _str(obj: dict[str, Any], key: str, source: Path, where: str, default: str = "") -> str:
-    value = obj.get(key, default)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise _err(source, f"{where}.{key}", f"must be text, not {type(value).__name__}.")
-    return value
+# What a person should do about a structural error the schema finds, by path.
+_HINTS = {
+    "client": 'Add "client": {"name": "...", "a_number": "..."}.',
+    "client.name": "Add the client's full name.",
+    "exhibits": 'Add "exhibits": [{"title": "...", "files": ["file.pdf"]}].',
+    "exhibits[].title": "Give every exhibit a title.",
+    "exhibits[].files[].role": "Use document, translation or certificate.",
+    "exhibits[].translation_order": "Use translation_first or original_first.",
+    "appearance.form": "Use g28 (before DHS) or eoir28 (before the court).",
+}
+_KINDS = {
+    "string": "text",
+    "object": "an object",
+    "array": "a list",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = catalog.load_json("manifest.schema.json")
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _where(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _generic(where: str) -> str:
+    """``exhibits[2].files[0]`` -> ``exhibits[].files[]``: the key of ``_HINTS``."""
+    return re.sub(r"\[\d+\]", "[]", where)
+
+
+def check_structure(raw: Any, source: Path) -> None:
+    """Refuse ``raw`` unless it has the shape resources/manifest.schema.json publishes.
+
+    The schema is the only statement of the manifest's structure (keys, types,
+    required fields, unknown keys refused); the code checks only what a schema
+    cannot: ids against the catalog, identifiers, dates and files.
+    """
+    errors = list(_validator().iter_errors(raw))
+    if errors:
+        first = min(errors, key=lambda e: [(str(type(p)), p) for p in e.absolute_path])
+        raise _explain(first, source)
+
+
+def _explain(error: jsonschema.ValidationError, source: Path) -> ManifestError:
+    where = _where(error.absolute_path) or "top level"
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    if kind == "oneOf":
+        # A path or an object: explain what is wrong with the object.
+        if isinstance(instance, dict):
+            inner = [e for e in error.context or () if e.validator != "type"]
+            if inner:
+                return _explain(inner[0], source)
+        return _err(source, where, 'must be a path or {"path": ..., "password": ...}.')
+    if kind == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        key = next(k for k in instance if k not in known)
+        close = difflib.get_close_matches(key, known, n=1)
+        guess = f"; did you mean {close[0]!r}?".replace("'", '"') if close else "."
+        at = f"{where}.{key}" if error.absolute_path else key
+        return _err(
+            source, at, f"unknown key{guess}", "Check its spelling against the manifest schema."
+        )
+    if kind == "required":
+        key = next(k for k in value if k not in instance)
+        at = f"{where}.{key}" if error.absolute_path else key
+        return _err(source, at, "is missing.", _HINTS.get(_generic(at), ""))
+    hint = _HINTS.get(_generic(where), "")
+    if kind == "type":
+        kinds = [value] if isinstance(value, str) else value
+        wanted = " or ".join(_KINDS.get(k, k) for k in kinds if k != "null")
+        return _err(source, where, f"must be {wanted}, not {type(instance).__name__}.", hint)
+    if kind == "minLength":
+        return _err(source, where, "is missing or empty.", hint)
+    if kind == "minItems":
+        return _err(source, where, "must be a non-empty list of file paths.", hint)
+    if kind == "enum":
+        choices = ", ".join(repr(v) for v in value if v is not None)
+        return _err(source, where, f"unknown value {instance!r}.", hint or f"Use one of {choices}.")
+    return _err(source, where, error.message, "Check it against resources/manifest.schema.json.")
+
+
+def _str(obj: dict[str, Any], key: str, default: str = "") -> str:
+    """A text value the schema already checked; ``null`` reads as the default."""
+    value = obj.get(key)
+    return default if value is None else str(value)
 
 
 def load_manifest(path: str | os.PathLike[str]) -> Manifest:
@@ -95,49 +188,37 @@ def load_manifest(path: str | os.PathLike[str]) -> Manifest:
 
 
 def parse_manifest(raw: dict[str, Any], source: Path) -> Manifest:
+    """Check ``raw`` against the published schema, then read it and check its meaning."""
+    check_structure(raw, source)
+    return _read_manifest(raw, source)
+
+
+def _read_manifest(raw: dict[str, Any], source: Path) -> Manifest:
     base = source.resolve().parent
-    client_raw = raw.get("client")
-    if not isinstance(client_raw, dict):
-        raise _err(
-            source, "client", "is missing.", 'Add "client": {"name": "...", "a_number": "..."}.'
-        )
-    name = _str(client_raw, "name", source, "client").strip()
+    client_raw = raw["client"]
+    name = _str(client_raw, "name").strip()
     if not name:
         raise _err(source, "client.name", "is missing or empty.", "Add the client's full name.")
     try:
         a_number = (
-            parse_a_number(_str(client_raw, "a_number", source, "client"))
-            if (client_raw.get("a_number"))
-            else ""
+            parse_a_number(_str(client_raw, "a_number")) if client_raw.get("a_number") else ""
         )
-        dob = parse_date(_str(client_raw, "dob", source, "client") or None, "date of birth")
+        dob = parse_date(_str(client_raw, "dob") or None, "date of birth")
     except ValidationError as exc:
         raise _err(source, f"client.{exc.field}", exc.message, exc.hint) from exc
-    aliases = client_raw.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise _err(source, "client.aliases", "must be a list of names.")
     client = Client(
         name=name,
         a_number=a_number,
-        aliases=tuple(aliases),
+        aliases=tuple(client_raw.get("aliases", [])),
         dob=dob,
-        country=_str(client_raw, "country", source, "client"),
-        language=_str(client_raw, "language", source, "client"),
+        country=_str(client_raw, "country"),
+        language=_str(client_raw, "language"),
     )
     proceedings = _parse_proceedings(raw.get("proceedings") or {}, source)
     known_factors = catalog.all_factor_ids()
     factors = _parse_factors(raw.get("factors") or [], source, known_factors)
-
-    exhibits_raw = raw.get("exhibits")
-    if not isinstance(exhibits_raw, list):
-        raise _err(
-            source,
-            "exhibits",
-            "is missing (it must be a list, possibly empty).",
-            'Add "exhibits": [{"title": "...", "files": ["file.pdf"]}].',
-        )
     exhibits = tuple(
-        _parse_exhibit(e, i, source, base, known_factors) for i, e in enumerate(exhibits_raw)
+        _parse_exhibit(e, i, source, base, known_factors) for i, e in enumerate(raw["exhibits"])
     )
     return Manifest(
         source=source,
@@ -170,100 +251,85 @@ def _parse_documents(
         if isinstance(value, str):
             out.append((role, ManifestFile(_resolve_inside(base, value, source, key))))
             continue
-        if not isinstance(value, dict) or not isinstance(value.get("path"), str):
-            raise _err(source, key, 'must be a path or {"path": ..., "password": ...}.')
         if key == "appearance":
-            form = value.get("form", "g28")
-            if form not in ("g28", "eoir28"):
-                raise _err(
-                    source,
-                    f"{key}.form",
-                    f"unknown form {form!r}.",
-                    "Use g28 (before DHS) or eoir28 (before the court).",
-                )
-            role = DocumentRole(form)
-        pw = value.get("password")
-        out.append(
-            (
-                role,
-                ManifestFile(
-                    _resolve_inside(base, value["path"], source, key),
-                    FileRole.DOCUMENT,
-                    pw if isinstance(pw, str) else None,
-                ),
-            )
-        )
+            role = DocumentRole(value.get("form", "g28"))
+        path = _resolve_inside(base, value["path"], source, key)
+        out.append((role, ManifestFile(path, FileRole.DOCUMENT, value.get("password"))))
     return tuple(out)
 
 
-def _parse_proceedings(p: Any, source: Path) -> Proceedings:
-    if not isinstance(p, dict):
-        raise _err(source, "proceedings", "must be an object.")
+def _known(source: Path, where: str, value: str, exists: bool, what: str, hint: str) -> str:
+    if value and not exists:
+        raise _err(source, where, f"unknown {what} {value!r}.", hint)
+    return value
+
+
+def _parse_proceedings(p: dict[str, Any], source: Path) -> Proceedings:
     where = "proceedings"
     try:
-        hearing = parse_date(_str(p, "hearing_date", source, where) or None, "next hearing")
-        receipts = tuple(parse_receipt_number(r) for r in p.get("receipts", []) or [])
+        hearing = parse_date(_str(p, "hearing_date") or None, "next hearing")
+        receipts = tuple(parse_receipt_number(r) for r in p.get("receipts") or [])
     except ValidationError as exc:
         raise _err(source, f"{where}.{exc.field}", exc.message, exc.hint) from exc
-    court_id = _str(p, "court", source, where)
-    if court_id and not catalog.court(court_id):
-        raise _err(
+    court_id, office = _str(p, "court"), _str(p, "opla_office")
+    stage, form, framework = _str(p, "stage"), _str(p, "pd_form"), _str(p, "framework")
+    return Proceedings(
+        court_id=_known(
             source,
             f"{where}.court",
-            f"unknown court id {court_id!r}.",
+            court_id,
+            bool(catalog.court(court_id)),
+            "court id",
             "Use an id from resources/courts.json.",
-        )
-    office = _str(p, "opla_office", source, where)
-    if office and not catalog.opla_office(office):
-        raise _err(
+        ),
+        judge=_str(p, "judge"),
+        hearing_date=hearing,
+        hearing_type=_str(p, "hearing_type"),
+        detained=bool(p.get("detained", False)),
+        facility=_str(p, "facility"),
+        opla_office_id=_known(
             source,
             f"{where}.opla_office",
-            f"unknown OPLA office id {office!r}.",
+            office,
+            bool(catalog.opla_office(office)),
+            "OPLA office id",
             "Use an id from resources/opla_offices.json.",
-        )
-    stage = _str(p, "stage", source, where)
-    if stage and not catalog.stage(stage):
-        raise _err(
+        ),
+        receipts=receipts,
+        stage=_known(
             source,
             f"{where}.stage",
-            f"unknown stage {stage!r}.",
+            stage,
+            bool(catalog.stage(stage)),
+            "stage",
             "Use a stage id from resources/stages.json.",
-        )
-    form = _str(p, "pd_form", source, where)
-    if form and not catalog.pd_form(form):
-        raise _err(
+        ),
+        pd_form=_known(
             source,
             f"{where}.pd_form",
-            f"unknown PD form {form!r}.",
+            form,
+            bool(catalog.pd_form(form)),
+            "PD form",
             "Use a form id from resources/stages.json.",
-        )
-    framework = _str(p, "framework", source, where)
-    if framework and framework not in {f.id for f in catalog.frameworks()}:
-        raise _err(source, f"{where}.framework", f"unknown framework {framework!r}.")
-    return Proceedings(
-        court_id=court_id,
-        judge=_str(p, "judge", source, where),
-        hearing_date=hearing,
-        hearing_type=_str(p, "hearing_type", source, where),
-        detained=bool(p.get("detained", False)),
-        facility=_str(p, "facility", source, where),
-        opla_office_id=office,
-        receipts=receipts,
-        stage=stage,
-        pd_form=form,
-        framework_id=framework,
+        ),
+        framework_id=_known(
+            source,
+            f"{where}.framework",
+            framework,
+            framework in {f.id for f in catalog.frameworks()},
+            "framework",
+            "",
+        ),
         joint_motion=bool(p.get("joint_motion", False)),
     )
 
 
-def _parse_factors(items: Any, source: Path, known: frozenset[str]) -> tuple[FactorAnswer, ...]:
-    if not isinstance(items, list):
-        raise _err(source, "factors", "must be a list.")
+def _parse_factors(
+    items: list[dict[str, Any]], source: Path, known: frozenset[str]
+) -> tuple[FactorAnswer, ...]:
     out = []
     for i, f in enumerate(items):
         where = f"factors[{i}]"
-        if not isinstance(f, dict) or not isinstance(f.get("id"), str):
-            raise _err(source, where, 'must be an object with an "id".')
         if f["id"] not in known:
             raise _err(
                 source,
@@ -275,8 +341,8 @@ def _parse_factors(items: Any, source: Path, known: frozenset[str]) -> tuple[Fac
             FactorAnswer(
                 factor_id=f["id"],
                 applies=bool(f.get("applies", True)),
-                notes=_str(f, "notes", source, where),
-                explanation=_str(f, "explanation", source, where),
+                notes=_str(f, "notes"),
+                explanation=_str(f, "explanation"),
             )
         )
     return tuple(out)
@@ -309,49 +375,30 @@ def _resolve_inside(base: Path, rel: str, source: Path, where: str) -> Path:
     return resolved
 
 
+def _parse_file(fr: str | dict[str, Any], where: str, source: Path, base: Path) -> ManifestFile:
+    if isinstance(fr, str):
+        return ManifestFile(_resolve_inside(base, fr, source, where))
+    path = _resolve_inside(base, fr["path"], source, where)
+    return ManifestFile(path, FileRole(fr.get("role", "document")), fr.get("password"))
+
+
+TRANSLATOR_KEYS = ("name", "address", "phone", "language")
+
+
 def _parse_exhibit(
-    e: Any, i: int, source: Path, base: Path, known: frozenset[str]
+    e: dict[str, Any], i: int, source: Path, base: Path, known: frozenset[str]
 ) -> ManifestExhibit:
     where = f"exhibits[{i}]"
-    if not isinstance(e, dict):
-        raise _err(source, where, "must be an object.")
-    title = _str(e, "title", source, where).strip()
+    title = _str(e, "title").strip()
     if not title:
         raise _err(source, f"{where}.title", "is missing or empty.", "Give every exhibit a title.")
-    files_raw = e.get("files")
-    if not isinstance(files_raw, list) or not files_raw:
-        raise _err(source, f"{where}.files", "must be a non-empty list of file paths.")
-    files = []
-    for j, fr in enumerate(files_raw):
-        fwhere = f"{where}.files[{j}]"
-        if isinstance(fr, str):
-            files.append(ManifestFile(_resolve_inside(base, fr, source, fwhere)))
-        elif isinstance(fr, dict) and isinstance(fr.get("path"), str):
-            role = fr.get("role", "document")
-            if role not in {r.value for r in FileRole}:
-                raise _err(
-                    source,
-                    f"{fwhere}.role",
-                    f"unknown role {role!r}.",
-                    "Use document, translation or certificate.",
-                )
-            pw = fr.get("password")
-            files.append(
-                ManifestFile(
-                    _resolve_inside(base, fr["path"], source, fwhere),
-                    FileRole(role),
-                    pw if isinstance(pw, str) else None,
-                )
-            )
-        else:
-            raise _err(source, fwhere, 'must be a path or {"path": ..., "password": ...}.')
+    files = [
+        _parse_file(fr, f"{where}.files[{j}]", source, base) for j, fr in enumerate(e["files"])
+    ]
     factor_ids: list[str] = []
     if e.get("factor") is not None:
-        factor_ids.append(_str(e, "factor", source, where))
-    extra = e.get("factors", [])
-    if not isinstance(extra, list):
-        raise _err(source, f"{where}.factors", "must be a list of factor ids.")
-    factor_ids.extend(x for x in extra if x not in factor_ids)
+        factor_ids.append(_str(e, "factor"))
+    factor_ids.extend(x for x in e.get("factors", []) if x not in factor_ids)
     for fid in factor_ids:
         if fid not in known:
             raise _err(
@@ -360,37 +407,24 @@ def _parse_exhibit(
                 f"unknown factor {fid!r}.",
                 "Use a factor id from resources/frameworks/ (e.g. long_residence).",
             )
-    date = _str(e, "date", source, where) or None
+    date = _str(e, "date") or None
     try:
         parse_date(date, "date")
     except ValidationError as exc:
         raise _err(source, f"{where}.date", exc.message, exc.hint) from exc
     tr = e.get("translator") or {}
-    if not isinstance(tr, dict):
-        raise _err(source, f"{where}.translator", "must be an object.")
-    try:
-        order = TranslationOrder(e.get("translation_order", "translation_first"))
-    except ValueError as exc:
-        raise _err(
-            source,
-            f"{where}.translation_order",
-            "unknown order.",
-            "Use translation_first or original_first.",
-        ) from exc
     return ManifestExhibit(
         title=title,
         files=tuple(files),
         factor_ids=tuple(factor_ids),
-        description=_str(e, "description", source, where),
+        description=_str(e, "description"),
         doc_date=date,
-        document_type=_str(e, "document_type", source, where),
-        language=_str(e, "language", source, where, "English") or "English",
-        section=_str(e, "section", source, where),
+        document_type=_str(e, "document_type"),
+        language=_str(e, "language") or "English",
+        section=_str(e, "section"),
         included=bool(e.get("included", True)),
-        translator=Translator(
-            **{k: str(v) for k, v in tr.items() if k in ("name", "address", "phone", "language")}
-        ),
-        translation_order=order,
+        translator=Translator(**{k: tr[k] for k in TRANSLATOR_KEYS if tr.get(k) is not None}),
+        translation_order=TranslationOrder(e.get("translation_order", "translation_first")),
     )
 
 
