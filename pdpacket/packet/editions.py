@@ -50,6 +50,7 @@ from pdpacket.model import BuildOptions, BuildResult, Case
 from pdpacket.model.progress import CancelToken, Progress
 from pdpacket.packet import builder as packet
 from pdpacket.packet import draw as layout
+from pdpacket.packet import pages as filled
 from pdpacket.packet.builder import BuildContext, ImageStream, Output, PartBreak
 from pdpacket.pdf import stamps
 from pdpacket.policy import catalog, rules
@@ -540,9 +541,9 @@ def _copies(ctx: BuildContext, pages: str) -> layout.CopiesInfo:
     else:
         lines.append("Court copies are printed single-sided.")
     lines.append("Do not include this sheet in the copies.")
-    title = packet._document_title(ctx)
+    title = filled.document_title(ctx)
     return layout.CopiesInfo(
-        caption=packet._caption(ctx),
+        caption=filled.case_caption(ctx),
         title=title,
         copies=copies,
         lines=tuple(lines),
@@ -605,7 +606,7 @@ def _email_body(
     case = ctx.case
     p = case.proceedings
     title = str(office.get("chief_counsel_title", "Chief Counsel")) if office else "Chief Counsel"
-    document = packet._document_title(ctx)
+    document = filled.document_title(ctx)
     lines = [f"Dear {title},", ""]
     if k == 1:
         lines.append(

@@ -29,6 +29,7 @@ import functools
 from dataclasses import dataclass
 
 from pdpacket.model import NumberingStyle
+from pdpacket.pdf import syntax
 from pdpacket.pdf.text import stamp_text_width
 
 PAGE_W = 612.0
@@ -79,15 +80,9 @@ class Placement:
         if self.matrix == IDENTITY and self.clip == (0.0, 0.0, PAGE_W, PAGE_H):
             return b"q\n"
         x0, y0, x1, y1 = self.clip
-        nums = " ".join(_num(v) for v in self.matrix)
-        box = f"{_num(x0)} {_num(y0)} {_num(x1 - x0)} {_num(y1 - y0)}"
-        return f"q {nums} cm {box} re W n\n".encode("ascii")
-
-
-def _num(v: float) -> str:
-    if abs(v - round(v)) < 1e-6:
-        return str(round(v))
-    return f"{v:.4f}".rstrip("0").rstrip(".")
+        nums = b" ".join(syntax.number(v) for v in self.matrix)
+        box = b" ".join(syntax.number(v) for v in (x0, y0, x1 - x0, y1 - y0))
+        return b"q %s cm %s re W n\n" % (nums, box)
 
 
 def is_letter(box: tuple[float, float, float, float], rotate: int) -> bool:
@@ -188,11 +183,6 @@ def page_label_ranges(
     return ranges
 
 
-def _escape(text: str) -> bytes:
-    raw = text.encode("latin-1", "replace")
-    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-
-
 def text_width(text: str, size: float) -> float:
     """Width of ``text`` in the stamp font (Liberation Sans), in points."""
     return stamp_text_width(text, size)
@@ -205,8 +195,13 @@ def stamp_stream(number: str, label: str = "", font: str = FONT_RESOURCE) -> byt
     parts = [
         b"\nQ\nBT 0 g ",
         font.encode("ascii"),
-        b" %s Tf 1 0 0 1 %s %s Tm (" % (_b(NUMBER_SIZE), _b(x), _b(STAMP_BASELINE)),
-        _escape(number),
+        b" %s Tf 1 0 0 1 %s %s Tm ("
+        % (
+            syntax.number(NUMBER_SIZE),
+            syntax.number(x),
+            syntax.number(STAMP_BASELINE),
+        ),
+        syntax.escape(number),
         b") Tj",
     ]
     if label:
@@ -214,13 +209,14 @@ def stamp_stream(number: str, label: str = "", font: str = FONT_RESOURCE) -> byt
         parts += [
             b" ",
             font.encode("ascii"),
-            b" %s Tf 1 0 0 1 %s %s Tm (" % (_b(LABEL_SIZE), _b(lx), _b(STAMP_BASELINE)),
-            _escape(label),
+            b" %s Tf 1 0 0 1 %s %s Tm ("
+            % (
+                syntax.number(LABEL_SIZE),
+                syntax.number(lx),
+                syntax.number(STAMP_BASELINE),
+            ),
+            syntax.escape(label),
             b") Tj",
         ]
     parts.append(b" ET\n")
     return b"".join(parts)
-
-
-def _b(v: float) -> bytes:
-    return _num(v).encode("ascii")

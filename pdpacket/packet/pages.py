@@ -1,0 +1,279 @@
+"""Step 3, the pages pdpacket draws itself: what the cover, index, tab pages,
+certificates, proposed order and contents pages say, filled in from the case
+and the plan (``draw`` lays them out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pdpacket.model import FileRole, Polarity
+from pdpacket.packet import draw as layout
+from pdpacket.packet.context import BuildContext, Segment
+from pdpacket.packet.plan import (
+    index_layout,
+    index_rows,
+    page_range,
+    part_note,
+    part_segments,
+)
+
+
+def date_long(d: dt.date) -> str:
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+def case_caption(ctx: BuildContext) -> layout.Caption:
+    court = ctx.info.court
+    lines: tuple[str, ...] = ()
+    if court:
+        lines = tuple(x for x in (court.name, court.address) if x)
+    return layout.Caption(
+        client_name=ctx.case.client.name,
+        a_number=ctx.case.client.a_number_display,
+        court_lines=lines,
+        detained=ctx.case.proceedings.detained,
+        facility=ctx.case.proceedings.facility,
+    )
+
+
+def _attorney_lines(ctx: BuildContext) -> tuple[str, ...]:
+    a = ctx.store.attorney()
+    if not a.name:
+        return ()
+    lines = [a.name]
+    if a.firm:
+        lines.append(a.firm)
+    lines += [x.strip() for x in a.address.replace(";", "\n").split("\n") if x.strip()]
+    if a.phone:
+        lines.append(f"Tel. {a.phone}")
+    if a.email:
+        lines.append(a.email)
+    ids = []
+    if a.bar_number:
+        ids.append(f"Bar No. {a.bar_number}")
+    if a.eoir_id:
+        ids.append(f"EOIR ID {a.eoir_id}")
+    if ids:
+        lines.append("  ·  ".join(ids))
+    return tuple(lines)
+
+
+def _addressee(ctx: BuildContext) -> tuple[str, ...]:
+    form, office = ctx.info.form, ctx.info.office
+    if form is not None and form.addressee == "ero":
+        return (
+            "Field Office Director, Enforcement and Removal Operations",
+            "U.S. Immigration and Customs Enforcement",
+        )
+    title = str(office.get("chief_counsel_title", "Chief Counsel")) if office else "Chief Counsel"
+    lines = [f"{title}, Office of the Principal Legal Advisor"]
+    lines.append("U.S. Immigration and Customs Enforcement")
+    if office:
+        lines.append(office.name)
+        if office.address:
+            lines.append(office.address)
+    return tuple(lines)
+
+
+def document_title(ctx: BuildContext) -> str:
+    form = ctx.info.form
+    if not ctx.info.joint_motion:
+        return "Request for Prosecutorial Discretion"
+    if form is not None and form.joint_motion:
+        return form.label
+    motion = _JOINT_MOTIONS.get(form.id if form else "", ("joint motion", ""))[0]
+    return motion[0].upper() + motion[1:]
+
+
+_JOINT_MOTIONS = {
+    "dismissal": (
+        "joint motion to dismiss the proceedings without prejudice",
+        "the proceedings are dismissed without prejudice",
+    ),
+    "termination": ("joint motion to terminate the proceedings", "the proceedings are terminated"),
+    "administrative_closure": (
+        "joint motion to administratively close the proceedings",
+        "the proceedings are administratively closed",
+    ),
+    "continuance": (
+        "joint motion to continue",
+        "the hearing is continued to a date the court will set",
+    ),
+    "joint_motion_reopen": ("joint motion to reopen", "the proceedings are reopened"),
+    "stipulated_bond": (
+        "joint motion for a stipulated bond",
+        "the respondent is released on a bond of $__________",
+    ),
+}
+
+
+def _part_contents(ctx: BuildContext, part: int, caption: layout.Caption) -> layout.IndexInfo:
+    """The first page(s) of part ``part`` of a split packet: what it holds."""
+    segs = part_segments(ctx.segments, part)
+    numbered = [s for s in segs if s.numbered]
+    first = numbered[0].number + 1
+    last = numbered[-1].number + numbered[-1].pages
+    return layout.IndexInfo(
+        caption,
+        tuple(index_rows(ctx, segs)),
+        title=f"PART {part} OF {ctx.part_count}",
+        subtitle=f"pages {page_range(first, last)}",
+        note=part_note(ctx, part),
+    )
+
+
+def _cover(ctx: BuildContext, caption: layout.Caption) -> layout.CoverInfo:
+    info = ctx.info
+    p = ctx.case.proceedings
+    form = info.form
+    form_line = ""
+    if form is not None:
+        form_line = f"Form of discretion requested: {form.label}"
+        form_line += f" ({form.hook})" if form.hook else ""
+    hearing = ""
+    if p.hearing_date:
+        hearing = date_long(p.hearing_date)
+        if p.hearing_type:
+            hearing += f" ({p.hearing_type} hearing)"
+    title = "REQUEST FOR PROSECUTORIAL DISCRETION"
+    if info.joint_motion:
+        title = document_title(ctx).upper()
+    return layout.CoverInfo(
+        caption=caption,
+        title=title,
+        form_line=form_line,
+        joint_motion=info.joint_motion,
+        attorney_lines=_attorney_lines(ctx),
+        judge=p.judge,
+        hearing=hearing,
+        addressee_lines=_addressee(ctx),
+        receipts=p.receipts,
+        date_text=date_long(ctx.build_date),
+    )
+
+
+def _continued_tab(s: Segment) -> layout.TabInfo:
+    """The tab page that opens the rest of an exhibit in a later part."""
+    assert s.exhibit is not None
+    pe = s.exhibit
+    ex = pe.exhibit
+    before = [x.part for x in pe.segments if x.first < s.first]
+    return layout.TabInfo(
+        letter=pe.letter,
+        title=ex.title,
+        section=ex.section,
+        pages=page_range(pe.first_page, pe.last_page),
+        continued=f"(continued from Part {before[-1] if before else s.part - 1})",
+    )
+
+
+def _tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
+    assert s.exhibit is not None
+    pe = s.exhibit
+    ex = pe.exhibit
+    fw = ctx.info.framework
+    factors: list[str] = []
+    addresses: list[str] = []
+    for fid in ex.factor_ids:
+        f = fw.factor(fid) if fw else None
+        label = f.label if f else fid.replace("_", " ")
+        negative = f is not None and f.polarity == Polarity.NEGATIVE
+        (addresses if negative else factors).append(label)
+    contents = tuple(x.title for x in pe.segments[1:] if x.title) if pe.translated else ()
+    return layout.TabInfo(
+        letter=pe.letter,
+        title=ex.title,
+        description=ex.description,
+        date=date_long(ex.doc_date) if ex.doc_date else "",
+        section=ex.section,
+        factors=tuple(factors),
+        addresses=tuple(addresses),
+        contents=contents,
+        pages=page_range(pe.first_page, pe.last_page),
+    )
+
+
+def _translator_certificate(s: Segment) -> layout.TranslatorCertificateInfo:
+    assert s.exhibit is not None
+    pe = s.exhibit
+    ex = pe.exhibit
+    t = ex.translator
+    originals = ex.files_with_role(FileRole.DOCUMENT)
+    names = ", ".join(f.original_name for f in originals)
+    docs = (f"Exhibit {pe.letter}: {ex.title}" + (f" ({names})" if names else ""),)
+    language = t.language or (ex.language if ex.needs_translation else "")
+    return layout.TranslatorCertificateInfo(pe.letter, t.name, t.address, t.phone, language, docs)
+
+
+def _order(ctx: BuildContext, caption: layout.Caption) -> layout.OrderInfo:
+    form = ctx.info.form
+    motion, relief = _JOINT_MOTIONS.get(
+        form.id if form else "",
+        ("joint motion", "the relief requested in the joint motion is granted"),
+    )
+    return layout.OrderInfo(caption, motion, relief)
+
+
+def _service(ctx: BuildContext, caption: layout.Caption) -> layout.ServiceInfo:
+    o = ctx.options
+    a = ctx.store.attorney()
+    office = ctx.info.office
+    served = ["Office of the Principal Legal Advisor"]
+    if office:
+        served.append(office.name)
+    if o.service_method != "ecas":
+        address = o.service_address.strip() or (office.address if office else "")
+        served += [x.strip() for x in address.replace(";", "\n").split("\n") if x.strip()]
+    return layout.ServiceInfo(
+        caption=caption,
+        document_title=document_title(ctx)
+        .lower()
+        .replace(
+            "request for prosecutorial discretion",
+            "Request for Prosecutorial Discretion",
+        ),
+        date_text=date_long(ctx.build_date),
+        attorney_name=a.name,
+        attorney_ids=f"EOIR ID {a.eoir_id}" if a.eoir_id else "",
+        method=o.service_method,
+        served_on=tuple(served),
+    )
+
+
+def _add_piece(ctx: BuildContext, d: layout.Drawing, s: Segment, caption: layout.Caption) -> None:
+    """Draw the piece segment ``s`` names and note its first drawn page."""
+    at = ctx.drawn_at
+    if s.drawn == "cover":
+        at[s.drawn] = d.add_cover(_cover(ctx, caption))
+    elif s.drawn == "index":
+        rows = tuple(index_rows(ctx, ctx.segments))
+        at[s.drawn] = d.add_index(layout.IndexInfo(caption, rows, **index_layout(ctx)))
+    elif s.kind == "part":
+        at[s.drawn] = d.add_index(_part_contents(ctx, s.part, caption))
+    elif s.kind == "continued" and s.exhibit is not None:
+        at[s.drawn] = d.add_tab(_continued_tab(s))
+    elif s.drawn == "blank":
+        at[s.drawn] = d.add_blank()
+    elif s.drawn == "copies" and ctx.copies is not None:
+        at[s.drawn] = d.add_copies_sheet(ctx.copies)
+    elif s.drawn.startswith("tab:") and s.exhibit is not None:
+        at[s.drawn] = d.add_tab(_tab(ctx, s))
+    elif s.drawn.startswith("cert:") and s.exhibit is not None:
+        at[s.drawn] = d.add_translator_certificate(_translator_certificate(s))
+    elif s.drawn == "order":
+        at[s.drawn] = d.add_proposed_order(_order(ctx, caption))
+    elif s.drawn == "service":
+        at[s.drawn] = d.add_certificate_of_service(_service(ctx, caption))
+
+
+def draw(ctx: BuildContext) -> None:
+    """Every piece the plan names, drawn once, in packet order (one document)."""
+    ctx.step("Laying out the cover, index and tab pages")
+    d = layout.Drawing(f"{document_title(ctx)} - {ctx.case.title}")
+    ctx.drawn_at = {}  # drawn again when an edition re-plans its parts
+    caption = case_caption(ctx)
+    for s in ctx.segments:
+        if s.drawn and s.drawn not in ctx.drawn_at:
+            _add_piece(ctx, d, s, caption)
+    d.add_font_carrier()
+    ctx.drawn = d.finish()
