@@ -18,7 +18,7 @@ import io
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,7 @@ from pdpacket.model import (
 )
 from pdpacket.policy import catalog
 from pdpacket.policy import rules as policy_rules
+from pdpacket.policy.templates import fill
 from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review")
@@ -59,14 +60,6 @@ def rules() -> dict[str, Any]:
     return policy_rules.review_rules()
 
 
-_FIELD = re.compile(r"\{([a-z_]+)\}")
-
-
-def _fill(template: str, values: Mapping[str, object]) -> str:
-    """``{name}`` replaced from ``values``; any other brace is left alone."""
-    return _FIELD.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
-
-
 @dataclass
 class _Context:
     store: Store
@@ -83,6 +76,8 @@ class _Context:
 
     @property
     def included(self) -> list[Exhibit]:
+        # Left in by the user, with a file or not (not ``Exhibit.in_packet``): the
+        # review must see an included exhibit still missing its file to flag it.
         return [e for e in self.exhibits if e.included]
 
     def finding(self, code: str, object_id: object = "", **values: object) -> Finding | None:
@@ -97,8 +92,8 @@ class _Context:
         return Finding(
             code=code,
             severity=Severity(severity),
-            message=_fill(rule.get("message", code), values),
-            fix=_fill(rule.get("fix", ""), values),
+            message=fill(rule.get("message", code), values),
+            fix=fill(rule.get("fix", ""), values),
             location=Location(rule.get("step", "client"), str(object_id) if object_id else ""),
         )
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pdpacket.errors import BadInputError
-from pdpacket.letter import draft as L
+from pdpacket.letter import citations, merge, render
 from pdpacket.model import Client, FactorAnswer, Proceedings, markup
 from pdpacket.packet.builder import CiteTarget
 from tests.core.test_review import TODAY, add_exhibit, fill_letter, good_case
@@ -43,15 +43,15 @@ CITES = {
     ],
 )
 def test_citations_render_with_final_letters_and_packet_pages(token, expected):
-    assert L.render_tokens(f"See {token}.", CITES, TODAY) == f"See {expected}."
+    assert citations.render_tokens(f"See {token}.", CITES, TODAY) == f"See {expected}."
 
 
 def test_citations_without_pages_name_the_exhibit_only():
     letters_only = {9: CiteTarget("C", 0, 0, "Lease")}
     for token in ("{{pages:9}}", "{{cite:9:pages=2}}"):
-        assert L.render_tokens(token, letters_only, TODAY) == "Exh. C"
-    assert L.render_tokens("{{cite:9}}", letters_only, TODAY) == "Exhibit C"
-    assert L.render_tokens("{{today}}", {}, dt.date(2026, 3, 3)) == "March 3, 2026"
+        assert citations.render_tokens(token, letters_only, TODAY) == "Exh. C"
+    assert citations.render_tokens("{{cite:9}}", letters_only, TODAY) == "Exhibit C"
+    assert citations.render_tokens("{{today}}", {}, dt.date(2026, 3, 3)) == "March 3, 2026"
 
 
 def test_tokens_are_found_and_typos_reported():
@@ -87,7 +87,7 @@ def test_markup_blocks_and_inline():
         ("ol", ("first", "second")),
         ("para", ("Chief Counsel\nOPLA",)),
     ]
-    xml = L.inline_markup("**Re: A & B** *sic* 2 * 3 <x> [[write]]\nline")
+    xml = render.inline_markup("**Re: A & B** *sic* 2 * 3 <x> [[write]]\nline")
     assert xml.startswith("<b>Re: A &amp; B</b> <i>sic</i> 2 * 3 &lt;x&gt;")
     assert "[[write]]</font><br/>line" in xml
 
@@ -109,7 +109,7 @@ def test_rendered_letter_is_letter_size_with_clear_margins_and_embedded_fonts(tm
     text = "{{today}}\n\n# Facts\n\n" + ("She has worked here since 2017. " * 40 + "\n\n") * 6
     text += "See {{pages:9}} and {{cite:8}}.\n\nRespectfully submitted,\n\nAna Ortiz"
     pdf = tmp_path / "l.pdf"
-    pdf.write_bytes(L.render_letter_pdf(text, CITES, title="T", today=dt.date(2026, 3, 3)))
+    pdf.write_bytes(render.render_letter_pdf(text, CITES, title="T", today=dt.date(2026, 3, 3)))
     info = pdfinfo(pdf)
     assert info["Page size"].startswith("612 x 792") and int(info["Pages"]) >= 2
     fonts = run_tool("pdffonts", str(pdf)).splitlines()[2:]
@@ -131,7 +131,7 @@ def test_signature_block_is_kept_together(tmp_path):
     filler = "\n\n".join(["A paragraph of the letter that takes a line or two."] * 37)
     text = filler + "\n\nRespectfully submitted,\n\n____\nAna Ortiz\nOrtiz Law"
     pdf = tmp_path / "l.pdf"
-    pdf.write_bytes(L.render_letter_pdf(text, {}, title="T", today=TODAY))
+    pdf.write_bytes(render.render_letter_pdf(text, {}, title="T", today=TODAY))
     last = run_tool("pdftotext", "-f", "2", "-l", "2", str(pdf), "-")
     assert "Respectfully submitted," in last and "Ana Ortiz" in last
 
@@ -223,7 +223,7 @@ def test_both_sides_changed_is_a_conflict_that_keeps_the_attorneys_text():
     base = "# A\n\nOne.\n\n# B\n\nTwo.\n\n# C\n\nThree.\n"
     mine = "# A\n\nOne, edited.\n\n# B\n\nTwo.\n\n# C\n\nThree.\n"
     theirs = "# A\n\nOne, redrafted.\n\n# B\n\nTwo, redrafted.\n\n# C\n\nThree.\n"
-    text, conflicts = L.merge_letter(base, mine, theirs)
+    text, conflicts = merge.merge_letter(base, mine, theirs)
     assert text == "# A\n\nOne, edited.\n\n# B\n\nTwo, redrafted.\n\n# C\n\nThree.\n"
     [c] = conflicts
     assert (c.section, c.mine, c.draft) == ("A", "One, edited.", "One, redrafted.")
@@ -233,10 +233,10 @@ def test_sections_removed_by_the_draft():
     base = "# A\n\nOne.\n\n# B\n\nTwo.\n\n# C\n\nThree.\n"
     theirs = "# A\n\nOne.\n\n# C\n\nThree.\n"
     # Untouched by the attorney: it goes.
-    assert L.merge_letter(base, base, theirs) == (theirs, ())
+    assert merge.merge_letter(base, base, theirs) == (theirs, ())
     # Edited by the attorney: kept, and reported.
     mine = base.replace("Two.", "Two, with my words.")
-    text, [c] = L.merge_letter(base, mine, theirs)
+    text, [c] = merge.merge_letter(base, mine, theirs)
     assert "Two, with my words." in text and c.section == "B" and c.draft == ""
 
 
@@ -244,7 +244,7 @@ def test_additions_next_to_edits_merge_cleanly():
     base = "# A\n\nOne.\n\n# C\n\nThree.\n"
     mine = "# A\n\nOne, edited.\n\nMy own paragraph.\n\n# C\n\nThree.\n"
     theirs = "# A\n\nOne.\n\n# B\n\nNew section.\n\n# C\n\nThree.\n"
-    text, conflicts = L.merge_letter(base, mine, theirs)
+    text, conflicts = merge.merge_letter(base, mine, theirs)
     assert not conflicts
     assert text == (
         "# A\n\nOne, edited.\n\nMy own paragraph.\n\n# B\n\nNew section.\n\n# C\n\nThree.\n"
@@ -260,9 +260,9 @@ def test_merge_laws(b, m, t):
     base, mine, theirs = ("\n\n".join(x) for x in (b, m, t))
     norm = markup.split_blocks
     # Nothing edited: the new draft wins.  Draft unchanged: the edits win.
-    assert norm(L.merge_letter(base, base, theirs)[0]) == norm(theirs)
-    assert norm(L.merge_letter(base, mine, base)[0]) == norm(mine)
-    text, conflicts = L.merge_letter(base, mine, theirs)
+    assert norm(merge.merge_letter(base, base, theirs)[0]) == norm(theirs)
+    assert norm(merge.merge_letter(base, mine, base)[0]) == norm(mine)
+    text, conflicts = merge.merge_letter(base, mine, theirs)
     # Every paragraph the attorney wrote that the draft never had survives.
     for p in set(norm(mine)) - set(norm(base)):
         assert p in norm(text)
@@ -481,7 +481,7 @@ def test_export_never_borrows_pages_from_a_build_without_this_letter(workspace, 
 
     class OtherLetter:  # e.g. a letter given to the builder directly
         def render(self, cites):
-            return L.render_letter_pdf("A different letter.\n" * 60, cites, title="x")
+            return render.render_letter_pdf("A different letter.\n" * 60, cites, title="x")
 
     workspace.build_packet(case_id, tmp_path / "p2.pdf", letter=OtherLetter())
     res = workspace.export_letter(case_id, tmp_path / "l2.pdf")
