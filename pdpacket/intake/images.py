@@ -37,6 +37,7 @@ from PIL.JpegImagePlugin import get_sampling
 
 from pdpacket.errors import IntakeError
 from pdpacket.model import NormalisedFile
+from pdpacket.pdf.syntax import number
 
 log = logging.getLogger("pdpacket.images")
 
@@ -605,12 +606,6 @@ def _encode_g4(im: Image.Image) -> EncodedImage:
 
 
 # ---------------------------------------------------------------- the PDF
-def _num(v: float) -> bytes:
-    if abs(v - round(v)) < 1e-6:
-        return b"%d" % round(v)
-    return (b"%.4f" % v).rstrip(b"0").rstrip(b".")
-
-
 def write_image_pdf(pages: list[tuple[PlacedImage, tuple[float, float]]]) -> bytes:
     """A minimal, valid PDF: one image per page, nothing else (no /Info, no XMP)."""
     objects: list[bytes] = []  # object n is objects[n - 1]
@@ -634,7 +629,7 @@ def write_image_pdf(pages: list[tuple[PlacedImage, tuple[float, float]]]) -> byt
             head += b"/DecodeParms " + img.parms + b" "
         head += b"/Length %d >>" % len(img.data)
         image_obj = add(head + b"\nstream\n" + img.data + b"\nendstream")
-        cm = b" ".join(_num(v) for v in placed.matrix)
+        cm = b" ".join(number(v) for v in placed.matrix)
         content = zlib.compress(b"q " + cm + b" cm /Im0 Do Q")
         content_obj = add(
             b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
@@ -645,7 +640,7 @@ def write_image_pdf(pages: list[tuple[PlacedImage, tuple[float, float]]]) -> byt
             add(
                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s] "
                 b"/Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>"
-                % (_num(pw), _num(ph), image_obj, content_obj)
+                % (number(pw), number(ph), image_obj, content_obj)
             )
         )
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (

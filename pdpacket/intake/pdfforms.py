@@ -1,0 +1,293 @@
+"""Flattening forms and annotations: each visible widget's appearance
+(generated from the field value when the file has none) painted into the page."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from pdpacket.pdf.syntax import escape, number
+
+log = logging.getLogger("pdpacket.pdfclean")
+
+
+FLAG_HIDDEN = 2
+FLAG_PRINT = 4
+FLAG_NOVIEW = 32
+FF_MULTILINE = 1 << 12
+FF_PASSWORD = 1 << 13
+
+
+def _inherited(annot: Any, key: str) -> Any:
+    node = annot
+    for _ in range(32):
+        if node is None:
+            return None
+        if key in node:
+            return node[key].get_object() if hasattr(node[key], "get_object") else node[key]
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+    return None
+
+
+def flatten(
+    writer: PdfWriter,
+    wpage: Any,
+    annots: list[Any],
+    index: int,
+    need_appearances: bool,
+    default_da: str,
+) -> bytes:
+    """Paint each visible annotation's appearance into the page; return the operators."""
+    ops = bytearray()
+    xobjects: dict[str, IndirectObject] = {}
+    for n, annot in enumerate(annots):
+        try:
+            ref = _appearance(writer, annot, need_appearances, default_da)
+            if ref is None:
+                continue
+            draw = _placement(ref.get_object(), annot)
+            if draw is None:
+                continue
+            key = f"/PdpFlat{index}_{n}"
+            xobjects[key] = ref
+            ops += (
+                b"q " + b" ".join(number(v, 5) for v in draw) + b" cm " + key.encode() + b" Do Q\n"
+            )
+        except Exception as exc:  # one odd annotation must not lose the page
+            log.info("page %d: annotation %d not flattened: %s", index + 1, n, exc)
+    if xobjects:
+        res = wpage.get("/Resources")
+        if res is None:
+            res = DictionaryObject()
+            wpage[NameObject("/Resources")] = res
+        res = res.get_object()
+        xo = res.get("/XObject")
+        if xo is None:
+            xo = DictionaryObject()
+            res[NameObject("/XObject")] = xo
+        xo = xo.get_object()
+        for key, ref in xobjects.items():
+            xo[NameObject(key)] = ref
+    return bytes(ops)
+
+
+def _appearance(
+    writer: PdfWriter, annot: Any, need_appearances: bool, default_da: str
+) -> IndirectObject | None:
+    flags = int(annot.get("/F", 0) or 0)
+    subtype = annot.get("/Subtype")
+    if flags & (FLAG_HIDDEN | FLAG_NOVIEW) or subtype in ("/Popup", "/Link"):
+        return None
+    is_widget = subtype == "/Widget"
+    if not is_widget and not flags & FLAG_PRINT:
+        return None  # comments that would not print either
+    normal = None
+    ap = annot.get("/AP")
+    if ap is not None:
+        normal = ap.get_object().get("/N")
+        normal = normal.get_object() if normal is not None else None
+        if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
+            state = annot.get("/AS")
+            chosen = normal.get(state) if state is not None else None
+            normal = chosen.get_object() if chosen is not None else None
+    if is_widget:
+        ft = _inherited(annot, "/FT")
+        if ft in ("/Tx", "/Ch") and (normal is None or need_appearances):
+            generated = _text_appearance(annot, default_da)
+            if generated is not None:
+                return writer._add_object(generated)
+            if need_appearances:
+                return None
+        if ft == "/Btn" and normal is None:
+            generated = _check_appearance(annot)
+            return writer._add_object(generated) if generated is not None else None
+    if not isinstance(normal, StreamObject):
+        return None
+    clone = normal.clone(writer)
+    if "/Subtype" not in clone:
+        clone[NameObject("/Subtype")] = NameObject("/Form")
+    if "/BBox" not in clone:
+        return None
+    ref = clone.indirect_reference
+    return ref if isinstance(ref, IndirectObject) else writer._add_object(clone)
+
+
+def _placement(form: Any, annot: Any) -> tuple[float, ...] | None:
+    """The matrix that puts the form's transformed BBox onto the annotation's Rect."""
+    rect = [float(v) for v in annot["/Rect"]]
+    rx0, ry0, rx1, ry1 = (
+        min(rect[0], rect[2]),
+        min(rect[1], rect[3]),
+        max(rect[0], rect[2]),
+        max(rect[1], rect[3]),
+    )
+    bbox = [float(v) for v in form["/BBox"]]
+    m = [float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+    xs, ys = [], []
+    for x, y in ((bbox[0], bbox[1]), (bbox[2], bbox[1]), (bbox[0], bbox[3]), (bbox[2], bbox[3])):
+        xs.append(m[0] * x + m[2] * y + m[4])
+        ys.append(m[1] * x + m[3] * y + m[5])
+    bw, bh = max(xs) - min(xs), max(ys) - min(ys)
+    if bw < 1e-6 or bh < 1e-6 or rx1 - rx0 < 1e-6 or ry1 - ry0 < 1e-6:
+        return None
+    sx, sy = (rx1 - rx0) / bw, (ry1 - ry0) / bh
+    return (sx, 0.0, 0.0, sy, rx0 - min(xs) * sx, ry0 - min(ys) * sy)
+
+
+_DA_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s+Tf")
+_DA_COLOR = re.compile(r"((?:-?\d*\.?\d+\s+){0,3}-?\d*\.?\d+)\s+(g|rg|k)\b")
+
+
+def _field_value(annot: Any) -> str:
+    value = _inherited(annot, "/V")
+    if value is None:
+        return ""
+    items = [str(v.get_object()) for v in value] if isinstance(value, ArrayObject) else [str(value)]
+    opts = _inherited(annot, "/Opt")
+    if isinstance(opts, ArrayObject):  # export value -> the text shown
+        shown = {}
+        for opt in opts:
+            opt = opt.get_object()
+            if isinstance(opt, ArrayObject) and len(opt) >= 2:
+                shown[str(opt[0].get_object())] = str(opt[1].get_object())
+        items = [shown.get(i, i) for i in items]
+    text = ", ".join(i for i in items if i)
+    return "" if text.startswith("/") else text  # a name (/Off) is not text
+
+
+def _text_appearance(annot: Any, default_da: str) -> StreamObject | None:
+    flags = int(_inherited(annot, "/Ff") or 0)
+    text = (
+        "" if flags & FF_PASSWORD else _field_value(annot).replace("\r\n", "\n").replace("\r", "\n")
+    )
+    if not text.strip():
+        return None
+    rect = [float(v) for v in annot["/Rect"]]
+    w, h = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
+    da = str(_inherited(annot, "/DA") or default_da or "")
+    m = _DA_SIZE.search(da)
+    size = float(m.group(1)) if m else 0.0
+    colors = _DA_COLOR.findall(da)
+    color = (colors[-1][0] + " " + colors[-1][1]) if colors else "0 g"
+    multiline = bool(flags & FF_MULTILINE) or "\n" in text
+    font = "Helvetica"
+    pad = 2.0
+    if multiline:
+        size = size or 10.0
+        lines = _wrap(text, font, size, w - 2 * pad)
+    else:
+        lines = [text]
+        if not size:
+            size = min(12.0, max(4.0, (h - 2 * pad) * 0.75))
+        width = stringWidth(text, font, size)
+        if width > w - 2 * pad and width > 0:
+            size = max(4.0, size * (w - 2 * pad) / width)
+    quad = int(_inherited(annot, "/Q") or 0)
+    leading = size * 1.15
+    out = [
+        b"/Tx BMC q",
+        b"%s %s %s %s re W n"
+        % (number(1, 5), number(1, 5), number(max(w - 2, 0), 5), number(max(h - 2, 0), 5)),
+    ]
+    out.append(b"BT /Helv " + number(size, 5) + b" Tf " + color.encode("ascii", "ignore"))
+    y = (h - size) / 2 + size * 0.22 if not multiline else h - pad - size * 0.9
+    for line in lines:
+        lw = stringWidth(line, font, size)
+        x = pad if quad == 0 else (w - lw) / 2 if quad == 1 else w - pad - lw
+        out.append(
+            b"1 0 0 1 %s %s Tm (%s) Tj" % (number(x, 5), number(y, 5), escape(line, "cp1252"))
+        )
+        y -= leading
+    out.append(b"ET Q EMC")
+    stream = DecodedStreamObject()
+    stream.set_data(b"\n".join(out))
+    font_dict = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                [FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)]
+            ),
+            NameObject("/Resources"): DictionaryObject(
+                {NameObject("/Font"): DictionaryObject({NameObject("/Helv"): font_dict})}
+            ),
+        }
+    )
+    return stream
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for word in para.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and stringWidth(trial, font, size) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return lines
+
+
+def _check_appearance(annot: Any) -> StreamObject | None:
+    """A tick for a checked box that has no appearance of its own."""
+    state = annot.get("/AS") or _inherited(annot, "/V")
+    if state is None or str(state) in ("/Off", "Off", ""):
+        return None
+    rect = [float(v) for v in annot["/Rect"]]
+    w, h = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
+    size = min(w, h) * 0.8
+    stream = DecodedStreamObject()
+    stream.set_data(
+        b"q BT /ZaDb %s Tf 0 g 1 0 0 1 %s %s Tm (4) Tj ET Q"
+        % (number(size, 5), number((w - size * 0.85) / 2, 5), number((h - size * 0.7) / 2, 5))
+    )
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                [FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)]
+            ),
+            NameObject("/Resources"): DictionaryObject(
+                {
+                    NameObject("/Font"): DictionaryObject(
+                        {
+                            NameObject("/ZaDb"): DictionaryObject(
+                                {
+                                    NameObject("/Type"): NameObject("/Font"),
+                                    NameObject("/Subtype"): NameObject("/Type1"),
+                                    NameObject("/BaseFont"): NameObject("/ZapfDingbats"),
+                                }
+                            )
+                        }
+                    )
+                }
+            ),
+        }
+    )
+    return stream

@@ -1,0 +1,156 @@
+"""Normalising a page: /Rotate and /UserUnit baked into the content, fitted
+onto a letter page, and copied with only the keys a page needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ContentStream,
+    NameObject,
+    RectangleObject,
+)
+
+from pdpacket.intake.pdfforms import flatten
+from pdpacket.intake.pdfscrub import oc_hidden, strip_resource_metadata
+from pdpacket.pdf.syntax import number
+
+LETTER = (612.0, 792.0)
+SIZE_TOLERANCE = 2.0  # points: a page this close to 8.5x11 is letter
+
+# Page keys that are carried over; everything else (actions, thumbnails,
+# metadata, structure references, transitions...) is dropped.
+KEEP_PAGE_KEYS = {
+    "/Type",
+    "/Parent",
+    "/Resources",
+    "/Contents",
+    "/MediaBox",
+    "/CropBox",
+    "/Rotate",
+    "/UserUnit",
+    "/Group",
+}
+
+
+def content_bytes(page: Any) -> bytes:
+    contents = page.get_contents()
+    return b"" if contents is None else bytes(contents.get_data())
+
+
+def _box(page: Any) -> tuple[float, float, float, float]:
+    """The visible area (CropBox within MediaBox), normalised."""
+    mb = [float(v) for v in page.mediabox]
+    try:
+        cb = [float(v) for v in page.cropbox]
+    except Exception:
+        cb = mb
+    mx0, my0, mx1, my1 = min(mb[0], mb[2]), min(mb[1], mb[3]), max(mb[0], mb[2]), max(mb[1], mb[3])
+    cx0, cy0, cx1, cy1 = min(cb[0], cb[2]), min(cb[1], cb[3]), max(cb[0], cb[2]), max(cb[1], cb[3])
+    x0, y0, x1, y1 = max(mx0, cx0), max(my0, cy0), min(mx1, cx1), min(my1, cy1)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        x0, y0, x1, y1 = mx0, my0, mx1, my1
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        x0, y0, x1, y1 = 0.0, 0.0, *LETTER
+    return x0, y0, x1, y1
+
+
+def page_transform(
+    box: tuple[float, float, float, float],
+    rotate: int,
+    user_unit: float,
+    keep_original_size: bool,
+) -> tuple[tuple[float, float, float, float, float, float], tuple[float, float]]:
+    """The matrix that draws the page as displayed (rotation baked in) on the new
+    page, and that page's size."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    rotate %= 360
+    # user space -> upright display space (origin at the displayed bottom-left)
+    r: tuple[float, float, float, float, float, float]
+    if rotate == 90:
+        r, dw, dh = (0, -1, 1, 0, -y0, w + x0), h, w
+    elif rotate == 180:
+        r, dw, dh = (-1, 0, 0, -1, w + x0, h + y0), w, h
+    elif rotate == 270:
+        r, dw, dh = (0, 1, -1, 0, h + y0, -x0), h, w
+    else:
+        r, dw, dh = (1, 0, 0, 1, -x0, -y0), w, h
+    u = user_unit if user_unit > 0 else 1.0
+    dw, dh = dw * u, dh * u
+    if keep_original_size:
+        s, page, tx, ty = u, (dw, dh), 0.0, 0.0
+    else:
+        fit = min(LETTER[0] / dw, LETTER[1] / dh)
+        near_letter = (
+            abs(dw - LETTER[0]) <= SIZE_TOLERANCE and abs(dh - LETTER[1]) <= SIZE_TOLERANCE
+        )
+        k = 1.0 if near_letter else min(fit, 1.0) if (dw <= LETTER[0] and dh <= LETTER[1]) else fit
+        s = u * k
+        page = LETTER
+        tx, ty = (LETTER[0] - dw * k) / 2, (LETTER[1] - dh * k) / 2
+        if near_letter:
+            tx = ty = 0.0
+    a, b, c, d, e, f = r
+    return (a * s, b * s, c * s, d * s, e * s + tx, f * s + ty), page
+
+
+def copy_page(
+    writer: PdfWriter,
+    page: Any,
+    content: bytes,
+    index: int,
+    need_appearances: bool,
+    default_da: str,
+    keep_original_size: bool,
+    *,
+    content_changed: bool = False,
+    hidden: frozenset[tuple[int, int]] = frozenset(),
+) -> int:
+    annots = []
+    raw_annots = page.get("/Annots")
+    if raw_annots is not None:
+        try:
+            annots = [a.get_object() for a in raw_annots.get_object()]
+        except Exception:
+            annots = []
+    if hidden:  # annotations on a hidden layer stay hidden
+        annots = [a for a in annots if not oc_hidden(a.get("/OC"), hidden)]
+    box = _box(page)
+    rotate = int(page.get("/Rotate", 0) or 0) if "/Rotate" in page else int(page.rotation or 0)
+    user_unit = float(page.get("/UserUnit", 1) or 1)
+    for key in list(page.keys()):
+        if key not in KEEP_PAGE_KEYS:
+            del page[key]
+    wpage = writer.add_page(page)
+    flat_ops = flatten(writer, wpage, annots, index, need_appearances, default_da)
+    strip_resource_metadata(wpage)
+    matrix, size = page_transform(box, rotate, user_unit, keep_original_size)
+    x0, y0, x1, y1 = box
+    identity = matrix == (1, 0, 0, 1, 0, 0) and size == (x1 - x0, y1 - y0) and (x0, y0) == (0, 0)
+    if identity and not flat_ops and not content_changed:
+        new_content = None
+    elif identity and not flat_ops:
+        new_content = content
+    else:
+        cm = b" ".join(number(v, 5) for v in matrix)
+        clip = b" ".join(number(v, 5) for v in (x0, y0, x1 - x0, y1 - y0))
+        new_content = (
+            b"q " + cm + b" cm " + clip + b" re W n\nq\n" + content + b"\nQ\n" + flat_ops + b"Q\n"
+        )
+    if new_content is not None:
+        stream = ContentStream(None, writer)
+        stream.set_data(new_content)
+        wpage.replace_contents(stream)
+    wpage[NameObject("/MediaBox")] = RectangleObject([0, 0, size[0], size[1]])
+    for key in ("/CropBox", "/Rotate", "/UserUnit"):
+        if key in wpage:
+            del wpage[key]
+    wpage.compress_content_streams()
+    return 0 if identity else 1
+
+
+# Keys that carry actions, scripts, attachments, metadata or document structure.
+# Pages never need them; a damaged or hostile file can make page resources point at
+# objects that have them (e.g. a reference bent to the catalog).
