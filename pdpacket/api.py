@@ -20,11 +20,14 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from pdpacket import letter as letters
+from pdpacket import undo
+from pdpacket._version import __version__
 from pdpacket.errors import (
     CancelledError,
+    DatabaseError,
     PdpacketError,
     ValidationError,
     disk_full_guard,
@@ -35,11 +38,14 @@ from pdpacket.intake.service import (
     expand_paths,
     title_from_filename,
 )
+from pdpacket.letter import LetterExport, LetterUpdate, factor_heading, page_range
 from pdpacket.manifest import Manifest, load_manifest
 from pdpacket.model import (
     ArchiveInfo,
+    Attorney,
     BackupInfo,
     BuildOptions,
+    BuildRecord,
     BuildResult,
     Case,
     CaseDocument,
@@ -47,18 +53,23 @@ from pdpacket.model import (
     DocumentRole,
     Exhibit,
     ExhibitFile,
+    FactorAnswer,
     FileRole,
     Finding,
+    HistoryStep,
     ImportResult,
     Letter,
     NormalisedFile,
     Proceedings,
 )
+from pdpacket.model.policy import DocumentType, Framework, PdForm, Place, Stage
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.packet import builder as packet
 from pdpacket.packet import editions, integrity
+from pdpacket.policy import catalog
 from pdpacket.review import readiness
 from pdpacket.store import archive, backup
+from pdpacket.store.archive import ArchivePasswordRequiredError, ArchiveWrongPasswordError
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import resolve_data_dir
@@ -84,13 +95,62 @@ def _writes_evidence(
     return wrapper
 
 
+class Catalogue:
+    """The policy catalogue as the window reads it: frameworks and their factors,
+    stages and PD forms, courts and OPLA offices, document types (read-only)."""
+
+    @staticmethod
+    def frameworks() -> tuple[Framework, ...]:
+        return catalog.frameworks()
+
+    @staticmethod
+    def framework(framework_id: str = "") -> Framework:
+        """The framework ``framework_id``, or the default one for ""."""
+        return catalog.framework(framework_id)
+
+    @staticmethod
+    def stages() -> tuple[Stage, ...]:
+        return catalog.stages()
+
+    @staticmethod
+    def stage(stage_id: str) -> Stage | None:
+        return catalog.stage(stage_id)
+
+    @staticmethod
+    def pd_form(form_id: str) -> PdForm | None:
+        return catalog.pd_form(form_id)
+
+    @staticmethod
+    def form_fits_stage(form_id: str, stage_id: str) -> bool:
+        return catalog.form_fits_stage(form_id, stage_id)
+
+    @staticmethod
+    def courts() -> tuple[Place, ...]:
+        return catalog.courts()
+
+    @staticmethod
+    def court(court_id: str) -> Place | None:
+        return catalog.court(court_id)
+
+    @staticmethod
+    def opla_offices() -> tuple[Place, ...]:
+        return catalog.opla_offices()
+
+    @staticmethod
+    def document_types() -> tuple[DocumentType, ...]:
+        return catalog.document_types()
+
+
 class Workspace:
     """One data folder: the database and the evidence store."""
+
+    catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.data_dir = store.data_dir
         self.intake = EvidenceIntake(store)
+        self.history = undo.History()
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike[str] | None = None) -> Workspace:
@@ -101,6 +161,13 @@ class Workspace:
         ws._on_open()
         return ws
 
+    @classmethod
+    def for_job(cls, data_dir: str | os.PathLike[str]) -> Workspace:
+        """A second connection to an open data folder, for a job on another thread.
+        No startup sweep: it would delete the files of an exhibit the user just
+        removed and may still bring back with undo."""
+        return cls(Store(Path(data_dir)))
+
     def _on_open(self) -> None:
         # neither may stop the app from opening: each is retried on the next start
         conn = self.store.db.conn
@@ -110,7 +177,7 @@ class Workspace:
             log.warning("daily backup skipped: %s", exc)
         try:
             self.sweep()
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, sqlite3.Error, DatabaseError) as exc:
             log.warning("startup sweep skipped: %s", exc)
 
     def sweep(self) -> list[str]:
@@ -175,6 +242,93 @@ class Workspace:
     def pair_translation(self, exhibit_id: int, translation_exhibit_id: int) -> Exhibit:
         """Make exhibit ``translation_exhibit_id`` the translation of ``exhibit_id``."""
         return self.store.merge_as_translation(exhibit_id, translation_exhibit_id)
+
+    def exhibit_counts(self) -> dict[int, int]:
+        """How many exhibits each case has, by case id."""
+        return self.store.exhibit_counts()
+
+    def set_archived(self, case_id: int, archived: bool) -> None:
+        self.store.set_archived(case_id, archived)
+
+    def update_client(self, case_id: int, **changes: Any) -> Case:
+        """Change client fields (validated: a bad A-number raises ``ValidationError``)."""
+        return self.store.update_client(case_id, **changes)
+
+    def update_proceedings(self, case_id: int, **changes: Any) -> Case:
+        return self.store.update_proceedings(case_id, **changes)
+
+    def factor_answers(self, case_id: int) -> dict[str, FactorAnswer]:
+        return self.store.factor_answers(case_id)
+
+    def set_factor_answer(self, case_id: int, answer: FactorAnswer) -> None:
+        self.store.set_factor_answer(case_id, answer)
+
+    def builds(self, case_id: int) -> list[BuildRecord]:
+        """The case's recorded builds, newest first."""
+        return self.store.list_builds(case_id)
+
+    def pdf_bytes(self, file: ExhibitFile | CaseDocument) -> bytes:
+        """The stored PDF of an exhibit file or case document (for previews)."""
+        return self.store.blobs.read(file.pdf_sha256)
+
+    # ---- settings -------------------------------------------------------
+    def setting(self, key: str, default: Any = None) -> Any:
+        return self.store.get_setting(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.store.set_setting(key, value)
+
+    def attorney(self) -> Attorney:
+        return self.store.attorney()
+
+    def set_attorney(self, attorney: Attorney) -> None:
+        self.store.set_attorney(attorney)
+
+    # ---- exhibit changes that can be undone --------------------------------
+    def move_exhibits(
+        self, case_id: int, order: Sequence[int], *, moved: Sequence[int] = ()
+    ) -> HistoryStep:
+        """Put the case's exhibits in ``order`` (every id once); ``moved`` names the
+        ones the user moved, for the undo text."""
+        return self.history.record(self.store, undo.move(self.store, case_id, order, moved))
+
+    def remove_exhibits(self, exhibit_ids: Sequence[int]) -> HistoryStep:
+        """Take exhibits (of one case) out; undo puts them back with their files."""
+        return self.history.record(self.store, undo.removal(self.store, exhibit_ids))
+
+    def edit_exhibit(self, exhibit_id: int, field: str, value: Any) -> HistoryStep:
+        """Set one field of an exhibit; typing into a title or description merges
+        into one undo step."""
+        return self.edit_exhibits([exhibit_id], field, value)
+
+    def edit_exhibits(self, exhibit_ids: Sequence[int], field: str, value: Any) -> HistoryStep:
+        """Set one field of several exhibits (of one case), as one undo step."""
+        return self.history.record(self.store, undo.edit(self.store, exhibit_ids, field, value))
+
+    def undo(self) -> HistoryStep | None:
+        """Take back the last exhibit change; None when there is nothing to undo.
+        A change that cannot be taken back any more is dropped and its error raised."""
+        return self.history.undo(self.store)
+
+    def redo(self) -> HistoryStep | None:
+        return self.history.redo(self.store)
+
+    def can_undo(self) -> bool:
+        return bool(self.history.done)
+
+    def can_redo(self) -> bool:
+        return bool(self.history.undone)
+
+    def undo_text(self) -> str:
+        """ "Undo move of Exh. C" ("" when there is nothing to undo)."""
+        return self.history.undo_text()
+
+    def redo_text(self) -> str:
+        return self.history.redo_text()
+
+    def clear_history(self) -> None:
+        """Forget every undo step (another case opened, exhibits merged, a restore)."""
+        self.history.clear()
 
     # ---- evidence -------------------------------------------------------
     @_writes_evidence
@@ -592,6 +746,9 @@ class Workspace:
             return self.import_manifest(manifest_path)
 
 
+catalogue = Workspace.catalogue  # for the window's code that has no workspace at hand
+
+
 def _fold(text: str) -> str:
     """Lower case without accents: 'Lucía' and 'lucia' compare equal."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -631,4 +788,19 @@ def sort_cases(
     return sorted(cases, key=by_hearing)
 
 
-__all__ = ["CancelledError", "PdpacketError", "Workspace", "expand_paths", "title_from_filename"]
+__all__ = [
+    "ArchivePasswordRequiredError",
+    "ArchiveWrongPasswordError",
+    "CancelledError",
+    "Catalogue",
+    "LetterExport",
+    "LetterUpdate",
+    "PdpacketError",
+    "Workspace",
+    "__version__",
+    "catalogue",
+    "expand_paths",
+    "factor_heading",
+    "page_range",
+    "title_from_filename",
+]

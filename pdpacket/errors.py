@@ -76,6 +76,30 @@ class CancelledError(PdpacketError):
     """The user cancelled a long job; nothing was published."""
 
 
+class DatabaseError(PdpacketError):
+    """The case database could not be read or written (busy, damaged, unreadable)."""
+
+    def __init__(self, message: str, *, hint: str = "", locked: bool = False) -> None:
+        super().__init__(message, hint=hint)
+        self.locked = locked
+
+
+def database_error(exc: sqlite3.Error) -> DatabaseError:
+    """``exc`` as an error the user can act on; the sqlite error stays its cause."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            "Another pdpacket job kept the case database busy.",
+            hint="Wait a moment and try again. Nothing was lost.",
+            locked=True,
+        )
+    return DatabaseError(
+        f"The case database could not be used ({text}).",
+        hint="Close other copies of pdpacket and try again; if it happens again, "
+        "restore the latest backup (Backups…).",
+    )
+
+
 class DiskFullError(PdpacketError):
     """The disk (or the user's quota) filled up; what was being written was not kept."""
 

@@ -9,8 +9,7 @@ from types import TracebackType
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from pdpacket import __version__
-from pdpacket.api import Workspace
+from pdpacket.api import Workspace, __version__
 
 from . import refcount_guard
 from .style import app_icon

@@ -38,11 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket.api import Workspace
+from pdpacket.api import ArchivePasswordRequiredError, ArchiveWrongPasswordError, Workspace
 from pdpacket.errors import CancelledError, PdpacketError
 from pdpacket.model import ArchiveInfo, BackupInfo
 from pdpacket.model.progress import CancelToken
-from pdpacket.store.archive import ArchivePasswordRequiredError, ArchiveWrongPasswordError
 
 from . import dialogs
 from .errors import show_exception
@@ -395,7 +394,7 @@ class ArchiveActions(QObject):
         from .steps.build import safe_filename
 
         case = self.workspace.get_case(case_id)
-        folder = self.workspace.store.get_setting("packet_folder", "") or (
+        folder = self.workspace.setting("packet_folder", "") or (
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         )
         name = safe_filename(f"{case.client.name} case {dt.date.today():%Y-%m-%d}")
@@ -520,7 +519,7 @@ class ArchiveActions(QObject):
         """After a restore: every case, step and list read again from the database."""
         w = self.window
         ctx = w.ctx
-        ctx.undo_stack.clear()
+        ctx.history.clear()
         w.cases.refresh()
         case_id = ctx.case_id
         try:

@@ -171,7 +171,7 @@ class CaseListPanel(QWidget):
         )
         self._quiet = True
         try:
-            self.model.set_cases(cases, self.workspace.store.exhibit_counts())
+            self.model.set_cases(cases, self.workspace.exhibit_counts())
             self.select(keep)
         finally:
             self._quiet = False

@@ -8,13 +8,13 @@ step.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from pdpacket.api import Workspace
 from pdpacket.model import Case, Exhibit
 
 from .errors import show_exception
+from .undo import UndoHistory
 from .workers import TaskRunner
 
 
@@ -32,11 +32,12 @@ class CaseContext(QObject):
     def __init__(self, workspace: Workspace, runner: TaskRunner, window: QWidget) -> None:
         super().__init__(window)
         self.workspace = workspace
-        self.store = workspace.store
         self.runner = runner
         self.window = window
         self.case_id = 0
-        self.undo_stack = QUndoStack(self)
+        self.history = UndoHistory(
+            workspace, self.exhibitsChanged.emit, lambda exc, action: self.fail(exc, action), self
+        )
         self._exhibits: list[Exhibit] | None = None
         # connected first, so every other listener reads fresh exhibits
         self.exhibitsChanged.connect(self._forget_exhibits)
@@ -44,7 +45,7 @@ class CaseContext(QObject):
     # ---- the open case ---------------------------------------------------
     def open(self, case_id: int) -> None:
         if case_id != self.case_id:
-            self.undo_stack.clear()
+            self.history.clear()
         self.case_id = case_id
         self._exhibits = None
         self.caseOpened.emit(case_id)
@@ -70,11 +71,11 @@ class CaseContext(QObject):
 
     # ---- writes ----------------------------------------------------------
     def update_client(self, **changes: object) -> None:
-        self.store.update_client(self.case_id, **changes)
+        self.workspace.update_client(self.case_id, **changes)
         self.caseChanged.emit()
 
     def update_proceedings(self, **changes: object) -> None:
-        self.store.update_proceedings(self.case_id, **changes)
+        self.workspace.update_proceedings(self.case_id, **changes)
         self.caseChanged.emit()
 
     def fail(self, exc: BaseException, action: str = "") -> None:

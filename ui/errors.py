@@ -8,13 +8,18 @@ have read) without a modal box.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import traceback
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from pdpacket.errors import BadInputError, CancelledError, IntegrityError, PdpacketError
+from pdpacket.errors import (
+    BadInputError,
+    CancelledError,
+    DatabaseError,
+    IntegrityError,
+    PdpacketError,
+)
 
 log = logging.getLogger("ui.errors")
 
@@ -51,6 +56,13 @@ def describe(exc: BaseException, action: str = "") -> ErrorReport:
             "",
             "warning",
         )
+    if isinstance(exc, DatabaseError) and exc.locked:
+        return ErrorReport(
+            "The case database is busy",
+            f"Another pdpacket job kept the case database busy{doing}.",
+            "Wait a moment and try again. Nothing was lost.",
+            _details(exc),
+        )
     if isinstance(exc, PdpacketError):
         return ErrorReport(
             "Something went wrong",
@@ -80,13 +92,6 @@ def describe(exc: BaseException, action: str = "") -> ErrorReport:
             "Cannot use the file",
             f"The file{name} could not be used{doing}: {exc.strerror or exc}.",
             "Check that the disk is not full and the folder still exists, then try again.",
-            _details(exc),
-        )
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        return ErrorReport(
-            "The case database is busy",
-            f"Another pdpacket job kept the case database busy{doing}.",
-            "Wait a moment and try again. Nothing was lost.",
             _details(exc),
         )
     return ErrorReport(

@@ -24,11 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket import __version__
-from pdpacket.api import Workspace
+from pdpacket.api import Workspace, __version__, catalogue
 from pdpacket.errors import PdpacketError
 from pdpacket.model import Client
-from pdpacket.policy import catalog
 
 from . import dialogs
 from .archive_dialogs import ArchiveActions
@@ -195,10 +193,7 @@ class MainWindow(QMainWindow):
         file.addAction(self.quit_action)
 
         edit = bar.addMenu("&Edit")
-        self.undo_action = self.ctx.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.ctx.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.undo_action, self.redo_action = self.ctx.history.actions(self)
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
         edit.addAction(self.undo_action)
@@ -288,7 +283,7 @@ class MainWindow(QMainWindow):
     def show_no_case(self) -> None:
         self.flush_steps()
         self.ctx.case_id = 0
-        self.ctx.undo_stack.clear()
+        self.ctx.history.clear()
         self.right.setCurrentWidget(self.no_case)
         self.setWindowTitle("pdpacket")
         for a in (
@@ -334,7 +329,7 @@ class MainWindow(QMainWindow):
         if not case_id:
             return
         case = self.workspace.get_case(case_id)
-        self.workspace.store.set_archived(case_id, not case.archived)
+        self.workspace.set_archived(case_id, not case.archived)
         name = case.client.name
         if case.archived:
             self.cases.refresh(select_id=case_id)
@@ -428,7 +423,7 @@ class MainWindow(QMainWindow):
         parts.append(_esc(c.a_number_display) if c.a_number else "<i>no A-number</i>")
         if p.hearing_date:
             parts.append(f"next hearing {_esc(friendly_date(p.hearing_date))}")
-        court = catalog.court(p.court_id)
+        court = catalogue.court(p.court_id)
         if court:
             parts.append(_esc(court.name))
         text = " &nbsp;·&nbsp; ".join(parts)
@@ -458,15 +453,13 @@ class MainWindow(QMainWindow):
         self.step("build").build()  # type: ignore[attr-defined]
 
     def open_settings(self) -> None:
-        store = self.workspace.store
-        values = dialogs.SettingsValues(
-            store.attorney(), store.get_setting("packet_folder", "") or ""
-        )
+        ws = self.workspace
+        values = dialogs.SettingsValues(ws.attorney(), ws.setting("packet_folder", "") or "")
         answer = dialogs.SettingsDialog.ask(self, values)
         if answer is None:
             return
-        store.set_attorney(answer.attorney)
-        store.set_setting("packet_folder", answer.packet_folder)
+        ws.set_attorney(answer.attorney)
+        ws.set_setting("packet_folder", answer.packet_folder)
         self.ctx.settingsChanged.emit()
         self._schedule_status()
         self.statusBar().showMessage("Settings saved.", 5000)

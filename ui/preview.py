@@ -181,7 +181,7 @@ class PagesPanel(QWidget):
         self.status.setText(f"Rendering {exhibit.pages} page{'s' if exhibit.pages != 1 else ''}…")
 
         def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> list[Thumbnail]:
-            pdfs = [(f, ws.store.blobs.read(f.pdf_sha256)) for f in files]
+            pdfs = [(f, ws.pdf_bytes(f)) for f in files]
             return render_thumbnails(pdfs, width, cancel, progress)
 
         self.job = self.ctx.runner.submit(work, f"thumbnails of {exhibit.title}")
@@ -225,7 +225,7 @@ class PagesPanel(QWidget):
         if t.file_index not in self._docs:
             f = self.exhibit.files[t.file_index]
             try:
-                data = self.ctx.store.blobs.read(f.pdf_sha256)
+                data = self.ctx.workspace.pdf_bytes(f)
             except Exception as exc:
                 self.ctx.fail(exc, action="showing the page")
                 return

@@ -23,7 +23,6 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from pdpacket.api import Workspace
 from pdpacket.model.progress import CancelToken
-from pdpacket.store.database import Store
 
 log = logging.getLogger("ui.workers")
 
@@ -109,10 +108,8 @@ class _Runnable(QRunnable):
         job = self.job
         try:
             job.cancel_token.raise_if_cancelled()
-            # The plain constructor, not Workspace.open: a job must not run the
-            # startup sweep, which would delete the files of an exhibit the user
-            # just removed and may still bring back with Ctrl+Z.
-            with Workspace(Store(self.data_dir)) as ws:
+            # not Workspace.open: a job must not run the startup sweep (see for_job)
+            with Workspace.for_job(self.data_dir) as ws:
                 result = self.fn(ws, SignalProgress(job), job.cancel_token)
         except BaseException as exc:
             if not isinstance(exc, Exception):

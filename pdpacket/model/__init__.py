@@ -254,6 +254,16 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
+class HistoryStep:
+    """An exhibit change just done, undone or redone: which case and exhibits it
+    touched, and what it was ("move of Exh. C")."""
+
+    case_id: int
+    text: str
+    exhibit_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class BackupInfo:
     """One rolling backup of the database (see ``pdpacket.backup``)."""
 

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
 from pdpacket.model import Polarity
+
+# the records are model types (the window names them); callers of the catalogue
+# find them here as well
+from pdpacket.model.policy import DocumentType as DocumentType
+from pdpacket.model.policy import Factor as Factor
+from pdpacket.model.policy import Framework as Framework
+from pdpacket.model.policy import PdForm as PdForm
+from pdpacket.model.policy import Place as Place
+from pdpacket.model.policy import Stage as Stage
 
 RESOURCE_PACKAGE = "pdpacket.resources"
 
@@ -25,86 +33,6 @@ def resource_root() -> Traversable:
 
 def load_json(name: str) -> Any:
     return json.loads(resource_root().joinpath(name).read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True)
-class Factor:
-    id: str
-    label: str
-    help: str
-    polarity: Polarity
-    category: str = ""
-    document_types: tuple[str, ...] = ()
-    requires_disposition: bool = False
-
-
-@dataclass(frozen=True)
-class Framework:
-    id: str
-    name: str
-    version: str
-    in_force_from: str
-    in_force_to: str | None
-    verified_on: str
-    default: bool
-    description: str
-    source: str
-    priorities: tuple[dict[str, str], ...]
-    factors: tuple[Factor, ...]
-
-    def factor(self, factor_id: str) -> Factor | None:
-        return next((f for f in self.factors if f.id == factor_id), None)
-
-    @property
-    def positive(self) -> tuple[Factor, ...]:
-        return tuple(f for f in self.factors if f.polarity == Polarity.POSITIVE)
-
-    @property
-    def negative(self) -> tuple[Factor, ...]:
-        return tuple(f for f in self.factors if f.polarity == Polarity.NEGATIVE)
-
-
-@dataclass(frozen=True)
-class PdForm:
-    id: str
-    label: str
-    hook: str
-    addressee: str
-    consequences: str
-    joint_motion: bool = False
-
-
-@dataclass(frozen=True)
-class Stage:
-    id: str
-    label: str
-    forms: tuple[str, ...]
-    court_filing: bool
-
-
-@dataclass(frozen=True)
-class Place:
-    """A court or an OPLA field location."""
-
-    id: str
-    name: str
-    city: str
-    state: str
-    address: str = ""
-    email: str = ""
-    extra: tuple[tuple[str, Any], ...] = ()
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return dict(self.extra).get(key, default)
-
-
-@dataclass(frozen=True)
-class DocumentType:
-    id: str
-    label: str
-    category: str
-    keywords: tuple[str, ...]
-    factor_ids: tuple[str, ...]
 
 
 def _framework(data: dict[str, Any]) -> Framework:

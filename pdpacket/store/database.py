@@ -8,17 +8,18 @@ thread opens its own.  Multi-row writes go in one transaction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlite_utils import Database
 
-from pdpacket.errors import NotFoundError
+from pdpacket.errors import NotFoundError, database_error, disk_full_guard
 from pdpacket.model import (
     Attorney,
     BuildRecord,
@@ -100,7 +101,7 @@ class Store:
     # ---- transactions -------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.db.atomic():
+        with _sqlite_errors_as_ours(self.data_dir), self.db.atomic():
             yield
 
     def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
@@ -856,6 +857,44 @@ class Store:
             )
             for r in rows
         ]
+
+
+def _as_ours(exc: sqlite3.Error, folder: Path) -> NoReturn:
+    """The boundary where sqlite errors become pdpacket errors: a full disk is a
+    ``DiskFullError``, anything else a ``DatabaseError`` (the sqlite error its cause)."""
+    try:
+        with disk_full_guard("the case database", folder):
+            raise exc
+    except sqlite3.Error:
+        raise database_error(exc) from exc
+
+
+@contextmanager
+def _sqlite_errors_as_ours(folder: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        _as_ours(exc, folder)
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Store, /, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            _as_ours(exc, getattr(self, "data_dir", Path.cwd()))
+
+    return wrapper
+
+
+# every method of Store (the constructor too) answers with pdpacket errors only;
+# transaction() does the same for the statements run inside it
+for _name, _member in list(vars(Store).items()):
+    wanted = _name == "__init__" or (callable(_member) and not _name.startswith("__"))
+    if wanted and _name != "transaction":
+        setattr(Store, _name, _guarded(_member))
+del _name, _member, wanted
 
 
 def _exhibit_values(attrs: dict[str, Any]) -> dict[str, Any]:

@@ -34,12 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket.api import Workspace
+from pdpacket.api import Workspace, catalogue
 from pdpacket.errors import CancelledError, PdpacketError
 from pdpacket.model import BuildOptions, BuildResult
 from pdpacket.model.identifiers import parse_date
 from pdpacket.model.progress import CancelToken
-from pdpacket.policy import catalog
 
 from .. import dialogs, print_support
 from ..models import BuildHistoryModel
@@ -414,7 +413,7 @@ class BuildStep(Step):
                 w.setEnabled(value in wanted if isinstance(wanted, tuple) else value == wanted)
         if self.ctx.has_case:
             p = self.ctx.case().proceedings
-            stage = catalog.stage(p.stage)
+            stage = catalogue.stage(p.stage)
             if stage and stage.court_filing and not p.joint_motion:
                 self.service_hint.setText(
                     "This is a court filing: add a certificate of service (also when "
@@ -434,11 +433,13 @@ class BuildStep(Step):
         except PdpacketError as exc:
             self.ctx.fail(exc, action="reading the packet options")
             return
-        self.ctx.store.set_setting(f"build_options.{self.ctx.case_id}", options_to_json(options))
+        self.ctx.workspace.set_setting(
+            f"build_options.{self.ctx.case_id}", options_to_json(options)
+        )
 
     # ---- output file -------------------------------------------------------------------
     def default_output(self) -> str:
-        folder = self.ctx.store.get_setting("packet_folder", "") or str(
+        folder = self.ctx.workspace.setting("packet_folder", "") or str(
             Path(
                 QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
                 or Path.home()
@@ -457,7 +458,7 @@ class BuildStep(Step):
 
     def _save_output(self) -> None:
         if self.ctx.has_case and not self._loading:
-            self.ctx.store.set_setting(
+            self.ctx.workspace.set_setting(
                 f"build_output.{self.ctx.case_id}", self.output.text().strip()
             )
 
@@ -470,14 +471,14 @@ class BuildStep(Step):
 
     # ---- loading -----------------------------------------------------------------------
     def load(self) -> None:
-        store = self.ctx.store
-        stored = store.get_setting(f"build_options.{self.ctx.case_id}", None)
+        ws = self.ctx.workspace
+        stored = ws.setting(f"build_options.{self.ctx.case_id}", None)
         self._show_options(
             options_from_json(stored) if isinstance(stored, dict) else BuildOptions()
         )
         self._loading = True
         self.output.setText(
-            store.get_setting(f"build_output.{self.ctx.case_id}", "") or self.default_output()
+            ws.setting(f"build_output.{self.ctx.case_id}", "") or self.default_output()
         )
         self._loading = False
         self.result.set_text("")
@@ -487,7 +488,7 @@ class BuildStep(Step):
     def _load_history(self) -> None:
         if not self.ctx.has_case:
             return
-        builds = self.ctx.store.list_builds(self.ctx.case_id)
+        builds = self.ctx.workspace.builds(self.ctx.case_id)
         self.history.set_builds(builds)
         self.table.setVisible(bool(builds))
         self.history_empty.setVisible(not builds)
@@ -665,7 +666,7 @@ class BuildStep(Step):
             return ""
         if getattr(self, "_last_options", None) != options:
             return ""
-        builds = self.ctx.store.list_builds(self.ctx.case_id)
+        builds = self.ctx.workspace.builds(self.ctx.case_id)
         if not builds or builds[0].id != r.build_id:
             return ""
         return r.path if builds[0].created_at >= self.ctx.case().updated_at else ""
@@ -736,7 +737,7 @@ class BuildStep(Step):
     def status(self) -> StepStatus:
         if not self.ctx.has_case:
             return StepStatus(State.EMPTY, "")
-        builds = self.ctx.store.list_builds(self.ctx.case_id)
+        builds = self.ctx.workspace.builds(self.ctx.case_id)
         if not builds:
             return StepStatus(State.EMPTY, "Not built yet")
         case = self.ctx.case()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pdpacket.api import catalogue
 from pdpacket.errors import ValidationError
 from pdpacket.model import Case
 from pdpacket.model.identifiers import (
@@ -29,8 +30,7 @@ from pdpacket.model.identifiers import (
     parse_date,
     parse_receipt_number,
 )
-from pdpacket.policy import catalog
-from pdpacket.policy.catalog import Place
+from pdpacket.model.policy import Place
 
 from ..fields import Check, TextField, message_label
 from ..models import friendly_date
@@ -264,7 +264,7 @@ class ClientStep(Step):
         # --- proceedings ---
         proc_box = QGroupBox("Proceedings")
         form = self._form(proc_box)
-        self.court = PlaceCombo(catalog.courts(), "immigration court")
+        self.court = PlaceCombo(catalogue.courts(), "immigration court")
         self.court.setAccessibleName("Immigration court")
         self.court_msg = message_label()
         self.court.currentIndexChanged.connect(lambda *_: self._place_changed("court"))
@@ -315,7 +315,7 @@ class ClientStep(Step):
         dl.addWidget(self.detained)
         dl.addWidget(self.facility, 1)
         form.addRow(self._label("Custody", self.detained), detained_row)
-        self.office = PlaceCombo(catalog.opla_offices(), "OPLA office")
+        self.office = PlaceCombo(catalogue.opla_offices(), "OPLA office")
         self.office.setAccessibleName("OPLA field office")
         self.office_msg = message_label()
         self.office.currentIndexChanged.connect(lambda *_: self._place_changed("office"))
@@ -488,7 +488,7 @@ class ClientStep(Step):
         self._show_attorney()
 
     def _show_attorney(self) -> None:
-        a = self.ctx.store.attorney()
+        a = self.ctx.workspace.attorney()
         if a.name:
             lines = [a.name, a.firm, a.address.replace("\n", ", "), a.phone, a.email]
             ids = ", ".join(
@@ -528,7 +528,7 @@ class ClientStep(Step):
     def status(self) -> StepStatus:
         if not self.ctx.has_case:
             return StepStatus(State.EMPTY, "")
-        missing = self.missing(self.ctx.case(), self.ctx.store.attorney().name)
+        missing = self.missing(self.ctx.case(), self.ctx.workspace.attorney().name)
         if self._invalid:
             return StepStatus(
                 State.WARNING, "Check red fields", "A field holds a value that was not saved."

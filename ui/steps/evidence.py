@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket.api import Workspace
+from pdpacket.api import Workspace, catalogue
 from pdpacket.errors import (
     CancelledError,
     PasswordRequiredError,
@@ -44,7 +44,6 @@ from pdpacket.errors import (
 from pdpacket.model import Exhibit, FileRole, ImportResult, Translator
 from pdpacket.model.identifiers import parse_date
 from pdpacket.model.progress import CancelToken
-from pdpacket.policy import catalog
 
 from .. import dialogs
 from ..case_list import TwoLineDelegate
@@ -52,7 +51,6 @@ from ..fields import Check, TextField, message_label
 from ..models import DETAIL_ROLE, packet_letters
 from ..preview import PagesPanel
 from ..style import Banner, EmptyState, State, hint, state_icon
-from ..undo import EditExhibitCommand, RemoveExhibitsCommand
 from ..workers import Job, SignalProgress
 from .base import Step, StepStatus, field_box
 from .client import LANGUAGES, check_date
@@ -184,7 +182,7 @@ class ExhibitEditor(QWidget):
         self.doc_type = QComboBox()
         self.doc_type.setAccessibleName("Document type")
         self.doc_type.addItem("—", "")
-        for d in sorted(catalog.document_types(), key=lambda d: d.label):
+        for d in sorted(catalogue.document_types(), key=lambda d: d.label):
             self.doc_type.addItem(d.label, d.id)
         self.doc_type.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -326,7 +324,7 @@ class ExhibitEditor(QWidget):
             self._loading = False
 
     def _show_factors(self, ex: Exhibit) -> None:
-        fw = catalog.framework(self.ctx.case().proceedings.framework_id)
+        fw = catalogue.framework(self.ctx.case().proceedings.framework_id)
         self.factors.blockSignals(True)
         self.factors.clear()
         known = {f.id for f in fw.factors}
@@ -383,15 +381,12 @@ class ExhibitEditor(QWidget):
             return
         if getattr(ex, field) == value:
             return
-        exhibits = self.step.exhibits
-        letter = (
-            packet_letters(exhibits)[[e.id for e in exhibits].index(ex.id)]
-            if ex in exhibits
-            else ""
+        ws = self.ctx.workspace
+        ok = self.ctx.history.run(
+            f"changing the {field.replace('_', ' ')}",
+            lambda: ws.edit_exhibit(ex.id, field, value),
         )
-        cmd = EditExhibitCommand(self.ctx, ex, letter, field, value)
-        self.ctx.undo_stack.push(cmd)
-        if not cmd.ok:
+        if not ok:
             raise ValidationError(field, f"The {field.replace('_', ' ')} was not saved.")
 
     def _doc_type_changed(self) -> None:
@@ -651,7 +646,8 @@ class EvidenceStep(Step):
         if ex is None:
             return
         row = self.list.currentRow()
-        self.ctx.undo_stack.push(RemoveExhibitsCommand(self.ctx, [ex]))
+        ws = self.ctx.workspace
+        self.ctx.history.run("removing the exhibit", lambda: ws.remove_exhibits([ex.id]))
         self.ctx.say(f"Removed '{ex.title}'. Press Ctrl+Z to put it back.")
         if self.exhibits:
             self.list.setCurrentRow(min(row, len(self.exhibits) - 1))
@@ -845,7 +841,7 @@ class EvidenceStep(Step):
         except Exception as exc:
             self.ctx.fail(exc, action="pairing the translation")
             return
-        self.ctx.undo_stack.clear()  # the paired exhibit is gone; older steps may name it
+        self.ctx.history.clear()  # the paired exhibit is gone; older steps may name it
         self.ctx.say(f"Paired the translation with '{ex.title}'.")
         self.ctx.exhibitsChanged.emit()
 

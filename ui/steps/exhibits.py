@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket.policy import catalog
+from pdpacket.api import catalogue
+from pdpacket.model import packet_exhibits
 
 from .. import dialogs
-from ..models import ExhibitTableModel, packet_letters, reordered
+from ..models import ExhibitTableModel, reordered
 from ..style import EmptyState, State, hint
-from ..undo import EditExhibitCommand, RemoveExhibitsCommand, ReorderExhibitsCommand
 from .base import Step, StepStatus
 
 
@@ -128,10 +128,10 @@ class ExhibitsStep(Step):
     def _factor_label(self, factor_id: str) -> str:
         if not self.ctx.has_case:
             return factor_id
-        fw = catalog.framework(self.ctx.case().proceedings.framework_id)
+        fw = catalogue.framework(self.ctx.case().proceedings.framework_id)
         f = fw.factor(factor_id)
         if f is None:
-            f = next((x for w in catalog.frameworks() if (x := w.factor(factor_id))), None)
+            f = next((x for w in catalogue.frameworks() if (x := w.factor(factor_id))), None)
         return f.label if f else factor_id.replace("_", " ")
 
     def load(self) -> None:
@@ -158,7 +158,7 @@ class ExhibitsStep(Step):
         for c, w in widths.items():
             self.table.setColumnWidth(c, w)
         self.select_ids(keep)
-        included = [e for e in exhibits if e.included and e.files]
+        included = [e for e in exhibits if e.in_packet]
         pages = sum(e.pages for e in included)
         left_out = len(exhibits) - len(included)
         text = f"{len(included)} in the packet, {pages} pages"
@@ -200,7 +200,11 @@ class ExhibitsStep(Step):
         before = [e.id for e in self.model.exhibits]
         if new_order == before:
             return
-        self.ctx.undo_stack.push(ReorderExhibitsCommand(self.ctx, before, new_order))
+        ws = self.ctx.workspace
+        self.ctx.history.run(
+            "moving the exhibits",
+            lambda: ws.move_exhibits(self.ctx.case_id, new_order, moved=moved),
+        )
         self.select_ids(moved)
 
     def move_selected(self, delta: int) -> None:
@@ -220,7 +224,10 @@ class ExhibitsStep(Step):
             return
         exhibits = [e for e in self.model.exhibits if e.id in ids]
         next_row = min(self.model.row_of(i) for i in ids)
-        self.ctx.undo_stack.push(RemoveExhibitsCommand(self.ctx, exhibits))
+        ws = self.ctx.workspace
+        self.ctx.history.run(
+            "removing the exhibits", lambda: ws.remove_exhibits([e.id for e in exhibits])
+        )
         n = len(exhibits)
         self.ctx.say(
             f"Removed {n} exhibit{'s' if n != 1 else ''}. Press Ctrl+Z to put "
@@ -257,20 +264,25 @@ class ExhibitsStep(Step):
 
     def apply_to_selected(self, field: str, value: object) -> None:
         ids = self.selected_ids()
-        stack = self.ctx.undo_stack
-        stack.beginMacro(f"Change {field} of {len(ids)} exhibits")
-        for ex_id in ids:
-            self._edit_requested(ex_id, field, value)
-        stack.endMacro()
+        if not ids:
+            return
+        ws = self.ctx.workspace
+        self.ctx.history.run(
+            f"changing the {field} of {len(ids)} exhibits",
+            lambda: ws.edit_exhibits(ids, field, value),
+        )
+        self.select_ids(ids)
 
     def _edit_requested(self, exhibit_id: int, field: str, value: object) -> None:
         exhibits = self.model.exhibits
-        ex = next((e for e in exhibits if e.id == exhibit_id), None)
-        if ex is None:
+        if not any(e.id == exhibit_id for e in exhibits):
             return
-        letter = packet_letters(exhibits)[exhibits.index(ex)]
         keep = self.selected_ids() or [exhibit_id]
-        self.ctx.undo_stack.push(EditExhibitCommand(self.ctx, ex, letter, field, value))
+        ws = self.ctx.workspace
+        self.ctx.history.run(
+            f"changing the {field.replace('_', ' ')}",
+            lambda: ws.edit_exhibit(exhibit_id, field, value),
+        )
         self.select_ids(keep)
 
     def first_focus(self) -> QWidget | None:
@@ -280,9 +292,8 @@ class ExhibitsStep(Step):
         if not self.ctx.has_case:
             return StepStatus(State.EMPTY, "")
         exhibits = self.ctx.exhibits()
-        included = [e for e in exhibits if e.included and e.files]
-        if not included:
+        lettered = packet_exhibits(exhibits)
+        if not lettered:
             return StepStatus(State.EMPTY, "Nothing to put in")
-        letters = packet_letters(exhibits)
-        last = next(letter for letter in reversed(letters) if letter != "—")
-        return StepStatus(State.DONE, f"A–{last}, {sum(e.pages for e in included)} pages")
+        last = lettered[-1][0]
+        return StepStatus(State.DONE, f"A–{last}, {sum(e.pages for _, e in lettered)} pages")

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pdpacket.api import catalogue
 from pdpacket.model import Exhibit, FactorAnswer, Polarity
-from pdpacket.policy import catalog
-from pdpacket.policy.catalog import Factor, Framework
+from pdpacket.model.policy import Factor, Framework
 
 from ..fields import TextField
 from ..models import packet_letters
@@ -33,7 +33,7 @@ def framework_label(fw: Framework) -> str:
 
 
 def doc_type_labels(ids: Sequence[str]) -> str:
-    labels = {d.id: d.label for d in catalog.document_types()}
+    labels = {d.id: d.label for d in catalogue.document_types()}
     return ", ".join(labels.get(i, i.replace("_", " ")) for i in ids)
 
 
@@ -181,7 +181,7 @@ class FactorRow(QFrame):
         if self._loading or not self.step.ctx.has_case:
             return
         try:
-            self.step.ctx.store.set_factor_answer(self.step.ctx.case_id, self.answer())
+            self.step.ctx.workspace.set_factor_answer(self.step.ctx.case_id, self.answer())
         except Exception as exc:
             self.step.ctx.fail(exc, action=f"saving the factor {self.factor.label}")
             return
@@ -208,7 +208,7 @@ class FactorsStep(Step):
         label = QLabel("&Framework:")
         self.framework = QComboBox()
         self.framework.setAccessibleName("Framework")
-        for fw in catalog.frameworks():
+        for fw in catalogue.frameworks():
             self.framework.addItem(framework_label(fw), fw.id)
         self.framework.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -237,7 +237,7 @@ class FactorsStep(Step):
         ctx.exhibitsChanged.connect(self._exhibits_changed)
 
     def current_framework(self) -> Framework:
-        return catalog.framework(self.ctx.case().proceedings.framework_id)
+        return catalogue.framework(self.ctx.case().proceedings.framework_id)
 
     def load(self) -> None:
         fw = self.current_framework()
@@ -264,7 +264,7 @@ class FactorsStep(Step):
         if fw.source:
             text += f"\n\nSource: {fw.source} Verified on {fw.verified_on}."
         self.description.setText(text)
-        answers = self.ctx.store.factor_answers(self.ctx.case_id)
+        answers = self.ctx.workspace.factor_answers(self.ctx.case_id)
         for title, factors in (
             ("Positive factors", fw.positive),
             ("Negative factors", fw.negative),
@@ -297,7 +297,7 @@ class FactorsStep(Step):
         except Exception as exc:
             self.ctx.fail(exc, action="saving the framework")
             return
-        self._build_rows(catalog.framework(fw_id))
+        self._build_rows(catalogue.framework(fw_id))
         self.statusChanged.emit()
 
     def _exhibits_changed(self) -> None:
@@ -315,7 +315,7 @@ class FactorsStep(Step):
         if not self.ctx.has_case:
             return StepStatus(State.EMPTY, "")
         fw = self.current_framework()
-        answers = self.ctx.store.factor_answers(self.ctx.case_id)
+        answers = self.ctx.workspace.factor_answers(self.ctx.case_id)
         applying = [f for f in fw.factors if answers.get(f.id, FactorAnswer(f.id)).applies]
         if not applying:
             return StepStatus(State.EMPTY, "Tick what applies")

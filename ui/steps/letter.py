@@ -71,8 +71,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket import letter as letters
-from pdpacket.api import Workspace
+from pdpacket.api import LetterExport, Workspace, factor_heading, page_range
 from pdpacket.errors import PdpacketError
 from pdpacket.model import DocumentRole, Exhibit, Letter, LetterConflict, markup
 from pdpacket.model.progress import CancelToken
@@ -151,7 +150,7 @@ def chip_text(token: str, infos: Mapping[int, CiteInfo]) -> tuple[str, str, bool
         )
     pages = f"{info.pages} page{'s' if info.pages != 1 else ''}"
     if c.first:
-        rng = letters.page_range(c.first, c.last)
+        rng = page_range(c.first, c.last)
         bad = c.last < c.first or c.last > info.pages
         tip = (
             f"Exhibit {info.letter}: {info.title} ({pages}). Pages {rng} of it; printed as "
@@ -1356,7 +1355,7 @@ class LetterStep(Step):
 
     def default_export_path(self) -> str:
         case = self.ctx.case()
-        folder = self.ctx.store.get_setting("packet_folder", "") or QStandardPaths.writableLocation(
+        folder = self.ctx.workspace.setting("packet_folder", "") or QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         )
         name = safe_filename(f"{case.client.name} PD request letter") + ".pdf"
@@ -1380,7 +1379,7 @@ class LetterStep(Step):
         self.export_job.succeeded.connect(self._exported)
         self.export_job.failed.connect(self._export_failed)
 
-    def _exported(self, result: letters.LetterExport) -> None:
+    def _exported(self, result: LetterExport) -> None:
         self.export_job = None
         self.export_button.setEnabled(True)
         pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
@@ -1407,7 +1406,7 @@ class LetterStep(Step):
         if object_id.isdigit():
             done = self.editor.select_citation(int(object_id))
         elif object_id:
-            title = letters.factor_heading(object_id)
+            title = factor_heading(object_id)
             if title:
                 done = self.editor.select_pattern(r"^#{1,3}\s+" + re.escape(title))
         if not done and code in ("letter.placeholder", "letter.untouched", ""):

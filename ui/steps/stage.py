@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket.policy import catalog
+from pdpacket.api import catalogue
 
 from ..style import Banner, State, hint
 from .base import Step, StepStatus
@@ -37,7 +37,7 @@ class StageStep(Step):
         sl = QVBoxLayout(stage_box)
         self.stage_group = QButtonGroup(self)
         self.stage_buttons: dict[str, QRadioButton] = {}
-        for st in catalog.stages():
+        for st in catalogue.stages():
             rb = QRadioButton(st.label)
             rb.setAccessibleName(f"Stage: {st.label}")
             rb.setProperty("stage_id", st.id)
@@ -91,17 +91,17 @@ class StageStep(Step):
             w.deleteLater()
         self._form_widgets.clear()
         self.form_buttons.clear()
-        stage = catalog.stage(stage_id)
+        stage = catalogue.stage(stage_id)
         if stage is None:
             note = hint("Pick the stage first: the forms that fit it appear here.")
             self.form_layout.addWidget(note)
             self._form_widgets.append(note)
             return
         ids = list(stage.forms)
-        if chosen and chosen not in ids and catalog.pd_form(chosen):
+        if chosen and chosen not in ids and catalogue.pd_form(chosen):
             ids.append(chosen)  # keep showing the stored choice, marked as not fitting
         for fid in ids:
-            form = catalog.pd_form(fid)
+            form = catalogue.pd_form(fid)
             if form is None:
                 continue
             fits = fid in stage.forms
@@ -121,11 +121,11 @@ class StageStep(Step):
 
     def _explain(self) -> None:
         p = self.ctx.case().proceedings
-        form = catalog.pd_form(p.pd_form)
-        stage = catalog.stage(p.stage)
-        if form and stage and not catalog.form_fits_stage(form.id, stage.id):
+        form = catalogue.pd_form(p.pd_form)
+        stage = catalogue.stage(p.stage)
+        if form and stage and not catalogue.form_fits_stage(form.id, stage.id):
             fitting = ", ".join(
-                f.label for f in (catalog.pd_form(i) for i in stage.forms) if f is not None
+                f.label for f in (catalogue.pd_form(i) for i in stage.forms) if f is not None
             )
             self.fit_warning.set_text(
                 f"“{form.label}” does not fit the stage “{stage.label}”. OPLA and the court "
@@ -159,7 +159,7 @@ class StageStep(Step):
     def _form_toggled(self, button: QRadioButton, checked: bool) -> None:
         if self._loading or not checked or not self.ctx.has_case:
             return
-        form = catalog.pd_form(str(button.property("form_id")))
+        form = catalogue.pd_form(str(button.property("form_id")))
         if form is None:
             return
         try:
@@ -190,10 +190,10 @@ class StageStep(Step):
         p = self.ctx.case().proceedings
         if not p.stage:
             return StepStatus(State.EMPTY, "Pick the stage")
-        form = catalog.pd_form(p.pd_form)
+        form = catalogue.pd_form(p.pd_form)
         if form is None:
             return StepStatus(State.PARTIAL, "Pick the relief")
-        if not catalog.form_fits_stage(form.id, p.stage):
+        if not catalogue.form_fits_stage(form.id, p.stage):
             return StepStatus(
                 State.WARNING, "Form does not fit", f"{form.label} does not fit the stage."
             )

@@ -1,0 +1,92 @@
+"""The policy catalogue's records: frameworks and their factors, stages, PD forms,
+courts and offices, document types.  Plain frozen data (the catalogue in
+``pdpacket.policy`` reads them from the JSON in resources/), so the window can
+name their types without reaching into the policy package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pdpacket.model import Polarity
+
+
+@dataclass(frozen=True)
+class Factor:
+    id: str
+    label: str
+    help: str
+    polarity: Polarity
+    category: str = ""
+    document_types: tuple[str, ...] = ()
+    requires_disposition: bool = False
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    name: str
+    version: str
+    in_force_from: str
+    in_force_to: str | None
+    verified_on: str
+    default: bool
+    description: str
+    source: str
+    priorities: tuple[dict[str, str], ...]
+    factors: tuple[Factor, ...]
+
+    def factor(self, factor_id: str) -> Factor | None:
+        return next((f for f in self.factors if f.id == factor_id), None)
+
+    @property
+    def positive(self) -> tuple[Factor, ...]:
+        return tuple(f for f in self.factors if f.polarity == Polarity.POSITIVE)
+
+    @property
+    def negative(self) -> tuple[Factor, ...]:
+        return tuple(f for f in self.factors if f.polarity == Polarity.NEGATIVE)
+
+
+@dataclass(frozen=True)
+class PdForm:
+    id: str
+    label: str
+    hook: str
+    addressee: str
+    consequences: str
+    joint_motion: bool = False
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: str
+    forms: tuple[str, ...]
+    court_filing: bool
+
+
+@dataclass(frozen=True)
+class Place:
+    """A court or an OPLA field location."""
+
+    id: str
+    name: str
+    city: str
+    state: str
+    address: str = ""
+    email: str = ""
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.extra).get(key, default)
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    id: str
+    label: str
+    category: str
+    keywords: tuple[str, ...]
+    factor_ids: tuple[str, ...]
