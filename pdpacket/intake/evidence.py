@@ -33,6 +33,8 @@ IMAGE_KINDS = ("jpeg", "png", "tiff", "webp", "bmp", "gif", "heic", "avif", "jp2
 HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"mif2")
 
 
+# One flat list of signatures, checked in order (the order decides ties such as
+# RIFF WEBP vs WAVE), so it stays one function however long the list grows.
 def sniff_kind(head: bytes) -> str:
     """The file's real type from its first bytes (give at least 2 KB).
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass, field
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from pdpacket.errors import IntakeError
 from pdpacket.intake.pdfopen import acroform_of, damaged_error, open_pdf, pypdf_warnings
@@ -40,6 +41,69 @@ def normalise_pdf(
 ) -> NormalisedFile:
     with pypdf_warnings():
         return _normalise(name, data, password, keep_original_size)
+
+
+@dataclass
+class _Copied:
+    """What copying the pages into the writer found."""
+
+    lost: list[int] = field(default_factory=list)  # 1-based numbers of unreadable pages
+    resized: int = 0
+    dropped_layers: int = 0
+
+
+def _copy_pages(
+    name: str,
+    reader: PdfReader,
+    writer: PdfWriter,
+    recovered: bool,
+    keep_original_size: bool,
+) -> _Copied:
+    """Each readable page into ``writer``, hidden layers cut and forms flattened;
+    a damaged file loses the pages that cannot be read instead of failing."""
+    acroform = acroform_of(reader)
+    need_appearances = bool(acroform is not None and acroform.get("/NeedAppearances", False))
+    default_da = str(acroform.get("/DA", "")) if acroform is not None else ""
+    hidden = hidden_layers(reader)
+    done = _Copied()
+    for index in range(len(reader.pages)):
+        try:
+            page = reader.pages[index]
+            content = content_bytes(page)
+        except Exception as exc:
+            log.info("%s: page %d unreadable: %s", name, index + 1, exc)
+            done.lost.append(index + 1)
+            continue
+        if recovered and not content.strip():
+            done.lost.append(index + 1)
+            continue
+        content_changed = False
+        if hidden:
+            try:
+                content, cut = drop_hidden_content(page, content, hidden)
+            except Exception as exc:  # an odd content stream keeps its layers
+                log.info("%s: page %d: hidden layers not removed: %s", name, index + 1, exc)
+                cut = 0
+            content_changed = cut > 0
+            done.dropped_layers += cut
+        try:
+            done.resized += copy_page(
+                writer,
+                page,
+                content,
+                index,
+                need_appearances,
+                default_da,
+                keep_original_size,
+                content_changed=content_changed,
+                hidden=hidden,
+            )
+        except Exception as exc:
+            if not recovered:
+                raise damaged_error(name, exc) from exc
+            log.info("%s: page %d could not be copied: %s", name, index + 1, exc)
+            done.lost.append(index + 1)
+    return done
 
 
 def _normalise(
@@ -60,52 +124,9 @@ def _normalise(
             "filled-in form, not a 'please wait' message; if not, print it to PDF from "
             "Adobe Reader and add that file instead."
         )
-    need_appearances = bool(acroform is not None and acroform.get("/NeedAppearances", False))
-    hidden = hidden_layers(reader)
-    dropped_layers = 0
-    default_da = str(acroform.get("/DA", "")) if acroform is not None else ""
     writer = PdfWriter()
-    lost: list[int] = []
-    resized = 0
-    for index in range(total):
-        try:
-            page = reader.pages[index]
-            content = content_bytes(page)
-        except Exception as exc:
-            log.info("%s: page %d unreadable: %s", name, index + 1, exc)
-            lost.append(index + 1)
-            continue
-        if damage.recovered and not content.strip():
-            lost.append(index + 1)
-            continue
-        content_changed = False
-        if hidden:
-            try:
-                content, cut = drop_hidden_content(page, content, hidden)
-            except Exception as exc:  # an odd content stream keeps its layers
-                log.info("%s: page %d: hidden layers not removed: %s", name, index + 1, exc)
-                cut = 0
-            content_changed = cut > 0
-            dropped_layers += cut
-        try:
-            changed = copy_page(
-                writer,
-                page,
-                content,
-                index,
-                need_appearances,
-                default_da,
-                keep_original_size,
-                content_changed=content_changed,
-                hidden=hidden,
-            )
-        except Exception as exc:
-            if not damage.recovered:
-                raise damaged_error(name, exc) from exc
-            log.info("%s: page %d could not be copied: %s", name, index + 1, exc)
-            lost.append(index + 1)
-            continue
-        resized += changed
+    done = _copy_pages(name, reader, writer, damage.recovered, keep_original_size)
+    lost = done.lost
     kept = len(writer.pages)
     if kept == 0:
         raise IntakeError(
@@ -124,16 +145,16 @@ def _normalise(
         )
     scrub(writer)
     writer.metadata = None  # no /Info: nothing of the source's Author/Producer/Title
-    if dropped_layers:
+    if done.dropped_layers:
         notes.append(
-            f"{name} has content on hidden layers ({dropped_layers} "
-            f"part{'s' if dropped_layers > 1 else ''}); it was left out, as viewers do not "
+            f"{name} has content on hidden layers ({done.dropped_layers} "
+            f"part{'s' if done.dropped_layers > 1 else ''}); it was left out, as viewers do not "
             "show it. If it matters, ask for a copy with the layers shown."
         )
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
-    log.info("%s: %d pages (%d resized or turned)", name, kept, resized)
+    log.info("%s: %d pages (%d resized or turned)", name, kept, done.resized)
     return NormalisedFile(
         pdf=out.getvalue(),
         pages=kept,
