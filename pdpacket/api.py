@@ -216,6 +216,9 @@ class Workspace:
     def exhibits(self, case_id: int) -> list[Exhibit]:
         return self.store.list_exhibits(case_id)
 
+    def get_exhibit(self, exhibit_id: int) -> Exhibit:
+        return self.store.get_exhibit(exhibit_id)
+
     def search_cases(
         self,
         text: str = "",
@@ -737,6 +740,12 @@ class Workspace:
         if self.store.list_cases(include_archived=True):
             return None
         return self.create_demo_case()
+
+    def use_demo_attorney(self) -> None:
+        """Fill in the demo's fictional attorney (for a throw-away workspace)."""
+        from pdpacket.demo import DEMO_ATTORNEY
+
+        self.store.set_attorney(DEMO_ATTORNEY)
 
     def create_demo_case(self) -> int:
         from pdpacket.demo import write_demo_evidence

@@ -15,14 +15,18 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pdpacket._version import __version__
 from pdpacket.errors import BadInputError, PdpacketError
 
+if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays quick
+    from pdpacket.api import Workspace
+
 log = logging.getLogger("pdpacket.cli")
 
 
-def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _workspace(args: argparse.Namespace) -> Workspace:
     from pdpacket.api import Workspace
 
     return Workspace.open(args.data_dir)
@@ -40,7 +44,6 @@ def _case_id(raw: str) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo packet in a throw-away workspace (or --data-dir, if given)."""
     from pdpacket.api import Workspace
-    from pdpacket.demo import DEMO_ATTORNEY
 
     if args.data_dir:
         with Workspace.open(args.data_dir) as ws:
@@ -51,7 +54,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             tempfile.TemporaryDirectory(prefix="pdpacket-demo-ws-") as tmp,
             Workspace.open(tmp) as ws,
         ):
-            ws.store.set_attorney(DEMO_ATTORNEY)  # a throw-away workspace: fictional attorney
+            ws.use_demo_attorney()  # a throw-away workspace: fictional attorney
             case_id = ws.create_demo_case()
             result = ws.build_packet(case_id, args.out)
     print(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
@@ -383,7 +386,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     progress = _StderrProgress() if sys.stderr.isatty() else None
     with _workspace(args) as ws:
         if args.exhibit:
-            if ws.store.get_exhibit(args.exhibit).case_id != args.case:
+            if ws.get_exhibit(args.exhibit).case_id != args.case:
                 raise BadInputError(
                     f"Exhibit {args.exhibit} is not in case {args.case}.",
                     hint="Check the numbers with `pdpacket list`.",
