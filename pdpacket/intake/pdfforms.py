@@ -213,16 +213,21 @@ def _text_appearance(annot: Any, default_da: str) -> StreamObject | None:
         )
         y -= leading
     out.append(b"ET Q EMC")
+    helvetica = {
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+    }
+    return _form_xobject(b"\n".join(out), w, h, "/Helv", helvetica)
+
+
+def _form_xobject(
+    content: bytes, w: float, h: float, font_key: str, font: dict[NameObject, NameObject]
+) -> StreamObject:
+    """A generated appearance: ``content`` in a ``w`` x ``h`` form naming one font."""
     stream = DecodedStreamObject()
-    stream.set_data(b"\n".join(out))
-    font_dict = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
+    stream.set_data(content)
     stream.update(
         {
             NameObject("/Type"): NameObject("/XObject"),
@@ -231,7 +236,11 @@ def _text_appearance(annot: Any, default_da: str) -> StreamObject | None:
                 [FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)]
             ),
             NameObject("/Resources"): DictionaryObject(
-                {NameObject("/Font"): DictionaryObject({NameObject("/Helv"): font_dict})}
+                {
+                    NameObject("/Font"): DictionaryObject(
+                        {NameObject(font_key): DictionaryObject(font)}
+                    )
+                }
             ),
         }
     )
@@ -261,33 +270,14 @@ def _check_appearance(annot: Any) -> StreamObject | None:
     rect = [float(v) for v in annot["/Rect"]]
     w, h = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
     size = min(w, h) * 0.8
-    stream = DecodedStreamObject()
-    stream.set_data(
-        b"q BT /ZaDb %s Tf 0 g 1 0 0 1 %s %s Tm (4) Tj ET Q"
-        % (number(size, 5), number((w - size * 0.85) / 2, 5), number((h - size * 0.7) / 2, 5))
+    tick = b"q BT /ZaDb %s Tf 0 g 1 0 0 1 %s %s Tm (4) Tj ET Q" % (
+        number(size, 5),
+        number((w - size * 0.85) / 2, 5),
+        number((h - size * 0.7) / 2, 5),
     )
-    stream.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(
-                [FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)]
-            ),
-            NameObject("/Resources"): DictionaryObject(
-                {
-                    NameObject("/Font"): DictionaryObject(
-                        {
-                            NameObject("/ZaDb"): DictionaryObject(
-                                {
-                                    NameObject("/Type"): NameObject("/Font"),
-                                    NameObject("/Subtype"): NameObject("/Type1"),
-                                    NameObject("/BaseFont"): NameObject("/ZapfDingbats"),
-                                }
-                            )
-                        }
-                    )
-                }
-            ),
-        }
-    )
-    return stream
+    dingbats = {
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/ZapfDingbats"),
+    }
+    return _form_xobject(tick, w, h, "/ZaDb", dingbats)

@@ -56,7 +56,7 @@ from pdpacket.model import ArchiveInfo
 from pdpacket.model.markup import remap_citations, text_hash
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.store.atomic import atomic_file
-from pdpacket.store.blobs import CHUNK
+from pdpacket.store.blobs import CHUNK, TMP_PREFIX, remove_temporaries
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import ensure_private_dir
@@ -572,7 +572,7 @@ def _plain_zip(path: Path, password: str | None, tmp_dir: Path) -> Iterator[IO[b
         decryptor = Cipher(algorithms.AES(key), modes.GCM(kp.nonce, tag)).decryptor()
         decryptor.authenticate_additional_data(header)
         ensure_private_dir(tmp_dir)
-        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=".tmp-archive-", suffix=".part")
+        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=f"{TMP_PREFIX}archive-", suffix=".part")
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "w+b") as out:
@@ -947,13 +947,7 @@ def _remap_letter_citations(con: sqlite3.Connection, idmap: dict[str, dict[Any, 
 
 def sweep_temporary(data_dir: Path) -> list[str]:
     """Remove decrypted copies a killed import left in the private temporary folder."""
-    folder = Path(data_dir) / TMP_DIR
-    removed = []
-    if folder.is_dir():
-        for tmp in folder.glob(".tmp-*"):
-            tmp.unlink(missing_ok=True)
-            removed.append(tmp.name)
-    return removed
+    return remove_temporaries(Path(data_dir) / TMP_DIR)
 
 
 __all__ = [

@@ -29,7 +29,7 @@ from pathlib import Path
 from pdpacket.errors import BadInputError, DiskFullError, disk_full_guard
 from pdpacket.model import BackupInfo
 from pdpacket.store.atomic import atomic_path
-from pdpacket.store.blobs import LOCK_NAME, flock
+from pdpacket.store.blobs import LOCK_NAME, TMP_PREFIX, flock, remove_temporaries
 from pdpacket.store.paths import BLOBS_DIR, ensure_private_dir
 
 log = logging.getLogger("pdpacket.backup")
@@ -110,7 +110,7 @@ def create_backup(
 def _create(conn: sqlite3.Connection, folder: Path, target: Path) -> BackupInfo:
     with (
         disk_full_guard("the database backup", folder),
-        atomic_path(target, private=True, prefix=".tmp-") as tmp,
+        atomic_path(target, private=True, prefix=TMP_PREFIX) as tmp,
     ):
         dest = sqlite3.connect(str(tmp), isolation_level=None)
         try:
@@ -140,13 +140,7 @@ def prune(data_dir: Path, keep: int) -> list[str]:
 def sweep_temporary(data_dir: Path) -> list[str]:
     """Remove temporary files a killed backup left behind (the copy and, if the
     kill came while SQLite was writing it, its ``-journal``)."""
-    folder = backups_dir(data_dir)
-    removed = []
-    if folder.is_dir():
-        for tmp in folder.glob(".tmp-*"):
-            tmp.unlink(missing_ok=True)
-            removed.append(tmp.name)
-    return removed
+    return remove_temporaries(backups_dir(data_dir))
 
 
 def needs_daily(data_dir: Path, *, now: dt.datetime | None = None) -> bool:

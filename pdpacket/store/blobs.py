@@ -21,8 +21,22 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 from pdpacket.errors import IntegrityError, disk_full_guard
-from pdpacket.store.atomic import atomic_file
+from pdpacket.store.atomic import TMP_SUFFIX, atomic_file
 from pdpacket.store.paths import ensure_private_dir
+
+# Every temporary file the store writes starts so; a kill mid-write leaves one.
+TMP_PREFIX = ".tmp-"
+
+
+def remove_temporaries(folder: Path, pattern: str = f"{TMP_PREFIX}*") -> list[str]:
+    """Remove the temporary files a killed write left in ``folder``; their names."""
+    removed = []
+    if folder.is_dir():
+        for tmp in folder.glob(pattern):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp.name)
+    return removed
+
 
 CHUNK = 1 << 20
 
@@ -137,7 +151,7 @@ class BlobStore:
         ensure_private_dir(target.parent)
         with (
             disk_full_guard("an evidence file", self.root),
-            atomic_file(target, private=True, prefix=".tmp-") as fh,
+            atomic_file(target, private=True, prefix=TMP_PREFIX) as fh,
         ):
             fill(fh)
 
@@ -179,6 +193,5 @@ class BlobStore:
             if sha not in keep_set:
                 self.delete(sha)
                 removed.append(sha)
-        for tmp in self.root.glob("*/.tmp-*.part"):
-            tmp.unlink(missing_ok=True)
+        remove_temporaries(self.root, f"*/{TMP_PREFIX}*{TMP_SUFFIX}")
         return removed
