@@ -54,7 +54,9 @@ def _join_and(items: Sequence[str]) -> str:
 
 def exhibits_for_factor(factor: catalog.Factor, exhibits: Sequence[Exhibit]) -> list[Exhibit]:
     """Included exhibits that support ``factor``: tagged with it, or (for a
-    negative factor) of one of its document types, e.g. a certified disposition."""
+    negative factor) of one of its document types, e.g. a certified disposition.
+    Included, not only those in the packet: the draft and the review name an
+    exhibit the attorney left in even while it still waits for its file."""
     return [
         e
         for e in exhibits

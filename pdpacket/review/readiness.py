@@ -36,6 +36,7 @@ from pdpacket.model import (
     Polarity,
     Severity,
     markup,
+    packet_exhibits,
 )
 from pdpacket.policy import catalog
 from pdpacket.policy import rules as policy_rules
@@ -490,8 +491,7 @@ def _check_orientation(ctx: _Context, build: BuildRecord | None) -> Iterator[Fin
             return
     where: list[str] = []
     total = 0
-    cites = letters.current_cites(ctx.store, ctx.case.id)
-    for e in ctx.included:
+    for letter, e in packet_exhibits(ctx.exhibits):
         n = 0
         for f in e.files:
             try:
@@ -500,7 +500,6 @@ def _check_orientation(ctx: _Context, build: BuildRecord | None) -> Iterator[Fin
                 log.warning("cannot check %s: %s", f.original_name, exc)
         if n:
             total += n
-            letter = cites[e.id].letter if e.id in cites else "?"
             where.append(f"Exhibit {letter}, {e.title}")
     if total:
         yield ctx.finding("packet.mixed_orientation", count=total, where="; ".join(where))
