@@ -3,10 +3,12 @@
 A contract: scripts outside the project write these.  The original keys
 (``client.name``, ``client.a_number``, ``exhibits[].title``, ``exhibits[].files``,
 ``exhibits[].factor``) are never renamed or dropped; everything else is an
-optional extension.  The JSON Schema lives in resources/manifest.schema.json.
+optional extension; a key the schema does not name is refused, never ignored.
 
-Parsing checks everything (keys, factor ids, A-number, dates, that every file
-exists inside the manifest's folder) before anything is stored.
+resources/manifest.schema.json is the one statement of the structure (keys,
+types, required fields) and is what validates a manifest; the code then checks
+what a schema cannot (factor and catalog ids, A-number, dates, that every file
+exists inside the manifest's folder), all before anything is stored.
 """
 
 from __future__ import annotations
@@ -131,7 +133,11 @@ def _explain(error: jsonschema.ValidationError, source: Path) -> ManifestError:
     if kind == "oneOf":
         # A path or an object: explain what is wrong with the object.
         if isinstance(instance, dict):
-            inner = [e for e in error.context or () if e.validator != "type"]
+            # An unknown key says more than the "path" it may stand in for.
+            inner = sorted(
+                (e for e in error.context or () if e.validator != "type"),
+                key=lambda e: e.validator != "additionalProperties",
+            )
             if inner:
                 return _explain(inner[0], source)
         return _err(source, where, 'must be a path or {"path": ..., "password": ...}.')
@@ -147,7 +153,8 @@ def _explain(error: jsonschema.ValidationError, source: Path) -> ManifestError:
     if kind == "required":
         key = next(k for k in value if k not in instance)
         at = f"{where}.{key}" if error.absolute_path else key
-        return _err(source, at, "is missing.", _HINTS.get(_generic(at), ""))
+        missing = "is missing (it must be a list, possibly empty)." if at == "exhibits" else ""
+        return _err(source, at, missing or "is missing.", _HINTS.get(_generic(at), ""))
     hint = _HINTS.get(_generic(where), "")
     if kind == "type":
         kinds = [value] if isinstance(value, str) else value
