@@ -17,7 +17,7 @@ import logging
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PdfStreamError
+from pypdf.errors import PdfReadError, PdfStreamError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -37,7 +37,8 @@ from pdpacket.pdf.syntax import NULL, Name, Raw, Ref
 
 log = logging.getLogger("pdpacket.packet")
 _NAME_CACHE: dict[str, bytes] = {}
-_READ_ERRORS = (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError)
+# what pypdf raises on a damaged file (PyPdfError: e.g. a page tree that loops)
+_READ_ERRORS = (PyPdfError, ValueError, KeyError, TypeError)
 
 
 def _name(n: str) -> bytes:
