@@ -229,7 +229,7 @@ class BackupsDialog(QDialog):
 
     def __init__(self, actions: ArchiveActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.actions = actions
+        self.archive_actions = actions
         self.setWindowTitle("Backups")
         self.setObjectName("backupsDialog")
         self.backups: list[BackupInfo] = []
@@ -256,8 +256,8 @@ class BackupsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _idx: self.restore_selected())
         layout.addWidget(self.table, 1)
-        self.result = Banner("ok")
-        layout.addWidget(self.result)
+        self.result_banner = Banner("ok")
+        layout.addWidget(self.result_banner)
         row = QHBoxLayout()
         self.backup_button = QPushButton("&Back up now")
         self.backup_button.clicked.connect(self.backup_now)
@@ -284,7 +284,7 @@ class BackupsDialog(QDialog):
         self.refresh()
 
     def refresh(self, select: str = "") -> None:
-        self.backups = self.actions.workspace.list_backups()
+        self.backups = self.archive_actions.workspace.list_backups()
         self.table.setRowCount(len(self.backups))
         for r, b in enumerate(self.backups):
             cells = (local_time(b.created_at), REASONS.get(b.reason, b.reason), human_size(b.size))
@@ -309,43 +309,43 @@ class BackupsDialog(QDialog):
         return self.backups[r] if r < len(self.backups) else None
 
     def _update_buttons(self) -> None:
-        busy = self.actions.busy
+        busy = self.archive_actions.busy
         self.restore_button.setEnabled(self.selected() is not None and not busy)
         self.backup_button.setEnabled(not busy)
 
     def _keep_changed(self) -> None:
         n = self.keep.value()
-        if n == self.actions.workspace.backup_keep():
+        if n == self.archive_actions.workspace.backup_keep():
             return
         try:
-            self.actions.workspace.set_backup_keep(n)
+            self.archive_actions.workspace.set_backup_keep(n)
         except PdpacketError as exc:
             show_exception(exc, self, action="changing how many backups are kept")
             return
         self.refresh()
 
     def backup_now(self) -> None:
-        self.result.set_text("")
-        self.actions.backup_now(self, self._backed_up)
+        self.result_banner.set_text("")
+        self.archive_actions.backup_now(self, self._backed_up)
         self._update_buttons()
 
     def _backed_up(self, info: BackupInfo | None) -> None:
         if info is not None:
-            self.result.set_text(f"Backed up: {local_time(info.created_at)}.", "ok")
+            self.result_banner.set_text(f"Backed up: {local_time(info.created_at)}.", "ok")
             self.refresh(select=info.name)
         self._update_buttons()
 
     def restore_selected(self) -> None:
         b = self.selected()
-        if b is None or self.actions.busy:
+        if b is None or self.archive_actions.busy:
             return
-        self.result.set_text("")
-        self.actions.restore(b, self, self._restored)
+        self.result_banner.set_text("")
+        self.archive_actions.restore(b, self, self._restored)
         self._update_buttons()
 
     def _restored(self, saved: BackupInfo | None) -> None:
         if saved is not None:
-            self.result.set_text(
+            self.result_banner.set_text(
                 "Restored. The state before the restore was saved as the backup made "
                 f"{local_time(saved.created_at)} (“before a restore”): restore it to undo.",
                 "ok",
@@ -482,8 +482,13 @@ class ArchiveActions(QObject):
             return ws.backup_now()
 
         job = self._submit(work, "backup", "Backing up", parent)
+
+        def failed(exc: BaseException) -> None:
+            self._failed(exc, "backing up", parent)
+            done(None)
+
         job.succeeded.connect(done)
-        job.failed.connect(lambda exc: (self._failed(exc, "backing up", parent), done(None)))
+        job.failed.connect(failed)
 
     def restore(
         self, backup: BackupInfo, parent: QWidget, done: Callable[[BackupInfo | None], None]
@@ -510,10 +515,17 @@ class ArchiveActions(QObject):
             return ws.restore_backup(name)
 
         job = self._submit(work, "restore", "Restoring", parent)
-        job.succeeded.connect(lambda saved: (self.reload_window(), done(saved)))
-        job.failed.connect(
-            lambda exc: (self._failed(exc, "restoring the backup", parent), done(None))
-        )
+
+        def restored(saved: BackupInfo) -> None:
+            self.reload_window()
+            done(saved)
+
+        def failed(exc: BaseException) -> None:
+            self._failed(exc, "restoring the backup", parent)
+            done(None)
+
+        job.succeeded.connect(restored)
+        job.failed.connect(failed)
 
     def reload_window(self) -> None:
         """After a restore: every case, step and list read again from the database."""

@@ -7,6 +7,8 @@ the window's QSettings file lives in the data folder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -33,7 +35,7 @@ from .archive_dialogs import ArchiveActions
 from .case_list import CaseListPanel, TwoLineDelegate
 from .context import CaseContext
 from .models import DETAIL_ROLE, friendly_date
-from .steps import STEP_CLASSES, Step
+from .steps import STEP_CLASSES, BuildStep, EvidenceStep, ExhibitsStep, Step
 from .style import RED, EmptyState, app_icon, scaled_font, state_icon
 from .workers import TaskRunner
 
@@ -139,7 +141,13 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # ---- menus and shortcuts ---------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., object],  # triggered(checked) or no argument
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -245,9 +253,10 @@ class MainWindow(QMainWindow):
             self.show_no_case()
 
     def _int_setting(self, key: str) -> int:
+        value = self.settings.value(key, 0)  # an int, or a str read back from disk
         try:
-            return int(self.settings.value(key, 0) or 0)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            return int(value or 0) if isinstance(value, (int, str)) else 0
+        except ValueError:
             return 0
 
     def save_settings(self) -> None:
@@ -437,12 +446,11 @@ class MainWindow(QMainWindow):
     # ---- commands ------------------------------------------------------------------------------
     def rename_exhibit(self) -> None:
         step = self.current_step()
-        if step.key == "exhibits":
-            step.rename_selected()  # type: ignore[attr-defined]
-        elif step.key == "evidence":
-            editor = step.editor  # type: ignore[attr-defined]
-            editor.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            editor.title.selectAll()
+        if isinstance(step, ExhibitsStep):
+            step.rename_selected()
+        elif isinstance(step, EvidenceStep):
+            step.editor.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            step.editor.title.selectAll()
         else:
             self.go_to_step("exhibits")
 
@@ -450,7 +458,9 @@ class MainWindow(QMainWindow):
         if not self.ctx.has_case:
             return
         self.go_to_step("build")
-        self.step("build").build()  # type: ignore[attr-defined]
+        build = self.step("build")
+        if isinstance(build, BuildStep):
+            build.build()
 
     def open_settings(self) -> None:
         ws = self.workspace

@@ -176,7 +176,7 @@ def test_back_up_now_restore_and_undo_the_restore(
         dlg.restore_selected()
         wait_jobs(qtbot, window)
         look()
-        assert "Restored" in dlg.result.text()
+        assert "Restored" in dlg.result_banner.text()
         saved = dlg.selected()
         assert saved is not None and saved.reason == "restore"
         # 4. and undo it: restore the state saved before the restore

@@ -28,4 +28,16 @@ STEP_CLASSES: list[type[Step]] = [
     BuildStep,
 ]
 
-__all__ = ["STEP_CLASSES", "Step", "StepStatus"]
+__all__ = [
+    "STEP_CLASSES",
+    "BuildStep",
+    "ClientStep",
+    "EvidenceStep",
+    "ExhibitsStep",
+    "FactorsStep",
+    "LetterStep",
+    "ReviewStep",
+    "StageStep",
+    "Step",
+    "StepStatus",
+]

@@ -63,7 +63,7 @@ class Step(QWidget):
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
             scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             scroll.setWidget(self.body)
-            self.scroll = scroll
+            self.scroll_area = scroll
             outer.addWidget(scroll, 1)
         else:
             outer.addWidget(self.body, 1)

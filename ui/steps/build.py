@@ -41,6 +41,7 @@ from pdpacket.model.identifiers import parse_date
 from pdpacket.model.progress import CancelToken
 
 from .. import dialogs, print_support
+from ..context import CaseContext
 from ..models import BuildHistoryModel
 from ..style import Banner, State, hint, human_size
 from ..workers import Job, SignalProgress
@@ -189,7 +190,7 @@ class BuildStep(Step):
         "packet is written in one go: a failed or cancelled build never leaves half a file."
     )
 
-    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.job: Job | None = None
         self.print_job: Job | None = None
@@ -366,9 +367,12 @@ class BuildStep(Step):
                 (self.edition_form if f.name in EDITION_OPTIONS else self.form).addRow(lab, widget)
             widget.setObjectName(f"option_{f.name}")
             widget.setAccessibleName(label.replace("&", ""))
-            if f.name in RANGES and isinstance(widget, QSpinBox | QDoubleSpinBox):
+            if f.name in RANGES:
                 lo, hi = RANGES[f.name]
-                widget.setRange(lo, hi)  # type: ignore[arg-type]
+                if isinstance(widget, QSpinBox):
+                    widget.setRange(int(lo), int(hi))
+                elif isinstance(widget, QDoubleSpinBox):
+                    widget.setRange(lo, hi)
             self.option_widgets[f.name] = widget
 
     def options(self) -> BuildOptions:

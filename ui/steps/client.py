@@ -32,6 +32,7 @@ from pdpacket.model.identifiers import (
 )
 from pdpacket.model.policy import Place
 
+from ..context import CaseContext
 from ..fields import Check, TextField, message_label
 from ..models import friendly_date
 from ..style import RED, State, hint
@@ -197,7 +198,7 @@ class ClientStep(Step):
         "court and OPLA office come from the lists in pdpacket's data folder."
     )
 
-    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._invalid: set[str] = set()
         col = QVBoxLayout(self.body)
@@ -354,9 +355,9 @@ class ClientStep(Step):
         col.addStretch(1)
         # one label column for both groups, so their fields line up
         labels = [w for w in self.body.findChildren(QLabel) if w.buddy() is not None]
-        width = max(label.sizeHint().width() for label in labels)
-        for label in labels:
-            label.setMinimumWidth(width)
+        width = max(buddied.sizeHint().width() for buddied in labels)
+        for buddied in labels:
+            buddied.setMinimumWidth(width)
         ctx.settingsChanged.connect(self._show_attorney)
 
     # ---- building blocks ---------------------------------------------------------

@@ -47,11 +47,12 @@ from pdpacket.model.progress import CancelToken
 
 from .. import dialogs
 from ..case_list import TwoLineDelegate
+from ..context import CaseContext
 from ..fields import Check, TextField, message_label
 from ..models import DETAIL_ROLE, packet_letters
 from ..preview import PagesPanel
 from ..style import Banner, EmptyState, State, hint, state_icon
-from ..workers import Job, SignalProgress
+from ..workers import Job, JobFunction, SignalProgress
 from .base import Step, StepStatus, field_box
 from .client import LANGUAGES, check_date
 
@@ -95,7 +96,7 @@ def probe_password(ws: Workspace, path: str, password: str | None) -> str:
     return ""
 
 
-def import_files(case_id: int, paths: Sequence[str], passwords: dict[str, str]) -> object:
+def import_files(case_id: int, paths: Sequence[str], passwords: dict[str, str]) -> JobFunction:
     """The worker function of an import (runs off the UI thread)."""
 
     def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> list[FileOutcome]:
@@ -458,7 +459,7 @@ class EvidenceStep(Step):
     )
     scrolls = False
 
-    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.exhibits: list[Exhibit] = []
         self.job: Job | None = None
@@ -682,7 +683,7 @@ class EvidenceStep(Step):
         self.cancel.setEnabled(True)
         self.job = self.ctx.runner.submit(
             import_files(self.ctx.case_id, paths, passwords),
-            "import evidence",  # type: ignore[arg-type]
+            "import evidence",
         )
         self.job.progress.connect(self._import_progress)
         self.job.succeeded.connect(self._import_done)

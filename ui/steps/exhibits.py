@@ -23,6 +23,7 @@ from pdpacket.api import catalogue
 from pdpacket.model import packet_exhibits
 
 from .. import dialogs
+from ..context import CaseContext
 from ..models import ExhibitTableModel, reordered
 from ..style import EmptyState, State, hint
 from .base import Step, StepStatus
@@ -38,7 +39,7 @@ class ExhibitsStep(Step):
     )
     scrolls = False
 
-    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         col = QVBoxLayout(self.body)
         self.margins(col)
@@ -155,8 +156,8 @@ class ExhibitsStep(Step):
             ExhibitTableModel.FACTORS: fm.averageCharWidth() * 22,
             ExhibitTableModel.DATE: fm.horizontalAdvance("2026-12-31") + fm.height(),
         }
-        for c, w in widths.items():
-            self.table.setColumnWidth(c, w)
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
         self.select_ids(keep)
         included = [e for e in exhibits if e.in_packet]
         pages = sum(e.pages for e in included)

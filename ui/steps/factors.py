@@ -21,6 +21,7 @@ from pdpacket.api import catalogue
 from pdpacket.model import Exhibit, FactorAnswer, Polarity
 from pdpacket.model.policy import Factor, Framework
 
+from ..context import CaseContext
 from ..fields import TextField
 from ..models import packet_letters
 from ..style import GREEN, RED, Banner, State, heading, hint
@@ -198,7 +199,7 @@ class FactorsStep(Step):
         "documents prove it; every negative factor that applies needs an explanation."
     )
 
-    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.exhibits: list[Exhibit] = []
         self.rows: dict[str, FactorRow] = {}

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QObject,
     QPoint,
     QPointF,
+    QRect,
     QRectF,
     QSizeF,
     QStandardPaths,
@@ -76,6 +77,7 @@ from pdpacket.errors import PdpacketError
 from pdpacket.model import DocumentRole, Exhibit, Letter, LetterConflict, markup
 from pdpacket.model.progress import CancelToken
 
+from ..context import CaseContext
 from ..models import packet_letters
 from ..preview import load_pdf
 from ..style import BLUE, GREY, RED, Banner, EmptyState, State, hint
@@ -214,7 +216,12 @@ class ChipRenderer(QPyTextObject):
         return QSizeF(fm.horizontalAdvance(label) + 2 * pad + 2, fm.height() + 2)
 
     def drawObject(
-        self, painter: QPainter, rect: QRectF, doc: QTextDocument, pos: int, fmt: QTextFormat
+        self,
+        painter: QPainter,
+        rect: QRectF | QRect,
+        doc: QTextDocument,
+        pos: int,
+        fmt: QTextFormat,
     ) -> None:
         label, _, broken = self.label(str(fmt.property(TOKEN_PROP) or ""))
         c = self.editor.textCursor()
@@ -446,7 +453,7 @@ class LetterEditor(QTextEdit):
 
     def chip_tokens(self) -> list[tuple[int, str]]:
         """(position, token) of every chip."""
-        out = []
+        out: list[tuple[int, str]] = []
         doc = self.document()
         block = doc.begin()
         while block.isValid():
@@ -842,14 +849,14 @@ class ConflictsPanel(QWidget):
         self.keep_all.clicked.connect(self.keepAll.emit)
         top.addWidget(self.keep_all)
         layout.addLayout(top)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget()
         self.cards_layout = QVBoxLayout(inner)
         self.cards_layout.setContentsMargins(0, 0, 0, 0)
-        self.scroll.setWidget(inner)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(inner)
+        layout.addWidget(self.scroll_area, 1)
         self.cards: list[ConflictCard] = []
 
     def show_conflicts(self, conflicts: Sequence[LetterConflict]) -> None:
@@ -927,7 +934,7 @@ class LetterStep(Step):
     )
     scrolls = False
 
-    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.letter: Letter | None = None
         self._stored = ""

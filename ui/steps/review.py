@@ -14,7 +14,17 @@ import functools
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -24,6 +34,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
+    QShowEvent,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -45,9 +56,16 @@ from pdpacket.api import Workspace
 from pdpacket.model import Finding, Severity
 from pdpacket.model.progress import CancelToken
 
+from ..context import CaseContext
 from ..style import AMBER, BLUE, GREY, RED, Banner, State, scaled_font
 from ..workers import Job, SignalProgress
 from .base import Step, StepStatus
+from .build import BuildStep
+from .client import ClientStep
+from .evidence import EvidenceStep
+from .exhibits import ExhibitsStep
+from .factors import FactorsStep
+from .stage import StageStep
 
 REVIEW_DELAY_MS = 600
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -119,7 +137,10 @@ class FindingDelegate(QStyledItemDelegate):
     """A finding: its message, and under it the fix in grey, both wrapped."""
 
     def _document(
-        self, option: QStyleOptionViewItem, index: QModelIndex, width: int
+        self,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        width: int,
     ) -> QTextDocument:
         finding = index.data(FINDING_ROLE)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -152,7 +173,9 @@ class FindingDelegate(QStyledItemDelegate):
             return opt.rect.width() - opt.decorationSize.width() - 12
         return style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget).width()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         if not isinstance(index.data(FINDING_ROLE), Finding):
             return super().sizeHint(option, index)
         opt = QStyleOptionViewItem(option)
@@ -162,7 +185,12 @@ class FindingDelegate(QStyledItemDelegate):
         doc = self._document(opt, index, width)
         return QSize(width, round(doc.size().height()) + 4)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         if not isinstance(index.data(FINDING_ROLE), Finding):
             super().paint(painter, option, index)
             return
@@ -191,36 +219,36 @@ def focus_location(step: QWidget, finding: Finding) -> bool:
     select = getattr(step, "select_object", None)
     if callable(select):
         return bool(select(obj, code))
-    key = getattr(step, "key", "")
     target: QWidget | None = None
-    if key == "evidence" and obj.isdigit():
-        step.select_exhibit(int(obj))  # type: ignore[attr-defined]
-        target = step.list  # type: ignore[attr-defined]
-    elif key == "evidence":
-        target = step.add_files  # type: ignore[attr-defined]
-    elif key == "exhibits" and obj.isdigit():
-        step.select_ids([int(obj)])  # type: ignore[attr-defined]
-        target = step.table  # type: ignore[attr-defined]
-    elif key == "factors":
-        row = step.rows.get(obj)  # type: ignore[attr-defined]
+    if isinstance(step, EvidenceStep):
+        if obj.isdigit():
+            step.select_exhibit(int(obj))
+            target = step.list
+        else:
+            target = step.add_files
+    elif isinstance(step, ExhibitsStep) and obj.isdigit():
+        step.select_ids([int(obj)])
+        target = step.table
+    elif isinstance(step, FactorsStep):
+        row = step.rows.get(obj)
         if row is not None:
-            step.scroll.ensureWidgetVisible(row)  # type: ignore[attr-defined]
+            step.scroll_area.ensureWidgetVisible(row)
             if code == "factor.negative_no_explanation" and row.explanation is not None:
                 target = row.explanation
             else:
                 target = row.applies if not row.applies.isChecked() else row.notes
-    elif key == "client":
+    elif isinstance(step, ClientStep):
         if code.startswith("hearing."):
-            target = step.hearing  # type: ignore[attr-defined]
+            target = step.hearing
         elif code.startswith(("office.", "stage.no_office")):
-            target = step.office  # type: ignore[attr-defined]
+            target = step.office
         if target is not None:
-            step.scroll.ensureWidgetVisible(target)  # type: ignore[attr-defined]
-    elif key == "stage":
-        group = step.stage_group if code == "stage.missing" else step.form_group  # type: ignore[attr-defined]
-        target = group.checkedButton() or (group.buttons() or [None])[0]
-    elif key == "build":
-        target = step.build_button  # type: ignore[attr-defined]
+            step.scroll_area.ensureWidgetVisible(target)
+    elif isinstance(step, StageStep):
+        group = step.stage_group if code == "stage.missing" else step.form_group
+        target = group.checkedButton() or next(iter(group.buttons()), None)
+    elif isinstance(step, BuildStep):
+        target = step.build_button
     if target is None:
         first = getattr(step, "first_focus", None)
         target = first() if callable(first) else None
@@ -240,7 +268,7 @@ class ReviewStep(Step):
     )
     scrolls = False
 
-    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.findings: list[Finding] | None = None  # None: not reviewed yet
         self.job: Job | None = None
@@ -309,7 +337,7 @@ class ReviewStep(Step):
         self._show()
         self.run_review()
 
-    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.ctx.has_case:
             self.run_review()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from pdpacket.api import catalogue
 
+from ..context import CaseContext
 from ..style import Banner, State, hint
 from .base import Step, StepStatus
 
@@ -27,7 +28,7 @@ class StageStep(Step):
         "asked for. The request must name one, with its legal basis."
     )
 
-    def __init__(self, ctx, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._loading = False
         col = QVBoxLayout(self.body)
