@@ -32,6 +32,7 @@ from pdpacket.errors import ValidationError
 from pdpacket.model import Attorney
 from pdpacket.model.identifiers import format_a_number, parse_a_number
 
+from .printer import make_printer
 from .style import RED, hint
 
 EVIDENCE_FILTER = (
@@ -74,9 +75,7 @@ def show_in_folder(path: str) -> bool:
 
 def ask_printer(parent: QWidget | None, pages: int) -> QPrinter | None:
     """The print dialog; court copies are single-sided, so duplex starts off; US
-    letter, portrait, printed at 100 % (``ui.print_support``)."""
-    from .print_support import make_printer  # it calls this module
-
+    letter, portrait, printed at 100 % (``ui.printer``)."""
     printer = make_printer(pages)
     dlg = QPrintDialog(printer, parent)
     dlg.setWindowTitle("Print the packet")

@@ -19,7 +19,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
@@ -34,18 +34,6 @@ from . import dialogs
 log = logging.getLogger("ui.print_support")
 
 DPI = 300
-
-
-def make_printer(pages: int) -> QPrinter:
-    """A printer set up for a packet: US letter, portrait, single-sided (court copies),
-    the whole sheet addressable (margins are in the pages themselves)."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
-    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-    printer.setDuplex(QPrinter.DuplexMode.DuplexNone)
-    printer.setFullPage(True)
-    printer.setFromTo(1, max(1, pages))
-    return printer
 
 
 def page_range(printer: QPrinter, pages: int) -> tuple[int, int]:

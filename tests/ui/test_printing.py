@@ -14,6 +14,7 @@ from pathlib import Path
 import pdpacket.ui.dialogs
 import pytest
 from pdpacket.ui import print_support
+from pdpacket.ui.printer import make_printer
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrinter
@@ -28,7 +29,7 @@ from .helpers import drop_files, wait_jobs
 
 
 def pdf_printer(path: Path, pages: int) -> QPrinter:
-    printer = print_support.make_printer(pages)
+    printer = make_printer(pages)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))
     return printer
