@@ -21,6 +21,15 @@ from tests import evidence_gen as gen
 from tests.pdftools import page_text, pdfinfo, qpdf_check, run_tool, tool
 
 
+def ink_box(page):
+    """The box around everything drawn on a rendered page (as pdftoppm drew it)."""
+    return (
+        Image.eval(page.convert("L"), lambda v: 255 - v)
+        .point(lambda v: 255 if v > 8 else 0)
+        .getbbox()
+    )
+
+
 def normalise(path: Path, tmp_path: Path, **kw: object) -> tuple[Path, object]:
     result = intake.normalise_file(path, **kw)  # type: ignore[arg-type]
     out = tmp_path / (path.name + ".out.pdf")
@@ -164,11 +173,7 @@ def test_photos_come_out_upright_whatever_the_exif_orientation(tmp_path, orienta
     assert res.pages == 1 and page_sizes(out) == {"612 x 792"}
     page = render(out, tmp_path)
     # the picture sits inside the margins; look at it there (as pdftoppm drew it)
-    bbox = (
-        Image.eval(page.convert("L"), lambda v: 255 - v)
-        .point(lambda v: 255 if v > 8 else 0)
-        .getbbox()
-    )
+    bbox = ink_box(page)
     assert bbox is not None
     assert gen.orientation_of(page.crop(bbox)) == "upright"
     upright_w, upright_h = (800, 600) if orientation < 5 else (600, 800)
@@ -334,11 +339,7 @@ def test_pages_become_upright_letter_pages_without_cropping(tmp_path, kind):
     assert page_sizes(out) == {"612 x 792"}
     assert "/Rotate" not in PdfReader(out).pages[0] or PdfReader(out).pages[0]["/Rotate"] == 0
     page = render(out, tmp_path)
-    bbox = (
-        Image.eval(page.convert("L"), lambda v: 255 - v)
-        .point(lambda v: 255 if v > 8 else 0)
-        .getbbox()
-    )
+    bbox = ink_box(page)
     assert bbox is not None
     assert gen.orientation_of(page.crop(bbox)) == "upright"
     assert f"{kind} page" in page_text(out, 1)  # nothing cropped away
@@ -417,11 +418,7 @@ def test_sixteen_bit_and_cmyk_images(tmp_path):
         out, res = normalise(tmp_path / name, tmp_path)
         assert res.pages == 1 and page_sizes(out) == {"612 x 792"}
     page = render(tmp_path / "flyer.jpg.out.pdf", tmp_path)
-    bbox = (
-        Image.eval(page.convert("L"), lambda v: 255 - v)
-        .point(lambda v: 255 if v > 8 else 0)
-        .getbbox()
-    )
+    bbox = ink_box(page)
     assert gen.orientation_of(page.crop(bbox)) == "upright"  # CMYK not inverted
 
 

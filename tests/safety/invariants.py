@@ -18,16 +18,7 @@ def blob_path(data: Path, sha: str) -> Path:
 
 def referenced_shas(con: sqlite3.Connection) -> set[str]:
     """Every blob a row names: the blobs table and every foreign key into it."""
-    shas = {r[0] for r in con.execute("SELECT sha256 FROM blobs")}
-    for t in read_schema(con).values():
-        for fk in t.fks:
-            if fk.table == "blobs":
-                shas.update(
-                    r[0]
-                    for r in con.execute(f'SELECT "{fk.column}" FROM "{t.name}"')
-                    if r[0] is not None
-                )
-    return shas
+    return {r[0] for r in con.execute("SELECT sha256 FROM blobs")} | named_by_rows(con)
 
 
 def named_by_rows(con: sqlite3.Connection) -> set[str]:
