@@ -80,9 +80,17 @@ def remap_citations(text: str, exhibit_ids: Mapping[int, int]) -> str:
 
 
 # ---- blocks -------------------------------------------------------------------
+_BULLET_MARK = r"[-*\u2022]"
+_NUMBER_MARK = r"\d+[.)]"
 HEADING = re.compile(r"^(#{1,3})\s+(.*\S)\s*$")
-BULLET = re.compile(r"^\s*[-*\u2022]\s+(.*)$")
-NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+BULLET = re.compile(rf"^\s*{_BULLET_MARK}\s+(.*)$")
+NUMBERED = re.compile(rf"^\s*{_NUMBER_MARK}\s+(.*)$")
+# for an editor working line by line: a list item's marker ("-", "1."), and the
+# prefix that makes a line a heading or a list item ("## ", "- ", "1. ")
+LIST_MARKER = re.compile(rf"^\s*({_BULLET_MARK}|{_NUMBER_MARK})\s+")
+LINE_PREFIX = re.compile(rf"^(#{{1,3}}\s+|\s*{_BULLET_MARK}\s+|\s*{_NUMBER_MARK}\s+)")
+# the pages of a citation inside its exhibit, as a user types them ("2", "2-3")
+PAGE_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-\u2013]\s*(\d+))?\s*$")
 
 
 def split_blocks(text: str) -> list[str]:
