@@ -42,7 +42,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -57,6 +57,16 @@ from pdpacket.model.markup import remap_citations, text_hash
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.store.atomic import atomic_file
 from pdpacket.store.blobs import CHUNK, TMP_PREFIX, remove_temporaries
+from pdpacket.store.caserows import (
+    TableInfo,
+    applied_migrations,
+    blob_shas,
+    collect_case_rows,
+    from_json,
+    owned_tables,
+    quote_ident,
+    read_schema,
+)
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import ensure_private_dir
@@ -82,12 +92,6 @@ SCRYPT_P = 1
 MAX_SCRYPT_N = 2**20
 MAX_DATA_BYTES = 256 * 1024 * 1024
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-# Never exported: the workspace's own bookkeeping.
-SKIP_TABLES = {"settings", "_sqlite_migrations"}
-# Columns that point at another table without a declared foreign key.
-IMPLIED_FKS = {"case_id": "cases", "exhibit_id": "exhibits"}
-
 
 # What zipfile (and zlib, struct) raise on a damaged or hostile zip: a changed byte in
 # a header can give any of these (e.g. "zip file version 8.8" is NotImplementedError).
@@ -120,218 +124,6 @@ class ArchivePasswordRequiredError(ArchiveError):
 
 class ArchiveWrongPasswordError(ArchiveError):
     """The password given does not open the archive."""
-
-
-# ---- the schema, read generically ------------------------------------------
-@dataclass(frozen=True)
-class ForeignKey:
-    column: str
-    table: str  # the parent table
-    to: str  # the parent's column
-
-
-@dataclass
-class TableInfo:
-    name: str
-    columns: list[str]
-    rowid_pk: str | None  # the INTEGER PRIMARY KEY column, if the table has one
-    pk: list[str]
-    fks: list[ForeignKey] = field(default_factory=list)
-
-
-def read_schema(con: sqlite3.Connection) -> dict[str, TableInfo]:
-    names = [
-        r[0]
-        for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name"
-        )
-    ]
-    out: dict[str, TableInfo] = {}
-    for name in names:
-        if name in SKIP_TABLES:
-            continue
-        cols = con.execute(f"PRAGMA table_info({_ident(name)})").fetchall()
-        columns = [c[1] for c in cols]
-        pk = [c[1] for c in sorted((c for c in cols if c[5]), key=lambda c: c[5])]
-        rowid_pk = None
-        if len(pk) == 1:
-            ctype = next(c[2] for c in cols if c[1] == pk[0])
-            if str(ctype).upper() == "INTEGER":
-                rowid_pk = pk[0]
-        fks = []
-        declared = set()
-        for r in con.execute(f"PRAGMA foreign_key_list({_ident(name)})").fetchall():
-            # id, seq, table, from, to, on_update, on_delete, match
-            fks.append(ForeignKey(column=r[3], table=r[2], to=r[4] or ""))
-            declared.add(r[3])
-        for col, parent in IMPLIED_FKS.items():
-            if col in columns and col not in declared and name != parent:
-                fks.append(ForeignKey(column=col, table=parent, to=""))
-        out[name] = TableInfo(name, columns, rowid_pk, pk, fks)
-    for t in out.values():  # a foreign key without "to" means the parent's key
-        t.fks = [
-            fk
-            if fk.to or fk.table not in out
-            else ForeignKey(fk.column, fk.table, (out[fk.table].pk or ["rowid"])[0])
-            for fk in t.fks
-        ]
-    return out
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def owned_tables(schema: dict[str, TableInfo]) -> tuple[list[str], list[str]]:
-    """(tables whose rows belong to a case, shared tables owned rows point at),
-    each in an order where parents come before children."""
-    owned = {"cases"} if "cases" in schema else set()
-    changed = True
-    while changed:
-        changed = False
-        for t in schema.values():
-            if t.name in owned:
-                continue
-            if "case_id" in t.columns or any(fk.table in owned for fk in t.fks):
-                owned.add(t.name)
-                changed = True
-    shared = {fk.table for t in schema.values() if t.name in owned for fk in t.fks} - owned
-    shared &= set(schema)
-    return _topo(schema, shared), _topo(schema, owned)
-
-
-def _topo(schema: dict[str, TableInfo], names: set[str]) -> list[str]:
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(n: str, stack: tuple[str, ...]) -> None:
-        if n in seen or n in stack:
-            return
-        for fk in schema[n].fks:
-            if fk.table in names and fk.table != n:
-                visit(fk.table, (*stack, n))
-        seen.add(n)
-        order.append(n)
-
-    for n in sorted(names):
-        visit(n, ())
-    return order
-
-
-def applied_migrations(con: sqlite3.Connection) -> list[str]:
-    try:
-        return [
-            r[0]
-            for r in con.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
-                (migrations.name,),
-            )
-        ]
-    except sqlite3.Error:
-        return []
-
-
-# ---- rows to JSON and back --------------------------------------------------
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, bytes):
-        return {"$bytes": base64.b64encode(v).decode("ascii")}
-    return v
-
-
-def _from_json(v: Any) -> Any:
-    if isinstance(v, dict) and set(v) == {"$bytes"}:
-        return base64.b64decode(v["$bytes"])
-    return v
-
-
-def collect_case_rows(
-    con: sqlite3.Connection, case_id: int
-) -> tuple[dict[str, dict[str, Any]], set[str]]:
-    """Every row the case owns, as {table: {"columns": [...], "rows": [[...]]}},
-    and the SHA-256 of every blob they name."""
-    schema = read_schema(con)
-    shared, owned = owned_tables(schema)
-    keys: dict[tuple[str, str], set[Any]] = {}  # (table, column) -> values of owned rows
-    tables: dict[str, dict[str, Any]] = {}
-
-    def select(t: TableInfo) -> list[tuple[Any, ...]]:
-        cols = ", ".join(_ident(c) for c in t.columns)
-        if t.name == "cases":
-            return con.execute(
-                f"SELECT {cols} FROM cases WHERE {_ident(t.rowid_pk or 'id')} = ?", (case_id,)
-            ).fetchall()
-        if "case_id" in t.columns:
-            return con.execute(
-                f"SELECT {cols} FROM {_ident(t.name)} WHERE case_id = ? ORDER BY rowid",
-                (case_id,),
-            ).fetchall()
-        found: dict[Any, tuple[Any, ...]] = {}
-        for fk in t.fks:
-            parent_keys = keys.get((fk.table, fk.to))
-            if fk.table not in owned or not parent_keys:
-                continue
-            vals = sorted(parent_keys, key=repr)
-            for i in range(0, len(vals), 500):
-                part = vals[i : i + 500]
-                for row in con.execute(
-                    f"SELECT rowid, {cols} FROM {_ident(t.name)} "
-                    f"WHERE {_ident(fk.column)} IN ({', '.join('?' * len(part))})",
-                    part,
-                ):
-                    found[row[0]] = tuple(row[1:])
-        return [found[k] for k in sorted(found)]
-
-    for name in owned:
-        t = schema[name]
-        rows = select(t)
-        tables[name] = {"columns": t.columns, "rows": [[_jsonable(v) for v in r] for r in rows]}
-        for col_i, col in enumerate(t.columns):
-            keys[(name, col)] = {r[col_i] for r in rows if r[col_i] is not None}
-    # shared parents: only the rows owned rows point at
-    for name in shared:
-        t = schema[name]
-        wanted: dict[str, set[Any]] = {}
-        for o in owned:
-            for fk in schema[o].fks:
-                if fk.table == name:
-                    wanted.setdefault(fk.to, set()).update(keys.get((o, fk.column), set()))
-        found: dict[Any, tuple[Any, ...]] = {}
-        cols = ", ".join(_ident(c) for c in t.columns)
-        for col, vals_set in wanted.items():
-            vals = sorted(vals_set, key=repr)
-            for i in range(0, len(vals), 500):
-                part = vals[i : i + 500]
-                for row in con.execute(
-                    f"SELECT rowid, {cols} FROM {_ident(name)} "
-                    f"WHERE {_ident(col)} IN ({', '.join('?' * len(part))})",
-                    part,
-                ):
-                    found[row[0]] = tuple(row[1:])
-        tables[name] = {
-            "columns": t.columns,
-            "rows": [[_jsonable(v) for v in found[k]] for k in sorted(found)],
-        }
-    return tables, _blob_shas(tables, schema)
-
-
-def _blob_shas(tables: dict[str, dict[str, Any]], schema: dict[str, TableInfo]) -> set[str]:
-    """Blobs named by the rows: the ``blobs`` table's keys and every column with a
-    foreign key into it (``exhibit_files.pdf_sha256``, and any added later)."""
-    shas: set[str] = set()
-    blobs = tables.get("blobs")
-    if blobs and "sha256" in blobs["columns"]:
-        i = blobs["columns"].index("sha256")
-        shas.update(r[i] for r in blobs["rows"] if isinstance(r[i], str))
-    for name, payload in tables.items():
-        info = schema.get(name)
-        if info is None:
-            continue
-        for fk in info.fks:
-            if fk.table == "blobs" and fk.column in payload["columns"]:
-                i = payload["columns"].index(fk.column)
-                shas.update(r[i] for r in payload["rows"] if isinstance(r[i], str))
-    return shas
 
 
 # ---- writing ------------------------------------------------------------------
@@ -761,11 +553,11 @@ def _check_rows(
         for r in payload["rows"]:
             if not isinstance(r, list) or len(r) != len(cols):
                 raise _damaged(name, f"a row of {table!r} is not valid")
-            rows.append({c: _from_json(v) for c, v in zip(cols, r, strict=True)})
+            rows.append({c: from_json(v) for c, v in zip(cols, r, strict=True)})
         out[table] = rows
     if len(out.get("cases", [])) != 1:
         raise _damaged(name, "it does not hold exactly one case")
-    named = _blob_shas(checked.tables, schema)
+    named = blob_shas(checked.tables, schema)
     missing = sorted(named - set(checked.blobs))
     if missing:
         raise _damaged(name, f"evidence file {missing[0][:12]}… is missing")
@@ -904,7 +696,7 @@ def _insert(
             cols = list(values)
             verb = "INSERT OR IGNORE" if table in shared and t.rowid_pk is None else "INSERT"
             cur = con.execute(
-                f"{verb} INTO {_ident(table)} ({', '.join(_ident(c) for c in cols)}) "
+                f"{verb} INTO {quote_ident(table)} ({', '.join(quote_ident(c) for c in cols)}) "
                 f"VALUES ({', '.join('?' * len(cols))})",
                 [values[c] for c in cols],
             )
@@ -913,7 +705,7 @@ def _insert(
             self_refs.extend((int(cur.lastrowid or 0), c, o) for c, o in pending)
         for new_rowid, col, old in self_refs:
             con.execute(
-                f"UPDATE {_ident(table)} SET {_ident(col)} = ? WHERE rowid = ?",
+                f"UPDATE {quote_ident(table)} SET {quote_ident(col)} = ? WHERE rowid = ?",
                 (mapping.get(old), new_rowid),
             )
     _remap_letter_citations(con, idmap)

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from pdpacket.store import backup
-from pdpacket.store.archive import read_schema
+from pdpacket.store.caserows import read_schema
 
 
 def blob_path(data: Path, sha: str) -> Path:
