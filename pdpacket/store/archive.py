@@ -11,7 +11,7 @@ Which rows a case owns is found from the schema, not listed by hand, so tables
 added later come along: ``cases`` (the case's row), every table with a
 ``case_id`` column, every table with a foreign key (or an ``exhibit_id``
 column) pointing at an owned row, and the rows of shared tables (``blobs``)
-that owned rows point at.
+that owned rows point at (see caserows.py).
 
 Import checks everything before it stores anything: the zip's structure, the
 exact member list, every hash and size, the schema; then it copies the blobs

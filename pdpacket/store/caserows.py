@@ -145,6 +145,24 @@ def from_json(v: Any) -> Any:
     return v
 
 
+def _rows_where(
+    con: sqlite3.Connection, table: str, cols: str, column: str, values: set[Any]
+) -> dict[Any, tuple[Any, ...]]:
+    """The rows of ``table`` whose ``column`` is one of ``values``, by rowid (in
+    batches of 500, well under SQLite's limit on bound parameters)."""
+    found: dict[Any, tuple[Any, ...]] = {}
+    vals = sorted(values, key=repr)
+    for i in range(0, len(vals), 500):
+        part = vals[i : i + 500]
+        for row in con.execute(
+            f"SELECT rowid, {cols} FROM {quote_ident(table)} "
+            f"WHERE {quote_ident(column)} IN ({', '.join('?' * len(part))})",
+            part,
+        ):
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
 def collect_case_rows(
     con: sqlite3.Connection, case_id: int
 ) -> tuple[dict[str, dict[str, Any]], set[str]]:
@@ -171,15 +189,7 @@ def collect_case_rows(
             parent_keys = keys.get((fk.table, fk.to))
             if fk.table not in owned or not parent_keys:
                 continue
-            vals = sorted(parent_keys, key=repr)
-            for i in range(0, len(vals), 500):
-                part = vals[i : i + 500]
-                for row in con.execute(
-                    f"SELECT rowid, {cols} FROM {quote_ident(t.name)} "
-                    f"WHERE {quote_ident(fk.column)} IN ({', '.join('?' * len(part))})",
-                    part,
-                ):
-                    found[row[0]] = tuple(row[1:])
+            found.update(_rows_where(con, t.name, cols, fk.column, parent_keys))
         return [found[k] for k in sorted(found)]
 
     for name in owned:
@@ -199,15 +209,7 @@ def collect_case_rows(
         found: dict[Any, tuple[Any, ...]] = {}
         cols = ", ".join(quote_ident(c) for c in t.columns)
         for col, vals_set in wanted.items():
-            vals = sorted(vals_set, key=repr)
-            for i in range(0, len(vals), 500):
-                part = vals[i : i + 500]
-                for row in con.execute(
-                    f"SELECT rowid, {cols} FROM {quote_ident(name)} "
-                    f"WHERE {quote_ident(col)} IN ({', '.join('?' * len(part))})",
-                    part,
-                ):
-                    found[row[0]] = tuple(row[1:])
+            found.update(_rows_where(con, name, cols, col, vals_set))
         tables[name] = {
             "columns": t.columns,
             "rows": [[jsonable(v) for v in found[k]] for k in sorted(found)],
