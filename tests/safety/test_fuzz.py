@@ -254,10 +254,9 @@ def mutate(name: str, data: bytes, r: random.Random) -> tuple[str, bytes]:
 
 
 # ---- the campaign --------------------------------------------------------------
-def fuzz_campaign(tmp: Path, mutants: int, seed: int) -> dict[str, Any]:
-    inputs = tmp / "inputs"
-    inputs.mkdir(parents=True)
-    data = tmp / "data"
+def fuzz_inputs(tmp: Path, mutants: int, seed: int) -> list[tuple[str, str, bytes]]:
+    """(name, how it was made, bytes) of every input: the seeds, the fixed
+    hostile files and ``mutants`` random mutations of the seeds."""
     r = random.Random(seed)
     base = seeds(tmp)
     cases: list[tuple[str, str, bytes]] = [(n, "seed", d) for n, d in base.items()]
@@ -268,7 +267,14 @@ def fuzz_campaign(tmp: Path, mutants: int, seed: int) -> dict[str, Any]:
         how, mutated = mutate(src, base[src], r)
         stem, ext = src.rsplit(".", 1)
         cases.append((f"{i:04d} {stem} ({how}).{ext}", how, mutated))
+    return cases
 
+
+def fuzz_campaign(tmp: Path, mutants: int, seed: int) -> dict[str, Any]:
+    inputs = tmp / "inputs"
+    inputs.mkdir(parents=True)
+    data = tmp / "data"
+    cases = fuzz_inputs(tmp, mutants, seed)
     worker = Worker(data)
     outcomes: Counter[str] = Counter()
     by_mutation: Counter[str] = Counter()
