@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtWidgets import (
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSpinBox,
+    QStatusBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,12 +45,30 @@ from pdpacket.model import ArchiveInfo, BackupInfo
 from pdpacket.model.progress import CancelToken
 
 from . import dialogs
+from .case_list import CaseListPanel
+from .context import CaseContext
 from .errors import show_exception
+from .steps import Step
 from .style import RED, Banner, hint, human_size
-from .workers import Job, SignalProgress
+from .workers import Job, SignalProgress, TaskRunner
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+
+class ArchiveWindow(Protocol):
+    """What the actions drive in the main window (which is one; named by its
+    parts, so this module does not import the window that imports it)."""
+
+    workspace: Workspace
+    runner: TaskRunner
+    ctx: CaseContext
+    cases: CaseListPanel
+    steps: list[Step]
+
+    def flush_steps(self) -> bool: ...
+    def go_to_step(self, key: str) -> None: ...
+    def open_case(self, case_id: int) -> None: ...
+    def show_no_case(self) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+
 
 ARCHIVE_FILTER = "pdpacket case archive (*.pdpacket);;All files (*)"
 MIN_PASSWORD = 8
@@ -365,9 +384,11 @@ def show_backups_dialog(actions: ArchiveActions, parent: QWidget) -> None:
 class ArchiveActions(QObject):
     """Export, import and backups for a main window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ArchiveWindow, parent: QWidget) -> None:
+        """``parent``: the window as a widget, which dialogs open over."""
+        super().__init__(parent)
         self.window = window
+        self.parent_widget = parent
         self.workspace: Workspace = window.workspace
         self.job: Job | None = None
         self.progress: QProgressDialog | None = None
@@ -406,10 +427,10 @@ class ArchiveActions(QObject):
         if not case_id or self.busy:
             return
         w.flush_steps()
-        path = pick_archive_save_path(w, self.default_archive_path(case_id))
+        path = pick_archive_save_path(self.parent_widget, self.default_archive_path(case_id))
         if not path:
             return
-        choice = ExportPasswordDialog.ask(w, w.ctx.case().client.name)
+        choice = ExportPasswordDialog.ask(self.parent_widget, w.ctx.case().client.name)
         if choice is None:
             return
         password = choice.password
@@ -419,7 +440,7 @@ class ArchiveActions(QObject):
                 case_id, path, password=password, progress=progress, cancel=cancel
             )
 
-        job = self._submit(work, "export case", "Exporting the case", w)
+        job = self._submit(work, "export case", "Exporting the case", self.parent_widget)
         job.succeeded.connect(self._exported)
         job.failed.connect(lambda exc: self._failed(exc, "exporting the case"))
 
@@ -435,7 +456,7 @@ class ArchiveActions(QObject):
     def import_archive(self) -> None:
         if self.busy:
             return
-        path = pick_archive_open_path(self.window)
+        path = pick_archive_open_path(self.parent_widget)
         if path:
             self.window.flush_steps()
             self._import(path, None)
@@ -444,14 +465,14 @@ class ArchiveActions(QObject):
         def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> ArchiveInfo:
             return ws.import_archive(path, password=password, progress=progress, cancel=cancel)
 
-        job = self._submit(work, "import archive", "Importing the case", self.window)
+        job = self._submit(work, "import archive", "Importing the case", self.parent_widget)
         job.succeeded.connect(self._imported)
         job.failed.connect(lambda exc: self._import_failed(exc, path))
 
     def _import_failed(self, exc: BaseException, path: str) -> None:
         if isinstance(exc, ArchivePasswordRequiredError | ArchiveWrongPasswordError):
             retry = isinstance(exc, ArchiveWrongPasswordError)
-            password = ArchivePasswordDialog.ask(self.window, Path(path).name, retry=retry)
+            password = ArchivePasswordDialog.ask(self.parent_widget, Path(path).name, retry=retry)
             if password:
                 self._import(path, password)
             return
@@ -471,7 +492,7 @@ class ArchiveActions(QObject):
 
     # ---- backups --------------------------------------------------------------------------
     def show_backups(self) -> None:
-        show_backups_dialog(self, self.window)
+        show_backups_dialog(self, self.parent_widget)
 
     def backup_now(self, parent: QWidget, done: Callable[[BackupInfo | None], None]) -> None:
         if self.busy:
@@ -556,7 +577,7 @@ class ArchiveActions(QObject):
         if isinstance(exc, CancelledError):
             self.window.statusBar().showMessage("Cancelled: nothing was changed.", 8000)
             return
-        show_exception(exc, parent or self.window, action=action)
+        show_exception(exc, parent or self.parent_widget, action=action)
 
 
 __all__ = [

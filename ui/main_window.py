@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self.ctx.stepRequested.connect(self.go_to_step)
         self.ctx.settingsRequested.connect(self.open_settings)
 
-        self.archives = ArchiveActions(self)  # export, import, backups
+        self.archives = ArchiveActions(self, self)  # export, import, backups
         self._make_actions()
         self._restore()
 
