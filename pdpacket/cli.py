@@ -412,6 +412,7 @@ class _StderrProgress:
         print(f"\r{done}/{total} {message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
 
+# stays long: one block per subcommand, in the order `pdpacket --help` lists them
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pdpacket",

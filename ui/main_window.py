@@ -47,6 +47,7 @@ def window_settings(workspace: Workspace) -> QSettings:
 
 
 class MainWindow(QMainWindow):
+    # stays long: builds the window top to bottom (panels, steps, menus, signals)
     def __init__(self, workspace: Workspace, settings: QSettings | None = None) -> None:
         super().__init__()
         self.workspace = workspace

@@ -190,6 +190,7 @@ class BuildStep(Step):
         "packet is written in one go: a failed or cancelled build never leaves half a file."
     )
 
+    # stays long: lays out the options, editions and history in reading order
     def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.job: Job | None = None

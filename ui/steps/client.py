@@ -198,6 +198,7 @@ class ClientStep(Step):
         "court and OPLA office come from the lists in pdpacket's data folder."
     )
 
+    # stays long: lays out the form in the order the user fills it in
     def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._invalid: set[str] = set()

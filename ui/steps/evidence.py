@@ -126,6 +126,7 @@ class ExhibitEditor(QWidget):
     """What one exhibit is: title, date, description, type, factors, language,
     section; and, for a foreign document, its translation and translator."""
 
+    # stays long: lays out the exhibit's fields in the order the user fills them in
     def __init__(self, step: EvidenceStep) -> None:
         super().__init__()
         self.step = step
@@ -459,6 +460,7 @@ class EvidenceStep(Step):
     )
     scrolls = False
 
+    # stays long: lays out the list, the editor and the import bar in reading order
     def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.exhibits: list[Exhibit] = []

@@ -39,6 +39,7 @@ class ExhibitsStep(Step):
     )
     scrolls = False
 
+    # stays long: lays out the table, its buttons and their shortcuts in reading order
     def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         col = QVBoxLayout(self.body)

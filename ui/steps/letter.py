@@ -71,6 +71,7 @@ class LetterStep(Step):
     )
     scrolls = False
 
+    # stays long: lays out the step (toolbar, editor, side panels) in reading order
     def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.letter: Letter | None = None
