@@ -486,3 +486,16 @@ def test_export_never_borrows_pages_from_a_build_without_this_letter(workspace, 
     workspace.build_packet(case_id, tmp_path / "p2.pdf", letter=OtherLetter())
     res = workspace.export_letter(case_id, tmp_path / "l2.pdf")
     assert not res.with_pages and "See Exh. A." in run_tool("pdftotext", res.path, "-")
+
+
+def test_a_firm_edited_sentence_with_a_stray_brace_or_unknown_name_still_drafts():
+    """Resource text is filled by one function that never fails on what a firm wrote."""
+    from pdpacket.policy.templates import SLOT, fill
+
+    text = "Dear {title}: {ref} asks {nobody} for relief {under 8 CFR} {"
+    assert fill(text, {"title": "Chief Counsel", "ref": "Respondent"}) == (
+        "Dear Chief Counsel: Respondent asks {nobody} for relief {under 8 CFR} {"
+    )
+    assert fill("{{ opening }}\n{{missing}} {x}", {"opening": "Hi {x}"}, fields=SLOT) == (
+        "Hi {x}\n{{missing}} {x}"
+    )
