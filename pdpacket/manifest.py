@@ -21,9 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from pdpacket.errors import BadInputError, ManifestError, ValidationError
 from pdpacket.model import (
@@ -37,6 +35,9 @@ from pdpacket.model import (
 )
 from pdpacket.model.identifiers import parse_a_number, parse_date, parse_receipt_number
 from pdpacket.policy import catalog
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ _KINDS = {
 
 @functools.cache
 def _validator() -> jsonschema.protocols.Validator:
+    # imported on first use: it costs the app's start about 50 ms, and only an
+    # import of a manifest needs it
+    import jsonschema.validators
+
     schema = catalog.load_json("manifest.schema.json")
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
