@@ -242,3 +242,37 @@ def test_delete_on_the_evidence_list_removes_and_ctrl_z_restores(
     qtbot.keySequence(window, QKeySequence.StandardKey.Undo)
     assert [e.title for e in workspace.exhibits(case_id)] == ["One", "Two"]
     wait_jobs(qtbot, window)
+
+
+def test_the_edit_menu_names_the_change_ctrl_z_takes_back(qtbot, window, workspace, evidence_dir):
+    from tests.pdftools import make_pdf
+
+    from .helpers import drop_files
+
+    case_id = workspace.create_case(Client(name="Menu Undo"))
+    window.cases.refresh()
+    window.open_case(case_id)
+    window.go_to_step("evidence")
+    evidence = window.step("evidence")
+    drop_files(evidence, [make_pdf(evidence_dir / n, [n]) for n in ("one.pdf", "two.pdf")])
+    wait_jobs(qtbot, window)
+    assert not window.undo_action.isEnabled()
+    evidence.list.setCurrentRow(1)
+    evidence.remove_current()
+    assert window.undo_action.isEnabled()
+    assert window.undo_action.text() == "&Undo removal of Exh. B"
+    window.undo_action.trigger()
+    assert window.redo_action.text() == "&Redo removal of Exh. B"
+    assert [e.title for e in workspace.exhibits(case_id)] == ["One", "Two"]
+
+
+def test_a_busy_database_is_explained_as_busy():
+    import sqlite3
+
+    from pdpacket.ui.errors import describe
+
+    from pdpacket.errors import database_error
+
+    report = describe(database_error(sqlite3.OperationalError("database is locked")))
+    assert report.title == "The case database is busy"
+    assert "Nothing was lost" in report.hint
