@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from pdpacket.api import Workspace
+from pdpacket.model import HistoryStep
 
 
 class UndoHistory(QObject):
@@ -32,7 +33,7 @@ class UndoHistory(QObject):
         self._exhibits_changed = exhibits_changed
         self._fail = fail
 
-    def run(self, action: str, change: Callable[[], object]) -> bool:
+    def run(self, action: str, change: Callable[[], HistoryStep]) -> bool:
         """Make an undoable change (a ``Workspace`` call); False if it was refused
         (the user has been told why)."""
         return self._call(action, change)
@@ -47,15 +48,17 @@ class UndoHistory(QObject):
         self.workspace.clear_history()
         self.changed.emit()
 
-    def _call(self, action: str, fn: Callable[[], object]) -> bool:
+    def _call(self, action: str, fn: Callable[[], HistoryStep | None]) -> bool:
         try:
-            fn()
+            step = fn()
         except Exception as exc:
             self._fail(exc, action)
-            return False
-        finally:
-            self._exhibits_changed()
+            self._exhibits_changed()  # read them again: the steps may show what failed
             self.changed.emit()
+            return False
+        if step is not None:  # None: there was nothing to undo or redo
+            self._exhibits_changed()
+        self.changed.emit()
         return True
 
     def actions(self, parent: QWidget) -> tuple[QAction, QAction]:
