@@ -99,6 +99,8 @@ def test_manifest_paths_that_escape_are_refused(rel: str) -> None:
 def test_manifest_paths_inside_the_folder_are_accepted(parts: list[str], ups: int) -> None:
     # "a/b/../c" style detours that stay inside are fine
     assume(all(p not in (".", "..") for p in parts))
+    # a folder named like the manifest file would stand where the manifest is written
+    assume(parts[0] != "case.json")
     detour = [parts[0], "x", *[".."] * min(ups, 1)] if ups else []
     rel = "/".join([*detour, *parts]) + ".pdf"
     with tempfile.TemporaryDirectory() as tmp:
