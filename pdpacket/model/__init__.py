@@ -71,6 +71,10 @@ class Proceedings:
     pd_form: str = ""
     framework_id: str = ""
     joint_motion: bool = False
+    # The date of an earlier decision the request concerns (e.g. one taken while
+    # a framework now rescinded was in force): the framework is then judged on
+    # that date instead of the letter's, and the letter speaks of it in the past.
+    decision_date: dt.date | None = None
 
 
 @dataclass(frozen=True)

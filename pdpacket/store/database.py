@@ -180,13 +180,14 @@ class Store:
         self.db.execute(
             "INSERT INTO proceedings (case_id, court_id, judge, hearing_date, hearing_type, "
             "detained, facility, opla_office_id, receipts, stage, pd_form, framework_id, "
-            "joint_motion) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "joint_motion, decision_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(case_id) DO UPDATE SET court_id=excluded.court_id, "
             "judge=excluded.judge, hearing_date=excluded.hearing_date, "
             "hearing_type=excluded.hearing_type, detained=excluded.detained, "
             "facility=excluded.facility, opla_office_id=excluded.opla_office_id, "
             "receipts=excluded.receipts, stage=excluded.stage, pd_form=excluded.pd_form, "
-            "framework_id=excluded.framework_id, joint_motion=excluded.joint_motion",
+            "framework_id=excluded.framework_id, joint_motion=excluded.joint_motion, "
+            "decision_date=excluded.decision_date",
             (
                 case_id,
                 p.court_id,
@@ -201,6 +202,7 @@ class Store:
                 p.pd_form,
                 p.framework_id,
                 int(p.joint_motion),
+                _iso(p.decision_date),
             ),
         )
 
@@ -270,6 +272,7 @@ class Store:
                 pd_form=r["pd_form"],
                 framework_id=r["framework_id"],
                 joint_motion=bool(r["joint_motion"]),
+                decision_date=_date(r["decision_date"]),
             ),
         )
 
@@ -277,7 +280,7 @@ class Store:
         "SELECT c.id, c.created_at, c.updated_at, c.archived, cl.name, cl.aliases, "
         "cl.a_number, cl.dob, cl.country, cl.language, p.court_id, p.judge, p.hearing_date, "
         "p.hearing_type, p.detained, p.facility, p.opla_office_id, p.receipts, p.stage, "
-        "p.pd_form, p.framework_id, p.joint_motion FROM cases c "
+        "p.pd_form, p.framework_id, p.joint_motion, p.decision_date FROM cases c "
         "JOIN clients cl ON cl.case_id = c.id JOIN proceedings p ON p.case_id = c.id"
     )
 
@@ -950,4 +953,5 @@ def normalise_proceedings(p: Proceedings) -> Proceedings:
         else p.hearing_date
     )
     receipts = tuple(parse_receipt_number(r) for r in p.receipts if str(r).strip())
-    return replace(p, hearing_date=hearing, receipts=receipts)
+    decided = parse_date(p.decision_date, "decision date")
+    return replace(p, hearing_date=hearing, receipts=receipts, decision_date=decided)

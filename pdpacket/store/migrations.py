@@ -185,3 +185,11 @@ def m006_4_case_documents(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations(name="m010_framework_context")
+def m010_framework_context(db: Database) -> None:
+    """The date of an earlier decision a request concerns: the review judges the
+    case's framework on that date (not the letter's) and the letter speaks of a
+    rescinded framework in the past tense.  NULL when the request is about now."""
+    _run(db, "ALTER TABLE proceedings ADD COLUMN decision_date TEXT")
