@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -117,11 +118,21 @@ def _exhibit_pdf(n: int, rng: random.Random) -> bytes:
     return buf.getvalue()
 
 
+def exhibit_files(files_dir: Path, exhibits: int) -> Iterator[tuple[Path, bytes]]:
+    """The case's exhibit PDFs, written to ``files_dir``: the same bytes for the
+    same count (``bench_pdf_io`` reads the very files the build does)."""
+    rng = random.Random(exhibits)
+    for n in range(exhibits):
+        pdf = _exhibit_pdf(n, rng)
+        path = files_dir / f"exhibit{n:03d}.pdf"
+        path.write_bytes(pdf)
+        yield path, pdf
+
+
 def make_case(data_dir: Path, files_dir: Path, exhibits: int) -> tuple[int, list[Path]]:
     from pdpacket.api import Workspace
     from pdpacket.model import Attorney, Client, FileRole, Proceedings
 
-    rng = random.Random(exhibits)
     paths = []
     with Workspace.open(data_dir) as ws:
         ws.store.set_attorney(Attorney(name="Bench Attorney", address="1 Main St", eoir_id="X1"))
@@ -130,10 +141,7 @@ def make_case(data_dir: Path, files_dir: Path, exhibits: int) -> tuple[int, list
             Proceedings(pd_form="dismissal", court_id="new-york-broadway"),
         )
         with ws.store.transaction():
-            for n in range(exhibits):
-                pdf = _exhibit_pdf(n, rng)
-                path = files_dir / f"exhibit{n:03d}.pdf"
-                path.write_bytes(pdf)
+            for n, (path, pdf) in enumerate(exhibit_files(files_dir, exhibits)):
                 paths.append(path)
                 sha = ws.store.blobs.put_bytes(pdf)
                 ws.store.register_blob(sha, len(pdf), "pdf", PAGES_PER_EXHIBIT)

@@ -461,3 +461,11 @@ def test_a_bent_file_gives_a_clean_answer_never_a_crash_or_a_hang(data):
 def test_the_tokenizer_answers_garbage_with_unusual_or_a_value(data):
     with contextlib.suppress(Unusual):
         parse_object(data, 0)
+
+
+def test_a_stored_file_whose_page_tree_loops_is_reported_as_damaged():
+    # One bent byte after a page's "obj": pypdf then finds the page tree looping.
+    data = SAMPLE.replace(b"10 0 obj\n<</Type/Page", b"10 0 obj\x01<</Type/Page")
+    assert data != SAMPLE
+    with pytest.raises(IntegrityError, match="Exhibit C cannot be read as a PDF any more"):
+        Source(data, "Exhibit C").pages(3)
