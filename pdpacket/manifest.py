@@ -227,11 +227,11 @@ def _read_manifest(raw: dict[str, Any], source: Path) -> Manifest:
         language=_str(client_raw, "language"),
     )
     proceedings = _parse_proceedings(raw.get("proceedings") or {}, source)
-    known_factors = catalog.all_factor_ids()
-    factors = _parse_factors(raw.get("factors") or [], source, known_factors)
-    exhibits = tuple(
-        _parse_exhibit(e, i, source, base, known_factors) for i, e in enumerate(raw["exhibits"])
-    )
+    # Factor ids are checked against the case's own framework: an id from another
+    # framework would be stored, then left out of the review and the letter.
+    fw = catalog.framework(proceedings.framework_id)
+    factors = _parse_factors(raw.get("factors") or [], source, fw)
+    exhibits = tuple(_parse_exhibit(e, i, source, base, fw) for i, e in enumerate(raw["exhibits"]))
     return Manifest(
         source=source,
         client=client,
@@ -280,6 +280,7 @@ def _parse_proceedings(p: dict[str, Any], source: Path) -> Proceedings:
     where = "proceedings"
     try:
         hearing = parse_date(_str(p, "hearing_date") or None, "next hearing")
+        decided = parse_date(_str(p, "decision_date") or None, "decision_date")
         receipts = tuple(parse_receipt_number(r) for r in p.get("receipts") or [])
     except ValidationError as exc:
         raise _err(source, f"{where}.{exc.field}", exc.message, exc.hint) from exc
@@ -333,22 +334,36 @@ def _parse_proceedings(p: dict[str, Any], source: Path) -> Proceedings:
             "",
         ),
         joint_motion=bool(p.get("joint_motion", False)),
+        decision_date=decided,
+    )
+
+
+def _check_factor(source: Path, where: str, factor_id: str, fw: catalog.Framework) -> None:
+    """Refuse ``factor_id`` unless the case's framework ``fw`` has it, naming the
+    framework and the ids it has."""
+    if fw.factor(factor_id) is not None:
+        return
+    framework = f"the framework {fw.id!r} ({fw.name})"
+    elsewhere = [other.id for other in catalog.frameworks() if other.factor(factor_id)]
+    if elsewhere:
+        message = f"factor {factor_id!r} is not in {framework}; it belongs to {elsewhere[0]!r}."
+    else:
+        message = f"unknown factor {factor_id!r}: {framework} has no such factor."
+    raise _err(
+        source,
+        where,
+        message,
+        f"The factors of {fw.id!r} are: {', '.join(f.id for f in fw.factors)}. Use one of "
+        'them, or set "proceedings.framework" to the framework the case is judged under.',
     )
 
 
 def _parse_factors(
-    items: list[dict[str, Any]], source: Path, known: frozenset[str]
+    items: list[dict[str, Any]], source: Path, fw: catalog.Framework
 ) -> tuple[FactorAnswer, ...]:
     out = []
     for i, f in enumerate(items):
-        where = f"factors[{i}]"
-        if f["id"] not in known:
-            raise _err(
-                source,
-                f"{where}.id",
-                f"unknown factor {f['id']!r}.",
-                "Use a factor id from resources/frameworks/.",
-            )
+        _check_factor(source, f"factors[{i}].id", f["id"], fw)
         out.append(
             FactorAnswer(
                 factor_id=f["id"],
@@ -398,7 +413,7 @@ TRANSLATOR_KEYS = ("name", "address", "phone", "language")
 
 
 def _parse_exhibit(
-    e: dict[str, Any], i: int, source: Path, base: Path, known: frozenset[str]
+    e: dict[str, Any], i: int, source: Path, base: Path, fw: catalog.Framework
 ) -> ManifestExhibit:
     where = f"exhibits[{i}]"
     title = _str(e, "title").strip()
@@ -412,13 +427,7 @@ def _parse_exhibit(
         factor_ids.append(_str(e, "factor"))
     factor_ids.extend(x for x in e.get("factors", []) if x not in factor_ids)
     for fid in factor_ids:
-        if fid not in known:
-            raise _err(
-                source,
-                f"{where}.factor",
-                f"unknown factor {fid!r}.",
-                "Use a factor id from resources/frameworks/ (e.g. long_residence).",
-            )
+        _check_factor(source, f"{where}.factor", fid, fw)
     date = _str(e, "date") or None
     try:
         parse_date(date, "date")

@@ -9,6 +9,7 @@ still write, and citation tokens that name exhibits by id.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,7 @@ from typing import Any
 
 from pdpacket.letter.citations import long_date
 from pdpacket.model import Attorney, Case, Exhibit, FactorAnswer, Polarity, Proceedings
-from pdpacket.policy import catalog
+from pdpacket.policy import catalog, law
 from pdpacket.policy.templates import SLOT, fill
 from pdpacket.store.database import Store
 
@@ -195,7 +196,9 @@ def _positive(
 ) -> list[str]:
     parts = _parts()
     positive: list[str] = []
-    for factor in fw.positive:
+    # the framework's factors, then any answered factor it lacks: never dropped
+    factors = law.case_factors(fw, answers)
+    for factor in (f for f in factors if f.polarity == Polarity.POSITIVE):
         answer = answers.get(factor.id)
         if not answer or not answer.applies:
             continue
@@ -219,10 +222,14 @@ def _negative(
 ) -> list[str]:
     parts = _parts()
     negative: list[str] = []
-    applying = [f for f in fw.negative if (a := answers.get(f.id)) and a.applies]
-    absent = [f for f in fw.negative if (a := answers.get(f.id)) and not a.applies]
+    negatives = [f for f in law.case_factors(fw, answers) if f.polarity == Polarity.NEGATIVE]
+    applying = [f for f in negatives if (a := answers.get(f.id)) and a.applies]
+    absent = [f for f in negatives if (a := answers.get(f.id)) and not a.applies]
+    # a "no" without a phrase of its own still shows: the answer was entered
     absent_phrases = [
-        parts["factors"].get(f.id, {}).get("absent", "") for f in absent if f.id in answers
+        parts["factors"].get(f.id, {}).get("absent", "")
+        or _fill(parts.get("absent_generic", ""), label=f.label)
+        for f in absent
     ]
     absent_phrases = [a for a in absent_phrases if a]
     if applying:
@@ -257,6 +264,19 @@ def _negative(
     return negative
 
 
+def framework_sentence(fw: catalog.Framework, p: Proceedings, today: dt.date) -> str:
+    """The letter's sentence on the framework (letter_parts.json): present tense
+    only while it is in force on the letter's date, in the past tense for an
+    earlier decision taken while it was, else a prompt to the attorney."""
+    entry = _parts().get("frameworks", {}).get(fw.id, "")
+    sentences = {"in_force": entry} if isinstance(entry, str) else dict(entry)
+    if law.in_force_on(fw, today):
+        return str(sentences.get("in_force", ""))
+    if p.decision_date and law.in_force_on(fw, p.decision_date):
+        return str(sentences.get("historical", ""))
+    return str(_parts().get("framework_not_in_force", ""))
+
+
 def _signature(attorney: Attorney, name: str) -> list[str]:
     parts = _parts()
     reach = [x for x in (attorney.phone, attorney.email) if x]
@@ -282,8 +302,11 @@ def compose_draft(
     answers: Mapping[str, FactorAnswer],
     exhibits: Sequence[Exhibit],
     attorney: Attorney,
+    *,
+    today: dt.date | None = None,
 ) -> str:
-    """The first draft of the letter, from the case data and the templates."""
+    """The first draft of the letter, from the case data and the templates.
+    ``today`` is the letter's date (the framework sentence depends on it)."""
     parts = _parts()
     p = case.proceedings
     name, a_num = case.client.name, case.client.a_number_display
@@ -321,7 +344,15 @@ def compose_draft(
             org=org,
             request=request,
         ),
-        "framework": _capital(_fill(parts.get("frameworks", {}).get(fw.id, ""), ref=ref, org=org)),
+        "framework": _capital(
+            _fill(
+                framework_sentence(fw, p, today or dt.date.today()),
+                ref=ref,
+                org=org,
+                framework=fw.name,
+                decision_date=long_date(p.decision_date) if p.decision_date else "",
+            )
+        ),
         "facts": "\n\n".join(_facts(case, ref, court, included)),
         "positive_heading": parts["positive_heading"],
         "positive_factors": "\n\n".join(_positive(fw, answers, ref, included)),

@@ -38,7 +38,7 @@ from pdpacket.model import (
     markup,
     packet_exhibits,
 )
-from pdpacket.policy import catalog
+from pdpacket.policy import catalog, law
 from pdpacket.policy import rules as policy_rules
 from pdpacket.policy.templates import fill
 from pdpacket.store.database import Store
@@ -205,6 +205,35 @@ def _check_hearing(ctx: _Context) -> Iterator[Finding | None]:
     elif days <= _deadline_days(ctx):
         yield ctx.finding(
             "hearing.within_deadline", hearing=shown, days=days, deadline=_deadline_days(ctx)
+        )
+
+
+# ---- the framework: in force, and every answer one of its factors --------------------
+def _check_framework(ctx: _Context) -> Iterator[Finding | None]:
+    fw, p = ctx.framework, ctx.case.proceedings
+    day = law.judged_on(p, ctx.today)
+    if not law.in_force_on(fw, day):
+        current = "; ".join(f.name for f in law.frameworks_in_force(day)) or "none"
+        yield ctx.finding(
+            "framework.not_in_force_at_decision" if p.decision_date else "framework.not_in_force",
+            fw.id,
+            framework=fw.name,
+            in_force=law.in_force_label(fw),
+            day=letters.long_date(day),
+            current=current,
+        )
+    for factor in law.stray_factors(fw, ctx.answers):
+        answer = ctx.answers[factor.id]
+        said = "applies" if answer.applies else "does not apply"
+        notes = " ".join(f"{answer.notes} {answer.explanation}".split())
+        if len(notes) > 100:
+            notes = notes[:97] + "..."
+        yield ctx.finding(
+            "factor.not_in_framework",
+            factor.id,
+            factor=factor.label,
+            answer=f"{said}: {notes}" if notes else said,
+            framework=fw.name,
         )
 
 
@@ -383,7 +412,9 @@ def _check_letter(ctx: _Context) -> Iterator[Finding | None]:
         _norm(h) for b in markup.split_blocks(text) if (h := markup.heading_text(b)) is not None
     }
     cited = {c.exhibit_id for c in markup.citations(text)}
-    applying = [f for f in ctx.framework.factors if (a := ctx.answers.get(f.id)) and a.applies]
+    # an answer the framework lacks is printed too (and flagged by _check_framework)
+    factors = law.case_factors(ctx.framework, ctx.answers)
+    applying = [f for f in factors if (a := ctx.answers.get(f.id)) and a.applies]
     positives = [f for f in applying if f.polarity == Polarity.POSITIVE]
     missing = [f for f in positives if not _discussed(f, headings, cited, ctx.included)]
     if positives and len(missing) == len(positives):
@@ -529,6 +560,7 @@ def _check_office(ctx: _Context) -> Iterator[Finding | None]:
 CHECKS: Sequence[Check] = (
     _check_stage,
     _check_hearing,
+    _check_framework,
     _check_factors,
     _check_exhibits,
     _check_letter,

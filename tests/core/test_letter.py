@@ -164,7 +164,9 @@ def test_draft_has_every_part_of_a_strong_request(workspace, tmp_path):
     assert "## Criminal history" in draft and "Dismissed in 2016." in draft
     assert f"Disposition, {{{{pages:{disp}}}}}" in draft
     assert "has no prior removal order" in draft  # negatives answered "no"
-    assert "# Consequences considered" in draft and "confers no immigration status" in draft
+    # what the discretion allows, not counsel's advice to the client
+    assert "# What discretion would allow" in draft and "Dismissal would allow" in draft
+    assert "Counsel has advised" not in draft
     assert "# Conclusion" in draft and "Respectfully submitted," in draft
     assert "Ana Ortiz\nOrtiz Immigration Law" in draft and "Counsel for Rosa Test" in draft
 

@@ -179,6 +179,7 @@ def _example(node, schema, path, files):
         "client.a_number": "12345678",
         "client.dob": "1990-01-01",
         "proceedings.hearing_date": "2026-03-14",
+        "proceedings.decision_date": "2024-06-03",
         "proceedings.receipts[]": "IOE0912345678",
         "exhibits[].date": "2020-01-01",
     }.get(path, "x")
