@@ -28,6 +28,7 @@ from pdpacket._version import __version__
 from pdpacket.errors import (
     CancelledError,
     DatabaseError,
+    NotReadyError,
     PdpacketError,
     ValidationError,
     disk_full_guard,
@@ -61,6 +62,7 @@ from pdpacket.model import (
     Letter,
     NormalisedFile,
     Proceedings,
+    Severity,
 )
 from pdpacket.model.policy import DocumentType, Framework, PdForm, Place, Stage
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
@@ -75,6 +77,10 @@ from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import resolve_data_dir
 
 log = logging.getLogger("pdpacket.api")
+
+# Review findings about a built packet file rather than the case (see
+# ``Workspace.build_blockers``).
+BUILT_FILE_FINDINGS = "packet."
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -591,6 +597,33 @@ class Workspace:
         return readiness.review_case(self.store, case_id, edition=edition, today=today)
 
     # ---- packets --------------------------------------------------------
+    def build_blockers(self, case_id: int, options: BuildOptions | None = None) -> list[Finding]:
+        """The review's errors that make a packet built now with ``options`` a
+        draft (and refuse a final one), reviewed as of the packet's date.
+
+        Findings about the packet file itself (``packet.*``: not built, stale, too
+        large, pages in landscape) are left out: they judge the last built file,
+        or guess at one, and the build about to run replaces it.  The review after
+        the build (the Review step, ``pdpacket check``) judges the new file."""
+        options = options or BuildOptions()
+        findings = readiness.review_case(
+            self.store, case_id, edition=options.edition, today=options.build_date
+        )
+        return [
+            f
+            for f in findings
+            if f.severity == Severity.ERROR and not f.code.startswith(BUILT_FILE_FINDINGS)
+        ]
+
+    def _reviewed(self, case_id: int, options: BuildOptions | None) -> BuildOptions:
+        """``options`` with the draft reasons filled in from the review; a final
+        packet asked for while the review has errors is refused, naming each."""
+        options = options or BuildOptions()
+        errors = self.build_blockers(case_id, options)
+        if errors and options.final:
+            raise NotReadyError(tuple((f.code, f.message, f.fix) for f in errors))
+        return replace(options, draft_reasons=tuple(f"{f.code}: {f.message}" for f in errors))
+
     def build_packet(
         self,
         case_id: int,
@@ -605,11 +638,14 @@ class Workspace:
         the request letter; without it, an uploaded letter (``set_case_document``)
         or the drafted one (``pdpacket.letter``) is used, if any.  An
         ``options.edition`` other than "standard" builds that edition
-        (``build_edition``): ``out`` names its file, or the stem of its parts."""
-        if options is not None and options.edition != "standard":
-            return self.build_edition(
-                case_id, out, options, progress=progress, cancel=cancel, letter=letter
-            )
+        (``build_edition``): ``out`` names its file, or the stem of its parts.
+
+        The readiness review runs first: while it has errors the packet is a
+        draft (DRAFT on every page, ``BuildResult.draft_reasons`` says why), and
+        ``options.final`` refuses to build it (``NotReadyError``, exit code 2)."""
+        options = self._reviewed(case_id, options)
+        if options.edition != "standard":
+            return self._build_edition(case_id, out, options, progress, cancel, letter)
         folder = Path(out).parent
         with disk_full_guard(f"the packet {Path(out).name}", folder):
             result = packet.build_packet(
@@ -622,10 +658,10 @@ class Workspace:
                 progress=progress,
                 cancel=cancel,
             )
-            if options is not None and options.integrity_sidecar:
+            if options.integrity_sidecar:
                 sidecar = integrity.write_sidecar(self.store, case_id, result)
                 result = replace(result, sidecar=str(sidecar))
-        return result
+        return replace(result, draft_reasons=options.draft_reasons)
 
     def build_edition(
         self,
@@ -642,10 +678,23 @@ class Workspace:
         (under the OPLA office's limit, with the e-mail's subject and body), "print"
         (copies sheet, top inch clear, optional duplex) -- into ``out``: a folder
         (files named ``<Client>_<Document>...``) or a ``.pdf`` name (parts get
-        ``_Part1``... added).  ``edition`` overrides ``options.edition``."""
+        ``_Part1``... added).  ``edition`` overrides ``options.edition``.  A draft
+        or a refused final packet as for ``build_packet``."""
         options = options or BuildOptions()
         if edition is not None:
             options = replace(options, edition=edition)
+        options = self._reviewed(case_id, options)
+        return self._build_edition(case_id, out, options, progress, cancel, letter)
+
+    def _build_edition(
+        self,
+        case_id: int,
+        out: str | os.PathLike[str],
+        options: BuildOptions,
+        progress: Progress | None,
+        cancel: CancelToken | None,
+        letter: packet.LetterSource | None,
+    ) -> BuildResult:
         target = Path(out)
         folder = target.parent if target.suffix.lower() == ".pdf" else target
         with disk_full_guard(f"the {options.edition} edition of the packet", folder):
@@ -662,7 +711,7 @@ class Workspace:
             if options.integrity_sidecar:
                 sidecar = integrity.write_sidecar(self.store, case_id, result)
                 result = replace(result, sidecar=str(sidecar))
-        return result
+        return replace(result, draft_reasons=options.draft_reasons)
 
     # ---- archives -------------------------------------------------------
     def export_case(

@@ -13,6 +13,7 @@ import getpass
 import logging
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,6 +103,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     if getattr(args, "integrity_sidecar", False):
         options = dataclasses.replace(options, integrity_sidecar=True)
+    if getattr(args, "final", False):
+        options = dataclasses.replace(options, final=True)
     edition = getattr(args, "edition", None) or "standard"
     if edition != "standard" or args.max_mb or args.jpeg_quality or args.duplex:
         court, opla, client = _copies(args.copies)
@@ -133,6 +136,40 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"pdpacket: note: {warning}", file=sys.stderr)
     if result.sidecar:
         print(f"{result.sidecar}: integrity list (check with sha256sum -c)")
+    _say_draft(result.draft_reasons)
+    return 0
+
+
+def _say_draft(reasons: Sequence[str]) -> None:
+    """A draft still exits 0 (scripts build drafts on purpose), but says so."""
+    if not reasons:
+        return
+    n = len(reasons)
+    print(
+        f"DRAFT: {n} review error{'' if n == 1 else 's'}: " + "; ".join(reasons),
+        file=sys.stderr,
+    )
+    print(
+        "  Every page says DRAFT. Fix the errors (pdpacket check CASE) and build with "
+        "--final for a packet to file.",
+        file=sys.stderr,
+    )
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """The case's builds, newest first: one line each, tab-separated."""
+    with _workspace(args) as ws:
+        ws.get_case(args.case)
+        builds = ws.builds(args.case)
+    for b in builds:
+        edition = str(b.options.get("edition") or "standard")
+        cols = [str(b.id), b.created_at.replace("T", " ")[:16], b.status, edition]
+        cols += [f"{b.pages} pages", b.path]
+        print("\t".join(cols))
+        for reason in b.draft_reasons:
+            print(f"\t  {reason}")
+    if not builds:
+        print("No packet built yet.", file=sys.stderr)
     return 0
 
 
@@ -480,6 +517,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write FILE.sha256.txt listing every exhibit file's SHA-256 and the packet's",
     )
+    p.add_argument(
+        "--final",
+        action="store_true",
+        help="a packet to file: refuse (exit 2, naming each error) while the readiness "
+        "review has errors. Without it a packet built with errors is a draft: DRAFT on "
+        "every page, and DRAFT with the reasons on stderr (exit 0)",
+    )
     g = p.add_argument_group(
         "editions",
         "With --edition, --out is a folder (files named <Client>_<Document>...) or a .pdf "
@@ -522,6 +566,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="print: the copies the first sheet asks for (default one each)",
     )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "history",
+        help="the packets built for a case, newest first: id, date, Final/Draft, edition, "
+        "pages, file (and a draft's reasons)",
+    )
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser(
         "add",
@@ -594,7 +646,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PdpacketError as exc:
         print(f"pdpacket: {exc.message}", file=sys.stderr)
         if exc.hint:
-            print(f"  {exc.hint}", file=sys.stderr)
+            print(textwrap.indent(exc.hint, "  "), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("pdpacket: interrupted; nothing was published.", file=sys.stderr)

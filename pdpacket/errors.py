@@ -68,6 +68,27 @@ class NotFoundError(BadInputError):
     """A case, exhibit or file named by the user does not exist."""
 
 
+class NotReadyError(BadInputError):
+    """A final packet was asked for while the readiness review has errors: nothing
+    was built.  ``errors`` holds each error as (code, message, fix)."""
+
+    def __init__(self, errors: tuple[tuple[str, str, str], ...]) -> None:
+        n = len(errors)
+        lines = [f"- {code}: {message} Fix: {fix}".strip() for code, message, fix in errors]
+        super().__init__(
+            f"Not ready for a final packet: the review has {n} error{'' if n == 1 else 's'}; "
+            "nothing was built.",
+            hint="\n".join(
+                [
+                    *lines,
+                    "Fix each one (the Review step, or `pdpacket check CASE`), or build "
+                    "a draft instead: it says DRAFT on every page.",
+                ]
+            ),
+        )
+        self.errors = errors
+
+
 class IntegrityError(PdpacketError):
     """Stored data does not match its recorded hash: the store was damaged."""
 

@@ -298,10 +298,21 @@ def packet_letters(exhibits: Sequence[Exhibit]) -> list[str]:
     return [lettered.get(e.id, "—") for e in exhibits]
 
 
-class BuildHistoryModel(QAbstractTableModel):
-    """Packets built for the case: when, pages, size, hash and where."""
+def _build_status_tip(b: BuildRecord) -> str:
+    if b.final is None:
+        return "Built before pdpacket marked drafts: nobody checked it against the review."
+    if b.final:
+        return "Final: the review had no errors; no page says DRAFT."
+    return "Draft: every page says DRAFT. The review's errors then:\n" + "\n".join(
+        f"• {r}" for r in b.draft_reasons
+    )
 
-    HEADERS = ("Built", "Pages", "Size", "SHA-256", "File")
+
+class BuildHistoryModel(QAbstractTableModel):
+    """Packets built for the case: when, final or draft, pages, size, hash and where."""
+
+    HEADERS = ("Built", "Status", "Pages", "Size", "SHA-256", "File")
+    FILE_COLUMN = 5
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -338,17 +349,21 @@ class BuildHistoryModel(QAbstractTableModel):
             if col == 0:
                 return local_time(b.created_at)
             if col == 1:
-                return str(b.pages)
+                return b.status
             if col == 2:
-                return human_size(b.size)
+                return str(b.pages)
             if col == 3:
+                return human_size(b.size)
+            if col == 4:
                 return b.sha256[:12] + "…"
             return Path(b.path).name + ("" if exists else " (moved or deleted)")
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 1:
+                return _build_status_tip(b)
             return f"{b.path}\nSHA-256 {b.sha256}" + ("" if exists else "\nThe file is gone.")
         if role == Qt.ItemDataRole.ForegroundRole and not exists:
             return QBrush(QColor(GREY))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ID_ROLE:
             return b.id

@@ -200,6 +200,13 @@ class BuildOptions:
     copies_court: int = 1  # print: the copies sheet says how many copies, and for whom
     copies_opla: int = 1
     copies_client: int = 1
+    # A final packet is asked for: the build is refused (``NotReadyError``) while
+    # the readiness review has errors, instead of coming out as a draft.
+    final: bool = False
+    # Why this is a draft: the readiness review's errors, filled in by the façade
+    # (``Workspace.build_packet``), never chosen by hand.  Not empty: every page
+    # says DRAFT and the build is recorded as a draft.
+    draft_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,6 +225,12 @@ class BuildResult:
     email_subject: str = ""  # the e-mail edition: ready-to-paste subject and body,
     email_text: str = ""  # also written beside the PDF (``email_path``)
     email_path: str = ""
+    draft_reasons: tuple[str, ...] = ()  # the review errors that made it a draft
+
+    @property
+    def final(self) -> bool:
+        """Built while the review had no error: no page says DRAFT."""
+        return not self.draft_reasons
 
 
 @dataclass(frozen=True)
@@ -231,6 +244,18 @@ class BuildRecord:
     sha256: str
     options: dict[str, object] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    # True: built with no review error, no draft mark; False: a draft (every page
+    # says DRAFT, ``draft_reasons`` says why); None: built before packets were
+    # marked, so nobody checked.
+    final: bool | None = None
+    draft_reasons: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """What history lists show: Final, Draft or Unchecked."""
+        if self.final is None:
+            return "Unchecked"
+        return "Final" if self.final else "Draft"
 
 
 @dataclass(frozen=True)

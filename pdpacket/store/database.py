@@ -825,11 +825,15 @@ class Store:
         sha256: str,
         options: dict[str, Any],
         files: Sequence[str],
+        final: bool | None = None,
+        draft_reasons: Sequence[str] = (),
     ) -> int:
+        """Record a build: ``final`` True (no review error, no DRAFT mark), False
+        (a draft, ``draft_reasons`` says why) or None (not checked)."""
         with self.transaction():
             cur = self.db.execute(
                 "INSERT INTO builds (case_id, created_at, path, pages, size, sha256, options, "
-                "files) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "files, final, draft_reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     case_id,
                     now_iso(),
@@ -839,9 +843,11 @@ class Store:
                     sha256,
                     json.dumps(options, default=str, sort_keys=True),
                     json.dumps(list(files)),
+                    None if final is None else int(final),
+                    json.dumps(list(draft_reasons)),
                 ),
             )
-            self.audit(case_id, "packet.build", path=path, sha256=sha256, pages=pages)
+            self.audit(case_id, "packet.build", path=path, sha256=sha256, pages=pages, final=final)
         return int(cur.lastrowid or 0)
 
     def list_builds(self, case_id: int) -> list[BuildRecord]:
@@ -857,6 +863,8 @@ class Store:
                 sha256=r["sha256"],
                 options=json.loads(r["options"]),
                 files=tuple(json.loads(r["files"])),
+                final=None if r["final"] is None else bool(r["final"]),
+                draft_reasons=tuple(json.loads(r["draft_reasons"] or "[]")),
             )
             for r in rows
         ]

@@ -193,3 +193,17 @@ def m010_framework_context(db: Database) -> None:
     case's framework on that date (not the letter's) and the letter speaks of a
     rescinded framework in the past tense.  NULL when the request is about now."""
     _run(db, "ALTER TABLE proceedings ADD COLUMN decision_date TEXT")
+
+
+@migrations(name="m007_builds_final")
+def m007_builds_final(db: Database) -> None:
+    """Whether a build was final (no review error, no DRAFT mark) or a draft, and
+    the errors that made it one.  Builds recorded before this stay NULL: nobody
+    checked them, and history says so rather than calling them final."""
+    _run(
+        db,
+        """
+        ALTER TABLE builds ADD COLUMN final INTEGER;
+        ALTER TABLE builds ADD COLUMN draft_reasons TEXT NOT NULL DEFAULT '[]'
+        """,
+    )

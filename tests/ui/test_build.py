@@ -112,8 +112,9 @@ def test_history_lists_each_build_and_opens_it(
     newest = build.history.builds[0]
     assert newest.path == str(second.resolve())
     m = build.history
-    assert m.data(m.index(0, 1)) == str(newest.pages)
-    assert m.data(m.index(0, 3)).startswith(newest.sha256[:12])
+    assert m.data(m.index(0, 1)) == newest.status
+    assert m.data(m.index(0, 2)) == str(newest.pages)
+    assert m.data(m.index(0, 4)).startswith(newest.sha256[:12])
     opened: list[str] = []
     monkeypatch.setattr(pdpacket.ui.dialogs, "open_file", lambda p: opened.append(p) or True)
     monkeypatch.setattr(

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from pdpacket.api import Workspace, catalogue
-from pdpacket.errors import CancelledError, PdpacketError
+from pdpacket.errors import CancelledError, NotReadyError, PdpacketError
 from pdpacket.model import BuildOptions, BuildResult
 from pdpacket.model.identifiers import parse_date
 from pdpacket.model.progress import CancelToken
@@ -99,7 +99,9 @@ EDITION_OPTIONS = frozenset(
         "copies_client",
     }
 )
-HIDDEN_OPTIONS: set[str] = set()
+# ``final`` is the "Build final" button, not a setting kept between builds;
+# ``draft_reasons`` is filled in by the workspace from the review.
+HIDDEN_OPTIONS: set[str] = {"final", "draft_reasons"}
 ENABLED_WHEN: dict[str, tuple[str, object]] = {
     "bates_prefix": ("numbering", "bates"),
     "service_method": ("certificate_of_service", True),
@@ -169,6 +171,15 @@ def _enum_type(kind: Any) -> type[enum.Enum] | None:
 
 def _is_date(kind: Any) -> bool:
     return kind is dt.date or dt.date in typing.get_args(kind)
+
+
+def draft_text(reasons: typing.Sequence[str]) -> str:
+    """What the step says about a draft: how many review errors, and which."""
+    n = len(reasons)
+    return (
+        f"DRAFT: {n} review error{'' if n == 1 else 's'} (every page says DRAFT; fix them "
+        "and use Build final for a packet to file):\n" + "\n".join(f"• {r}" for r in reasons)
+    )
 
 
 def safe_filename(text: str) -> str:
@@ -250,7 +261,14 @@ class BuildStep(Step):
         self.build_button.setObjectName("buildButton")
         self.build_button.setDefault(True)
         self.build_button.setToolTip("Build the packet (Ctrl+B)")
-        self.build_button.clicked.connect(self.build)
+        self.build_button.clicked.connect(lambda: self.build())
+        self.final_button = QPushButton("Build &final")
+        self.final_button.setObjectName("buildFinalButton")
+        self.final_button.setToolTip(
+            "Build a packet to file: refused, naming each error, while the review has "
+            "errors (Build packet makes a draft that says DRAFT on every page)"
+        )
+        self.final_button.clicked.connect(lambda: self.build(final=True))
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Build progress")
         self.progress.setVisible(False)
@@ -259,6 +277,7 @@ class BuildStep(Step):
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel)
         row.addWidget(self.build_button)
+        row.addWidget(self.final_button)
         row.addWidget(self.progress, 1)
         row.addWidget(self.cancel_button)
         row.addStretch(0)
@@ -311,7 +330,9 @@ class BuildStep(Step):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            BuildHistoryModel.FILE_COLUMN, QHeaderView.ResizeMode.Stretch
+        )
         self.table.doubleClicked.connect(lambda idx: self._open_build(idx.row()))
         self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
         self.history_empty = hint("No packet built yet.")
@@ -500,9 +521,10 @@ class BuildStep(Step):
         fm = self.table.fontMetrics()
         for col, sample in (
             (0, "2026-12-31 23:59"),
-            (1, "Pages"),
-            (2, "999.9 MB"),
-            (3, "0123456789ab…"),
+            (1, "Unchecked"),
+            (2, "Pages"),
+            (3, "999.9 MB"),
+            (4, "0123456789ab…"),
         ):
             self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + fm.height() * 2)
         self._update_actions()
@@ -525,7 +547,9 @@ class BuildStep(Step):
         self.save_print_button.setEnabled(can_build)
 
     # ---- building ---------------------------------------------------------------------
-    def build(self) -> None:
+    def build(self, *, final: bool = False) -> None:
+        """Build with the options shown: a draft while the review has errors, or,
+        with ``final``, a packet to file (refused while the review has errors)."""
         if not self.ctx.has_case or self.job is not None:
             return
         window = self.ctx.window
@@ -540,7 +564,7 @@ class BuildStep(Step):
         out = self.output_path()
         self.output.setText(str(out))
         self._save_output()
-        self._start_build(options, out)
+        self._start_build(dataclasses.replace(options, final=final), out)
 
     def _start_build(
         self,
@@ -563,6 +587,7 @@ class BuildStep(Step):
         self.cancel_button.setVisible(True)
         self.cancel_button.setEnabled(True)
         self.build_button.setEnabled(False)
+        self.final_button.setEnabled(False)
         self.job = self.ctx.runner.submit(work, "build packet")
         self.job.progress.connect(self._progress)
         self.job.succeeded.connect(self._built)
@@ -587,6 +612,7 @@ class BuildStep(Step):
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         self.build_button.setEnabled(True)
+        self.final_button.setEnabled(True)
         self._update_actions()
 
     def _built(self, result: BuildResult) -> None:
@@ -608,9 +634,16 @@ class BuildStep(Step):
             text += f"\nE-mail subject: {result.email_subject}\nE-mail text: {result.email_path}"
         if result.warnings:
             text += "\nCheck: " + " ".join(result.warnings)
-        self.result.set_text(text, "warning" if result.warnings else "ok")
+        if result.draft_reasons:
+            text = draft_text(result.draft_reasons) + "\n" + text
+        else:
+            text = "Final: the review has no errors; no page says DRAFT.\n" + text
+        kind = "warning" if result.warnings or result.draft_reasons else "ok"
+        self.result.set_text(text, kind)
         self.copy_email_button.setVisible(bool(result.email_text))
-        self.ctx.say(f"Packet built: {result.pages} pages.")
+        self.ctx.say(
+            f"{'Draft' if result.draft_reasons else 'Packet'} built: {result.pages} pages."
+        )
         self.ctx.buildsChanged.emit()
         then, self._then = getattr(self, "_then", None), None
         if then is not None:
@@ -626,6 +659,12 @@ class BuildStep(Step):
                 "warning",
             )
             self.ctx.say("Build cancelled.")
+            return
+        if isinstance(exc, NotReadyError):
+            # Not a failure to report but the answer to "Build final": the
+            # errors stay on the step, next to the buttons that fix or draft.
+            self.result.set_text(f"{exc.message}\n{exc.hint}", "error")
+            self.ctx.say("Not built: the review has errors.")
             return
         self.result.set_text("")
         self.ctx.fail(exc, action="building the packet")
@@ -746,6 +785,13 @@ class BuildStep(Step):
         if not builds:
             return StepStatus(State.EMPTY, "Not built yet")
         case = self.ctx.case()
+        if builds[0].created_at >= case.updated_at and builds[0].final is False:
+            return StepStatus(
+                State.PARTIAL,
+                f"Draft, {builds[0].pages} pages",
+                "The last packet is a draft (DRAFT on every page): fix the review's "
+                "errors and build final.",
+            )
         if builds[0].created_at >= case.updated_at:
             return StepStatus(State.DONE, f"Built, {builds[0].pages} pages")
         return StepStatus(
