@@ -32,18 +32,12 @@ receiving system counts.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import io
 import logging
 import os
 import re
-import struct
-import threading
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-
-from PIL import Image
 
 from pdpacket.errors import BadInputError, PdpacketError
 from pdpacket.model import BuildOptions, BuildResult, Case
@@ -51,7 +45,8 @@ from pdpacket.model.progress import CancelToken, Progress
 from pdpacket.packet import builder as packet
 from pdpacket.packet import draw as layout
 from pdpacket.packet import pages as filled
-from pdpacket.packet.builder import BuildContext, ImageStream, Output, PartBreak
+from pdpacket.packet.builder import BuildContext, Output, PartBreak
+from pdpacket.packet.recode import JpegRecoder
 from pdpacket.pdf import stamps
 from pdpacket.policy import catalog, rules
 from pdpacket.store.blobs import sha256_file
@@ -64,7 +59,6 @@ MB = 1_000_000
 MIN_MB = 0.5  # below this a part holds little more than its fonts
 MAX_ROUNDS = 6  # plan, write and measure at most this many times
 MARGIN = 0.015  # of the limit, kept free when planning the parts
-MAX_LONG_SIDE = 3300  # pixels: 11 inches at 300 dpi, the most a letter page shows
 ROW_SIZE = 160  # what one more row adds to a contents page
 
 
@@ -390,107 +384,6 @@ def _assign_outputs(ctx: BuildContext, stem: Path) -> None:
         Output(part_path(stem, k), [s for s in ctx.segments if s.part == k], part=k)
         for k in range(1, ctx.part_count + 1)
     ]
-
-
-# ---- re-encoding JPEG images ---------------------------------------------------------------
-class JpegRecoder:
-    """An ``ImageHook``: a JPEG image (gray or RGB, 8 bits) saved again at
-    ``quality``, and reduced to ``MAX_LONG_SIDE`` pixels on its long side when it
-    has more (never less: 300 dpi across the long side of a letter page).  Kept
-    only when at least 10 % smaller.  Results are cached by content, so an image
-    is re-encoded once however often it is measured and written."""
-
-    def __init__(self, quality: int) -> None:
-        self.quality = quality
-        self._cache: dict[bytes, tuple[bytes, int, int] | None] = {}
-        self._lock = threading.Lock()
-        self.recoded = 0
-        self.downsampled = 0
-        self.saved = 0
-
-    def __call__(self, image: ImageStream) -> tuple[bytes, int, int] | None:
-        if (
-            image.filters not in (("/DCTDecode",), ("/ASCII85Decode", "/DCTDecode"))
-            or image.colorspace not in ("/DeviceRGB", "/DeviceGray")
-            or image.bits != 8
-            or image.decode
-            or image.width <= 0
-            or image.height <= 0
-        ):
-            return None
-        key = hashlib.sha256(image.data).digest()
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
-        result = self._recode(image)
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = result
-                if result is not None:
-                    self.recoded += 1
-                    self.saved += len(image.data) - len(result[0])
-                    if (result[1], result[2]) != (image.width, image.height):
-                        self.downsampled += 1
-        return result
-
-    def _recode(self, image: ImageStream) -> tuple[bytes, int, int] | None:
-        jpeg = bytes(image.data)
-        try:
-            if image.filters[0] == "/ASCII85Decode":  # as reportlab writes images
-                jpeg = a85decode(jpeg)
-            with Image.open(io.BytesIO(jpeg)) as im:
-                if im.format != "JPEG" or im.size != (image.width, image.height):
-                    return None
-                if im.mode not in ("RGB", "L"):
-                    return None
-                long_side = max(im.size)
-                if long_side > MAX_LONG_SIDE:
-                    k = MAX_LONG_SIDE / long_side
-                    size = (max(1, round(im.width * k)), max(1, round(im.height * k)))
-                    im.draft(im.mode, size)
-                    work = im.convert(im.mode).resize(size, Image.Resampling.LANCZOS)
-                else:
-                    work = im.convert(im.mode)
-                buf = io.BytesIO()
-                work.save(buf, "JPEG", quality=self.quality, optimize=True)
-        except (
-            OSError,
-            ValueError,
-            SyntaxError,
-            struct.error,
-            Image.DecompressionBombError,
-        ) as exc:
-            log.info("image kept as it is (%s)", exc)
-            return None
-        data = buf.getvalue()
-        if len(data) > len(image.data) * 0.9:
-            return None
-        return data, work.width, work.height
-
-
-_A85_BIAS = 33 * (85**4 + 85**3 + 85**2 + 85 + 1)
-
-
-def a85decode(data: bytes) -> bytes:
-    """ASCII85 as PDF writes it (``~>`` at the end, whitespace anywhere, ``z`` for
-    four zero bytes): 3.5x faster than ``base64.a85decode``, which goes byte by byte."""
-    data = data.translate(None, b" \t\r\n\x0c\x00")
-    if data.startswith(b"<~"):
-        data = data[2:]
-    end = data.find(b"~>")
-    if end >= 0:
-        data = data[:end]
-    data = data.replace(b"z", b"!!!!!")
-    pad = -len(data) % 5
-    data += b"u" * pad
-    words = [
-        a * 52200625 + b * 614125 + c * 7225 + d * 85 + e - _A85_BIAS
-        for a, b, c, d, e in zip(
-            data[0::5], data[1::5], data[2::5], data[3::5], data[4::5], strict=True
-        )
-    ]
-    out = struct.pack(f">{len(words)}I", *words)
-    return out[: len(out) - pad]
 
 
 # ---- the print edition -----------------------------------------------------------------------

@@ -35,6 +35,7 @@ from pdpacket.model import (
 )
 from pdpacket.packet import builder as packet
 from pdpacket.packet import editions
+from pdpacket.packet.recode import JpegRecoder
 from tests.core.packet_fixtures import (
     add_exhibit,
     dark_fraction,
@@ -409,7 +410,7 @@ def test_a_large_jpeg_is_reduced_to_300_dpi_and_no_further(tmp_path: Path) -> No
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=95)
     data = buf.getvalue()
-    hook = editions.JpegRecoder(50)
+    hook = JpegRecoder(50)
     image = packet.ImageStream(4000, 3000, ("/DCTDecode",), "/DeviceRGB", 8, False, data)
     result = hook(image)
     assert result is not None
@@ -421,17 +422,6 @@ def test_a_large_jpeg_is_reduced_to_300_dpi_and_no_further(tmp_path: Path) -> No
     assert hook(packet.ImageStream(10, 10, ("/FlateDecode",), "/DeviceRGB", 8, False, b"x")) is None
     cmyk = packet.ImageStream(4000, 3000, ("/DCTDecode",), "/DeviceCMYK", 8, False, data)
     assert hook(cmyk) is None
-
-
-def test_ascii85_as_pdf_writes_it() -> None:
-    import base64
-
-    for n in (0, 1, 2, 3, 4, 5, 7, 8, 1000):
-        raw = os.urandom(n)
-        for encoded in (base64.a85encode(raw, wrapcol=75) + b"~>", b"<~" + base64.a85encode(raw)):
-            assert editions.a85decode(encoded) == raw, n
-    zeros = b"\0" * 8 + b"pdf"
-    assert editions.a85decode(base64.a85encode(zeros) + b"\n~>") == zeros  # "z" groups
 
 
 def test_stale_parts_of_an_earlier_build_are_removed(photo_case: Any, tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from pypdf.generic import (
 from pdpacket.errors import IntegrityError
 from pdpacket.packet.source import Source
 from pdpacket.pdf import reader, syntax
+from pdpacket.pdf.images import a85decode
 from pdpacket.pdf.reader import Entry, Unusual, parse_object, read_indirect, walk_pages
 from pdpacket.pdf.syntax import NULL, Name, Raw, Ref
 from pdpacket.pdf.writer import HEADER, Copier, Out, OutlineNode, write_outline
@@ -206,6 +207,18 @@ def test_a_page_box_is_the_crop_box_inside_the_media_box():
     assert reader.visible_box(src, page) == (0, 10, 612, 792)
     assert reader.visible_box(src, {"/MediaBox": Name(b"/X")}) == (0, 0, 612, 792)
     assert reader.rotation(src, {"/Rotate": Raw(b"45")}) == 0
+
+
+# ---- filters -------------------------------------------------------------------------
+def test_ascii85_as_pdf_writes_it() -> None:
+    import base64
+
+    for n in (0, 1, 2, 3, 4, 5, 7, 8, 1000):
+        raw = os.urandom(n)
+        for encoded in (base64.a85encode(raw, wrapcol=75) + b"~>", b"<~" + base64.a85encode(raw)):
+            assert a85decode(encoded) == raw, n
+    zeros = b"\0" * 8 + b"pdf"
+    assert a85decode(base64.a85encode(zeros) + b"\n~>") == zeros  # "z" groups
 
 
 # ---- the writer ----------------------------------------------------------------------
