@@ -1,1 +1,4 @@
-"""Low-level PDF: reading and writing objects, page stamps, text. Imports nothing above it."""
+"""Low-level PDF, importing nothing above it (and never pypdf): ``syntax`` (how
+numbers, strings, names and dates are spelled), ``reader`` (the object
+tokenizer), ``writer`` (objects, streams, bookmarks, xref), ``images``,
+``stamps`` (page placement and numbers) and ``text`` (fonts and widths)."""
