@@ -17,7 +17,7 @@ import re
 import sqlite3
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
@@ -64,13 +64,13 @@ from pdpacket.model import (
     Proceedings,
     Severity,
 )
-from pdpacket.model.policy import DocumentType, Framework, PdForm, Place, Stage
+from pdpacket.model.policy import Destination, DocumentType, Framework, PdForm, Place, Stage
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.packet import builder as packet
 from pdpacket.packet import editions, integrity
-from pdpacket.policy import catalog
+from pdpacket.policy import catalog, destinations
 from pdpacket.review import readiness
-from pdpacket.store import archive, backup
+from pdpacket.store import archive, backup, places
 from pdpacket.store.archive import ArchivePasswordRequiredError, ArchiveWrongPasswordError
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
@@ -145,6 +145,16 @@ class Catalogue:
     @staticmethod
     def document_types() -> tuple[DocumentType, ...]:
         return catalog.document_types()
+
+    @staticmethod
+    def destinations() -> tuple[Destination, ...]:
+        """Where a request can go: OPLA (e-mail, eService), a court motion (ECAS,
+        paper), a joint motion, ERO; each says what goes with it."""
+        return destinations.destinations()
+
+    @staticmethod
+    def destination(destination_id: str) -> Destination | None:
+        return destinations.destination(destination_id)
 
 
 class Workspace:
@@ -292,6 +302,57 @@ class Workspace:
 
     def set_attorney(self, attorney: Attorney) -> None:
         self.store.set_attorney(attorney)
+
+    # ---- where the request goes; the firm's offices and courts ----------------
+    def destination(self, case_id: int) -> Destination:
+        """The case's destination: the one chosen, else the default for its PD form."""
+        return destinations.for_proceedings(self.store.get_case(case_id).proceedings)
+
+    def set_destination(self, case_id: int, destination_id: str) -> Case:
+        """Choose where the request goes ("" : follow the PD form's addressee)."""
+        if destination_id and destinations.destination(destination_id) is None:
+            message, hint = destinations.unknown_message(destination_id)
+            raise ValidationError("destination", message[0].upper() + message[1:], hint=hint)
+        return self.store.update_proceedings(case_id, destination=destination_id)
+
+    def opla_offices(self) -> tuple[Place, ...]:
+        """The OPLA offices with the firm's edits (``Place.edited`` names them)."""
+        return places.offices(self.store)
+
+    def opla_office(self, office_id: str) -> Place | None:
+        return places.office(self.store, office_id)
+
+    def courts(self) -> tuple[Place, ...]:
+        """The immigration courts with the firm's edits."""
+        return places.courts(self.store)
+
+    def court(self, court_id: str) -> Place | None:
+        return places.court(self.store, court_id)
+
+    def edit_office(
+        self,
+        office_id: str,
+        changes: Mapping[str, object] | None = None,
+        *,
+        reset: bool = False,
+        **fields: object,
+    ) -> Place:
+        """Set the firm's address, email, max_mb or subject_format of an OPLA office
+        (only those given; ``reset`` first goes back to the shipped data)."""
+        values = {**(changes or {}), **fields}
+        return places.edit(self.store, "office", office_id, values, reset=reset)
+
+    def edit_court(
+        self,
+        court_id: str,
+        changes: Mapping[str, object] | None = None,
+        *,
+        reset: bool = False,
+        **fields: object,
+    ) -> Place:
+        """Set the firm's address of an immigration court (``reset``: as shipped)."""
+        values = {**(changes or {}), **fields}
+        return places.edit(self.store, "court", court_id, values, reset=reset)
 
     # ---- exhibit changes that can be undone --------------------------------
     def move_exhibits(
@@ -606,8 +667,9 @@ class Workspace:
         or guess at one, and the build about to run replaces it.  The review after
         the build (the Review step, ``pdpacket check``) judges the new file."""
         options = options or BuildOptions()
+        # the build's own options too: a certificate of service against the destination
         findings = readiness.review_case(
-            self.store, case_id, edition=options.edition, today=options.build_date
+            self.store, case_id, edition=options.edition, today=options.build_date, options=options
         )
         return [
             f

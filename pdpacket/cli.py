@@ -97,7 +97,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         numbering=NumberingStyle(numbering),
         bates_prefix=args.bates or "",
         build_date=parse_date(args.date, "date") if args.date else None,
-        certificate_of_service=args.certificate_of_service is not None,
+        # not given: as the case's destination says
+        certificate_of_service=True if args.certificate_of_service is not None else None,
         service_method=args.certificate_of_service or "ecas",
         service_address=args.service_address or "",
     )
@@ -405,6 +406,116 @@ def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParse
     p.set_defaults(func=cmd_check)
 
 
+# ---- where requests go: the firm's OPLA offices and courts, a case's destination ----
+PLACE_OPTIONS = {
+    "office": (
+        ("address", "--address", "postal address; separate lines with ';'"),
+        ("email", "--email", "the office's PD mailbox, from ICE's published list"),
+        ("max_mb", "--max-mb", "the most one e-mail may carry, in MB"),
+        ("subject_format", "--subject-format", "e.g. 'PD Request - {client_name} - {a_number}'"),
+    ),
+    "court": (("address", "--address", "street address, suite, city, state and ZIP"),),
+}
+
+
+def _place_lines(place: object, kind: str) -> list[str]:
+    from pdpacket.model.policy import Place
+
+    assert isinstance(place, Place)
+    mark = "  (edited by the firm: " + ", ".join(place.edited) + ")" if place.edited else ""
+    lines = [f"{place.id}\t{place.name}{mark}"]
+    for key, option, _ in PLACE_OPTIONS[kind]:
+        value = place.get(key, "") if key in ("max_mb", "subject_format") else getattr(place, key)
+        lines.append(f"  {option[2:] + ':':<16} {str(value).replace(chr(10), '; ') or '(blank)'}")
+    if place.source or place.verified_on:
+        lines.append(f"  {'source:':<16} {place.source} (verified {place.verified_on or 'never'})")
+    return lines
+
+
+def cmd_settings_place(args: argparse.Namespace) -> int:
+    """Show or edit one OPLA office or court (only the options given change)."""
+    kind = args.place_kind
+    changes = {
+        key: getattr(args, key)
+        for key, _, _ in PLACE_OPTIONS[kind]
+        if getattr(args, key, None) is not None
+    }
+    if "address" in changes:
+        changes["address"] = "\n".join(
+            x.strip() for x in changes["address"].replace("\n", ";").split(";") if x.strip()
+        )
+    with _workspace(args) as ws:
+        edit = ws.edit_office if kind == "office" else ws.edit_court
+        found = ws.opla_office(args.id) if kind == "office" else ws.court(args.id)
+        if changes or args.reset or found is None:  # an unknown id: the edit says so
+            found = edit(args.id, changes, reset=args.reset)
+        place = found
+    print("\n".join(_place_lines(place, kind)))
+    return 0
+
+
+def cmd_settings_places(args: argparse.Namespace) -> int:
+    """Every OPLA office (or court) with its address and mailbox."""
+    with _workspace(args) as ws:
+        found = ws.opla_offices() if args.place_kind == "office" else ws.courts()
+    for place in found:
+        print("\n".join(_place_lines(place, args.place_kind)))
+    return 0
+
+
+def _add_place_settings(ssub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for kind, what in (("office", "an OPLA office"), ("court", "an immigration court")):
+        s = ssub.add_parser(
+            kind,
+            help=f"show or change {what}'s "
+            + (
+                "address, PD mailbox, size limit and subject line"
+                if kind == "office"
+                else "address"
+            ),
+            description="Only the options given change; the firm's values are kept in the "
+            "database and shown as edited by the firm. --reset goes back to the shipped data.",
+        )
+        s.add_argument("id", metavar="ID", help=f"the id of {what} (see `settings {kind}s`)")
+        for key, option, text in PLACE_OPTIONS[kind]:
+            s.add_argument(option, dest=key, metavar="TEXT", default=None, help=text)
+        s.add_argument("--reset", action="store_true", help="forget the firm's edits first")
+        s.set_defaults(func=cmd_settings_place, place_kind=kind)
+        s = ssub.add_parser(f"{kind}s", help=f"list every {kind} with its address")
+        s.set_defaults(func=cmd_settings_places, place_kind=kind)
+
+
+def cmd_destination(args: argparse.Namespace) -> int:
+    """Show (or, with an id, choose) where a case's request goes."""
+    with _workspace(args) as ws:
+        if args.destination is not None:
+            ws.set_destination(args.case, "" if args.destination == "auto" else args.destination)
+        dest = ws.destination(args.case)
+        chosen = ws.get_case(args.case).proceedings.destination
+        if args.list:
+            for d in ws.catalogue.destinations():
+                mark = "*" if d.id == dest.id else " "
+                print(f"{mark} {d.id:<20} {d.label}")
+            return 0
+    how = "" if chosen else " (from the PD form; choose one to fix it)"
+    print(f"{dest.id}\t{dest.label}{how}\n  {dest.summary}")
+    return 0
+
+
+def _add_destination(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "destination",
+        help="show or choose where a case's request goes (OPLA, court, joint motion, ERO)",
+        description="The destination decides the packet's parts, caption, VIA line and "
+        "service. Ids: opla_email, opla_eservice, court_motion, court_motion_paper, "
+        "joint_motion, ero; 'auto' follows the PD form again.",
+    )
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("destination", nargs="?", default=None, metavar="DESTINATION")
+    p.add_argument("--list", action="store_true", help="list every destination (* the case's)")
+    p.set_defaults(func=cmd_destination)
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     """Add evidence files (folders expanded): one exhibit per file, or attached to
     ``--exhibit``.  Prints one line per file; exit code 2 when any was refused."""
@@ -629,6 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_restore)
 
     _add_letter_and_check(sub)
+    _add_destination(sub)
     return parser
 
 

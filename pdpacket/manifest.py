@@ -34,7 +34,7 @@ from pdpacket.model import (
     Translator,
 )
 from pdpacket.model.identifiers import parse_a_number, parse_date, parse_receipt_number
-from pdpacket.policy import catalog
+from pdpacket.policy import catalog, destinations
 
 if TYPE_CHECKING:
     import jsonschema
@@ -335,7 +335,19 @@ def _parse_proceedings(p: dict[str, Any], source: Path) -> Proceedings:
         ),
         joint_motion=bool(p.get("joint_motion", False)),
         decision_date=decided,
+        destination=_destination(p, source),
+        motion_grounds=_str(p, "motion_grounds"),
     )
+
+
+def _destination(p: dict[str, Any], source: Path) -> str:
+    """``proceedings.destination``: an id of resources/destinations.json, or absent
+    (the case follows its PD form's addressee)."""
+    value = _str(p, "destination")
+    if value and destinations.destination(value) is None:
+        message, hint = destinations.unknown_message(value)
+        raise _err(source, "proceedings.destination", message, hint)
+    return value
 
 
 def _check_factor(source: Path, where: str, factor_id: str, fw: catalog.Framework) -> None:

@@ -35,6 +35,7 @@ from .archive_dialogs import ArchiveActions
 from .case_list import CaseListPanel, TwoLineDelegate
 from .context import CaseContext
 from .models import DETAIL_ROLE, friendly_date
+from .places_dialog import PlacesDialog
 from .steps import STEP_CLASSES, BuildStep, EvidenceStep, ExhibitsStep, Step
 from .style import RED, EmptyState, app_icon, scaled_font, state_icon
 from .workers import TaskRunner
@@ -198,6 +199,12 @@ class MainWindow(QMainWindow):
             file.addAction(a)
         file.addSeparator()
         file.addAction(self.settings_action)
+        self.places_action = self._action(
+            "Offices and &courts…",
+            self.open_places,
+            tip="The firm's OPLA office addresses and PD mailboxes, and the courts' addresses",
+        )
+        file.addAction(self.places_action)
         file.addSeparator()
         file.addAction(self.quit_action)
 
@@ -474,6 +481,13 @@ class MainWindow(QMainWindow):
         self.ctx.settingsChanged.emit()
         self._schedule_status()
         self.statusBar().showMessage("Settings saved.", 5000)
+
+    def open_places(self) -> None:
+        """Settings → Offices and courts: the firm's addresses and mailboxes."""
+        if PlacesDialog.ask(self, self.workspace):
+            self.ctx.caseChanged.emit()  # the review and the letter read them
+            self._schedule_status()
+            self.statusBar().showMessage("Offices and courts saved.", 5000)
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About pdpacket", dialogs.about_text(__version__))

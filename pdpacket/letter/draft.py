@@ -17,8 +17,9 @@ from typing import Any
 
 from pdpacket.letter.citations import long_date
 from pdpacket.model import Attorney, Case, Exhibit, FactorAnswer, Polarity, Proceedings
-from pdpacket.policy import catalog, law
+from pdpacket.policy import catalog, destinations, law
 from pdpacket.policy.templates import SLOT, fill
+from pdpacket.store import places
 from pdpacket.store.database import Store
 
 
@@ -297,6 +298,16 @@ def _signature(attorney: Attorney, name: str) -> list[str]:
     return sig
 
 
+def letter_addressee(p: Proceedings) -> tuple[str, str]:
+    """(addressee kind in letter_parts.json, the "VIA ..." line in bold) from the
+    case's destination.  A joint motion's letter is the request that asked OPLA
+    to join: addressed to OPLA, and not filed with the motion."""
+    dest = destinations.for_proceedings(p)
+    if dest.joint:
+        return "opla", ""
+    return dest.addressee, f"**{dest.via}**" if dest.via else ""
+
+
 def compose_draft(
     case: Case,
     answers: Mapping[str, FactorAnswer],
@@ -304,18 +315,21 @@ def compose_draft(
     attorney: Attorney,
     *,
     today: dt.date | None = None,
+    office: catalog.Place | None = None,
+    court: catalog.Place | None = None,
 ) -> str:
     """The first draft of the letter, from the case data and the templates.
-    ``today`` is the letter's date (the framework sentence depends on it)."""
+    ``today`` is the letter's date (the framework sentence depends on it);
+    ``office`` and ``court`` as the firm edited them (default: as shipped)."""
     parts = _parts()
     p = case.proceedings
     name, a_num = case.client.name, case.client.a_number_display
     ref = client_reference(case)
     form = catalog.pd_form(p.pd_form)
-    kind = form.addressee if form else "opla"
+    kind, delivery = letter_addressee(p)
     addr = parts["addressees"].get(kind) or parts["addressees"]["opla"]
-    office = catalog.opla_office(p.opla_office_id)
-    court = catalog.court(p.court_id)
+    office = office or catalog.opla_office(p.opla_office_id)
+    court = court or catalog.court(p.court_id)
     title = (office.get("chief_counsel_title") if office else None) or addr["title"]
     fw = catalog.framework(p.framework_id)
     # The draft cites what the attorney left in, files or not: an exhibit still
@@ -333,7 +347,7 @@ def compose_draft(
         "client_name": name,
         "a_number": a_num,
         "client_reference": ref,
-        "delivery": addr["delivery"],
+        "delivery": delivery or addr["delivery"],
         "addressee_block": _addressee(addr, kind, title, p, office, court),
         "salutation": _fill(addr["salutation"], title=title),
         "re_lines": "\n".join(_re_lines(case, form)),
@@ -369,6 +383,12 @@ def compose_draft(
 
 def generate_draft(store: Store, case_id: int) -> str:
     case = store.get_case(case_id)
+    p = case.proceedings
     return compose_draft(
-        case, store.factor_answers(case_id), store.list_exhibits(case_id), store.attorney()
+        case,
+        store.factor_answers(case_id),
+        store.list_exhibits(case_id),
+        store.attorney(),
+        office=places.office(store, p.opla_office_id),
+        court=places.court(store, p.court_id),
     )

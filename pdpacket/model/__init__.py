@@ -75,6 +75,12 @@ class Proceedings:
     # a framework now rescinded was in force): the framework is then judged on
     # that date instead of the letter's, and the letter speaks of it in the past.
     decision_date: dt.date | None = None
+    # Where the request goes (an id of resources/destinations.json); "" follows the
+    # PD form's addressee (see ``policy.destinations.for_proceedings``).
+    destination: str = ""
+    # A joint motion's grounds, in the attorney's words: the drawn motion prints them
+    # (until written it shows a [[...]] the review flags)
+    motion_grounds: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,8 +187,10 @@ class Attorney:
 class BuildOptions:
     numbering: NumberingStyle = NumberingStyle.PLAIN
     bates_prefix: str = ""
-    certificate_of_service: bool = False
-    service_method: str = "ecas"  # "ecas" | "mail" | "hand"
+    # None: as the case's destination says (a certificate on court motions only);
+    # True/False: an explicit choice, which the review checks against the destination
+    certificate_of_service: bool | None = None
+    service_method: str = "ecas"  # "ecas" | "mail" | "hand" (with an explicit certificate)
     service_address: str = ""
     include_cover: bool = True
     include_index: bool = True

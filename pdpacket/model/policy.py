@@ -78,9 +78,46 @@ class Place:
     address: str = ""
     email: str = ""
     extra: tuple[tuple[str, Any], ...] = ()
+    source: str = ""  # where the address and mailbox come from ("": not verified)
+    verified_on: str = ""
+    edited: tuple[str, ...] = ()  # the fields the firm changed (shown "edited by the firm")
 
     def get(self, key: str, default: Any = None) -> Any:
         return dict(self.extra).get(key, default)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a request goes (resources/destinations.json): it decides the
+    packet's parts, caption, "via" line and service."""
+
+    id: str
+    label: str
+    summary: str  # one line: what goes with it
+    addressee: str  # "opla" | "court" | "ero"
+    sent_by: str  # "email" | "eservice" | "ecas" | "paper" | "mail_or_hand"
+    via: str  # the letter's "VIA ..." line ("" for none)
+    caption: str  # "eoir" | "none"
+    cover_title: str = ""
+    cover_mark: str = ""  # "JOINT MOTION"
+    appearance_form: str = ""  # "g28" | "eoir28"
+    certificate_of_service: bool = False
+    service_method: str = ""  # "ecas" | "mail" | "hand" when it carries one
+    motion: bool = False
+    proposed_order: bool = False
+    dhs_signature_block: bool = False  # both parties sign (a joint motion)
+    edition: str = "standard"
+    source: str = ""
+    verified_on: str = ""
+
+    @property
+    def court_caption(self) -> bool:
+        """The EOIR caption goes on the cover only where the court is the addressee."""
+        return self.caption == "eoir"
+
+    @property
+    def joint(self) -> bool:
+        return self.dhs_signature_block
 
 
 @dataclass(frozen=True)

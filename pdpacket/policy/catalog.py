@@ -137,7 +137,7 @@ def form_fits_stage(form_id: str, stage_id: str) -> bool:
 
 def _places(name: str, key: str) -> tuple[Place, ...]:
     data = load_json(name)
-    known = {"id", "name", "city", "state", "address", "email"}
+    known = {"id", "name", "city", "state", "address", "email", "source", "verified_on"}
     return tuple(
         Place(
             id=p["id"],
@@ -147,6 +147,8 @@ def _places(name: str, key: str) -> tuple[Place, ...]:
             address=p.get("address", ""),
             email=p.get("email", ""),
             extra=tuple((k, v) for k, v in p.items() if k not in known),
+            source=p.get("source", ""),
+            verified_on=p.get("verified_on", ""),
         )
         for p in data[key]
     )

@@ -24,6 +24,7 @@ from typing import Any
 
 from pdpacket import letter as letters
 from pdpacket.model import (
+    BuildOptions,
     BuildRecord,
     Case,
     CaseDocument,
@@ -38,9 +39,10 @@ from pdpacket.model import (
     markup,
     packet_exhibits,
 )
-from pdpacket.policy import catalog, law
+from pdpacket.policy import catalog, destinations, law
 from pdpacket.policy import rules as policy_rules
 from pdpacket.policy.templates import fill
+from pdpacket.review.destination import check_destination
 from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review")
@@ -74,6 +76,7 @@ class _Context:
     builds: list[BuildRecord]
     documents: list[CaseDocument] = field(default_factory=list)
     office_rules: dict[str, Any] = field(default_factory=dict)
+    options: BuildOptions | None = None  # the build about to run, if any
 
     @property
     def included(self) -> list[Exhibit]:
@@ -108,6 +111,7 @@ def review_case(
     *,
     edition: str | None = None,
     today: dt.date | None = None,
+    options: BuildOptions | None = None,
 ) -> list[Finding]:
     """Every finding for the case, errors first.  ``edition`` ("standard",
     "efile", "email", "print") selects the build whose size and pages are
@@ -126,6 +130,7 @@ def review_case(
         builds=store.list_builds(case_id),
         documents=store.case_documents(case_id),
         office_rules=office_rules,
+        options=options,
     )
     found: list[Finding] = []
     for check in CHECKS:
@@ -175,7 +180,10 @@ def _check_stage(ctx: _Context) -> Iterator[Finding | None]:
                 stage=stage.label,
                 fits="; ".join(fits),
             )
-    if (form is None or form.addressee == "opla") and not catalog.opla_office(p.opla_office_id):
+    dest = destinations.for_proceedings(p)
+    # OPLA is the recipient, or the party served or asked to sign
+    needs_office = dest.addressee == "opla" or dest.certificate_of_service or dest.joint
+    if needs_office and not catalog.opla_office(p.opla_office_id):
         yield ctx.finding("stage.no_office")
 
 
@@ -566,6 +574,7 @@ CHECKS: Sequence[Check] = (
     _check_letter,
     _check_build,
     _check_office,
+    check_destination,
 )
 
 __all__ = ["counts", "is_ready", "landscape_pages", "review_case", "rules"]

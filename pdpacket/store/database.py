@@ -180,14 +180,16 @@ class Store:
         self.db.execute(
             "INSERT INTO proceedings (case_id, court_id, judge, hearing_date, hearing_type, "
             "detained, facility, opla_office_id, receipts, stage, pd_form, framework_id, "
-            "joint_motion, decision_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "joint_motion, decision_date, destination, motion_grounds) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(case_id) DO UPDATE SET court_id=excluded.court_id, "
             "judge=excluded.judge, hearing_date=excluded.hearing_date, "
             "hearing_type=excluded.hearing_type, detained=excluded.detained, "
             "facility=excluded.facility, opla_office_id=excluded.opla_office_id, "
             "receipts=excluded.receipts, stage=excluded.stage, pd_form=excluded.pd_form, "
             "framework_id=excluded.framework_id, joint_motion=excluded.joint_motion, "
-            "decision_date=excluded.decision_date",
+            "decision_date=excluded.decision_date, destination=excluded.destination, "
+            "motion_grounds=excluded.motion_grounds",
             (
                 case_id,
                 p.court_id,
@@ -203,6 +205,8 @@ class Store:
                 p.framework_id,
                 int(p.joint_motion),
                 _iso(p.decision_date),
+                p.destination,
+                p.motion_grounds,
             ),
         )
 
@@ -273,6 +277,8 @@ class Store:
                 framework_id=r["framework_id"],
                 joint_motion=bool(r["joint_motion"]),
                 decision_date=_date(r["decision_date"]),
+                destination=r["destination"] or "",
+                motion_grounds=r["motion_grounds"] or "",
             ),
         )
 
@@ -280,7 +286,9 @@ class Store:
         "SELECT c.id, c.created_at, c.updated_at, c.archived, cl.name, cl.aliases, "
         "cl.a_number, cl.dob, cl.country, cl.language, p.court_id, p.judge, p.hearing_date, "
         "p.hearing_type, p.detained, p.facility, p.opla_office_id, p.receipts, p.stage, "
-        "p.pd_form, p.framework_id, p.joint_motion, p.decision_date FROM cases c "
+        "p.pd_form, p.framework_id, p.joint_motion, p.decision_date, p.destination, "
+        "p.motion_grounds "
+        "FROM cases c "
         "JOIN clients cl ON cl.case_id = c.id JOIN proceedings p ON p.case_id = c.id"
     )
 

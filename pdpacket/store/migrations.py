@@ -207,3 +207,28 @@ def m007_builds_final(db: Database) -> None:
         ALTER TABLE builds ADD COLUMN draft_reasons TEXT NOT NULL DEFAULT '[]'
         """,
     )
+
+
+@migrations(name="m009_destination_and_offices")
+def m009_destination_and_offices(db: Database) -> None:
+    """Where each case's request goes (an id of resources/destinations.json; ""
+    follows its PD form), a joint motion's grounds as the attorney wrote them,
+    and the firm's own corrections to the shipped OPLA
+    offices and courts (address, mailbox, size limit, subject line), one row per
+    place and field, kept apart from the shipped data so an update of the data
+    never overwrites them."""
+    _run(db, "ALTER TABLE proceedings ADD COLUMN destination TEXT NOT NULL DEFAULT ''")
+    _run(db, "ALTER TABLE proceedings ADD COLUMN motion_grounds TEXT NOT NULL DEFAULT ''")
+    _run(
+        db,
+        """
+        CREATE TABLE place_overrides (
+            kind TEXT NOT NULL,
+            place_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            edited_at TEXT NOT NULL,
+            PRIMARY KEY (kind, place_id, field)
+        )
+        """,
+    )

@@ -457,6 +457,9 @@ def test_letter_travels_with_its_case_in_an_archive(workspace, tmp_path):
     # A workspace where the ids are taken: the imported exhibits get new ones.
     with Workspace.open(tmp_path / "other") as other:
         other.store.set_attorney(workspace.store.attorney())  # settings stay behind
+        office = workspace.opla_office("new-york-city")  # so do the firm's offices
+        assert office is not None
+        other.edit_office(office.id, email=office.email, address=office.address)
         first = other.create_case(Client(name="Someone Else"))
         add_exhibit(other, first, tmp_path / "ev2", "unrelated", pages=2)
         add_exhibit(other, first, tmp_path / "ev2", "unrelated_too", pages=2)

@@ -225,7 +225,7 @@ def test_the_parser_reads_exactly_the_keys_the_schema_publishes(tmp_path):
     data = _example(schema, schema, "", files)
     data["factors"][0]["id"] = data["exhibits"][0]["factor"] = "employment_taxes"
     data["exhibits"][0]["factors"] = ["employment_taxes"]
-    for key in ("court", "opla_office", "stage", "pd_form", "framework"):
+    for key in ("court", "opla_office", "stage", "pd_form", "framework", "destination"):
         data["proceedings"][key] = ""  # ids are checked against the catalog, not the schema
     for name in files:
         make_pdf(tmp_path / name, [name])

@@ -84,6 +84,8 @@ def good_case(ws: Workspace, folder: Path) -> tuple[int, dict[str, int]]:
             pd_form="dismissal",
         ),
     )
+    # the office's address and PD mailbox as a firm enters them (the shipped data has none)
+    ws.edit_office("new-york-city", email="pd.nyc@example.gov", address="1 Example Plaza, NY")
     ws.store.set_factor_answer(
         case_id, FactorAnswer("long_residence", True, "She has lived here since 2005.")
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QGroupBox,
+    QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
 from pdpacket.api import catalogue
 
 from ..context import CaseContext
+from ..fields import TextField
 from ..style import Banner, State, hint
 from .base import Step, StepStatus
 
@@ -68,7 +71,42 @@ class StageStep(Step):
         self.joint.setAccessibleName("Joint motion")
         self.joint.toggled.connect(self._joint_toggled)
         col.addWidget(self.joint)
+        col.addWidget(self._destination_box())
         col.addStretch(1)
+
+    def _destination_box(self) -> QGroupBox:
+        """Where the request goes: it decides the packet's parts, caption, VIA line
+        and service, so the line under the choice says what goes with it."""
+        box = QGroupBox("Where the request goes")
+        lay = QVBoxLayout(box)
+        self.destination = QComboBox()
+        self.destination.setAccessibleName("Destination")
+        self.destination.addItem("As the form of discretion says", "")
+        for d in catalogue.destinations():
+            self.destination.addItem(d.label, d.id)
+        self.destination.currentIndexChanged.connect(self._destination_chosen)
+        lay.addWidget(self.destination)
+        self.destination_note = hint("")
+        self.destination_note.setObjectName("destination_note")
+        lay.addWidget(self.destination_note)
+        # a joint motion: the grounds the drawn motion prints, in the attorney's words
+        self.grounds = QPlainTextEdit()
+        self.grounds.setTabChangesFocus(True)
+        self.grounds.setAccessibleName("Grounds of the joint motion")
+        self.grounds.setPlaceholderText(
+            "Grounds of the joint motion: the facts and the legal basis OPLA agreed to "
+            "(printed in the motion after its legal basis)"
+        )
+        self.grounds.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        self.grounds_field = self.track(
+            TextField(self.grounds, save=self._save_grounds, action="saving the grounds")
+        )
+        lay.addWidget(self.grounds)
+        return box
+
+    def _save_grounds(self, text: str) -> None:
+        if self.ctx.has_case:
+            self.ctx.update_proceedings(motion_grounds=text)
 
     # ---- showing ----------------------------------------------------------------
     def load(self) -> None:
@@ -81,6 +119,8 @@ class StageStep(Step):
             self.stage_group.setExclusive(True)
             self._build_forms(p.stage, p.pd_form)
             self.joint.setChecked(p.joint_motion)
+            self.destination.setCurrentIndex(max(0, self.destination.findData(p.destination)))
+            self.grounds_field.set_text(p.motion_grounds)
         finally:
             self._loading = False
         self._explain()
@@ -134,6 +174,11 @@ class StageStep(Step):
             )
         else:
             self.fit_warning.set_text("")
+        dest = self.ctx.workspace.destination(self.ctx.case_id)
+        chosen = "" if p.destination else f"From the form: {dest.label}. "
+        self.destination.setItemText(0, f"As the form of discretion says ({dest.label})")
+        self.destination_note.setText(chosen + dest.summary)
+        self.grounds.setVisible(dest.joint)
         if form and form.consequences:
             self.consequences.set_text(f"What to weigh with the client: {form.consequences}")
         else:
@@ -173,6 +218,19 @@ class StageStep(Step):
         self._explain()
         self.statusChanged.emit()
 
+    def _destination_chosen(self, index: int) -> None:
+        if self._loading or not self.ctx.has_case:
+            return
+        try:
+            self.ctx.workspace.set_destination(
+                self.ctx.case_id, str(self.destination.itemData(index))
+            )
+            self.ctx.caseChanged.emit()
+        except Exception as exc:
+            self.ctx.fail(exc, action="saving where the request goes")
+        self._explain()
+        self.statusChanged.emit()
+
     def _joint_toggled(self, on: bool) -> None:
         if self._loading or not self.ctx.has_case:
             return
@@ -180,6 +238,7 @@ class StageStep(Step):
             self.ctx.update_proceedings(joint_motion=on)
         except Exception as exc:
             self.ctx.fail(exc, action="saving the joint motion choice")
+        self._explain()  # a joint motion changes the default destination
 
     def first_focus(self) -> QWidget | None:
         checked = self.stage_group.checkedButton()
