@@ -131,7 +131,9 @@ def exhibit_files(files_dir: Path, exhibits: int) -> Iterator[tuple[Path, bytes]
 
 def make_case(data_dir: Path, files_dir: Path, exhibits: int) -> tuple[int, list[Path]]:
     from pdpacket.api import Workspace
+    from pdpacket.intake.pdfclean import CLEANING_VERSION
     from pdpacket.model import Attorney, Client, FileRole, Proceedings
+    from pdpacket.store.cleaning import record as record_cleaning
 
     paths = []
     with Workspace.open(data_dir) as ws:
@@ -145,6 +147,8 @@ def make_case(data_dir: Path, files_dir: Path, exhibits: int) -> tuple[int, list
                 paths.append(path)
                 sha = ws.store.blobs.put_bytes(pdf)
                 ws.store.register_blob(sha, len(pdf), "pdf", PAGES_PER_EXHIBIT)
+                # stands for intake's output, as the builder requires (store.cleaning)
+                record_cleaning(ws.store.db.conn, sha, CLEANING_VERSION)
                 ex = ws.store.add_exhibit(
                     case_id,
                     f"Exhibit document {n}",

@@ -33,6 +33,7 @@ from pdpacket.errors import (
     ValidationError,
     disk_full_guard,
 )
+from pdpacket.intake.pdfclean import clean_stored_pdf
 from pdpacket.intake.service import (
     EvidenceIntake,
     StoredFile,
@@ -800,10 +801,18 @@ class Workspace:
         cancel: CancelToken | None = None,
     ) -> ArchiveInfo:
         """Create a new case from an archive, after checking every hash; all or
-        nothing.  Raises ``ArchivePasswordRequiredError`` / ``ArchiveWrongPasswordError``
-        for encrypted archives, ``ArchiveError`` for damaged or altered ones."""
+        nothing.  Every PDF the case builds from is cleaned as intake cleans a
+        client's file (an archive is a file people pass around: its hashes prove
+        it whole, not safe).  Raises ``ArchivePasswordRequiredError`` /
+        ``ArchiveWrongPasswordError`` for encrypted archives, ``ArchiveError`` for
+        damaged or altered ones and for a file the cleaning refuses."""
         return archive.import_archive(
-            self.store, path, password=password, progress=progress, cancel=cancel
+            self.store,
+            path,
+            password=password,
+            progress=progress,
+            cancel=cancel,
+            clean=clean_stored_pdf,
         )
 
     # ---- backups --------------------------------------------------------

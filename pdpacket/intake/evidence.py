@@ -10,6 +10,7 @@ Word/OpenDocument files are converted with LibreOffice when it is installed
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import os
@@ -227,7 +228,11 @@ def normalise_file(
     if kind == "pdf":
         return normalise_pdf(name, data, password=password, keep_original_size=keep_original_size)
     if kind in IMAGE_KINDS:
-        return normalise_image(name, data, kind, keep_original_size=keep_original_size)
+        norm = normalise_image(name, data, kind, keep_original_size=keep_original_size)
+        # Every stored PDF is the PDF cleaning's output, so that cleaning it
+        # again (a case archive's files are) gives the same bytes back.
+        cleaned = normalise_pdf(name, norm.pdf, keep_original_size=True)
+        return dataclasses.replace(norm, pdf=cleaned.pdf)
     if kind in _OFFICE_KINDS:
         converted = convert_with_office(path)
         if converted is not None:

@@ -34,6 +34,10 @@ from pdpacket.model import NormalisedFile
 
 log = logging.getLogger("pdpacket.pdfclean")
 
+# Recorded with every PDF intake stores (``store.cleaning``); raise it when the
+# cleaning changes what it leaves behind, so stored files can be told apart.
+CLEANING_VERSION = "1"
+
 
 # ---------------------------------------------------------------- entry point
 def normalise_pdf(
@@ -41,6 +45,14 @@ def normalise_pdf(
 ) -> NormalisedFile:
     with pypdf_warnings():
         return _normalise(name, data, password, keep_original_size)
+
+
+def clean_stored_pdf(name: str, data: bytes) -> tuple[bytes, int, str]:
+    """A PDF that reached the store by another door (a case archive) cleaned
+    exactly as intake cleans a client's PDF: (PDF, pages, cleaning version).
+    Its pages keep their size: intake already sized them when it was added."""
+    norm = normalise_pdf(name, data, keep_original_size=True)
+    return norm.pdf, norm.pages, CLEANING_VERSION
 
 
 @dataclass

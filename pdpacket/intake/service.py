@@ -27,9 +27,11 @@ from pdpacket.errors import (
     disk_full_guard,
 )
 from pdpacket.intake import evidence as intake
+from pdpacket.intake.pdfclean import CLEANING_VERSION
 from pdpacket.model import FileRole, ImportResult, NormalisedFile
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.policy import catalog
+from pdpacket.store import cleaning
 from pdpacket.store.blobs import sha256_bytes, sha256_file
 from pdpacket.store.database import Store
 
@@ -192,6 +194,8 @@ class EvidenceIntake:
     def register(self, sf: StoredFile, original_size: int, pdf_size: int) -> None:
         self.store.register_blob(sf.original_sha256, original_size, sf.kind, sf.pages)
         self.store.register_blob(sf.pdf_sha256, pdf_size, "pdf", sf.pages)
+        # intake made this PDF (pdfclean, images): the builder may read it
+        cleaning.record(self.store.db.conn, sf.pdf_sha256, CLEANING_VERSION)
 
     def add_files_to_exhibit(
         self,

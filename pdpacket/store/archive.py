@@ -55,8 +55,9 @@ from pdpacket.errors import BadInputError, IntegrityError, PdpacketError, disk_f
 from pdpacket.model import ArchiveInfo
 from pdpacket.model.markup import remap_citations, text_hash
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
+from pdpacket.store import cleaning
 from pdpacket.store.atomic import atomic_file
-from pdpacket.store.blobs import CHUNK, TMP_PREFIX, remove_temporaries
+from pdpacket.store.blobs import CHUNK, TMP_PREFIX, remove_temporaries, sha256_bytes
 from pdpacket.store.caserows import (
     TableInfo,
     applied_migrations,
@@ -67,6 +68,7 @@ from pdpacket.store.caserows import (
     quote_ident,
     read_schema,
 )
+from pdpacket.store.cleaning import Cleaner
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import ensure_private_dir
@@ -574,14 +576,22 @@ def import_archive(
     password: str | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    clean: Cleaner | None = None,
 ) -> ArchiveInfo:
-    """Create a new case from an archive; all or nothing."""
+    """Create a new case from an archive; all or nothing.
+
+    The hashes prove the archive is whole, not that its PDFs are safe: every
+    PDF a case's rows build from goes through ``clean`` (intake's cleaning,
+    passed in by the façade) and the case points at the cleaned copy, or the
+    import is refused naming the file.  Without ``clean`` the files are stored
+    unrecorded and the builder refuses them."""
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
     src = Path(path)
     name = src.name
     tmp_dir = store.data_dir / TMP_DIR
     written: list[str] = []
+    stale: list[str] = []
     with store.blobs.writing():
         try:
             with _plain_zip(src, password, tmp_dir) as fh:
@@ -621,6 +631,10 @@ def import_archive(
                     progress.update(total, total, "Storing the case")
                     with disk_full_guard("the case", store.db_path), store.transaction():
                         case_id = _insert(store.db.conn, schema, rows)
+                        if clean is not None:
+                            stale = _clean_case_files(
+                                store, case_id, clean, name, written, progress, cancel
+                            )
                         store.audit(case_id, "case.import_archive", file=name)
         except BaseException:
             referenced = store.referenced_blobs()
@@ -628,6 +642,8 @@ def import_archive(
                 if sha not in referenced:
                     store.blobs.delete(sha)
             raise
+    for sha in stale:  # the archive's own copies, replaced by the cleaned ones
+        store.blobs.delete(sha)
     client = rows.get("clients", [{}])
     client_name = str(client[0].get("name", "")) if client else ""
     log.info("imported case %d from %s (%d blobs)", case_id, src, len(checked.blobs))
@@ -639,6 +655,95 @@ def import_archive(
         size=src.stat().st_size,
         sha256=_sha256_path(src),
         encrypted=is_encrypted(src),
+    )
+
+
+_CASE_PDFS = """
+    SELECT 'exhibit_files', f.rowid, f.original_name, f.pdf_sha256, f.pages
+    FROM exhibit_files f JOIN exhibits e ON e.id = f.exhibit_id WHERE e.case_id = ?
+    UNION ALL
+    SELECT 'case_documents', d.rowid, d.original_name, d.pdf_sha256, d.pages
+    FROM case_documents d WHERE d.case_id = ?
+"""
+
+
+def _clean_case_files(
+    store: Store,
+    case_id: int,
+    clean: Cleaner,
+    name: str,
+    written: list[str],
+    progress: Progress,
+    cancel: CancelToken,
+) -> list[str]:
+    """Clean every PDF the new case builds from and point its rows at the
+    cleaned copies (inside the import's transaction); returns the archive's
+    copies that nothing names any more."""
+    con = store.db.conn
+    rows = con.execute(_CASE_PDFS, (case_id, case_id)).fetchall()
+    done: dict[str, str] = {}
+    for n, (table, rowid, original_name, sha, pages) in enumerate(rows):
+        cancel.raise_if_cancelled()
+        progress.update(n, len(rows), f"Cleaning evidence file {n + 1} of {len(rows)}")
+        if sha not in done:
+            done[sha] = _clean_one(store, clean, name, written, original_name, sha, pages)
+        con.execute(
+            f"UPDATE {quote_ident(table)} SET pdf_sha256 = ? WHERE rowid = ?",
+            (done[sha], rowid),
+        )
+    stale = []
+    for old, new in done.items():
+        if old != new and not _named(con, old):
+            con.execute("DELETE FROM blobs WHERE sha256 = ?", (old,))
+            stale.append(old)
+    return stale
+
+
+def _clean_one(
+    store: Store,
+    clean: Cleaner,
+    name: str,
+    written: list[str],
+    original_name: str,
+    sha: str,
+    pages: int,
+) -> str:
+    """The cleaned copy of archive blob ``sha`` (stored, registered, recorded)."""
+    try:
+        pdf, got, version = clean(original_name, store.blobs.read(sha))
+    except PdpacketError as exc:
+        raise ArchiveError(
+            name,
+            f"its file {original_name!r} cannot be cleaned as pdpacket cleans evidence "
+            f"({exc.message})",
+            hint="Ask for the original file and add it to the case instead.",
+        ) from exc
+    if got != pages:
+        raise ArchiveError(
+            name,
+            f"its file {original_name!r} has {got} pages once cleaned, not the {pages} "
+            "the archive records",
+            hint="Ask for the original file and add it to the case instead.",
+        )
+    new = sha256_bytes(pdf)
+    if not store.blobs.exists(new):
+        store.blobs.put_bytes(pdf)
+        written.append(new)
+    store.register_blob(new, len(pdf), "pdf", got)
+    cleaning.record(store.db.conn, new, version)
+    return new
+
+
+def _named(con: sqlite3.Connection, sha: str) -> bool:
+    """Whether any row still names blob ``sha`` (as an original or a PDF)."""
+    return (
+        con.execute(
+            "SELECT 1 FROM exhibit_files WHERE original_sha256 = ?1 OR pdf_sha256 = ?1 "
+            "UNION ALL SELECT 1 FROM case_documents "
+            "WHERE original_sha256 = ?1 OR pdf_sha256 = ?1 LIMIT 1",
+            (sha,),
+        ).fetchone()
+        is not None
     )
 
 

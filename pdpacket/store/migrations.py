@@ -232,3 +232,42 @@ def m009_destination_and_offices(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations(name="m011_blob_cleaning")
+def m011_blob_cleaning(db: Database) -> None:
+    """Which version of pdpacket's cleaning (intake's normalisation) produced
+    each stored PDF: the builder reads only blobs with a row here, so a file
+    that came in by a door that did not clean it is never built from.
+
+    Existing databases: until this version every door was intake, which
+    cleans, except case-archive import, which stored the archive's PDFs as
+    they were.  So every PDF a case's rows build from is marked as cleaned by
+    cleaning version "1" (``intake.pdfclean.CLEANING_VERSION`` when this was
+    written) unless its case was imported from an archive (its audit log says
+    ``case.import_archive``) and no other case's intake produced the same
+    bytes.  Such a case's files build only once they are added again."""
+    _run(
+        db,
+        """
+        CREATE TABLE blob_cleaning (
+            sha256 TEXT PRIMARY KEY,
+            version TEXT NOT NULL,
+            cleaned_at TEXT NOT NULL
+        );
+        INSERT OR IGNORE INTO blob_cleaning (sha256, version, cleaned_at)
+        SELECT f.pdf_sha256, '1', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+        FROM exhibit_files f JOIN exhibits e ON e.id = f.exhibit_id
+        WHERE e.case_id NOT IN (
+            SELECT case_id FROM audit_log
+            WHERE action = 'case.import_archive' AND case_id IS NOT NULL
+        )
+        UNION
+        SELECT d.pdf_sha256, '1', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+        FROM case_documents d
+        WHERE d.case_id NOT IN (
+            SELECT case_id FROM audit_log
+            WHERE action = 'case.import_archive' AND case_id IS NOT NULL
+        )
+        """,
+    )

@@ -29,7 +29,9 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
 from pdpacket.api import Workspace
+from pdpacket.intake.pdfclean import CLEANING_VERSION
 from pdpacket.model import Client, FileRole, Proceedings
+from pdpacket.store import cleaning
 from tests.pdftools import qpdf_json, run_tool, tool
 
 
@@ -100,6 +102,7 @@ def add_exhibit(
             sha = ws.store.blobs.put_bytes(pdf)
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
             ws.store.register_blob(sha, len(pdf), "pdf", pages)
+            cleaning.record(ws.store.db.conn, sha, CLEANING_VERSION)  # as intake records it
             ws.store.add_exhibit_file(
                 ex_id,
                 role=role,

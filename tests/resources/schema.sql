@@ -4,6 +4,7 @@ CREATE INDEX exhibits_case ON exhibits(case_id, position);
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name" ON "_sqlite_migrations" ("migration_set", "name");
 CREATE TABLE "_sqlite_migrations" ( "id" INTEGER PRIMARY KEY, "migration_set" TEXT, "name" TEXT, "applied_at" TEXT );
 CREATE TABLE audit_log ( id INTEGER PRIMARY KEY, at TEXT NOT NULL, case_id INTEGER, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}' );
+CREATE TABLE blob_cleaning ( sha256 TEXT PRIMARY KEY, version TEXT NOT NULL, cleaned_at TEXT NOT NULL );
 CREATE TABLE blobs ( sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, kind TEXT NOT NULL, pages INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL );
 CREATE TABLE builds ( id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE, created_at TEXT NOT NULL, path TEXT NOT NULL, pages INTEGER NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, options TEXT NOT NULL DEFAULT '{}', files TEXT NOT NULL DEFAULT '[]' , final INTEGER, draft_reasons TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE case_documents ( case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE, role TEXT NOT NULL, original_name TEXT NOT NULL, original_sha256 TEXT NOT NULL REFERENCES blobs(sha256), pdf_sha256 TEXT NOT NULL REFERENCES blobs(sha256), pages INTEGER NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY (case_id, role) );
