@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -29,14 +30,18 @@ from pdpacket.packet import draw as layout
 from pdpacket.packet.context import BuildContext, Output, PlannedExhibit, Segment
 from pdpacket.packet.pages import document_title
 from pdpacket.packet.source import Source
-from pdpacket.pdf import stamps, syntax
+from pdpacket.pdf import allowlist, stamps, syntax
 from pdpacket.pdf.images import ImageHook
 from pdpacket.pdf.reader import content_refs, rotation, visible_box
 from pdpacket.pdf.syntax import Ref, text_string
 from pdpacket.pdf.writer import HEADER, Copier, Out, OutlineNode, write_outline
+from pdpacket.store import cleaning
 from pdpacket.store.database import Store
 
-FORMAT_VERSION = "4"  # bump when the same inputs should give different bytes
+FORMAT_VERSION = "5"  # bump when the same inputs should give different bytes
+
+
+_RESOURCE_KINDS = allowlist.KEYS[allowlist.PAGE_RESOURCES]
 
 
 @dataclass
@@ -61,9 +66,11 @@ class PageWriter:
         self._page_parts: dict[int, list[bytes]] = {}
         self.links: list[tuple[int, layout.Rect, int]] = []  # (annotation, rect, target page)
         self.image_hook: ImageHook | None = None
+        # what the allowlist kept out of the packet, by key (``pdf.allowlist``)
+        self.dropped: Counter[str] = Counter()
 
     def copier(self, key: str, src: Source) -> Copier:
-        cp = Copier(self.out, src, self.memos.setdefault(key, {}))
+        cp = Copier(self.out, src, self.memos.setdefault(key, {}), self.dropped)
         if key != "drawn":
             cp.image_hook = self.image_hook
         return cp
@@ -106,12 +113,16 @@ class PageWriter:
         for k, v in res.items():
             if k == "/Font":
                 continue
+            kind = _RESOURCE_KINDS.get(k)
+            if kind is None:
+                self.dropped[k] += 1
+                continue
             parts.append(syntax.key(k))
-            cp.ser(v, parts)
+            cp.ser(v, parts, kind)
         parts.append(b"/Font<<")
         for k, v in fonts.items():
             parts.append(syntax.key(k))
-            cp.ser(v, parts)
+            cp.ser(v, parts, "font")
         font_key = syntax.key(font_name)
         parts.append(font_key + b" %d 0 R>>>>" % self.stamp_font)
         return b"".join(parts), font_key
@@ -143,12 +154,12 @@ class PageWriter:
             b"/Contents[%d 0 R" % prefix,
         ]
         for c in contents:
-            parts.append(b" %d 0 R" % cp.ref(c))
+            parts.append(b" %d 0 R" % cp.ref(c, allowlist.PAGE_CONTENT))
         parts.append(b" %d 0 R]" % stamp_num)
         group = page.get("/Group")
         if group is not None:
             parts.append(b"/Group")
-            cp.ser(group, parts)
+            cp.ser(group, parts, allowlist.PAGE_GROUP)
         annots = src.resolve(page.get("/Annots"))
         if type(annots) is list:
             self.annotations_dropped += len(annots)
@@ -226,6 +237,24 @@ def _segment_pages(
         yield key, src, page
 
 
+def _refuse_uncleaned(ctx: BuildContext) -> None:
+    """Only PDFs pdpacket's cleaning produced are built from (``store.cleaning``):
+    a stored file that came in by a door that did not clean it is refused."""
+    segments = [s for o in ctx.outputs for s in o.segments if s.blob]
+    bad = cleaning.uncleaned(ctx.store.db.conn, {s.blob for s in segments})
+    if not bad:
+        return
+    s = next(s for s in segments if s.blob in bad)
+    what = f"Exhibit {s.exhibit.letter}" if s.exhibit else (s.title or "A document")
+    raise IntegrityError(
+        f"{what} uses a stored file that pdpacket's cleaning did not produce "
+        f"({len(bad)} such file{'s' if len(bad) > 1 else ''} in this case), so it is not "
+        "built from: it may carry scripts or attachments.",
+        hint="Remove the file from the exhibit and add the original again (it is "
+        "cleaned as it is added).",
+    )
+
+
 def _trusted_letter_size(src: Source, page: dict[str, Any]) -> bool:
     return stamps.is_letter(visible_box(src, page), rotation(src, page))
 
@@ -237,11 +266,13 @@ def write(ctx: BuildContext) -> None:
     assert ctx.drawn is not None
     if not ctx.outputs:
         ctx.outputs = [Output(ctx.out_path, ctx.segments)]
+    _refuse_uncleaned(ctx)
     pool = ThreadPoolExecutor(1, thread_name_prefix="pdpacket-finish")
     pending: list[Future[None]] = []
+    dropped: Counter[str] = Counter()
     try:
         for output in ctx.outputs:
-            pending.append(_write_output(ctx, output, pool))
+            pending.append(_write_output(ctx, output, pool, dropped))
         for done in pending:
             done.result()
     except BaseException:
@@ -249,11 +280,30 @@ def write(ctx: BuildContext) -> None:
         discard(ctx)
         raise
     pool.shutdown(wait=True)
+    # a packet written again (a part over its size limit) replaces its count
+    ctx.warnings[:] = [w for w in ctx.warnings if not w.startswith(DROPPED_WARNING)]
+    if dropped:
+        ctx.warnings.append(dropped_warning(dropped))
     first = ctx.outputs[0]
     ctx.tmp_path, ctx.sha256, ctx.size = first.tmp_path, first.sha256, first.size
 
 
-def _write_output(ctx: BuildContext, output: Output, pool: ThreadPoolExecutor) -> Future[None]:
+DROPPED_WARNING = "Dropped "
+
+
+def dropped_warning(dropped: Counter[str]) -> str:
+    """The build's warning for what the allowlist kept out, e.g. "Dropped 3 objects
+    the packet must not carry: /AA (2), /EmbeddedFiles (1) ..."."""
+    kinds = ", ".join(f"{k} ({n})" for k, n in sorted(dropped.items(), key=lambda kv: -kv[1]))
+    return (
+        f"{DROPPED_WARNING}{sum(dropped.values())} objects the packet must not carry: {kinds}. "
+        "Only what the pages print was copied from the evidence files."
+    )
+
+
+def _write_output(
+    ctx: BuildContext, output: Output, pool: ThreadPoolExecutor, dropped: Counter[str]
+) -> Future[None]:
     out_dir = output.path.parent
     out_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{output.path.name}.", suffix=".part")
@@ -263,7 +313,7 @@ def _write_output(ctx: BuildContext, output: Output, pool: ThreadPoolExecutor) -
         out = Out(fh)
         files = _Prefetch(ctx.store, [s.blob for s in output.segments if s.blob])
         try:
-            _write_body(ctx, out, files, output)
+            dropped.update(_write_body(ctx, out, files, output))
         except BaseException:
             out.abort()
             raise
@@ -309,7 +359,8 @@ def _label_starts(ctx: BuildContext) -> dict[int, int]:
     return starts
 
 
-def _write_body(ctx: BuildContext, out: Out, files: _Prefetch, output: Output) -> None:
+def _write_body(ctx: BuildContext, out: Out, files: _Prefetch, output: Output) -> Counter[str]:
+    """Write ``output``'s pages; returns what the allowlist kept out, by key."""
     assert ctx.drawn is not None
     o = ctx.options
     out.w(HEADER)
@@ -321,7 +372,7 @@ def _write_body(ctx: BuildContext, out: Out, files: _Prefetch, output: Output) -
     drawn_cp = wr.copier("drawn", drawn)
     carrier = drawn.pages(ctx.drawn.pages)[ctx.drawn.stamp_font_page]
     fonts = drawn.resolve(drawn.resolve(carrier["/Resources"])["/Font"])
-    wr.stamp_font = drawn_cp.ref(fonts[ctx.drawn.stamp_font_name])
+    wr.stamp_font = drawn_cp.ref(fonts[ctx.drawn.stamp_font_name], "font")
     drawn_cp.drain()
     segments = output.segments
     base = segments[0].first  # packet page index of the file's first page
@@ -376,6 +427,7 @@ def _write_body(ctx: BuildContext, out: Out, files: _Prefetch, output: Output) -
     ctx.step("Writing bookmarks and page labels")
     ctx.annotations_dropped += wr.annotations_dropped
     _finish(ctx, out, wr, output)
+    return wr.dropped
 
 
 def _write_links(out: Out, wr: PageWriter) -> None:

@@ -12,15 +12,18 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from pdpacket.pdf.allowlist import BY_SUBTYPE, KEYS, PLAIN
 from pdpacket.pdf.images import ImageHook, recode_image
 from pdpacket.pdf.reader import ObjectSource, Stream
 from pdpacket.pdf.syntax import Name, Raw, Ref, key, text_string
 
-# keys never copied: metadata and structure that would point at the source's tree
+# keys the copier never keeps (``pdf.allowlist`` gives them to no kind);
+# ``packet.sizes`` does not follow them when it estimates a file's size
 DROP_KEYS = frozenset(
     {"/Metadata", "/PieceInfo", "/LastModified", "/StructParent", "/StructParents"}
 )
@@ -126,30 +129,43 @@ class Out:
 
 
 class Copier:
-    """Copies objects from one source into ``Out``, renumbering references.
+    """Copies objects from one source into ``Out``, renumbering references,
+    by allowlist: each object is copied as a kind (``pdf.allowlist``), with
+    only the keys that kind has; every other key is dropped and counted in
+    ``dropped`` (by key, e.g. ``/AA``), so nothing a page's content cannot
+    name -- an action, a script, an embedded file -- reaches the packet.
 
     ``memo`` maps the source's (object, generation) to output numbers; the
     caller keeps one per source file so a file used twice is written once.
     """
 
-    def __init__(self, out: Out, src: ObjectSource, memo: dict[Ref, int]) -> None:
+    def __init__(
+        self,
+        out: Out,
+        src: ObjectSource,
+        memo: dict[Ref, int],
+        dropped: Counter[str] | None = None,
+    ) -> None:
         self.out = out
         self.src = src
         self.memo = memo
-        self.pending: list[tuple[Ref, int]] = []
+        self.pending: list[tuple[Ref, int, str]] = []
         self.image_hook: ImageHook | None = None
+        self.dropped: Counter[str] = Counter() if dropped is None else dropped
 
-    def ref(self, r: Ref) -> int:
-        """The output number of source object ``r`` (written at the next ``drain``)."""
+    def ref(self, r: Ref, kind: str = PLAIN) -> int:
+        """The output number of source object ``r``, copied as ``kind`` (written
+        at the next ``drain``).  An object reached again keeps its first kind."""
         num = self.memo.get(r)
         if num is None:
             num = self.out.alloc()
             self.memo[r] = num
-            self.pending.append((r, num))
+            self.pending.append((r, num, kind))
         return num
 
-    def ser(self, v: Any, parts: list[bytes]) -> None:
-        """Append the direct value ``v`` to ``parts``, references renumbered."""
+    def ser(self, v: Any, parts: list[bytes], kind: str = PLAIN) -> None:
+        """Append the direct value ``v`` of kind ``kind`` to ``parts``,
+        references renumbered; an array's elements are of its kind."""
         t = type(v)
         if t is Name:
             parts.append(v)
@@ -157,45 +173,100 @@ class Copier:
             parts.append(b" ")
             parts.append(v)
         elif t is Ref:
-            parts.append(b" %d 0 R" % self.ref(v))
+            parts.append(b" %d 0 R" % self.ref(v, kind))
         elif t is dict:
-            parts.append(b"<<")
-            for k, x in v.items():
-                if k in DROP_KEYS:
-                    continue
-                parts.append(key(k))
-                self.ser(x, parts)
-            parts.append(b">>")
+            self._dict(v, parts, kind)
         elif t is list:
             parts.append(b"[")
             for x in v:
-                self.ser(x, parts)
+                self.ser(x, parts, kind)
             parts.append(b"]")
         else:
             parts.append(b" null")
 
+    def allowed(self, value: dict[str, Any], kind: str) -> dict[str, str] | str | None:
+        """The keys a ``kind`` dictionary may carry (key -> the kind it leads to),
+        the values' kind of a ``map:`` kind, or None when the dictionary has no
+        place here at all (counted)."""
+        keys = KEYS.get(kind)
+        if keys is not None:
+            return keys
+        if kind.startswith("map:"):
+            return kind[4:]
+        by = BY_SUBTYPE.get(kind)
+        if by is not None:
+            sub = by[1].get(bytes(value.get(by[0]) or b""))
+            if sub is not None:
+                return KEYS[sub]
+            self.dropped[f"{bytes(value.get(by[0]) or b'untyped').decode('latin-1')} {kind}"] += 1
+            return None
+        self.dropped["a dictionary where a plain value belongs"] += 1
+        return None
+
+    def _dict(self, v: dict[str, Any], parts: list[bytes], kind: str) -> None:
+        keys = self.allowed(v, kind)
+        if keys is None:
+            parts.append(b" null")
+            return
+        parts.append(b"<<")
+        self._entries(v, keys, parts)
+        parts.append(b">>")
+
+    def _entries(self, v: dict[str, Any], keys: dict[str, str] | str, parts: list[bytes]) -> None:
+        if type(keys) is str:  # a map: resource names are free, their values are of one kind
+            for k, x in v.items():
+                parts.append(key(k))
+                self.ser(x, parts, keys)
+            return
+        assert isinstance(keys, dict)
+        for k, x in v.items():
+            child = keys.get(k)
+            if child is None:
+                self.dropped[k] += 1
+                continue
+            if k == "/Length":  # the stream's own length is written by ``Out.stream``
+                continue
+            parts.append(key(k))
+            self.ser(x, parts, child)
+
     def drain(self) -> None:
         """Write every object referenced so far (and what they reference)."""
         while self.pending:
-            r, num = self.pending.pop()
+            r, num, kind = self.pending.pop()
             value, stream = self.src.get(r)
             parts: list[bytes] = []
-            if stream is not None and type(value) is dict:
-                self._stream(num, value, stream, parts)
-            elif type(value) is dict and value.get("/Type") in NOT_COPIED_TYPES:
+            if type(value) is dict:
+                if value.get("/Type") in NOT_COPIED_TYPES:
+                    self.dropped[value["/Type"].decode("latin-1")] += 1
+                    self.out.obj(num, b"null")
+                    continue
+                keys = self.allowed(value, kind)
+                if keys is None:
+                    self.out.obj(num, b"null")
+                elif stream is not None:
+                    self._stream(num, value, stream, keys, parts)
+                else:
+                    parts.append(b"<<")
+                    self._entries(value, keys, parts)
+                    parts.append(b">>")
+                    self.out.obj(num, b"".join(parts))
+            elif stream is not None:
                 self.out.obj(num, b"null")
             else:
-                self.ser(value, parts)
+                self.ser(value, parts, kind)
                 self.out.obj(num, b"".join(parts).lstrip())
 
-    def _stream(self, num: int, value: dict[str, Any], stream: Stream, parts: list[bytes]) -> None:
+    def _stream(
+        self,
+        num: int,
+        value: dict[str, Any],
+        stream: Stream,
+        keys: dict[str, str] | str,
+        parts: list[bytes],
+    ) -> None:
         if self.image_hook is not None and value.get("/Subtype") == b"/Image":
             value, stream = recode_image(self.src, value, stream, self.image_hook)
-        for k, x in value.items():
-            if k == "/Length" or k in DROP_KEYS:
-                continue
-            parts.append(key(k))
-            self.ser(x, parts)
+        self._entries(value, keys, parts)
         self.out.stream(num, b"".join(parts), stream)
 
 

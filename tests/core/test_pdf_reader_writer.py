@@ -60,6 +60,7 @@ def write_pdf(
     keep: list[Ref],
     pages: list[tuple[bytes, dict[str, Any]]],
     outline: list[OutlineNode] | None = None,
+    kinds: tuple[str, str] = ("resources", "font"),
 ) -> tuple[bytes, dict[Ref, int], list[int]]:
     """A PDF with ``pages`` (content, resources) whose catalog lists ``keep``
     under /PdpKeep; the copier's memo (source ref -> output number) and the
@@ -75,7 +76,7 @@ def write_pdf(
         c = out.alloc()
         out.stream(c, b"", content)
         parts = [b"<</Type/Page/Parent %d 0 R/MediaBox[0 0 612 792]/Resources" % pages_root]
-        cp.ser(resources, parts)
+        cp.ser(resources, parts, kinds[0])
         parts.append(b"/Contents %d 0 R>>" % c)
         num = out.alloc()
         out.obj(num, b"".join(parts))
@@ -84,7 +85,7 @@ def write_pdf(
     out.obj(pages_root, b"<</Type/Pages/Count %d/Kids[%s]>>" % (len(page_nums), kids))
     outlines = write_outline(out, outline or [], page_nums)
     parts = [b"<</Type/Catalog/Pages %d 0 R/Outlines %d 0 R/PdpKeep" % (pages_root, outlines)]
-    cp.ser(keep, parts)
+    cp.ser(keep, parts, kinds[1])
     parts.append(b">>")
     out.obj(catalog, b"".join(parts))
     cp.drain()
@@ -226,7 +227,15 @@ def test_copied_objects_are_renumbered_once_and_dropped_keys_stay_behind():
     font = Ref(10, 0)
     src = MemSource(
         {
-            font: ({"/Type": Name(b"/Font"), "/Metadata": Ref(11, 0), "/Self": font}, None),
+            font: (
+                {
+                    "/Type": Name(b"/Font"),
+                    "/Metadata": Ref(11, 0),
+                    "/DescendantFonts": [font],
+                    "/Custom": Ref(13, 0),
+                },
+                None,
+            ),
             Ref(12, 0): ({"/Type": Name(b"/Page")}, None),  # another file's page: null
         }
     )
@@ -237,7 +246,8 @@ def test_copied_objects_are_renumbered_once_and_dropped_keys_stay_behind():
     keep = pdf.trailer["/Root"]["/PdpKeep"]
     f = keep[0].get_object()
     assert keep[0].idnum == memo[font] and "/Metadata" not in f
-    assert dict.__getitem__(f, "/Self").idnum == memo[font]
+    assert dict.__getitem__(f, "/DescendantFonts")[0].idnum == memo[font]
+    assert "/Custom" not in f and Ref(13, 0) not in memo  # not a font's key: dropped
     assert isinstance(keep[1].get_object(), NullObject)
     assert Ref(11, 0) not in memo  # reached only through a dropped key: not written
     assert [p.get_contents().get_data() for p in pdf.pages] == [content, content]
@@ -375,7 +385,11 @@ def test_random_object_graphs_write_valid_pdfs_that_read_back_the_same(graph):
     keep = [Ref(i + 1, 0) for i in range(len(objs))]
     content = b"q 0.5 0 0 0.5 10 20 cm 0 0 m 100 100 l S Q"
     page_list = [(content, {"/XObject": {f"/X{j}": Ref(j + 1, 0) for j in p}}) for p in pages]
-    data, memo, offsets = write_pdf(src, keep, page_list)
+    # The copier keeps only the keys ``pdf.allowlist`` gives each kind; here any
+    # key is kept (a map of maps, deeper than any graph drawn) to test the
+    # syntax round trip itself.
+    anything = "map:" * 400 + "plain"
+    data, memo, offsets = write_pdf(src, keep, page_list, kinds=(anything, anything))
 
     qpdf_ok(data)
 
