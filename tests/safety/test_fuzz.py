@@ -39,6 +39,7 @@ from PIL import Image
 from pdpacket.api import Workspace
 from tests.pdftools import tool
 from tests.safety import hostile
+from tests.safety.hostile_resources import hostile_resources_pdf
 from tests.safety.invariants import check_database, check_swept
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,6 +129,7 @@ def seeds(tmp: Path) -> dict[str, bytes]:
         "text.pdf": hostile.text_pdf_bytes(["Lease page 1", "Lease page 2"]),
         "objstm.pdf": _object_stream_pdf(tmp),
         "hostile.pdf": hostile.hostile_pdf_bytes(),
+        "hostile resources.pdf": hostile_resources_pdf(),
         "photo.jpg": hostile.jpeg_bytes(exif_orientation=6),
         "scan.png": hostile.png_bytes(),
         "fax.tif": hostile.tiff_bytes(),

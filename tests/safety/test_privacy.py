@@ -33,6 +33,7 @@ from pdpacket.store import archive
 from tests import netguard
 from tests.pdftools import pdfinfo
 from tests.safety import hostile
+from tests.safety.hostile_resources import hostile_resources_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = BuildOptions(build_date=dt.date(2026, 3, 1), integrity_sidecar=True)
@@ -56,12 +57,14 @@ def hostile_case_folder(folder: Path) -> Path:
     (folder / "bank statement (hostile).pdf").write_bytes(hostile.hostile_pdf_bytes())
     (folder / "photo with exif.jpg").write_bytes(hostile.jpeg_bytes(exif_orientation=6))
     (folder / "lease.pdf").write_bytes(hostile.text_pdf_bytes(["Lease 2016"]))
+    (folder / "hidden in resources.pdf").write_bytes(hostile_resources_pdf())
     manifest = {
         "client": {"name": "Privacy Test Client", "a_number": "201555777"},
         "exhibits": [
             {"title": "Bank statement", "files": ["bank statement (hostile).pdf"]},
             {"title": "Photo", "files": ["photo with exif.jpg"]},
             {"title": "Lease", "files": ["lease.pdf"]},
+            {"title": "Pay stubs", "files": ["hidden in resources.pdf"]},
         ],
     }
     path = folder / "case.json"
