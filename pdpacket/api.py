@@ -71,7 +71,7 @@ from pdpacket.packet import builder as packet
 from pdpacket.packet import editions, integrity
 from pdpacket.policy import catalog, destinations
 from pdpacket.review import readiness
-from pdpacket.store import archive, backup, places
+from pdpacket.store import archive, backup, cleaning, places
 from pdpacket.store.archive import ArchivePasswordRequiredError, ArchiveWrongPasswordError
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
@@ -847,8 +847,11 @@ class Workspace:
         )
         conn = self.store.db.conn
         safety = backup.create_backup(conn, self.data_dir, "restore")
+        cleaned = cleaning.records(conn)
         backup.restore_into(conn, path)
         migrations.apply(self.store.db)  # an older backup catches up with this version
+        with self.store.transaction():
+            cleaning.replace_records(conn, cleaned)
         self.store.audit(None, "backup.restore", backup=path.name, saved_as=safety.name)
         backup.prune(self.data_dir, self.backup_keep())
         log.info("restored %s (previous state saved as %s)", path.name, safety.name)

@@ -48,3 +48,16 @@ def uncleaned(con: sqlite3.Connection, shas: Iterable[str]) -> set[str]:
 def records(con: sqlite3.Connection) -> dict[str, str]:
     """Every record: blob -> cleaning version."""
     return dict(con.execute("SELECT sha256, version FROM blob_cleaning").fetchall())
+
+
+def replace_records(con: sqlite3.Connection, kept: dict[str, str]) -> None:
+    """Make the records exactly ``kept`` (inside a transaction).  A restored
+    backup's own records are not trusted (a backup can be any database file the
+    user picks); the workspace's, taken before the restore, still hold: they are
+    about bytes, and the bytes did not change."""
+    con.execute("DELETE FROM blob_cleaning")
+    at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    con.executemany(
+        "INSERT INTO blob_cleaning (sha256, version, cleaned_at) VALUES (?, ?, ?)",
+        [(sha, version, at) for sha, version in sorted(kept.items())],
+    )

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import json
 import re
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -336,3 +337,25 @@ def test_the_migration_marks_only_files_intake_produced(tmp_path: Path) -> None:
         assert cleaning.uncleaned(con, shas[ours]) == set()
         assert cleaning.uncleaned(con, shas[theirs]) == shas[theirs]
         assert set(cleaning.records(con).values()) == {CLEANING_VERSION}
+
+
+def test_a_restored_backup_cannot_vouch_for_a_file(tmp_path: Path) -> None:
+    """Restore keeps the workspace's own cleaning records: an ordinary backup
+    builds as before; one that claims a file was cleaned is not believed."""
+    with Workspace.open(tmp_path / "data") as ws:
+        case_id = _case(ws, tmp_path / "ev")
+        [statement] = [e for e in ws.exhibits(case_id) if e.title == "Bank statement"]
+        sha = statement.files[0].pdf_sha256
+        info = ws.backup_now()
+        ws.restore_backup(info.name)
+        ws.build_packet(case_id, tmp_path / "packet.pdf", BUILD)  # an ordinary restore
+        con = ws.store.db.conn
+        con.execute("DELETE FROM blob_cleaning WHERE sha256 = ?", (sha,))
+        forged = ws.backup_now()
+        path = next(p for p in (tmp_path / "data").rglob(forged.name))
+        other = sqlite3.connect(path)
+        other.execute("INSERT INTO blob_cleaning VALUES (?, ?, ?)", (sha, "1", "2026-01-01"))
+        other.commit()
+        other.close()
+        ws.restore_backup(str(path))
+        assert cleaning.uncleaned(con, [sha]) == {sha}
