@@ -18,7 +18,7 @@ import sqlite3
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
@@ -67,11 +67,19 @@ from pdpacket.model import (
 )
 from pdpacket.model.policy import Destination, DocumentType, Framework, PdForm, Place, Stage
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
+from pdpacket.model.signing import (
+    Signature,
+    SignatureMethod,
+    SignaturePolicy,
+    SignedDocument,
+    Signer,
+)
 from pdpacket.packet import builder as packet
 from pdpacket.packet import editions, integrity
 from pdpacket.policy import catalog, destinations
 from pdpacket.review import readiness
 from pdpacket.store import archive, backup, cleaning, places
+from pdpacket.store import signatures as signing
 from pdpacket.store.archive import ArchivePasswordRequiredError, ArchiveWrongPasswordError
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
@@ -303,6 +311,72 @@ class Workspace:
 
     def set_attorney(self, attorney: Attorney) -> None:
         self.store.set_attorney(attorney)
+
+    def update_attorney(self, **changes: str) -> Attorney:
+        """Change only the attorney's details named (name, firm, address, phone,
+        email, bar_number, eoir_id); the others keep their value."""
+        known = {f.name for f in fields(Attorney)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ValidationError(
+                unknown[0],
+                f"The attorney has no detail called {unknown[0]!r}.",
+                hint="Use one of: " + ", ".join(sorted(known)) + ".",
+            )
+        clean = {k: str(v).strip() for k, v in changes.items()}
+        attorney = replace(self.store.attorney(), **clean)
+        self.store.set_attorney(attorney)
+        return attorney
+
+    # ---- signatures -----------------------------------------------------
+    def signature_policies(self) -> list[SignaturePolicy]:
+        """Every destination, with whether the firm signs electronically for it."""
+        return signing.policies(self.store)
+
+    def set_electronic_signature(self, destination_id: str, allowed: bool) -> None:
+        """Allow (or stop) electronic "/s/" signatures for one destination."""
+        signing.set_electronic_allowed(self.store, destination_id, allowed)
+
+    def signatures(self, case_id: int) -> list[Signature]:
+        """Every signature the case's packet needs, in packet order: the letter or
+        motion, the appearance form, the declaration (and its certificate of
+        interpretation), each translator's certificate, the certificate of
+        service; each electronic, wet (to sign in ink) or missing."""
+        return signing.signatures(self.store, case_id)
+
+    def set_signature(
+        self,
+        case_id: int,
+        document: SignedDocument | str,
+        signer: Signer | str,
+        method: SignatureMethod | str,
+        *,
+        exhibit_id: int = 0,
+        name: str | None = None,
+        signed_on: dt.date | None = None,
+    ) -> Signature:
+        """Record how one signature is signed ("/s/ name" and ``signed_on``, today by
+        default, when electronic).  ``name`` overrides who signs (e.g. the person
+        who served, an interpreter); ``ValidationError`` when the case does not need
+        that signature, the firm does not sign electronically for the case's
+        destination, or an electronic signature has no name."""
+        return signing.record(
+            self.store,
+            case_id,
+            str(document),
+            str(signer),
+            method,
+            exhibit_id=exhibit_id,
+            name=name,
+            signed_on=signed_on,
+        )
+
+    def sign_all_electronically(
+        self, case_id: int, *, on: dt.date | None = None
+    ) -> list[Signature]:
+        """Sign electronically every signature the firm allows and whose signer's
+        name is known (the others stay as they are); returns them all afterwards."""
+        return signing.sign_all_electronically(self.store, case_id, on=on)
 
     # ---- where the request goes; the firm's offices and courts ----------------
     def destination(self, case_id: int) -> Destination:

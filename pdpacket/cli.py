@@ -406,6 +406,200 @@ def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParse
     p.set_defaults(func=cmd_check)
 
 
+# ---- settings: the attorney's details and the firm's choices -------------------------
+ATTORNEY_OPTIONS = (
+    ("name", "--name", "the attorney's full name, as signed"),
+    ("firm", "--firm", "firm or organisation"),
+    ("address", "--address", "postal address; separate lines with ';'"),
+    ("phone", "--phone", "telephone"),
+    ("email", "--email", "e-mail address"),
+    ("bar_number", "--bar-number", "state bar number"),
+    ("eoir_id", "--eoir-id", "EOIR ID (from eRegistry)"),
+)
+
+
+def cmd_settings_attorney(args: argparse.Namespace) -> int:
+    """Change the attorney's details named on the command line; the others stay."""
+    changes = {
+        key: getattr(args, key)
+        for key, _, _ in ATTORNEY_OPTIONS
+        if getattr(args, key, None) is not None
+    }
+    if "address" in changes:
+        changes["address"] = "\n".join(
+            x.strip() for x in changes["address"].replace("\n", ";").split(";") if x.strip()
+        )
+    with _workspace(args) as ws:
+        attorney = ws.update_attorney(**changes) if changes else ws.attorney()
+    if not changes:
+        print("Nothing changed: give an option such as --name (see --help).", file=sys.stderr)
+    for key, option, _ in ATTORNEY_OPTIONS:
+        value = getattr(attorney, key).replace("\n", "; ")
+        print(f"{option[2:]}: {value}")
+    return 0
+
+
+def cmd_settings_esign(args: argparse.Namespace) -> int:
+    """Allow or stop electronic ("/s/ Name") signatures for one destination."""
+    with _workspace(args) as ws:
+        if args.allow is not None:
+            ws.set_electronic_signature(args.destination, args.allow)
+        policies = ws.signature_policies()
+    for pol in policies:
+        if pol.destination_id == args.destination:
+            state = "allowed" if pol.electronic_allowed else "not allowed"
+            print(f"{pol.destination_id}: electronic signatures {state} ({pol.label})")
+            return 0
+    from pdpacket.errors import BadInputError
+
+    raise BadInputError(
+        f"{args.destination!r} is not a destination.",
+        hint="Use one of: " + ", ".join(p.destination_id for p in policies) + ".",
+    )
+
+
+def cmd_settings_show(args: argparse.Namespace) -> int:
+    """Every setting a user chooses: the attorney, the packet folder, backups, and
+    where the firm signs electronically (``--json`` for scripts)."""
+    import json
+
+    with _workspace(args) as ws:
+        attorney = ws.attorney()
+        folder = str(ws.setting("packet_folder", "") or "")
+        keep = ws.backup_keep()
+        policies = ws.signature_policies()
+    data = {
+        "attorney": dataclasses.asdict(attorney),
+        "packet_folder": folder,
+        "backups_keep": keep,
+        "electronic_signatures": {p.destination_id: p.electronic_allowed for p in policies},
+    }
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print("Attorney (pdpacket settings attorney ...)")
+    for key, option, _ in ATTORNEY_OPTIONS:
+        value = getattr(attorney, key).replace("\n", "; ")
+        print(f"  {option[2:] + ':':<12} {value or '(not set)'}")
+    print("Packets")
+    print(f"  {'folder:':<12} {folder or '(not set: the window asks)'}")
+    print(f"  {'backups:':<12} the newest {keep} kept (pdpacket backups --keep N)")
+    print('Electronic signatures ("/s/ Name" and the date) per destination (settings esign ...)')
+    for p in policies:
+        state = "allowed" if p.electronic_allowed else "in ink"
+        default = "" if p.electronic_allowed == p.default else " (changed by the firm)"
+        print(f"  {p.destination_id:<20} {state:<8} {p.label}{default}")
+    return 0
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    """List the case's signatures, or record how one (or all) is signed."""
+    from pdpacket.model.identifiers import parse_date
+
+    on = parse_date(args.date, "date") if args.date else None
+    with _workspace(args) as ws:
+        if args.all:
+            sigs = ws.sign_all_electronically(args.case, on=on)
+        elif args.key:
+            document, _, rest = args.key.partition(":")
+            signer, _, exhibit = rest.partition(":")
+            if not args.method:
+                from pdpacket.errors import BadInputError
+
+                raise BadInputError(
+                    f"Say how {args.key} is signed.",
+                    hint="Add --electronic, --wet (to sign in ink) or --missing.",
+                )
+            ws.set_signature(
+                args.case,
+                document,
+                signer,
+                args.method,
+                exhibit_id=int(exhibit) if exhibit.isdigit() else 0,
+                name=args.name,
+                signed_on=on,
+            )
+            sigs = ws.signatures(args.case)
+        else:
+            sigs = ws.signatures(args.case)
+    for sig in sigs:
+        how = sig.mark or str(sig.method)
+        if sig.electronic and sig.signed_on:
+            how += f" ({sig.signed_on.isoformat()})"
+        print("\t".join((sig.key, str(sig.method), how, sig.label)))
+    if not sigs:
+        print(f"case {args.case}: nothing needs a signature yet", file=sys.stderr)
+    missing = [s for s in sigs if str(s.method) == "missing"]
+    return 2 if args.check and missing else 0
+
+
+def _add_settings(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "settings",
+        help="show or change the settings: the attorney's details, electronic signatures",
+        description="Without a subcommand, prints every setting (like `settings show`).",
+    )
+    p.set_defaults(func=cmd_settings_show, json=False)
+    ssub = p.add_subparsers(dest="settings_command", metavar="WHAT")
+    s = ssub.add_parser("show", help="print every setting")
+    s.add_argument("--json", action="store_true", help="as one JSON object")
+    s.set_defaults(func=cmd_settings_show)
+    s = ssub.add_parser(
+        "attorney",
+        help="set the attorney's details printed on letters, covers and certificates",
+        description="Only the options given change; the others keep their value.",
+    )
+    for key, option, text in ATTORNEY_OPTIONS:
+        s.add_argument(option, dest=key, metavar="TEXT", default=None, help=text)
+    s.set_defaults(func=cmd_settings_attorney)
+    s = ssub.add_parser(
+        "esign",
+        help='allow or stop electronic "/s/" signatures for a destination',
+        description="Destinations: opla_email, opla_eservice, court_motion, "
+        "court_motion_paper, joint_motion, ero. Without --allow or --deny, shows the setting.",
+    )
+    s.add_argument("destination", metavar="DESTINATION")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--allow", dest="allow", action="store_true", default=None)
+    g.add_argument("--deny", dest="allow", action="store_false", default=None)
+    s.set_defaults(func=cmd_settings_esign)
+
+    p = sub.add_parser(
+        "sign",
+        help="list the documents of a case that need a signature, or record how each is signed",
+        description="Without KEY or --all, lists each signature: KEY, method, what the packet "
+        "prints, document. Electronic: the packet prints '/s/ Name' and the date (where the "
+        "firm allows it for the case's destination: settings esign); wet: a line to sign in "
+        "ink before filing; missing: a review error, so a --final build is refused.",
+    )
+    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument(
+        "key",
+        nargs="?",
+        metavar="KEY",
+        help="a signature as listed, e.g. letter:attorney or translation:translator:12",
+    )
+    g = p.add_mutually_exclusive_group()
+    for flag, method in (
+        ("--electronic", "electronic"),
+        ("--wet", "wet"),
+        ("--missing", "missing"),
+    ):
+        g.add_argument(flag, dest="method", action="store_const", const=method)
+    g.add_argument(
+        "--all",
+        action="store_true",
+        help="sign electronically every signature the firm allows whose signer's name is known",
+    )
+    p.add_argument("--name", metavar="TEXT", help="who signs (e.g. the interpreter, the server)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the date of an electronic signature")
+    p.add_argument(
+        "--check", action="store_true", help="exit 2 while any signature is still missing"
+    )
+    p.set_defaults(func=cmd_sign)
+    _add_place_settings(ssub)
+
+
 # ---- where requests go: the firm's OPLA offices and courts, a case's destination ----
 PLACE_OPTIONS = {
     "office": (
@@ -740,6 +934,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_restore)
 
     _add_letter_and_check(sub)
+    _add_settings(sub)
     _add_destination(sub)
     return parser
 

@@ -13,10 +13,12 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 from pdpacket.errors import ValidationError
 from pdpacket.model import Attorney
 from pdpacket.model.identifiers import format_a_number, parse_a_number
+from pdpacket.model.signing import SignaturePolicy
 
 from .printer import make_printer
 from .style import RED, hint
@@ -203,6 +206,8 @@ class PasswordDialog(QDialog):
 class SettingsValues:
     attorney: Attorney
     packet_folder: str = ""
+    # where the firm signs electronically ("/s/ Name"), one entry per destination
+    esign: tuple[SignaturePolicy, ...] = ()
 
 
 class SettingsDialog(QDialog):
@@ -243,7 +248,19 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        form.addRow("Folder for new &packets:", row)
+        folder_label = QLabel("Folder for new &packets:")
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, row)
+        self.esign: dict[str, QCheckBox] = {}
+        esign_box = QGroupBox('Sign electronically ("/s/ Name" and the date) for')
+        esign_col = QVBoxLayout(esign_box)
+        esign_col.addWidget(hint("Elsewhere the packet prints a line to sign in ink."))
+        for pol in values.esign:
+            box = QCheckBox(pol.label)
+            box.setChecked(pol.electronic_allowed)
+            box.setAccessibleName(f"Sign electronically: {pol.label}")
+            self.esign[pol.destination_id] = box
+            esign_col.addWidget(box)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -257,6 +274,8 @@ class SettingsDialog(QDialog):
             )
         )
         layout.addLayout(form)
+        layout.addWidget(esign_box)
+        esign_box.setVisible(bool(values.esign))  # in the layout first: never a window
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
         self._values = values
@@ -271,7 +290,13 @@ class SettingsDialog(QDialog):
         for key, edit in self.edits.items():
             text = edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()
             data[key] = text.strip()
-        return SettingsValues(replace(self._values.attorney, **data), self.folder.text().strip())
+        esign = tuple(
+            replace(pol, electronic_allowed=self.esign[pol.destination_id].isChecked())
+            for pol in self._values.esign
+        )
+        return SettingsValues(
+            replace(self._values.attorney, **data), self.folder.text().strip(), esign
+        )
 
     @classmethod
     def ask(cls, parent: QWidget | None, values: SettingsValues) -> SettingsValues | None:

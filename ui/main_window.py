@@ -472,12 +472,20 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         ws = self.workspace
-        values = dialogs.SettingsValues(ws.attorney(), ws.setting("packet_folder", "") or "")
+        values = dialogs.SettingsValues(
+            ws.attorney(),
+            ws.setting("packet_folder", "") or "",
+            tuple(ws.signature_policies()),
+        )
         answer = dialogs.SettingsDialog.ask(self, values)
         if answer is None:
             return
         ws.set_attorney(answer.attorney)
         ws.set_setting("packet_folder", answer.packet_folder)
+        before = {p.destination_id: p.electronic_allowed for p in values.esign}
+        for after in answer.esign:
+            if before.get(after.destination_id) != after.electronic_allowed:
+                ws.set_electronic_signature(after.destination_id, after.electronic_allowed)
         self.ctx.settingsChanged.emit()
         self._schedule_status()
         self.statusBar().showMessage("Settings saved.", 5000)

@@ -20,7 +20,9 @@ from pdpacket.letter.citations import CiteLike
 from pdpacket.letter.render import CaseLetter, render_pdf
 from pdpacket.model import Case, Letter, packet_exhibits
 from pdpacket.model.markup import citations, placeholders, text_hash
+from pdpacket.model.signing import Signature
 from pdpacket.packet.builder import CiteTarget
+from pdpacket.store import signatures as signing
 from pdpacket.store.atomic import write_atomic
 from pdpacket.store.database import Store, now_iso
 
@@ -51,8 +53,18 @@ def letter_source_for(
         )
 
     return CaseLetter(
-        text, title=letter_title(case), author=store.attorney().name, today=today, record=record
+        text,
+        title=letter_title(case),
+        author=store.attorney().name,
+        today=today,
+        record=record,
+        signature=attorney_signature(store, case_id),
     )
+
+
+def attorney_signature(store: Store, case_id: int) -> Signature | None:
+    """How the attorney signs the letter (``None``: the case needs no letter signed)."""
+    return signing.find(signing.signatures(store, case_id), "letter", "attorney")
 
 
 def _cites_key(case_id: int) -> str:
@@ -139,6 +151,7 @@ def export_letter(
         author=store.attorney().name,
         today=today,
         page_numbers=True,
+        signature=attorney_signature(store, case_id),
     )
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,9 @@ from reportlab.platypus import (
 )
 
 from pdpacket.letter.citations import CiteLike, render_tokens
+from pdpacket.letter.signature import sign
 from pdpacket.model.markup import BOLD, ITALIC, PLACEHOLDER, parse_blocks
+from pdpacket.model.signing import Signature
 from pdpacket.policy import catalog
 
 log = logging.getLogger("pdpacket.letter")
@@ -136,12 +138,18 @@ def _paragraph(xml: str, style: ParagraphStyle) -> Paragraph:
 _CLOSINGS = ("respectfully submitted", "sincerely", "respectfully", "very truly yours")
 
 
-def letter_story(text: str, cites: Mapping[int, CiteLike], today: dt.date) -> list[Flowable]:
+def letter_story(
+    text: str,
+    cites: Mapping[int, CiteLike],
+    today: dt.date,
+    signature: Signature | None = None,
+) -> list[Flowable]:
     fonts = letter_fonts()
     st = _styles(fonts)
     story: list[Flowable] = []
     closing: list[Flowable] | None = None
-    for block in parse_blocks(render_tokens(text, cites, today, mark=True)):
+    signed = sign(text, signature, today)
+    for block in parse_blocks(render_tokens(signed, cites, today, mark=True)):
         flow: Flowable
         if block.kind in ("ul", "ol"):
             flow = ListFlowable(
@@ -178,12 +186,19 @@ def render_letter_pdf(
     author: str = "",
     today: dt.date | None = None,
     page_numbers: bool = False,
+    signature: Signature | None = None,
 ) -> bytes:
     """Letter-size PDF, 12-point type, one-inch margins.  Inside a packet the
     builder stamps the page numbers; ``page_numbers`` adds them for a letter
-    printed alone."""
+    printed alone.  ``signature`` is how the attorney signs it."""
     return render_pdf(
-        text, cites, title=title, author=author, today=today, page_numbers=page_numbers
+        text,
+        cites,
+        title=title,
+        author=author,
+        today=today,
+        page_numbers=page_numbers,
+        signature=signature,
     )[0]
 
 
@@ -195,6 +210,7 @@ def render_pdf(
     author: str,
     today: dt.date | None,
     page_numbers: bool,
+    signature: Signature | None = None,
 ) -> tuple[bytes, int]:
     fonts = letter_fonts()
     buf = io.BytesIO()
@@ -225,7 +241,7 @@ def render_pdf(
             canvas.restoreState()
 
     doc.build(
-        letter_story(text, cites, today or dt.date.today()),
+        letter_story(text, cites, today or dt.date.today(), signature),
         onFirstPage=number,
         onLaterPages=number,
     )
@@ -247,16 +263,23 @@ class CaseLetter:
         author: str = "",
         today: dt.date | None = None,
         record: Callable[[Mapping[int, CiteLike]], None] | None = None,
+        signature: Signature | None = None,
     ) -> None:
         self.text = text
         self.title = title
         self.author = author
         self.today = today
         self.record = record
+        self.signature = signature
 
     def render(self, cites: Mapping[int, CiteLike]) -> bytes:
         pdf = render_letter_pdf(
-            self.text, cites, title=self.title, author=self.author, today=self.today
+            self.text,
+            cites,
+            title=self.title,
+            author=self.author,
+            today=self.today,
+            signature=self.signature,
         )
         if self.record is not None:
             self.record(cites)

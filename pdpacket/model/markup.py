@@ -4,8 +4,9 @@ the window's editor colours all read it from here.
 
 Plain text with a little markup: ``# heading`` (up to three levels), ``- item``
 and ``1. item`` lists, ``**bold**``, ``*italic*``, ``[[note still to write]]``,
-``{{today}}``, and citations ``{{cite:ID}}`` / ``{{pages:ID:pages=3-5}}`` that
-name an exhibit by its id, so they follow the exhibit when it is re-lettered.
+``{{today}}``, ``{{signature}}``, and citations ``{{cite:ID}}`` /
+``{{pages:ID:pages=3-5}}`` that name an exhibit by its id, so they follow the
+exhibit when it is re-lettered.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ TOKEN = re.compile(
     r"(?:\s*:\s*pages?\s*=\s*(?P<first>\d+)(?:\s*[-\u2013]\s*(?P<last>\d+))?)?\s*\}\}"
 )
 TODAY = re.compile(r"\{\{\s*today\s*\}\}")
+# where the signature goes: "/s/ Name" and the date when signed electronically,
+# a line to sign in ink otherwise (``pdpacket.letter`` fills it in when printing)
+SIGNATURE = re.compile(r"\{\{\s*signature\s*\}\}")
+# a line of underscores alone: the signature line of letters drafted before
+# ``{{signature}}`` existed, printed the same way
+SIGNATURE_LINE = re.compile(r"^[ \t]*_{10,}[ \t]*$", re.M)
 ANY_TOKEN = re.compile(r"\{\{.*?\}\}", re.S)
 PLACEHOLDER = re.compile(r"\[\[(.+?)\]\]", re.S)
 
@@ -51,11 +58,13 @@ def citations(text: str) -> list[Citation]:
 
 
 def unknown_tokens(text: str) -> list[str]:
-    """``{{...}}`` tokens that are neither a citation nor ``{{today}}`` (typos)."""
+    """``{{...}}`` tokens that are not a citation, ``{{today}}`` or
+    ``{{signature}}`` (typos)."""
+    known = (TOKEN, TODAY, SIGNATURE)
     return [
         m.group(0)
         for m in ANY_TOKEN.finditer(text)
-        if not TOKEN.fullmatch(m.group(0)) and not TODAY.fullmatch(m.group(0))
+        if not any(k.fullmatch(m.group(0)) for k in known)
     ]
 
 

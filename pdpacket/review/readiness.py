@@ -43,6 +43,7 @@ from pdpacket.policy import catalog, destinations, law
 from pdpacket.policy import rules as policy_rules
 from pdpacket.policy.templates import fill
 from pdpacket.review.destination import check_destination
+from pdpacket.review.signatures import check_signatures
 from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review")
@@ -575,6 +576,7 @@ CHECKS: Sequence[Check] = (
     _check_build,
     _check_office,
     check_destination,
+    check_signatures,
 )
 
 __all__ = ["counts", "is_ready", "landscape_pages", "review_case", "rules"]

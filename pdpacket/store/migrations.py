@@ -271,3 +271,29 @@ def m011_blob_cleaning(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations(name="m008_signatures")
+def m008_signatures(db: Database) -> None:
+    """How each document of a case that needs a signature is signed: one row
+    per document and signer (and exhibit, for a translator's certificate), with
+    the method (electronic, wet, missing), the name as printed when it is not
+    the one pdpacket knows (the attorney's, the translator's, the client's) and
+    the date of an electronic signature.  No row means "missing"."""
+    _run(
+        db,
+        """
+        CREATE TABLE signatures (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            document TEXT NOT NULL,
+            signer TEXT NOT NULL,
+            exhibit_id INTEGER REFERENCES exhibits(id) ON DELETE CASCADE,
+            method TEXT NOT NULL DEFAULT 'missing',
+            name TEXT NOT NULL DEFAULT '',
+            signed_on TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX signatures_slot
+            ON signatures(case_id, document, signer, COALESCE(exhibit_id, 0))
+        """,
+    )

@@ -63,7 +63,7 @@ def fill_letter(ws: Workspace, case_id: int, extra: str = "") -> None:
 def good_case(ws: Workspace, folder: Path) -> tuple[int, dict[str, int]]:
     """A case with no error: stage and form that fit, office, hearing far enough,
     a documented positive factor, every negative answered, identity, G-28, and
-    an edited letter."""
+    an edited letter, all signed."""
     ws.store.set_attorney(
         Attorney(
             name="Ana Ortiz",
@@ -106,6 +106,7 @@ def good_case(ws: Workspace, folder: Path) -> tuple[int, dict[str, int]]:
     }
     ws.refresh_letter(case_id)
     fill_letter(ws, case_id)
+    ws.sign_all_electronically(case_id)  # the letter and the G-28: "/s/ Name"
     return case_id, ids
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from pdpacket.model import Attorney, Severity, markup
+from pdpacket.model.signing import SignatureMethod
 from pdpacket.review import readiness as review
 from tests.pdftools import make_pdf, outline_titles, page_text, pdfinfo, qpdf_check
 
@@ -30,6 +31,7 @@ def test_demo_case_reaches_ready_after_the_users_steps(workspace, tmp_path):
     assert {f.code for f in found if f.severity == Severity.ERROR} == {
         "appearance.missing",
         "letter.missing",
+        "signature.missing",  # the translator's certificate of the birth certificate
     }
 
     # 2. Settings: the attorney's details (for the signature block and the cover).
@@ -68,11 +70,16 @@ def test_demo_case_reaches_ready_after_the_users_steps(workspace, tmp_path):
     # 5. The signed G-28 goes in as the case's appearance form.
     ws.set_case_document(case_id, "g28", make_pdf(tmp_path / "g28.pdf", ["FORM G-28 (signed)"]))
 
-    # 6. Ready.
+    # 6. Signatures: the letter, the G-28 and the translator's certificate, "/s/ Name".
+    assert {s.method for s in ws.signatures(case_id)} == {SignatureMethod.MISSING}
+    signed = ws.sign_all_electronically(case_id)
+    assert len(signed) == 4 and all(s.electronic for s in signed)
+
+    # 7. Ready.
     found = ws.review(case_id, today=TODAY)
     assert review.is_ready(found), [(f.code, f.message) for f in found]
 
-    # 7. Build: still ready, the build is current, and the letter cites real pages.
+    # 8. Build: still ready, the build is current, and the letter cites real pages.
     out = tmp_path / "demo.pdf"
     ws.build_packet(case_id, out)
     qpdf_check(out)

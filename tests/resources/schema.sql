@@ -2,6 +2,7 @@ CREATE INDEX audit_case ON audit_log(case_id, id);
 CREATE INDEX exhibit_files_exhibit ON exhibit_files(exhibit_id, position);
 CREATE INDEX exhibits_case ON exhibits(case_id, position);
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name" ON "_sqlite_migrations" ("migration_set", "name");
+CREATE UNIQUE INDEX signatures_slot ON signatures(case_id, document, signer, COALESCE(exhibit_id, 0));
 CREATE TABLE "_sqlite_migrations" ( "id" INTEGER PRIMARY KEY, "migration_set" TEXT, "name" TEXT, "applied_at" TEXT );
 CREATE TABLE audit_log ( id INTEGER PRIMARY KEY, at TEXT NOT NULL, case_id INTEGER, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}' );
 CREATE TABLE blob_cleaning ( sha256 TEXT PRIMARY KEY, version TEXT NOT NULL, cleaned_at TEXT NOT NULL );
@@ -17,3 +18,4 @@ CREATE TABLE letters ( case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELET
 CREATE TABLE place_overrides ( kind TEXT NOT NULL, place_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, edited_at TEXT NOT NULL, PRIMARY KEY (kind, place_id, field) );
 CREATE TABLE proceedings ( case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE, court_id TEXT NOT NULL DEFAULT '', judge TEXT NOT NULL DEFAULT '', hearing_date TEXT, hearing_type TEXT NOT NULL DEFAULT '', detained INTEGER NOT NULL DEFAULT 0, facility TEXT NOT NULL DEFAULT '', opla_office_id TEXT NOT NULL DEFAULT '', receipts TEXT NOT NULL DEFAULT '[]', stage TEXT NOT NULL DEFAULT '', pd_form TEXT NOT NULL DEFAULT '', framework_id TEXT NOT NULL DEFAULT '', joint_motion INTEGER NOT NULL DEFAULT 0 , decision_date TEXT, destination TEXT NOT NULL DEFAULT '', motion_grounds TEXT NOT NULL DEFAULT '');
 CREATE TABLE settings ( key TEXT PRIMARY KEY, value TEXT NOT NULL );
+CREATE TABLE signatures ( case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE, document TEXT NOT NULL, signer TEXT NOT NULL, exhibit_id INTEGER REFERENCES exhibits(id) ON DELETE CASCADE, method TEXT NOT NULL DEFAULT 'missing', name TEXT NOT NULL DEFAULT '', signed_on TEXT, updated_at TEXT NOT NULL );

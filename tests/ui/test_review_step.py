@@ -139,6 +139,7 @@ def test_the_demo_case_reaches_ready_to_file(qtbot, window, workspace, evidence_
     assert {f.code for f in step.findings if f.severity == Severity.ERROR} == {
         "appearance.missing",
         "letter.missing",
+        "signature.missing",
     }
     assert not step.verdict.text().startswith("Ready")
 
@@ -174,6 +175,12 @@ def test_the_demo_case_reaches_ready_to_file(qtbot, window, workspace, evidence_
     evidence.select_exhibit(new.id)
     types = evidence.editor.doc_type
     types.setCurrentIndex(types.findData("g28"))
+
+    # Signatures: every document signed "/s/ Name" from the Letter step's list
+    window.go_to_step("letter")
+    signatures = window.step("letter").signatures
+    signatures.sign_all.click()
+    assert "All 4 signed" in signatures.summary.text()
 
     step = review_of(qtbot, window)
     assert not [f for f in step.findings if f.severity == Severity.ERROR], [

@@ -41,6 +41,7 @@ from pdpacket.model.progress import CancelToken
 
 from ..context import CaseContext
 from ..preview import load_pdf
+from ..signatures import SignaturesPanel
 from ..style import GREY, Banner, EmptyState, State, hint
 from ..workers import Job, SignalProgress
 from .base import Step, StepStatus
@@ -188,6 +189,8 @@ class LetterStep(Step):
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         pl.addWidget(self.pdf_view, 1)
         self.side.addTab(preview, "Pre&view")
+        self.signatures = SignaturesPanel(ctx)
+        self.side.addTab(self.signatures, "Signa&tures")
         self.side.currentChanged.connect(self._side_changed)
         self.split.addWidget(self.side)
         self.split.setStretchFactor(0, 3)
