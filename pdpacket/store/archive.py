@@ -609,24 +609,7 @@ def import_archive(
                     schema = read_schema(store.db.conn)
                     rows = _check_rows(checked, schema, name)
                     total = len(checked.blobs)
-                    for n, (sha, size) in enumerate(sorted(checked.blobs.items())):
-                        cancel.raise_if_cancelled()
-                        progress.update(n, total, f"Checking evidence file {n + 1} of {total}")
-                        try:
-                            with zf.open(BLOB_PREFIX + sha) as member:
-                                limited = _Limited(member, size)
-                                if store.blobs.put_stream(limited, sha):
-                                    written.append(sha)
-                        except IntegrityError as exc:
-                            raise _damaged(
-                                name, f"evidence file {sha[:12]}… does not match its hash"
-                            ) from exc
-                        except ZIP_ERRORS as exc:
-                            if isinstance(exc, PdpacketError):
-                                raise
-                            raise _damaged(
-                                name, f"evidence file {sha[:12]}… cannot be read ({exc})"
-                            ) from exc
+                    _copy_blobs(zf, checked.blobs, store, name, written, progress, cancel)
                     cancel.raise_if_cancelled()
                     progress.update(total, total, "Storing the case")
                     with disk_full_guard("the case", store.db_path), store.transaction():
@@ -656,6 +639,32 @@ def import_archive(
         sha256=_sha256_path(src),
         encrypted=is_encrypted(src),
     )
+
+
+def _copy_blobs(
+    zf: zipfile.ZipFile,
+    blobs: dict[str, int],
+    store: Store,
+    name: str,
+    written: list[str],
+    progress: Progress,
+    cancel: CancelToken,
+) -> None:
+    """Copy the archive's blobs into the store, each checked against its hash."""
+    total = len(blobs)
+    for n, (sha, size) in enumerate(sorted(blobs.items())):
+        cancel.raise_if_cancelled()
+        progress.update(n, total, f"Checking evidence file {n + 1} of {total}")
+        try:
+            with zf.open(BLOB_PREFIX + sha) as member:
+                if store.blobs.put_stream(_Limited(member, size), sha):
+                    written.append(sha)
+        except IntegrityError as exc:
+            raise _damaged(name, f"evidence file {sha[:12]}… does not match its hash") from exc
+        except ZIP_ERRORS as exc:
+            if isinstance(exc, PdpacketError):
+                raise
+            raise _damaged(name, f"evidence file {sha[:12]}… cannot be read ({exc})") from exc
 
 
 _CASE_PDFS = """

@@ -36,7 +36,7 @@ def test_sidecar_lists_every_file_and_the_packet(workspace: Workspace, tmp_path:
     packet_sha = hashlib.sha256(out.read_bytes()).hexdigest()
     assert result.sha256 == packet_sha
     assert text.splitlines()[-1] == f"{packet_sha}  Packet for OPLA.pdf"
-    for letter, ex in zip("ABC", workspace.exhibits(case_id), strict=True):
+    for letter, ex in zip("ABCD", workspace.exhibits(case_id), strict=True):
         for f in ex.files:
             row = f"# {letter} | {ex.title} | {f.original_name} | {f.role} | {f.pages} | "
             assert row + f"{f.original_sha256} | {f.pdf_sha256}" in text
