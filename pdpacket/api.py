@@ -291,6 +291,10 @@ class Workspace:
     def set_factor_answer(self, case_id: int, answer: FactorAnswer) -> None:
         self.store.set_factor_answer(case_id, answer)
 
+    def clear_factor_answer(self, case_id: int, factor_id: str) -> None:
+        """Forget an answer, e.g. one for a factor the case's framework lacks."""
+        self.store.delete_factor_answer(case_id, factor_id)
+
     def builds(self, case_id: int) -> list[BuildRecord]:
         """The case's recorded builds, newest first."""
         return self.store.list_builds(case_id)
@@ -939,17 +943,31 @@ class Workspace:
         return self.create_demo_case()
 
     def use_demo_attorney(self) -> None:
-        """Fill in the demo's fictional attorney (for a throw-away workspace)."""
+        """Fill in the demo's fictional attorney; the review then refuses a real
+        case filed under that name (``settings.demo_attorney``)."""
         from pdpacket.demo import DEMO_ATTORNEY
 
         self.store.set_attorney(DEMO_ATTORNEY)
+        self.store.set_setting("demo_attorney_name", DEMO_ATTORNEY.name)
 
     def create_demo_case(self) -> int:
-        from pdpacket.demo import write_demo_evidence
+        """The demo case as a finished filing: imported from its manifest, sent
+        where the demo says, its letter drafted and written in full, every
+        signature electronic.  An empty Settings gets the fictional attorney."""
+        from pdpacket import demo
 
+        if not self.store.attorney().name.strip():
+            self.use_demo_attorney()
         with tempfile.TemporaryDirectory(prefix="pdpacket-demo-") as tmp:
-            manifest_path = write_demo_evidence(Path(tmp))
-            return self.import_manifest(manifest_path)
+            case_id = self.import_manifest(demo.write_demo_evidence(Path(tmp)))
+        self.set_destination(case_id, demo.DESTINATION)
+        draft = self.refresh_letter(case_id).letter.text
+        titles = {e.title: e.id for e in self.exhibits(case_id)}
+        self.save_letter(case_id, demo.complete_letter(draft, titles))
+        self.sign_all_electronically(case_id)
+        ids = self.store.get_setting("demo_case_ids") or []
+        self.store.set_setting("demo_case_ids", [*ids, case_id])
+        return case_id
 
 
 catalogue = Workspace.catalogue  # for the window's code that has no workspace at hand

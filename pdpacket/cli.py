@@ -23,6 +23,7 @@ from pdpacket.errors import BadInputError, PdpacketError
 
 if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays quick
     from pdpacket.api import Workspace
+    from pdpacket.model import BuildResult
 
 log = logging.getLogger("pdpacket.cli")
 
@@ -43,21 +44,25 @@ def _case_id(raw: str) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Build the demo packet in a throw-away workspace (or --data-dir, if given)."""
+    """Build the demo's final packet, in the edition its destination is sent as,
+    in a throw-away workspace (or --data-dir, if given)."""
     from pdpacket.api import Workspace
+    from pdpacket.model import BuildOptions
+
+    def build(ws: Workspace) -> BuildResult:
+        case_id = ws.create_demo_case()  # an empty Settings gets the fictional attorney
+        edition = ws.destination(case_id).edition
+        return ws.build_packet(case_id, args.out, BuildOptions(edition=edition, final=True))
 
     if args.data_dir:
         with Workspace.open(args.data_dir) as ws:
-            case_id = ws.create_demo_case()
-            result = ws.build_packet(case_id, args.out)
+            result = build(ws)
     else:
         with (
             tempfile.TemporaryDirectory(prefix="pdpacket-demo-ws-") as tmp,
             Workspace.open(tmp) as ws,
         ):
-            ws.use_demo_attorney()  # a throw-away workspace: fictional attorney
-            case_id = ws.create_demo_case()
-            result = ws.build_packet(case_id, args.out)
+            result = build(ws)
     print(f"{result.path}: {result.pages} pages, {result.size:,} bytes, sha256 {result.sha256}")
     return 0
 

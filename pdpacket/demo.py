@@ -1,19 +1,32 @@
-"""The built-in demo case: a fictional client with about ten exhibits,
-generated at run time (no real person's data, no committed binaries).
+"""The built-in demo case: a fictional client with about fifteen exhibits,
+generated at run time (no real person's data, no committed binaries), and the
+finished filing pdpacket makes of it.
 
 Everything about "Lucía Fernanda Morales Rivas" is invented; the A-number and
 receipt numbers use the 555 pattern so they cannot be mistaken for real ones.
+
+The story is one an attorney could file (each step checked against
+../shared/domain.md): she was inspected and admitted as a visitor in 2009 and
+stayed; her husband, a U.S. citizen, filed an I-130 petition for her in 2025.
+As the spouse of a U.S. citizen she is an immediate relative, so once the
+petition is approved she can apply to adjust status under INA 245(a) despite
+the overstay; she asks OPLA not to oppose administrative closure (8 CFR
+1003.18(c)) while USCIS decides the petition.  Her one arrest (2015, driving
+without a license) was dismissed, and the letter says so with the disposition
+and her FBI record.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
-from reportlab.lib.pagesizes import A4, landscape, letter
+from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen import canvas
 
 from pdpacket.model import Attorney
@@ -27,6 +40,9 @@ CLIENT = {
     "country": "Honduras",
     "language": "Spanish",
 }
+HUSBAND = "Daniel Alberto Reyes"
+# where the request goes: a PD request e-mailed to the OPLA field location
+DESTINATION = "opla_email"
 
 
 def _pdf(
@@ -137,9 +153,17 @@ def write_demo_evidence(folder: Path) -> Path:
     return path
 
 
-# Sample documents, one call each, read top to bottom: data written as code, so
-# it stays one function however many documents the demo grows.
+# Sample documents, one call each, read top to bottom: data written as code.
 def _write_documents(f: Path) -> None:
+    _write_identity(f)
+    _write_family_and_petition(f)
+    _write_equities(f)
+    _write_record(f)
+    _photo(f / "volunteer_certificate_photo.jpg")
+    _write_g28(f / "g28.pdf")
+
+
+def _write_identity(f: Path) -> None:
     _pdf(
         f / "passport.pdf",
         [
@@ -198,6 +222,63 @@ def _write_documents(f: Path) -> None:
         title="Birth Certificate (English translation)",
     )
     _pdf(
+        f / "i94_admission_record.pdf",
+        [
+            [
+                "U.S. Customs and Border Protection - Most Recent I-94",
+                "",
+                "Admission (I-94) Record Number: 555012345A1",
+                "Most recent date of entry: 2009 June 12",
+                "Class of admission: B2 (visitor for pleasure)",
+                "Admit until date: 2009 December 11",
+                "Port of entry: JFK - New York, NY",
+                "Last/Surname: MORALES RIVAS     First (Given) Name: LUCIA FERNANDA",
+                "Birth date: 1988 April 12     Document number: X0000555",
+                "Country of citizenship: Honduras",
+            ]
+        ],
+        title="Form I-94 Admission Record",
+    )
+
+
+def _write_family_and_petition(f: Path) -> None:
+    _pdf(
+        f / "marriage_certificate.pdf",
+        [
+            [
+                "THE CITY OF NEW YORK - OFFICE OF THE CITY CLERK",
+                "CERTIFICATE OF MARRIAGE REGISTRATION",
+                "",
+                f"This is to certify that {HUSBAND}",
+                "residing at 88-21 37th Ave, Jackson Heights, NY, born in Newark, New Jersey",
+                "and Lucía Fernanda Morales Rivas",
+                "residing at 88-21 37th Ave, Jackson Heights, NY, born in Honduras",
+                "were married on August 14, 2021, in Queens, New York.",
+                "",
+                "Marriage license number: M-2021-555-0814     (certified copy)",
+            ]
+        ],
+        title="Certificate of Marriage Registration",
+    )
+    _pdf(
+        f / "husband_us_passport.pdf",
+        [
+            [
+                "UNITED STATES OF AMERICA - PASSPORT",
+                "",
+                "Type: P    Code: USA    Passport No.: 555098765",
+                "Surname: REYES",
+                "Given names: DANIEL ALBERTO",
+                "Nationality: UNITED STATES OF AMERICA",
+                "Date of birth: 03 MAR 1985     Place of birth: NEW JERSEY, U.S.A.",
+                "Date of issue: 10 JUN 2020     Date of expiration: 09 JUN 2030",
+                "",
+                "[Copy of the biographic page of the petitioner's passport.]",
+            ]
+        ],
+        title="U.S. Passport of Daniel A. Reyes (copy)",
+    )
+    _pdf(
         f / "son_us_birth_certificate.pdf",
         [
             [
@@ -213,15 +294,55 @@ def _write_documents(f: Path) -> None:
         ],
         title="Certificate of Birth - Mateo J. Morales (U.S. citizen son)",
     )
+    _pdf(
+        f / "i797_receipt_i130.pdf",
+        [
+            [
+                "THE UNITED STATES OF AMERICA",
+                "Form I-797C, Notice of Action - RECEIPT",
+                "",
+                "Receipt number: IOE5550123456",
+                "Case type: I-130, Petition for Alien Relative",
+                "Received date: 11/04/2025     Priority date: 11/04/2025",
+                "Petitioner: REYES, DANIEL A (U.S. citizen)",
+                "Beneficiary: MORALES RIVAS, LUCIA FERNANDA",
+                "Section: Husband or wife of U.S. citizen, 201(b) INA",
+                "",
+                "This notice confirms that USCIS received the petition; it grants no status.",
+            ]
+        ],
+        title="Form I-797C Receipt Notice",
+    )
+    _pdf(
+        f / "medical_letter_son_asthma.pdf",
+        [
+            [
+                "Elmhurst Pediatric Associates - 79-01 Broadway, Elmhurst NY - (718) 555-0123",
+                "",
+                "Re: Mateo José Morales, DOB 09/30/2014",
+                "",
+                "Mateo has severe persistent asthma with two hospital admissions in 2024.",
+                "He needs daily controller medication and an adult who can respond to attacks",
+                "at night. His mother, Ms. Morales, brings him to every visit and manages his",
+                "treatment plan at home.",
+                "",
+                "Samuel Ortiz, MD, NY license 555-0912",
+            ]
+        ],
+        title="Letter from Treating Physician",
+    )
+
+
+def _write_equities(f: Path) -> None:
     transcripts = []
-    for year, wages in ((2021, "31,480"), (2022, "33,905"), (2023, "35,112"), (2024, "37,640")):
+    for year, wages in ((2021, "58,240"), (2022, "61,905"), (2023, "64,112"), (2024, "67,640")):
         transcripts.append(
             [
                 "Internal Revenue Service - Tax Return Transcript",
                 "",
                 f"Tax period ending: Dec. 31, {year}",
-                "Taxpayer: LUCI MORA (ITIN 9XX-XX-5550)",
-                "Filing status: Head of household     Exemptions: 2",
+                "Taxpayers: DANIEL A REYES and LUCIA F MORALES RIVAS (ITIN 9XX-XX-5550)",
+                "Filing status: Married filing jointly     Dependents: 1",
                 f"Wages, salaries, tips: ${wages}.00",
                 "Total tax: filed and paid in full",
                 "",
@@ -256,7 +377,7 @@ def _write_documents(f: Path) -> None:
             [
                 "Residential Lease Agreement",
                 "",
-                "Tenant: Lucía Morales Rivas",
+                "Tenant: Lucía Morales Rivas; co-tenant Daniel A. Reyes (added September 2021)",
                 "Premises: 88-21 37th Ave, Apt 4B, Jackson Heights, NY 11372",
                 "Term: January 1, 2016 - renewed annually through December 31, 2026",
                 "Monthly rent: $1,650",
@@ -311,38 +432,9 @@ def _write_documents(f: Path) -> None:
         ],
         title="Letters of Support",
     )
-    _pdf(
-        f / "medical_letter_son_asthma.pdf",
-        [
-            [
-                "Elmhurst Pediatric Associates - 79-01 Broadway, Elmhurst NY - (718) 555-0123",
-                "",
-                "Re: Mateo José Morales, DOB 09/30/2014",
-                "",
-                "Mateo has severe persistent asthma with two hospital admissions in 2024.",
-                "He needs daily controller medication and an adult who can respond to attacks",
-                "at night. His mother, Ms. Morales, is his sole caregiver.",
-                "",
-                "Samuel Ortiz, MD, NY license 555-0912",
-            ]
-        ],
-        title="Letter from Treating Physician",
-    )
-    _pdf(
-        f / "i797_receipt_i130.pdf",
-        [
-            [
-                "THE UNITED STATES OF AMERICA - Form I-797C, Notice of Action",
-                "",
-                "Receipt number: IOE5550123456     Case type: I-130 Petition for Alien Relative",
-                "Received date: 11/04/2025     Priority date: 11/04/2025",
-                "Petitioner: MORALES, MATEO J (illustration only)",
-                "Beneficiary: MORALES RIVAS, LUCIA FERNANDA",
-            ]
-        ],
-        title="Form I-797C Receipt Notice",
-        pagesize=landscape(letter),
-    )
+
+
+def _write_record(f: Path) -> None:
     _pdf(
         f / "certified_disposition_2015.pdf",
         [
@@ -359,7 +451,60 @@ def _write_documents(f: Path) -> None:
         ],
         title="Certificate of Disposition",
     )
-    _photo(f / "volunteer_certificate_photo.jpg")
+    _pdf(
+        f / "fbi_identity_history_summary.pdf",
+        [
+            [
+                "U.S. Department of Justice - Federal Bureau of Investigation",
+                "Criminal Justice Information Services Division",
+                "IDENTITY HISTORY SUMMARY",
+                "",
+                "Name: MORALES RIVAS, LUCIA F     Date of birth: 1988-04-12",
+                "Response date: 2025-10-20",
+                "",
+                "1. Arrested 2015-08-14, NYPD Queens: VTL 511(1)(a), unlicensed operation",
+                "   Court disposition 2016-01-22: dismissed",
+                "",
+                "No other arrest is recorded.",
+            ]
+        ],
+        title="FBI Identity History Summary",
+    )
+
+
+def _write_g28(path: Path) -> None:
+    """A facsimile of the signed appearance form (the real one is the USCIS form)."""
+    a = DEMO_ATTORNEY
+    _pdf(
+        path,
+        [
+            [
+                "Notice of Entry of Appearance as Attorney or Accredited Representative",
+                "DHS Form G-28 (facsimile for the pdpacket demo)",
+                "",
+                "## Part 1. Attorney",
+                f"Name: {a.name}     Bar number: {a.bar_number}",
+                f"Firm: {a.firm}",
+                f"Address: {a.address.replace(chr(10), ', ')}",
+                f"Phone: {a.phone}     E-mail: {a.email}",
+                "",
+                "## Part 2. Appearance",
+                "Before ICE: Office of the Principal Legal Advisor, New York City",
+                "Matter: request for prosecutorial discretion",
+                "",
+                "## Part 3. Client",
+                f"Name: {CLIENT['name']}     A-number: {CLIENT['a_number']}",
+                "Address: 88-21 37th Ave, Apt 4B, Jackson Heights, NY 11372",
+                "",
+                "## Part 4. Client's consent",
+                f"Signature of client: /s/ {CLIENT['name']}     Date: 11/20/2025",
+                "",
+                "## Part 5. Attorney's signature",
+                f"Signature of attorney: /s/ {a.name}     Date: 11/20/2025",
+            ]
+        ],
+        title="Form G-28",
+    )
 
 
 # The demo case as a manifest: a data literal, one entry per exhibit, so it
@@ -377,23 +522,36 @@ def demo_manifest() -> dict[str, Any]:
             "detained": False,
             "opla_office": office,
             "receipts": ["IOE5550123456"],
-            "stage": "proceedings_pending",
-            "pd_form": "dismissal",
+            "stage": "petition_pending",
+            "pd_form": "administrative_closure",
+            "framework": "general",
         },
         "factors": [
             {
                 "id": "long_residence",
-                "notes": "Respondent has lived in the United States since 2009, and in the "
-                "same Jackson Heights apartment since 2016.",
+                "notes": "Respondent was admitted to the United States at New York on June 12, "
+                "2009, and has lived here ever since, in the same Jackson Heights apartment "
+                "since 2016.",
             },
             {
                 "id": "family_us_citizen_lpr",
-                "notes": "Her son Mateo, 12, is a United States citizen born in Queens.",
+                "notes": f"Her husband, {HUSBAND}, is a United States citizen by birth; they "
+                "married in Queens on August 14, 2021. Her son Mateo, 12, is a United States "
+                "citizen born in Queens.",
+            },
+            {
+                "id": "pending_petition",
+                "notes": "On November 4, 2025, her husband filed Form I-130 for her as the "
+                "spouse of a United States citizen, and it is pending before USCIS. Because "
+                "she was inspected and admitted in 2009, she is an immediate relative who may "
+                "apply to adjust status under INA 245(a) once the petition is approved, "
+                "without leaving the United States.",
             },
             {
                 "id": "employment_taxes",
                 "notes": "She has worked for Bright Harbor Cleaning Services since 2017, now "
-                "as a shift lead, and filed and paid her federal taxes for 2021 to 2024.",
+                "as a shift lead, and she and her husband filed and paid their joint federal "
+                "taxes for 2021 to 2024.",
             },
             {
                 "id": "community_ties",
@@ -403,30 +561,27 @@ def demo_manifest() -> dict[str, Any]:
             {
                 "id": "medical_humanitarian",
                 "notes": "Mateo has severe persistent asthma, with two hospital admissions in "
-                "2024, and she is his sole caregiver.",
-            },
-            {
-                "id": "pending_petition",
-                "notes": "An I-130 petition for her was filed on November 4, 2025, and is "
-                "pending before USCIS.",
+                "2024; she manages his daily treatment and brings him to every visit.",
             },
             {
                 "id": "criminal_history",
-                "notes": "In 2015 she was arrested once, for driving without a license.",
-                "explanation": "The charge was dismissed and sealed in January 2016. She has "
-                "had no other arrest or charge in the seventeen years she has lived here.",
+                "notes": "In August 2015 she was arrested once, for driving without a license.",
+                "explanation": "The charge was dismissed and sealed in January 2016. Her FBI "
+                "Identity History Summary shows no other arrest in the seventeen years she "
+                "has lived here.",
             },
             {"id": "prior_removal_reentry", "applies": False},
             {"id": "immigration_fraud", "applies": False},
             {"id": "security_concerns", "applies": False},
             {"id": "recent_unlawful_entry", "applies": False},
         ],
+        "appearance": "g28.pdf",
         "exhibits": [
             {
                 "title": "Passport of Lucía F. Morales Rivas",
                 "files": ["passport.pdf"],
                 "document_type": "passport",
-                "section": "Identity",
+                "section": "Identity and admission",
                 "date": "2019-02-02",
             },
             {
@@ -436,7 +591,7 @@ def demo_manifest() -> dict[str, Any]:
                     "acta_de_nacimiento.pdf",
                 ],
                 "document_type": "birth_certificate",
-                "section": "Identity",
+                "section": "Identity and admission",
                 "language": "Spanish",
                 "date": "2019-01-05",
                 "translator": {
@@ -445,6 +600,30 @@ def demo_manifest() -> dict[str, Any]:
                     "phone": "(718) 555-0160",
                     "language": "Spanish",
                 },
+            },
+            {
+                "title": "Form I-94 admission record (B-2, June 12, 2009)",
+                "files": ["i94_admission_record.pdf"],
+                "document_type": "i94",
+                "factors": ["long_residence", "pending_petition"],
+                "section": "Identity and admission",
+                "date": "2009-06-12",
+            },
+            {
+                "title": "Marriage certificate of Lucía F. Morales Rivas and Daniel A. Reyes",
+                "files": ["marriage_certificate.pdf"],
+                "document_type": "marriage_certificate",
+                "factor": "family_us_citizen_lpr",
+                "section": "Family ties",
+                "date": "2021-08-14",
+            },
+            {
+                "title": "U.S. passport of husband Daniel A. Reyes",
+                "files": ["husband_us_passport.pdf"],
+                "document_type": "relative_us_passport",
+                "factor": "family_us_citizen_lpr",
+                "section": "Family ties",
+                "date": "2020-06-10",
             },
             {
                 "title": "U.S. birth certificate of son Mateo J. Morales",
@@ -463,11 +642,11 @@ def demo_manifest() -> dict[str, Any]:
                 "date": "2026-02-18",
             },
             {
-                "title": "Form I-797C receipt, I-130 petition",
+                "title": "Form I-797C receipt, I-130 petition filed by Daniel A. Reyes",
                 "files": ["i797_receipt_i130.pdf"],
                 "document_type": "i797_receipt",
                 "factor": "pending_petition",
-                "section": "Pending petitions",
+                "section": "Pending petition",
                 "date": "2025-11-04",
             },
             {
@@ -518,8 +697,57 @@ def demo_manifest() -> dict[str, Any]:
                 "section": "Criminal history",
                 "date": "2016-01-22",
             },
+            {
+                "title": "FBI Identity History Summary",
+                "files": ["fbi_identity_history_summary.pdf"],
+                "document_type": "fbi_identity_history",
+                "factor": "criminal_history",
+                "section": "Criminal history",
+                "date": "2025-10-20",
+            },
         ],
     }
+
+
+# What the attorney wrote in the demo's letter where the draft asks for it, by the
+# start of the placeholder: {cite:TITLE} cites the exhibit with that title.
+LETTER_WRITING = {
+    "Tell the client's story": (
+        "Respondent came to the United States from Honduras in 2009, at twenty-one: she was "
+        "inspected and admitted at New York as a visitor on June 12, 2009, and stayed beyond "
+        "her authorized stay. See {cite:Form I-94 admission record (B-2, June 12, 2009)}. She "
+        "has lived in Queens ever since, raising her son Mateo, a United States citizen born "
+        "there in 2014, and working for the same employer since 2017.\n\n"
+        f"On August 14, 2021, she married {HUSBAND}, a United States citizen by birth. See "
+        "{cite:Marriage certificate of Lucía F. Morales Rivas and Daniel A. Reyes}. On "
+        "November 4, 2025, Mr. Reyes filed a Form I-130 petition for her, which is pending "
+        "before USCIS. See {cite:Form I-797C receipt, I-130 petition filed by Daniel A. "
+        "Reyes}. Once it is approved, Respondent will ask the court to recalendar these "
+        "proceedings so that she can apply to adjust her status before it."
+    ),
+    "pursues the pending petition": (
+        "awaits the decision of USCIS on the I-130 petition her husband filed for her"
+    ),
+}
+
+
+def complete_letter(text: str, exhibit_ids: Mapping[str, int]) -> str:
+    """The demo's draft with every ``[[...]]`` written as the attorney would:
+    ``exhibit_ids`` maps exhibit titles to ids for the citations.  A placeholder
+    the demo has no writing for is left (and the review reports it)."""
+
+    def cite(match: re.Match[str]) -> str:
+        return f"{{{{cite:{exhibit_ids[match[1]]}}}}}"
+
+    def write(match: re.Match[str]) -> str:
+        body = match[1]
+        for start, writing in LETTER_WRITING.items():
+            if body.startswith(start):
+                return re.sub(r"\{cite:([^{}]+)\}", cite, writing)
+        return match[0]
+
+    done = re.sub(r"\[\[(.*?)\]\]", write, text, flags=re.S)
+    return done
 
 
 # The attorney on the demo packet's cover (only in the throw-away workspace of

@@ -6,6 +6,7 @@ name their types without reaching into the policy package.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,20 @@ class Framework:
     @property
     def negative(self) -> tuple[Factor, ...]:
         return tuple(f for f in self.factors if f.polarity == Polarity.NEGATIVE)
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """From ``in_force_from`` (inclusive) to ``in_force_to`` (exclusive: the day
+        it was revoked; empty while still in force).  An unreadable date bounds
+        nothing (the resource tests check that every date reads)."""
+        start, end = _iso_day(self.in_force_from), _iso_day(self.in_force_to)
+        return (start is None or start <= day) and (end is None or day < end)
+
+
+def _iso_day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,9 @@ from pdpacket.model.policy import Factor, Framework
 from pdpacket.policy import catalog
 
 
-def _day(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def in_force_on(fw: Framework, day: dt.date) -> bool:
-    """Whether ``fw`` was in force on ``day``."""
-    start, end = _day(fw.in_force_from), _day(fw.in_force_to)
-    return (start is None or start <= day) and (end is None or day < end)
+    """Whether ``fw`` was in force on ``day`` (``Framework.in_force_on``)."""
+    return fw.in_force_on(day)
 
 
 def judged_on(p: Proceedings, today: dt.date) -> dt.date:

@@ -246,6 +246,16 @@ def _check_framework(ctx: _Context) -> Iterator[Finding | None]:
         )
 
 
+def _check_demo_attorney(ctx: _Context) -> Iterator[Finding | None]:
+    """The window's demo fills its fictional attorney into an empty Settings; a
+    real case must not go out signed in that name."""
+    demo_name = ctx.store.get_setting("demo_attorney_name") or ""
+    if not demo_name or ctx.case.id in (ctx.store.get_setting("demo_case_ids") or []):
+        return
+    if ctx.store.attorney().name.strip() == demo_name:
+        yield ctx.finding("settings.demo_attorney", name=demo_name)
+
+
 # ---- factors -----------------------------------------------------------------------
 def _examples(factor: catalog.Factor, n: int = 3) -> str:
     labels = {d.id: d.label for d in catalog.document_types()}
@@ -570,6 +580,7 @@ CHECKS: Sequence[Check] = (
     _check_stage,
     _check_hearing,
     _check_framework,
+    _check_demo_attorney,
     _check_factors,
     _check_exhibits,
     _check_letter,

@@ -361,6 +361,16 @@ class Store:
             self._touch(case_id)
             self.audit(case_id, "factor.update", factor=answer.factor_id, applies=answer.applies)
 
+    def delete_factor_answer(self, case_id: int, factor_id: str) -> None:
+        """Forget one answer (e.g. one the case's framework does not have)."""
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM factor_answers WHERE case_id = ? AND factor_id = ?",
+                (case_id, factor_id),
+            )
+            self._touch(case_id)
+            self.audit(case_id, "factor.clear", factor=factor_id)
+
     def factor_answers(self, case_id: int) -> dict[str, FactorAnswer]:
         rows = self._q(
             "SELECT * FROM factor_answers WHERE case_id = ? ORDER BY factor_id", (case_id,)

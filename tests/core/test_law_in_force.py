@@ -51,6 +51,14 @@ def test_frameworks_carry_their_in_force_dates():
     assert law.in_force_label(hist) == "in force 2021-11-29 to 2025-01-20"
 
 
+def test_every_framework_date_reads_and_the_default_is_in_force_today():
+    for fw in catalog.frameworks():
+        assert dt.date.fromisoformat(fw.in_force_from), fw.id
+        if fw.in_force_to:
+            assert dt.date.fromisoformat(fw.in_force_to) > dt.date.fromisoformat(fw.in_force_from)
+    assert catalog.framework().in_force_on(dt.date.today())
+
+
 def test_a_framework_out_of_force_is_a_review_error(workspace, tmp_path):
     case_id, _ = good_case(workspace, tmp_path / "ev")
     assert "framework.not_in_force" not in _findings(workspace, case_id)

@@ -423,15 +423,16 @@ def test_demo_letter_reads_as_a_specific_request(workspace):
     for needle in (
         "Lucía Fernanda Morales Rivas",
         "A201-555-014",
-        "8 CFR 1239.2(c)",
-        "since 2009",
+        "8 CFR 1003.18(c)",
+        "June 12, 2009",
+        "INA 245(a)",
         "severe persistent asthma",
         "dismissed and sealed",
         "New York City Field Location",
     ):
         assert needle in text, needle
     cited = {c.exhibit_id for c in markup.citations(text)}
-    assert len(cited) == 11  # every demo exhibit is cited somewhere
+    assert len(cited) == 15  # every demo exhibit is cited somewhere
     # Her identity is proved by her passport and birth certificate, not her son's.
     ids = {e.title.split(" of ")[0]: e.id for e in workspace.exhibits(case_id)}
     born = next(p for p in text.split("\n\n") if "was born on" in p)

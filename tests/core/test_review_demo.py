@@ -4,8 +4,10 @@ packet's letter cites the exhibits where they really are."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
+from pdpacket.demo import write_demo_evidence
 from pdpacket.model import Attorney, Severity, markup
 from pdpacket.model.signing import SignatureMethod
 from pdpacket.review import readiness as review
@@ -16,15 +18,20 @@ TODAY = dt.date(2026, 11, 27)
 STORY = (
     "Respondent came to the United States from Honduras in 2009, at twenty-one, and has "
     "lived in Queens ever since. She raises her son Mateo, a United States citizen born in "
-    "2014, on her own, and has worked for the same employer since 2017. See {{{{cite:{son}}}}}; "
+    "2014, with her husband, and has worked for the same employer since 2017. See {{{{cite:{son}}}}}; "
     "{{{{cite:{employer}}}}}."
 )
-NEXT_STEP = "pursue the pending I-130 petition before USCIS"
+NEXT_STEP = "awaits the decision of USCIS on the I-130 petition her husband filed for her"
 
 
 def test_demo_case_reaches_ready_after_the_users_steps(workspace, tmp_path):
     ws = workspace
-    case_id = ws.create_demo_case()
+    # the demo's data as the user brings it, before pdpacket finishes it: no G-28 yet
+    manifest = write_demo_evidence(tmp_path / "demo")
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    del data["appearance"]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    case_id = ws.import_manifest(manifest)
 
     # 1. The review says what is missing.
     found = ws.review(case_id, today=TODAY)
@@ -63,7 +70,7 @@ def test_demo_case_reaches_ready_after_the_users_steps(workspace, tmp_path):
         text,
         flags=re.S,
     )
-    text = re.sub(r"\[\[state what the client will do next.*?\]\]", NEXT_STEP, text, flags=re.S)
+    text = re.sub(r"\[\[pursues the pending petition\]\]", NEXT_STEP, text, flags=re.S)
     assert not markup.placeholders(text)
     ws.save_letter(case_id, text)
 
@@ -98,11 +105,11 @@ def test_demo_case_reaches_ready_after_the_users_steps(workspace, tmp_path):
             break
     flat = " ".join(letter_text.split())
     assert "[MISSING EXHIBIT]" not in flat and "[[" not in flat
-    # The lease is Exhibit H: the letter sends the reader to its pages.
-    lease = re.search(r"Lease and utility bills 2016-2025, Exh\. H at (\d+)–(\d+)", flat)
+    # The lease is Exhibit K: the letter sends the reader to its pages.
+    lease = re.search(r"Lease and utility bills 2016-2025, Exh\. K at (\d+)–(\d+)", flat)
     assert lease, flat
     first, last = int(lease[1]), int(lease[2])
-    assert first == tabs["Exhibit H"] + 1
+    assert first == tabs["Exhibit K"] + 1
     assert "Residential Lease Agreement" in page_text(out, first)
     assert "National Grid" in page_text(out, last)
-    assert "See Exhibit C; Exhibit G." in flat  # the story's citations
+    assert "See Exhibit F; Exhibit J." in flat  # the story's citations

@@ -26,10 +26,10 @@ def test_window_opens_on_the_demo_case(qtbot, make_window, workspace):
     assert not window.windowIcon().isNull()
     window.go_to_step("exhibits")
     model = window.step("exhibits").model
-    assert model.rowCount() == 11
+    assert model.rowCount() == 15
     assert model.data(model.index(0, 0)) == "A"
     assert model.data(model.index(0, 1)) == "Passport of Lucía F. Morales Rivas"
-    assert model.data(model.index(10, 0)) == "K"
+    assert model.data(model.index(14, 0)) == "O"
     wait_jobs(qtbot, window)
 
 

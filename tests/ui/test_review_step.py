@@ -6,6 +6,7 @@ reaches "Ready to file" after the steps a user takes in the window."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from pdpacket.ui.steps.review import FINDING_ROLE
@@ -13,6 +14,7 @@ from pdpacket.ui.style import State
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from pdpacket.demo import write_demo_evidence
 from pdpacket.model import Attorney, FactorAnswer, Severity
 from tests.pdftools import make_pdf
 
@@ -130,7 +132,12 @@ def test_findings_jump_to_their_place_and_go_away_when_fixed(qtbot, window, work
 
 def test_the_demo_case_reaches_ready_to_file(qtbot, window, workspace, evidence_dir):
     ws = workspace
-    case_id = ws.create_demo_case()
+    # the demo's data as the user brings it, before pdpacket finishes it: no G-28 yet
+    manifest = write_demo_evidence(evidence_dir.parent / "demo")
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    del data["appearance"]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    case_id = ws.import_manifest(manifest)
     # the demo's hearing is a fixed date: keep it ahead of today's filing deadline
     ws.store.update_proceedings(case_id, hearing_date=dt.date.today() + dt.timedelta(days=60))
     window.cases.refresh()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QGroupBox,
+    QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
@@ -14,11 +18,22 @@ from PySide6.QtWidgets import (
 )
 
 from pdpacket.api import catalogue
+from pdpacket.model.identifiers import parse_date
 
 from ..context import CaseContext
-from ..fields import TextField
+from ..fields import Check, TextField, message_label
 from ..style import Banner, State, hint
 from .base import Step, StepStatus
+from .client import check_date
+
+
+def _check_decision_date(text: str) -> Check:
+    """A date that reads, and not a future one: the decision has been taken."""
+    found = check_date(text, "decision date")
+    if found.state == "ok" and (day := parse_date(text.strip())) and day > dt.date.today():
+        return Check("error", "The decision date is in the future: enter when it was taken.")
+    return found
+
 
 ADDRESSEES = {"opla": "OPLA (the Chief Counsel)", "ero": "the ICE field office (ERO)"}
 
@@ -72,6 +87,7 @@ class StageStep(Step):
         self.joint.toggled.connect(self._joint_toggled)
         col.addWidget(self.joint)
         col.addWidget(self._destination_box())
+        col.addWidget(self._law_box())
         col.addStretch(1)
 
     def _destination_box(self) -> QGroupBox:
@@ -104,6 +120,68 @@ class StageStep(Step):
         lay.addWidget(self.grounds)
         return box
 
+    def _law_box(self) -> QGroupBox:
+        """The law the request rests on: the case's framework (chosen in the Factors
+        step) must be in force on the letter's date, or on the date of the earlier
+        decision the request concerns, which is entered here."""
+        box = QGroupBox("The law applied")
+        lay = QVBoxLayout(box)
+        self.framework_note = hint("")
+        self.framework_note.setObjectName("framework_note")
+        lay.addWidget(self.framework_note)
+        self.framework_warning = Banner("warning")
+        self.framework_warning.setObjectName("framework_warning")
+        lay.addWidget(self.framework_warning)
+        label = QLabel("&Date of the earlier decision this request concerns (if any):")
+        self.decision_date = QLineEdit()
+        self.decision_date.setAccessibleName("Date of the earlier decision")
+        self.decision_date.setPlaceholderText("YYYY-MM-DD; leave empty for a request about now")
+        label.setBuddy(self.decision_date)
+        self.decision_msg = message_label()
+        self.decision_field = self.track(
+            TextField(
+                self.decision_date,
+                save=self._save_decision_date,
+                validate=_check_decision_date,
+                message=self.decision_msg,
+                debounce_ms=None,
+                action="saving the decision date",
+            )
+        )
+        lay.addWidget(label)
+        lay.addWidget(self.decision_date)
+        lay.addWidget(self.decision_msg)
+        return box
+
+    def _save_decision_date(self, text: str) -> None:
+        if self.ctx.has_case:
+            self.ctx.update_proceedings(decision_date=text.strip() or None)
+            self._explain_law()
+
+    def _explain_law(self) -> None:
+        """Which framework the case uses and whether it can carry this request."""
+        p = self.ctx.case().proceedings
+        fw = catalogue.framework(p.framework_id)
+        since = f"in force since {fw.in_force_from}"
+        dates = f"in force {fw.in_force_from} to {fw.in_force_to}" if fw.in_force_to else since
+        self.framework_note.setText(
+            f"Framework: {fw.name} ({dates}); choose it in the Factors step."
+        )
+        today = dt.date.today()
+        if fw.in_force_on(today):
+            warning = ""
+        elif p.decision_date is None:
+            warning = (
+                f"“{fw.name}” is not in force today: a letter dated today cannot rest on it. "
+                "Choose the framework in force, or enter the date of the earlier decision "
+                "this request concerns."
+            )
+        elif not fw.in_force_on(p.decision_date):
+            warning = f"“{fw.name}” was not in force on the decision date either."
+        else:
+            warning = ""
+        self.framework_warning.set_text(warning)
+
     def _save_grounds(self, text: str) -> None:
         if self.ctx.has_case:
             self.ctx.update_proceedings(motion_grounds=text)
@@ -121,9 +199,13 @@ class StageStep(Step):
             self.joint.setChecked(p.joint_motion)
             self.destination.setCurrentIndex(max(0, self.destination.findData(p.destination)))
             self.grounds_field.set_text(p.motion_grounds)
+            self.decision_field.set_text(
+                p.decision_date.isoformat() if p.decision_date else "", check=True
+            )
         finally:
             self._loading = False
         self._explain()
+        self._explain_law()
 
     def _build_forms(self, stage_id: str, chosen: str) -> None:
         for w in self._form_widgets:
