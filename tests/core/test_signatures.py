@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -16,7 +17,7 @@ from pdpacket.api import Workspace
 from pdpacket.errors import ValidationError
 from pdpacket.model import Attorney, BuildOptions, FileRole, Severity, Translator
 from pdpacket.model.signing import SignatureMethod, SignedDocument, Signer
-from tests.core.packet_fixtures import add_exhibit, new_case, text_pdf
+from tests.core.packet_fixtures import add_exhibit, new_case, run_tool, text_pdf
 
 DATE = dt.date(2026, 12, 1)
 ATTORNEY = Attorney(
@@ -280,3 +281,67 @@ def test_signing_makes_the_last_build_stale(workspace, tmp_path):
     assert "packet.stale" not in {f.code for f in workspace.review(case_id)}
     workspace.set_signature(case_id, "letter", "attorney", "wet")
     assert "packet.stale" in {f.code for f in workspace.review(case_id)}
+
+
+# ---- the packet prints the signatures --------------------------------------------------
+def _packet_text(path) -> str:
+    return run_tool("pdftotext", "-layout", str(path), "-")
+
+
+def _blank_after_i(text: str) -> bool:
+    return re.search(r"\bI,\s*_{3,}", text) is not None
+
+
+def _signed_packet(ws: Workspace, tmp_path, method: str):  # type: ignore[no-untyped-def]
+    case_id = _translated_case(ws, destination="court_motion")
+    for sig in ws.signatures(case_id):
+        ws.set_signature(
+            case_id, sig.document, sig.signer, method, exhibit_id=sig.exhibit_id, signed_on=DATE
+        )
+    out = tmp_path / f"{method}.pdf"
+    ws.build_packet(case_id, out, BuildOptions(build_date=DATE, certificate_of_service=True))
+    return case_id, out
+
+
+def _pages(path) -> list[str]:  # type: ignore[no-untyped-def]
+    return _packet_text(path).split("\f")
+
+
+def test_electronic_signatures_print_on_letter_translation_and_service(workspace, tmp_path):
+    _, out = _signed_packet(workspace, tmp_path, "electronic")
+    pages = _pages(out)
+    letter = next(p for p in pages if "Respectfully submitted" in p)
+    translation = next(p for p in pages if "CERTIFICATE OF TRANSLATION" in p)
+    # (the proposed order has the court's own certificate of service: not ours)
+    service = next(p for p in pages if "CERTIFICATE OF SERVICE" in p and "served a copy" in p)
+    assert "/s/ Jane Doe" in letter and "December 1, 2026" in letter
+    assert "/s/ Rosa Campos" in translation and "December 1, 2026" in translation
+    assert "I, Rosa Campos, certify" in " ".join(translation.split())
+    assert "/s/ Jane Doe" in service and "I, Jane Doe, served" in " ".join(service.split())
+    text = _packet_text(out)
+    assert not _blank_after_i(text)
+    assert "to be signed in ink" not in text.lower()
+
+
+def test_wet_signatures_print_a_clean_line_to_sign_in_ink(workspace, tmp_path):
+    case_id, out = _signed_packet(workspace, tmp_path, "wet")
+    pages = _pages(out)
+    translation = next(p for p in pages if "CERTIFICATE OF TRANSLATION" in p)
+    # (the proposed order has the court's own certificate of service: not ours)
+    service = next(p for p in pages if "CERTIFICATE OF SERVICE" in p and "served a copy" in p)
+    letter = next(p for p in pages if "Respectfully submitted" in p)
+    for page in (translation, service, letter):
+        assert "/s/" not in page
+        assert "to be signed in ink" in page.lower()
+    warnings = [f for f in workspace.review(case_id) if f.code == "signature.wet"]
+    assert len(warnings) == 3
+
+
+def test_translators_certificate_names_exhibit_titles_not_file_names(workspace, tmp_path):
+    case_id, out = _signed_packet(workspace, tmp_path, "electronic")
+    translation = next(p for p in _pages(out) if "CERTIFICATE OF TRANSLATION" in p)
+    assert "Exhibit B: Birth certificate of Rosa Test" in translation
+    for e in workspace.exhibits(case_id):
+        for f in e.files:
+            assert f.original_name not in translation
+            assert f.original_name.rsplit(".", 1)[0] not in translation
