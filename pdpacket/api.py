@@ -394,6 +394,16 @@ class Workspace:
             raise ValidationError("destination", message[0].upper() + message[1:], hint=hint)
         return self.store.update_proceedings(case_id, destination=destination_id)
 
+    def default_build_options(self, case_id: int) -> BuildOptions:
+        """What a first build of the case starts from: the edition its chosen
+        destination is sent as (e-filing for ECAS, e-mail to OPLA, print for paper);
+        the standard one while the destination only follows the PD form.  The
+        certificate of service is left to the destination (``None``)."""
+        p = self.store.get_case(case_id).proceedings
+        if not p.destination:
+            return BuildOptions()
+        return BuildOptions(edition=destinations.for_proceedings(p).edition)
+
     def opla_offices(self) -> tuple[Place, ...]:
         """The OPLA offices with the firm's edits (``Place.edited`` names them)."""
         return places.offices(self.store)

@@ -112,6 +112,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "final", False):
         options = dataclasses.replace(options, final=True)
     edition = getattr(args, "edition", None) or "standard"
+    if edition == "auto":  # the edition the case's destination is sent as
+        with _workspace(args) as ws:
+            edition = ws.destination(args.case).edition
     if edition != "standard" or args.max_mb or args.jpeg_quality or args.duplex:
         court, opla, client = _copies(args.copies)
         options = dataclasses.replace(
@@ -841,9 +844,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--edition",
-        choices=["standard", "efile", "email", "print"],
+        choices=["standard", "efile", "email", "print", "auto"],
         default=None,
-        help="efile: the court's ECAS, split into parts of at most 25 MB; email: to the OPLA "
+        help="auto: the one the case's destination is sent as (`pdpacket destination CASE`); "
+        "efile: the court's ECAS, split into parts of at most 25 MB; email: to the OPLA "
         "office, under its limit (else 20 MB), with the e-mail's subject and body in a .txt; "
         "print: a copies sheet, the top inch clear, single-sided unless --duplex",
     )

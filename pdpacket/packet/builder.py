@@ -61,7 +61,8 @@ from pdpacket.packet.sizes import (
 from pdpacket.packet.write import FORMAT_VERSION, discard
 from pdpacket.pdf import stamps
 from pdpacket.pdf.images import ImageHook, ImageStream
-from pdpacket.policy import catalog
+from pdpacket.policy import catalog, destinations
+from pdpacket.store import places
 from pdpacket.store.atomic import fsync_dir
 from pdpacket.store.database import Store
 
@@ -207,9 +208,14 @@ def _gather(ctx: BuildContext) -> None:
     p = ctx.case.proceedings
     info = ctx.info
     info.form = catalog.pd_form(p.pd_form) if p.pd_form else None
-    info.joint_motion = bool(p.joint_motion or (info.form and info.form.joint_motion))
-    info.court = catalog.court(p.court_id) if p.court_id else None
-    info.office = catalog.opla_office(p.opla_office_id) if p.opla_office_id else None
+    dest = info.destination = destinations.for_proceedings(p)
+    info.joint_motion = dest.joint
+    info.court = places.court(ctx.store, p.court_id)
+    info.office = places.office(ctx.store, p.opla_office_id)
+    # the certificate of service as the destination says, unless the caller chose
+    for conflict in destinations.conflicts(dest, o.certificate_of_service, o.service_method):
+        ctx.warnings.append(f"As asked: {conflict} (the review lists it as an error).")
+    o = ctx.options = destinations.resolve_options(o, dest)
     info.framework = catalog.framework(p.framework_id)
     info.documents = {str(d.role): d for d in ctx.store.case_documents(ctx.case.id)}
     if ctx.letter is not None:
@@ -219,17 +225,20 @@ def _gather(ctx: BuildContext) -> None:
         info.letter_blob, info.letter_blob_pages = doc.pdf_sha256, doc.pages
     elif ctx.letter_hook is not None:
         info.letter_source = ctx.letter_hook(ctx.store, ctx.case.id, today=ctx.build_date)
-    if o.certificate_of_service and info.joint_motion:
-        ctx.warnings.append(
-            "No certificate of service: a joint motion does not carry one (8 CFR 1003.32(c))."
-        )
     served_at_address = o.certificate_of_service and o.service_method != "ecas"
     address = o.service_address.strip() or (info.office.address if info.office else "")
-    if served_at_address and not info.joint_motion and not address:
+    if served_at_address and not address:
         raise BadInputError(
             "The certificate of service needs the address the packet is served at.",
             hint='Give the Chief Counsel\'s address (--service-address "..."), or serve '
             "through ECAS (--certificate-of-service ecas).",
+        )
+    if dest.joint and ctx.letter is None and info.letter_source is not None:
+        # the letter asked OPLA to join; the court gets the motion itself
+        info.letter_source = None
+        ctx.warnings.append(
+            "The request letter is not in the joint motion's packet: it was the request to "
+            "OPLA; the court gets the joint motion itself."
         )
     if not p.pd_form:
         ctx.warnings.append(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pdpacket.model import BuildOptions, Case, CaseDocument, Exhibit
+from pdpacket.model.policy import Destination
 from pdpacket.model.progress import CancelToken, Progress
 from pdpacket.packet import draw as layout
 from pdpacket.packet.source import Source
@@ -105,6 +106,7 @@ class Gathered:
     """What the case says, looked up once."""
 
     joint_motion: bool = False
+    destination: Destination | None = None  # where the request goes: parts, caption, service
     form: catalog.PdForm | None = None
     court: catalog.Place | None = None
     office: catalog.Place | None = None

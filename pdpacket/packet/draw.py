@@ -83,6 +83,11 @@ class CoverInfo:
     addressee_lines: tuple[str, ...] = ()
     receipts: tuple[str, ...] = ()
     date_text: str = ""
+    # the EOIR caption only where the court is the addressee; else the client named
+    # in a "Re:" block, the court (if any) as a fact, and how the packet is sent
+    court_caption: bool = True
+    court_line: str = ""  # "Immigration court: Boston Immigration Court"
+    via: str = ""  # "VIA ELECTRONIC MAIL to pd@example.gov"
 
 
 @dataclass(frozen=True)
@@ -135,24 +140,13 @@ class CopiesInfo:
 
 
 @dataclass(frozen=True)
-class SignedLine:
-    """What goes on a certificate's signature line: "/s/ Name" and the date when
-    signed electronically, a line to sign in ink otherwise."""
-
-    mark: str = ""  # "/s/ Jane Doe"; "" prints an empty line
-    date: str = ""  # the electronic signature's date, "December 1, 2026"
-    ink: bool = False  # marked to be signed in ink: the line says so
-
-
-@dataclass(frozen=True)
 class TranslatorCertificateInfo:
     letter: str
     name: str
     address: str
     phone: str
     language: str
-    documents: tuple[str, ...]  # "Exhibit D: Birth certificate of ..." (never file names)
-    signed: SignedLine = SignedLine()
+    documents: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -164,7 +158,6 @@ class ServiceInfo:
     attorney_ids: str  # "EOIR ID: XX123456"
     method: str  # "ecas" | "mail" | "hand"
     served_on: tuple[str, ...]  # "Office of the Principal Legal Advisor", office, address
-    signed: SignedLine = SignedLine()
 
 
 @dataclass(frozen=True)
@@ -297,18 +290,11 @@ class Drawing:
         if cap.facility:
             self._para(RIGHT - 170, y - 22, cap.facility, 170, SERIF, 9, align="c")
 
-    def _signature(
-        self, y: float, name: str, extra: Sequence[str] = (), signed: SignedLine | None = None
-    ) -> float:
-        signed = signed or SignedLine()
+    def _signature(self, y: float, name: str, extra: Sequence[str] = ()) -> float:
         self.c.setLineWidth(0.6)
         self.c.line(LEFT, y, LEFT + 250, y)
         self.c.line(LEFT + 300, y, RIGHT, y)
-        if signed.mark:  # typed on the line, as an e-filed signature is
-            self._text(LEFT + 4, y + 4, signed.mark, SERIF, BODY)
-            self._text(LEFT + 304, y + 4, signed.date, SERIF, BODY)
-        label = "Signature (to be signed in ink)" if signed.ink else "Signature"
-        self._text(LEFT, y - 13, label, SERIF_ITALIC, 10)
+        self._text(LEFT, y - 13, "Signature", SERIF_ITALIC, 10)
         self._text(LEFT + 300, y - 13, "Date", SERIF_ITALIC, 10)
         y -= 34
         if name:
@@ -334,7 +320,7 @@ class Drawing:
             self.c.rect((PAGE_W - w) / 2, y - 9, w, 32)
             self._text(PAGE_W / 2, y, "JOINT MOTION", SANS_BOLD, 22, "c")
             y -= 40
-        y = self._caption(info.caption, y)
+        y = self._caption(info.caption, y) if info.court_caption else self._re_block(info, y)
         if info.judge or info.hearing:
             if info.judge:
                 self._text(LEFT, y, "Immigration Judge:", SERIF, 11)
@@ -359,10 +345,25 @@ class Drawing:
             label = "USCIS receipt: " if len(info.receipts) == 1 else "USCIS receipts: "
             y = self._para(LEFT, y, label + ", ".join(info.receipts), RIGHT - LEFT, SERIF, 11)
             y -= 4
+        if info.via:
+            y = self._para(LEFT, y, info.via, RIGHT - LEFT, SERIF_ITALIC, 11) - 4
         if info.date_text:
             self._text(LEFT, max(y, BOTTOM + 14), f"Date: {info.date_text}", SERIF, 11)
         self._end_page()
         return first
+
+    def _re_block(self, info: CoverInfo, y: float) -> float:
+        """A cover sheet's "Re:" lines (no court caption): the client, the
+        A-number, the court the case is before."""
+        cap = info.caption
+        self._text(LEFT, y, "Re:", SERIF_BOLD, BODY)
+        y = self._para(LEFT + 36, y, cap.client_name.upper(), RIGHT - LEFT - 36, SERIF_BOLD, BODY)
+        if cap.a_number:
+            self._text(LEFT + 36, y, f"A-number: {cap.a_number}", SERIF, 11)
+            y -= 15
+        if info.court_line:
+            y = self._para(LEFT + 36, y, info.court_line, RIGHT - LEFT - 36, SERIF, 11, 14)
+        return y - 12
 
     def add_index(self, info: IndexInfo) -> int:
         first = self._new_page()
@@ -498,7 +499,7 @@ class Drawing:
             f"Address: {info.address or '_' * 50}",
             f"Telephone: {info.phone or '_' * 24}",
         ]
-        self._signature(y, f"Name: {info.name or '_' * 40}", extra, info.signed)
+        self._signature(y, f"Name: {info.name or '_' * 40}", extra)
         self._end_page()
         return first
 
@@ -531,9 +532,7 @@ class Drawing:
         for line in info.served_on:
             y = self._para(LEFT + 36, y, line, RIGHT - LEFT - 36, SERIF, BODY, 15)
         y -= 48
-        self._signature(
-            y, info.attorney_name, [info.attorney_ids] if info.attorney_ids else [], info.signed
-        )
+        self._signature(y, info.attorney_name, [info.attorney_ids] if info.attorney_ids else [])
         self._end_page()
         return first
 

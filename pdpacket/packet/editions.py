@@ -48,7 +48,8 @@ from pdpacket.packet import pages as filled
 from pdpacket.packet.builder import BuildContext, Output, PartBreak
 from pdpacket.packet.recode import JpegRecoder
 from pdpacket.pdf import stamps
-from pdpacket.policy import catalog, rules
+from pdpacket.policy import catalog, destinations, rules
+from pdpacket.store import places
 from pdpacket.store.blobs import sha256_file
 from pdpacket.store.database import Store
 
@@ -89,11 +90,15 @@ def check_options(options: BuildOptions) -> None:
             raise BadInputError(f"The number of copies ({name}) cannot be negative.")
 
 
-def size_limit_mb(case: Case, options: BuildOptions) -> float:
-    """The most one file of this edition may hold, in MB (0: no limit)."""
+def size_limit_mb(case: Case, options: BuildOptions, store: Store | None = None) -> float:
+    """The most one file of this edition may hold, in MB (0: no limit); by
+    e-mail, the office's limit as the firm set it (``store``)."""
     if options.max_mb:
         return float(options.max_mb)
-    return rules.size_limit_mb(options.edition, case.proceedings.opla_office_id) or 0.0
+    office_id = case.proceedings.opla_office_id
+    if store is not None:
+        return places.size_limit_mb(store, options.edition, office_id) or 0.0
+    return rules.size_limit_mb(options.edition, office_id) or 0.0
 
 
 def _ascii_words(text: str) -> str:
@@ -104,10 +109,10 @@ def _ascii_words(text: str) -> str:
 def document_stem(case: Case, edition: str) -> str:
     """``<Client>_<Document>``: the name a folder output gets, e.g.
     ``Lucia_Fernanda_Morales_Rivas_PD_Request``."""
-    form = catalog.pd_form(case.proceedings.pd_form) if case.proceedings.pd_form else None
-    joint = case.proceedings.joint_motion or bool(form and form.joint_motion)
+    dest = destinations.for_proceedings(case.proceedings)
+    document = "Joint_Motion" if dest.joint else "Motion" if dest.motion else "PD_Request"
     client = _ascii_words(case.client.name)[:60].strip("_") or "Client"
-    stem = f"{client}_{'Joint_Motion' if joint else 'PD_Request'}"
+    stem = f"{client}_{document}"
     return stem + {"email": "_OPLA", "print": "_Print"}.get(edition, "")
 
 
@@ -174,7 +179,7 @@ def build_edition(
         _print_setup(ctx)
         result = _single_file(ctx)
     else:
-        limit = size_limit_mb(case, options)
+        limit = size_limit_mb(case, options, store)
         if options.jpeg_quality:
             ctx.image_hook = JpegRecoder(options.jpeg_quality)
         result = _within_limit(ctx, stem, int(limit * MB))
@@ -456,9 +461,9 @@ def email_messages(
     """(subject, body) of each message: one per file (``files``: name, size, pages)."""
     case = ctx.case
     p = case.proceedings
-    office = catalog.opla_office(p.opla_office_id) if p.opla_office_id else None
+    office = places.office(ctx.store, p.opla_office_id)  # as the firm keeps it
     form = catalog.pd_form(p.pd_form) if p.pd_form else None
-    court = catalog.court(p.court_id) if p.court_id else None
+    court = places.court(ctx.store, p.court_id)
     subject_format = str(office.get("subject_format") or "") if office else ""
     subject_format = subject_format or "PD Request - {client_name} - {a_number}"
     hearing = ""
@@ -566,9 +571,11 @@ def _write_email(ctx: BuildContext, stem: Path, result: BuildResult) -> BuildRes
         last = numbered[-1].number + numbered[-1].pages
         files.append((path.name, size, f"pages {first}-{last}" if first != last else "1 page"))
     messages = email_messages(ctx, files)
-    office = catalog.opla_office(ctx.case.proceedings.opla_office_id or "")
+    office = places.office(ctx.store, ctx.case.proceedings.opla_office_id)
+    # the office's PD mailbox; never guessed: a blank one says where to enter it
     to = (office.email if office and office.email else "") or (
-        "(the OPLA office's e-mail address for PD requests)"
+        f"[[the PD mailbox of {office.name if office else 'the OPLA office'}: enter it in "
+        "Settings > Offices and courts or with pdpacket settings office]]"
     )
     blocks = []
     for k, ((subject, body), (name, _size, _pages)) in enumerate(

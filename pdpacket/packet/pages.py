@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pdpacket.model import Polarity
-from pdpacket.model.signing import Signature
+from pdpacket.model import FileRole, Polarity
 from pdpacket.packet import draw as layout
+from pdpacket.packet import motion
 from pdpacket.packet.context import BuildContext, Segment
+from pdpacket.packet.motion import case_caption as case_caption
+from pdpacket.packet.motion import document_title as document_title
 from pdpacket.packet.plan import (
     index_layout,
     index_rows,
@@ -17,25 +19,10 @@ from pdpacket.packet.plan import (
     part_note,
     part_segments,
 )
-from pdpacket.store import signatures as signing
 
 
 def date_long(d: dt.date) -> str:
     return f"{d:%B} {d.day}, {d.year}"
-
-
-def case_caption(ctx: BuildContext) -> layout.Caption:
-    court = ctx.info.court
-    lines: tuple[str, ...] = ()
-    if court:
-        lines = tuple(x for x in (court.name, court.address) if x)
-    return layout.Caption(
-        client_name=ctx.case.client.name,
-        a_number=ctx.case.client.a_number_display,
-        court_lines=lines,
-        detained=ctx.case.proceedings.detained,
-        facility=ctx.case.proceedings.facility,
-    )
 
 
 def _attorney_lines(ctx: BuildContext) -> tuple[str, ...]:
@@ -61,8 +48,13 @@ def _attorney_lines(ctx: BuildContext) -> tuple[str, ...]:
 
 
 def _addressee(ctx: BuildContext) -> tuple[str, ...]:
-    form, office = ctx.info.form, ctx.info.office
-    if form is not None and form.addressee == "ero":
+    """Whom the cover names as the recipient: the Chief Counsel of the OPLA office,
+    or ERO; none for a court filing (its caption names the court)."""
+    office = ctx.info.office
+    dest = ctx.info.destination
+    if dest is not None and dest.addressee == "court":
+        return ()
+    if dest is not None and dest.addressee == "ero":
         return (
             "Field Office Director, Enforcement and Removal Operations",
             "U.S. Immigration and Customs Enforcement",
@@ -75,38 +67,6 @@ def _addressee(ctx: BuildContext) -> tuple[str, ...]:
         if office.address:
             lines.append(office.address)
     return tuple(lines)
-
-
-def document_title(ctx: BuildContext) -> str:
-    form = ctx.info.form
-    if not ctx.info.joint_motion:
-        return "Request for Prosecutorial Discretion"
-    if form is not None and form.joint_motion:
-        return form.label
-    motion = _JOINT_MOTIONS.get(form.id if form else "", ("joint motion", ""))[0]
-    return motion[0].upper() + motion[1:]
-
-
-_JOINT_MOTIONS = {
-    "dismissal": (
-        "joint motion to dismiss the proceedings without prejudice",
-        "the proceedings are dismissed without prejudice",
-    ),
-    "termination": ("joint motion to terminate the proceedings", "the proceedings are terminated"),
-    "administrative_closure": (
-        "joint motion to administratively close the proceedings",
-        "the proceedings are administratively closed",
-    ),
-    "continuance": (
-        "joint motion to continue",
-        "the hearing is continued to a date the court will set",
-    ),
-    "joint_motion_reopen": ("joint motion to reopen", "the proceedings are reopened"),
-    "stipulated_bond": (
-        "joint motion for a stipulated bond",
-        "the respondent is released on a bond of $__________",
-    ),
-}
 
 
 def _part_contents(ctx: BuildContext, part: int, caption: layout.Caption) -> layout.IndexInfo:
@@ -137,10 +97,15 @@ def _cover(ctx: BuildContext, caption: layout.Caption) -> layout.CoverInfo:
         hearing = date_long(p.hearing_date)
         if p.hearing_type:
             hearing += f" ({p.hearing_type} hearing)"
-    title = "REQUEST FOR PROSECUTORIAL DISCRETION"
-    if info.joint_motion:
-        title = document_title(ctx).upper()
+    dest = info.destination
+    title = document_title(ctx).upper()
+    via = dest.via if dest is not None and "[[" not in dest.via else ""
+    if via and dest is not None and dest.sent_by == "email" and info.office and info.office.email:
+        via += f" to {info.office.email}"
     return layout.CoverInfo(
+        court_caption=dest.court_caption if dest is not None else True,
+        via=via,
+        court_line=_court_line(ctx) if dest is not None and not dest.court_caption else "",
         caption=caption,
         title=title,
         form_line=form_line,
@@ -195,48 +160,33 @@ def _tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
     )
 
 
-def _signed(sig: Signature | None) -> layout.SignedLine:
-    """A signature as its line prints it (an electronic one with its date)."""
-    if sig is None:
-        return layout.SignedLine()
-    if sig.electronic:
-        return layout.SignedLine(sig.mark, date_long(sig.signed_on) if sig.signed_on else "")
-    return layout.SignedLine(ink=sig.wet)
-
-
-def _translator_certificate(s: Segment, sigs: list[Signature]) -> layout.TranslatorCertificateInfo:
+def _translator_certificate(s: Segment) -> layout.TranslatorCertificateInfo:
     assert s.exhibit is not None
     pe = s.exhibit
     ex = pe.exhibit
     t = ex.translator
-    # the documents by their exhibit letter and title, as the index lists them:
-    # the file names they were imported from mean nothing to the reader
-    docs = (f"Exhibit {pe.letter}: {ex.title}",)
+    originals = ex.files_with_role(FileRole.DOCUMENT)
+    names = ", ".join(f.original_name for f in originals)
+    docs = (f"Exhibit {pe.letter}: {ex.title}" + (f" ({names})" if names else ""),)
     language = t.language or (ex.language if ex.needs_translation else "")
-    sig = signing.find(sigs, "translation", "translator", ex.id)
-    name = (sig.name if sig else "") or t.name
-    return layout.TranslatorCertificateInfo(
-        pe.letter, name, t.address, t.phone, language, docs, _signed(sig)
-    )
+    return layout.TranslatorCertificateInfo(pe.letter, t.name, t.address, t.phone, language, docs)
+
+
+def _court_line(ctx: BuildContext) -> str:
+    """The court a case is before, named as a fact on a cover with no caption."""
+    court = ctx.info.court
+    return f"Immigration court: {court.name}" if court else ""
 
 
 def _order(ctx: BuildContext, caption: layout.Caption) -> layout.OrderInfo:
-    form = ctx.info.form
-    motion, relief = _JOINT_MOTIONS.get(
-        form.id if form else "",
-        ("joint motion", "the relief requested in the joint motion is granted"),
-    )
-    return layout.OrderInfo(caption, motion, relief)
+    form_id = ctx.info.form.id if ctx.info.form else ""
+    name = motion.motion_name(form_id, ctx.info.joint_motion)
+    return layout.OrderInfo(caption, name, motion.relief(form_id))
 
 
-def _service(
-    ctx: BuildContext, caption: layout.Caption, sigs: list[Signature]
-) -> layout.ServiceInfo:
+def _service(ctx: BuildContext, caption: layout.Caption) -> layout.ServiceInfo:
     o = ctx.options
     a = ctx.store.attorney()
-    # whoever served signs it: the attorney unless the case names someone else
-    sig = signing.find(sigs, "service", "server")
-    who = (sig.name if sig else "") or a.name
     office = ctx.info.office
     served = ["Office of the Principal Legal Advisor"]
     if office:
@@ -253,21 +203,14 @@ def _service(
             "Request for Prosecutorial Discretion",
         ),
         date_text=date_long(ctx.build_date),
-        attorney_name=who,
-        attorney_ids=f"EOIR ID {a.eoir_id}" if a.eoir_id and who == a.name else "",
+        attorney_name=a.name,
+        attorney_ids=f"EOIR ID {a.eoir_id}" if a.eoir_id else "",
         method=o.service_method,
         served_on=tuple(served),
-        signed=_signed(sig),
     )
 
 
-def _add_piece(
-    ctx: BuildContext,
-    d: layout.Drawing,
-    s: Segment,
-    caption: layout.Caption,
-    sigs: list[Signature],
-) -> None:
+def _add_piece(ctx: BuildContext, d: layout.Drawing, s: Segment, caption: layout.Caption) -> None:
     """Draw the piece segment ``s`` names and note its first drawn page."""
     at = ctx.drawn_at
     if s.drawn == "cover":
@@ -286,11 +229,13 @@ def _add_piece(
     elif s.drawn.startswith("tab:") and s.exhibit is not None:
         at[s.drawn] = d.add_tab(_tab(ctx, s))
     elif s.drawn.startswith("cert:") and s.exhibit is not None:
-        at[s.drawn] = d.add_translator_certificate(_translator_certificate(s, sigs))
+        at[s.drawn] = d.add_translator_certificate(_translator_certificate(s))
     elif s.drawn == "order":
         at[s.drawn] = d.add_proposed_order(_order(ctx, caption))
+    elif s.drawn == "motion":
+        at[s.drawn] = motion.add_motion(d, motion.motion_info(ctx, caption))
     elif s.drawn == "service":
-        at[s.drawn] = d.add_certificate_of_service(_service(ctx, caption, sigs))
+        at[s.drawn] = d.add_certificate_of_service(_service(ctx, caption))
 
 
 def draw(ctx: BuildContext) -> None:
@@ -299,11 +244,8 @@ def draw(ctx: BuildContext) -> None:
     d = layout.Drawing(f"{document_title(ctx)} - {ctx.case.title}")
     ctx.drawn_at = {}  # drawn again when an edition re-plans its parts
     caption = case_caption(ctx)
-    # how each certificate is signed (the service one too: it is drawn only when
-    # the packet carries one)
-    sigs = signing.signatures(ctx.store, ctx.case.id, service=True)
     for s in ctx.segments:
         if s.drawn and s.drawn not in ctx.drawn_at:
-            _add_piece(ctx, d, s, caption, sigs)
+            _add_piece(ctx, d, s, caption)
     d.add_font_carrier()
     ctx.drawn = d.finish()

@@ -16,6 +16,7 @@ from typing import Any
 from pdpacket.errors import PdpacketError
 from pdpacket.model import ExhibitFile, FileRole, TranslationOrder
 from pdpacket.packet import draw as layout
+from pdpacket.packet import motion
 from pdpacket.packet.context import BuildContext, CiteTarget, PlannedExhibit, Segment
 from pdpacket.packet.source import count_pages
 
@@ -80,6 +81,10 @@ def _compose(ctx: BuildContext, letter_pages: int, index_pages: int) -> list[Seg
         )
     if o.include_cover:
         segs.append(Segment("cover", "Cover", 1, drawn="cover", fit=False))
+    dest = info.destination
+    if info.joint_motion and dest is not None and dest.motion:
+        title = motion.document_title(ctx)
+        segs.append(Segment("motion", title, motion.page_count(ctx), drawn="motion", fit=False))
     if info.letter_source is not None and letter_pages:
         segs.append(Segment("letter", "Request letter", letter_pages, letter_pdf=True))
     elif info.letter_blob:
@@ -99,10 +104,10 @@ def _compose(ctx: BuildContext, letter_pages: int, index_pages: int) -> list[Seg
         for s in pe.segments:
             s.exhibit = pe
         segs.extend(_split_exhibit(ctx, i, pe))
-    if info.joint_motion:
+    if info.joint_motion or (dest is not None and dest.proposed_order):
         seg = _document_segment(ctx, "proposed_order", "order", "Proposed order")
         segs.append(seg or Segment("order", "Proposed order", 1, drawn="order", fit=False))
-    elif o.certificate_of_service:
+    if o.certificate_of_service:  # as the destination says, or as the caller chose
         segs.append(Segment("service", "Certificate of service", 1, drawn="service", fit=False))
     if ctx.duplex:
         segs = _with_blank_versos(segs)
@@ -122,7 +127,18 @@ def _compose(ctx: BuildContext, letter_pages: int, index_pages: int) -> list[Seg
 
 # kinds of segment that start a document (in duplex, on a right-hand page)
 _STARTS = frozenset(
-    {"cover", "letter", "appearance", "declaration", "index", "tab", "order", "service", "part"}
+    {
+        "cover",
+        "motion",
+        "letter",
+        "appearance",
+        "declaration",
+        "index",
+        "tab",
+        "order",
+        "service",
+        "part",
+    }
 )
 
 
@@ -297,7 +313,7 @@ def index_rows(ctx: BuildContext, segs: list[Segment]) -> list[layout.IndexRow]:
             spans[key] = (lo, s.number + s.pages)
     split = bool(ctx.breaks)
     for s in segs:
-        if s.kind in ("letter", "appearance", "declaration", "order", "service"):
+        if s.kind in ("motion", "letter", "appearance", "declaration", "order", "service"):
             rows.append(
                 layout.IndexRow(
                     title=s.title,

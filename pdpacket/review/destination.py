@@ -52,10 +52,31 @@ def check_destination(ctx: _Context) -> Iterator[Finding | None]:
                 destination=dest.label,
                 where=_edit(office),
             )
+    yield from _check_appearance(ctx, dest)
     if dest.joint and not p.motion_grounds.strip():
         yield ctx.finding("destination.motion_grounds", dest.id)
     yield from _check_service(ctx, dest)
     yield from _check_via(ctx, dest)
+
+
+FORMS = {"g28": "Form G-28 (appearance before DHS)", "eoir28": "Form EOIR-28 (before the court)"}
+
+
+def _check_appearance(ctx: _Context, dest: Destination) -> Iterator[Finding | None]:
+    """An appearance form for the wrong forum: a G-28 on a court filing, or only an
+    EOIR-28 on a request to OPLA or ERO."""
+    wanted = dest.appearance_form
+    have = {e.document_type for e in ctx.included} | {str(d.role) for d in ctx.documents}
+    have &= set(FORMS)
+    if wanted in FORMS and have and wanted not in have:
+        (other,) = sorted(have)[:1]
+        yield ctx.finding(
+            "destination.appearance_form",
+            dest.id,
+            have=FORMS[other],
+            wanted=FORMS[wanted],
+            destination=dest.label,
+        )
 
 
 def _office_matters(dest: Destination) -> bool:

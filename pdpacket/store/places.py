@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from pdpacket.errors import ValidationError
 from pdpacket.model.policy import Place
-from pdpacket.policy import catalog
+from pdpacket.policy import catalog, rules
 from pdpacket.store.database import Store, now_iso
 
 # the fields a firm may edit, per kind of place
@@ -155,3 +155,13 @@ def edit(
     found = office(store, place_id) if kind == "office" else court(store, place_id)
     assert found is not None
     return found
+
+
+def size_limit_mb(store: Store, edition: str, office_id: str) -> float | None:
+    """The most one file of ``edition`` may hold, in MB: by e-mail, the office's
+    own limit as the firm set it, else the shipped rules (``policy.rules``)."""
+    if edition == "email":
+        found = office(store, office_id)
+        if found is not None and "max_mb" in found.edited and found.get("max_mb"):
+            return float(found.get("max_mb"))
+    return rules.size_limit_mb(edition, office_id)

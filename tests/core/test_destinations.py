@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from pdpacket.api import Workspace
 from pdpacket.cli import main
 from pdpacket.errors import ManifestError, ValidationError
 from pdpacket.model import BuildOptions, Proceedings, Severity
@@ -142,6 +143,42 @@ def test_set_destination_refuses_an_unknown_id(workspace, case_for):
     assert workspace.destination(case_id).id == "opla_email"
 
 
+def test_office_override_round_trip_cli(tmp_path, capsys):
+    data = str(tmp_path / "cli")
+    rc = main(
+        [
+            "--data-dir",
+            data,
+            "settings",
+            "office",
+            "boston",
+            "--email",
+            "pd.boston@example.gov",
+            "--address",
+            "15 New Sudbury Street; Boston, MA 02203",
+            "--max-mb",
+            "15",
+        ]
+    )
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert "edited by the firm" in out and "pd.boston@example.gov" in out
+    with Workspace.open(data) as ws:
+        office = ws.opla_office("boston")
+        assert office is not None
+        assert office.email == "pd.boston@example.gov"
+        assert office.address == "15 New Sudbury Street\nBoston, MA 02203"
+        assert office.get("max_mb") == 15.0
+        assert set(office.edited) == {"address", "email", "max_mb"}
+    assert main(["--data-dir", data, "settings", "court", "boston", "--address", "1 Court St"]) == 0
+    assert "1 Court St" in capsys.readouterr().out
+    assert main(["--data-dir", data, "settings", "office", "boston", "--reset"]) == 0
+    assert "edited by the firm" not in capsys.readouterr().out
+    assert main(["--data-dir", data, "settings", "office", "boston", "--email", "x"]) == 2
+    assert "not an e-mail address" in capsys.readouterr().err
+    assert main(["--data-dir", data, "settings", "office", "atlantis"]) == 2
+
+
 def test_office_override_round_trip_workspace(workspace):
     shipped = workspace.opla_office("atlanta")
     assert shipped is not None and not shipped.edited
@@ -205,3 +242,165 @@ def test_the_letter_says_how_it_is_sent_and_the_review_catches_a_stale_via(works
     assert letter is not None and "**VIA ECAS**" in letter.text
     assert "VIA ELECTRONIC MAIL" not in letter.text
     assert not [f for f in workspace.review(case_id) if f.code == "destination.letter_via"]
+
+
+# ---- the packet agrees with its destination -------------------------------------------------
+ATTORNEY = dict(
+    name="Ana Ortiz",
+    firm="Ortiz Immigration Law",
+    address="1 Main St\nBoston, MA 02108",
+    phone="(617) 555-0100",
+    eoir_id="AB123456",
+)
+
+
+@pytest.fixture
+def built(workspace, case_for, tmp_path):
+    """Build the packet of a case going to ``destination``; its pages' text."""
+    from pdpacket.model import Attorney
+
+    workspace.set_attorney(Attorney(**ATTORNEY))
+    workspace.edit_office("boston", address="1 Example Plaza\nBoston, MA 02203")
+
+    def build(destination: str, options: BuildOptions | None = None, **proceedings: object):
+        case_id = case_for(destination, **proceedings)
+        workspace.refresh_letter(case_id)
+        out = tmp_path / f"{destination}.pdf"
+        result = workspace.build_packet(case_id, out, options or BuildOptions(build_date=DAY))
+        return case_id, result, out, page_texts(out)
+
+    return build
+
+
+def _outline(path: Path) -> list[str]:
+    from tests.pdftools import outline_titles
+
+    return [t for t, _, _ in outline_titles(path)]
+
+
+def test_opla_email_request_has_no_caption_no_service_and_says_via_email(built):
+    _case, _result, out, pages = built("opla_email")
+    cover = pages[0]
+    assert "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" not in cover  # no court caption
+    assert "In the Matter of" not in cover
+    assert "REQUEST FOR PROSECUTORIAL DISCRETION" in cover
+    assert "Chief Counsel, Office of the Principal Legal Advisor" in cover
+    assert "OPLA Boston Field Location" in cover and "ROSA QUINTERO" in cover
+    assert "Immigration court: Boston Immigration Court" in cover  # a fact, not a caption
+    assert "VIA ELECTRONIC MAIL" in cover
+    text = "\f".join(pages)
+    assert "VIA ELECTRONIC MAIL" in pages[1]  # the letter's via line
+    assert "ECAS" not in text
+    assert "CERTIFICATE OF SERVICE" not in text and "ORDER OF THE IMMIGRATION JUDGE" not in text
+    assert "Certificate of service" not in _outline(out)
+
+
+def test_opla_eservice_request_says_via_eservice(built):
+    _case, _result, _out, pages = built("opla_eservice")
+    assert "VIA ICE eSERVICE" in pages[0] and "VIA ICE eSERVICE" in pages[1]
+    assert "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" not in pages[0]
+    assert "CERTIFICATE OF SERVICE" not in "\f".join(pages)
+
+
+def test_court_motion_has_the_caption_the_order_and_service_through_ecas(built):
+    _case, _result, out, pages = built("court_motion")
+    cover = " ".join(pages[0].split())
+    assert "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" in cover
+    assert "Boston Immigration Court" in cover and "In the Matter of" in cover
+    assert "MOTION TO DISMISS THE PROCEEDINGS WITHOUT PREJUDICE" in cover
+    assert "Submitted to" not in cover  # the caption names the court
+    assert "VIA ECAS" in pages[1]
+    titles = _outline(out)
+    assert titles[-2:] == ["Proposed order", "Certificate of service"]
+    service = " ".join(pages[-2].split())  # pdftotext ends with a form feed
+    assert "CERTIFICATE OF SERVICE" in service
+    assert "through the EOIR Courts & Appeals System (ECAS)" in service
+    assert "Office of the Principal Legal Advisor" in service
+
+
+def test_paper_court_motion_is_served_by_mail_at_the_offices_address(built):
+    _case, _result, _out, pages = built("court_motion_paper")
+    assert "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" in pages[0]
+    service = " ".join(pages[-2].split())
+    assert "first-class mail" in service and "1 Example Plaza" in service
+    assert "ECAS" not in service
+
+
+def test_joint_motion_packet_contains_the_motion_signed_by_both_parties(built):
+    grounds = "Respondent's I-130, filed by her U.S.-citizen husband, was approved."
+    _case, result, out, pages = built("joint_motion", motion_grounds=grounds)
+    titles = _outline(out)
+    assert titles[:2] == ["Cover", "Joint motion to dismiss the proceedings without prejudice"]
+    assert titles[-1] == "Proposed order" and "Certificate of service" not in titles
+    assert "Request letter" not in titles  # the letter was the request to OPLA
+    assert any("request letter is not in the joint motion" in w for w in result.warnings)
+    cover = pages[0]
+    assert "JOINT MOTION" in cover and "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" in cover
+    motion = " ".join(pages[1].split())
+    assert "JOINT MOTION TO DISMISS THE PROCEEDINGS WITHOUT PREJUDICE" in motion
+    assert "8 CFR 1239.2(c)" in motion and grounds in motion
+    assert "jointly move" in motion
+    assert "Assistant Chief Counsel" in motion
+    assert "U.S. Department of Homeland Security" in motion
+    assert "Ana Ortiz" in motion and "Counsel for Respondent" in motion
+    order = " ".join(pages[-2].split())
+    assert "ORDER OF THE IMMIGRATION JUDGE" in order and "joint motion to dismiss" in order
+    assert "CERTIFICATE OF SERVICE" not in "\f".join(pages[:-2])
+
+
+def test_joint_motion_without_grounds_asks_for_them(built, workspace):
+    case_id, _result, _out, pages = built("joint_motion")
+    assert "[[State the grounds" in " ".join(pages[1].split())
+    assert "destination.motion_grounds" in {f.code for f in workspace.review(case_id)}
+
+
+def test_ero_request_has_no_caption_and_no_service(built):
+    _case, _result, _out, pages = built("ero", pd_form="stay_of_removal", stage="final_order")
+    cover = pages[0]
+    assert "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" not in cover
+    assert "Field Office Director" in cover
+    text = "\f".join(pages)
+    assert "CERTIFICATE OF SERVICE" not in text and "ORDER OF THE IMMIGRATION JUDGE" not in text
+
+
+def test_a_certificate_against_the_destination_is_kept_but_makes_a_draft(built, workspace):
+    asked = BuildOptions(build_date=DAY, certificate_of_service=True)
+    case_id, result, out, _pages = built("joint_motion", asked, motion_grounds="Agreed.")
+    assert _outline(out)[-1] == "Certificate of service"  # the explicit choice still works
+    assert any("As asked" in w and "joint motion" in w for w in result.warnings)
+    assert any(r.startswith("destination.service_conflict") for r in result.draft_reasons)
+    found = [f for f in workspace.review(case_id) if f.code == "destination.service_conflict"]
+    assert found and found[0].severity == Severity.ERROR
+
+
+def test_email_edition_is_addressed_to_the_offices_mailbox(built, workspace, tmp_path):
+    case_id, *_ = built("opla_email")
+    email = BuildOptions(build_date=DAY, edition="email")
+    result = workspace.build_edition(case_id, tmp_path / "mail", email)
+    assert result.email_text.startswith("To: [[the PD mailbox of OPLA Boston Field Location")
+    workspace.edit_office("boston", email="pd.boston@example.gov", subject_format="PD {a_number}")
+    result = workspace.build_edition(case_id, tmp_path / "mail", email)
+    assert result.email_text.startswith("To: pd.boston@example.gov\nSubject: PD A201-555-014")
+    assert "VIA ELECTRONIC MAIL to pd.boston@example.gov" in pdftext(result.path)
+
+
+def test_cli_builds_the_destinations_edition(built, workspace, tmp_path, capsys):
+    case_id, *_ = built("court_motion")
+    data = str(workspace.data_dir)
+    rc = main(
+        ["--data-dir", data, "build", str(case_id), "--out", str(tmp_path / "auto"),
+         "--edition", "auto", "--date", "2026-12-02"]
+    )  # fmt: skip
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert "Rosa_Quintero_Motion.pdf" in out  # the e-filing edition of a court motion
+
+
+def test_a_g28_on_a_court_motion_is_a_warning(workspace, case_for, pdf_factory):
+    case_id = case_for("court_motion")
+    workspace.set_case_document(case_id, "g28", pdf_factory("g28.pdf"))
+    found = [f for f in workspace.review(case_id) if f.code == "destination.appearance_form"]
+    assert [f.severity for f in found] == [Severity.WARNING]
+    assert "G-28" in found[0].message and "EOIR-28" in found[0].message
+    workspace.set_destination(case_id, "opla_email")
+    assert not [f for f in workspace.review(case_id) if f.code == "destination.appearance_form"]

@@ -92,17 +92,21 @@ def test_joint_motion_has_its_banner_and_proposed_order_and_no_service(workspace
     )
     add_exhibit(workspace, case_id, "Doc", text_pdf(["X"]))
     out = tmp_path / "p.pdf"
-    result = workspace.build_packet(
-        case_id, out, BuildOptions(build_date=DATE, certificate_of_service=True)
-    )
+    workspace.build_packet(case_id, out, BuildOptions(build_date=DATE))
     cover = text_of(out, 1)
     assert "JOINT MOTION" in cover and "JOINT MOTION TO REOPEN" in cover
     titles = [t for t, _, _ in outline_titles(out)]
+    assert titles[1] == "Joint motion to reopen"  # the motion itself, after the cover
     assert titles[-1] == "Proposed order" and "Certificate of service" not in titles
     order = text_of(out, page_count(out))
     assert "ORDER OF THE IMMIGRATION JUDGE" in order
     assert "joint motion to reopen" in order and "the proceedings are reopened" in order
-    assert any("joint motion does not carry" in w for w in result.warnings)
+    # asked for anyway: the explicit choice is kept, and the build says it contradicts
+    result = workspace.build_packet(
+        case_id, out, BuildOptions(build_date=DATE, certificate_of_service=True)
+    )
+    assert [t for t, _, _ in outline_titles(out)][-1] == "Certificate of service"
+    assert any("As asked" in w and "joint motion" in w for w in result.warnings)
 
 
 def test_translated_exhibit_holds_translation_certificate_and_original(workspace, tmp_path):
@@ -138,13 +142,12 @@ def test_translated_exhibit_holds_translation_certificate_and_original(workspace
         "CERTIFICATE OF TRANSLATION",
         "I, Rosa Campos, certify that I am competent to translate from Spanish into English",
         "true and accurate",
-        "Exhibit A: Birth certificate",
+        "Exhibit A: Birth certificate (birth_certificate_1.pdf)",
         "55 Court St, Brooklyn NY",
         "(718) 555-0160",
         "Signature",
     ):
         assert expected in cert, expected
-    assert "birth_certificate_1" not in cert  # the exhibit's title, never a file name
     assert "ACTA ORIGINAL P2" in text_of(out, 7)
     assert "Exh. A, p. 4" in bottom_text(out, 7)
     assert re.search(r"A\s+Birth certificate.*3-7", text_of(out, 2))

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket.api import Workspace, catalogue
+from pdpacket.api import Workspace
 from pdpacket.errors import CancelledError, NotReadyError, PdpacketError
 from pdpacket.model import BuildOptions, BuildResult
 from pdpacket.model.identifiers import parse_date
@@ -58,7 +58,10 @@ OPTION_TEXT: dict[str, tuple[str, dict[str, str]]] = {
         {"plain": "12  (plain)", "of_total": "Page 12 of 340", "bates": "Bates: PREFIX-000012"},
     ),
     "bates_prefix": ("&Bates prefix", {}),
-    "certificate_of_service": ("Add a &certificate of service", {}),
+    "certificate_of_service": (
+        "&Certificate of service",
+        {"auto": "As the destination says", "yes": "Add one", "no": "Leave it out"},
+    ),
     "service_method": (
         "Served &by",
         {"ecas": "ECAS (electronic filing)", "mail": "First-class mail", "hand": "In person"},
@@ -104,8 +107,8 @@ EDITION_OPTIONS = frozenset(
 HIDDEN_OPTIONS: set[str] = {"final", "draft_reasons"}
 ENABLED_WHEN: dict[str, tuple[str, object]] = {
     "bates_prefix": ("numbering", "bates"),
-    "service_method": ("certificate_of_service", True),
-    "service_address": ("certificate_of_service", True),
+    "service_method": ("certificate_of_service", "yes"),
+    "service_address": ("certificate_of_service", "yes"),
     # a tuple: any of these values
     "max_mb": ("edition", ("efile", "email")),
     "jpeg_quality": ("edition", ("efile", "email")),
@@ -119,11 +122,22 @@ RANGES: dict[str, tuple[float, float]] = {  # spin boxes that are not 0..1,000,0
 }
 
 
+# a yes/no that may also be left to the case (``bool | None``): kept as words
+TRISTATE = {None: "auto", True: "yes", False: "no"}
+
+
+def _tristate(kind: Any) -> bool:
+    return set(typing.get_args(kind)) == {bool, type(None)}
+
+
 def options_to_json(options: BuildOptions) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    hints = typing.get_type_hints(BuildOptions)
     for f in dataclasses.fields(options):
         v = getattr(options, f.name)
-        if isinstance(v, enum.Enum):
+        if _tristate(hints.get(f.name)):
+            v = TRISTATE.get(v, "auto")
+        elif isinstance(v, enum.Enum):
             v = v.value
         elif isinstance(v, dt.date):
             v = v.isoformat()
@@ -151,6 +165,8 @@ def _convert(raw: Any, kind: Any) -> Any:
         return enum_type(raw)
     if _is_date(kind):
         return parse_date(raw, "date on the packet") if raw else None
+    if _tristate(kind):  # an older stored False was the default: left to the case now
+        return {"yes": True, True: True, "no": False}.get(raw)
     if kind is bool:
         return bool(raw)
     if kind is int:
@@ -438,17 +454,16 @@ class BuildStep(Step):
                 value = values.get(other)
                 w.setEnabled(value in wanted if isinstance(wanted, tuple) else value == wanted)
         if self.ctx.has_case:
-            p = self.ctx.case().proceedings
-            stage = catalogue.stage(p.stage)
-            if stage and stage.court_filing and not p.joint_motion:
-                self.service_hint.setText(
-                    "This is a court filing: add a certificate of service (also when "
-                    "served through ECAS)."
-                )
-            elif p.joint_motion:
-                self.service_hint.setText("A joint motion takes no certificate of service.")
+            dest = self.ctx.workspace.destination(self.ctx.case_id)
+            if dest.certificate_of_service:
+                how = "through ECAS" if dest.service_method == "ecas" else "by mail or hand"
+                said = f"a certificate of service {how}"
             else:
-                self.service_hint.setText("")
+                said = "no certificate of service"
+            self.service_hint.setText(
+                f"Where it goes: {dest.label}. The destination means {said}; "
+                "choosing otherwise is a review error."
+            )
 
     def _option_changed(self, *_: object) -> None:
         self._update_enabled()
@@ -499,8 +514,10 @@ class BuildStep(Step):
     def load(self) -> None:
         ws = self.ctx.workspace
         stored = ws.setting(f"build_options.{self.ctx.case_id}", None)
-        self._show_options(
-            options_from_json(stored) if isinstance(stored, dict) else BuildOptions()
+        self._show_options(  # a first build starts from the destination's edition
+            options_from_json(stored)
+            if isinstance(stored, dict)
+            else ws.default_build_options(self.ctx.case_id)
         )
         self._loading = True
         self.output.setText(
