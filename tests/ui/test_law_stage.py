@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from pdpacket.model import Client, Proceedings
 from PySide6.QtCore import Qt
+
+from pdpacket.model import Client, Proceedings
 
 
 def test_stage_step_takes_the_earlier_decision_date(qtbot, make_window, workspace):
