@@ -279,7 +279,10 @@ def _record(ctx: BuildContext, extra: Mapping[str, object] | None = None) -> Bui
             f"{ctx.annotations_dropped} comments, links or form fields inside evidence files "
             f"were left out of the packet (only the printed page content is kept)."
         )
-    options: dict[str, object] = {k: str(v) for k, v in asdict(ctx.options).items()}
+    reasons = ctx.options.draft_reasons
+    options: dict[str, object] = {
+        k: str(v) for k, v in asdict(ctx.options).items() if k != "draft_reasons"
+    }
     options["build_date"] = ctx.build_date.isoformat()
     parts = [o for o in ctx.outputs if o.part]
     if parts:
@@ -296,6 +299,8 @@ def _record(ctx: BuildContext, extra: Mapping[str, object] | None = None) -> Bui
         sha256=first.sha256,
         options=options,
         files=files,
+        final=not reasons,  # the façade reviewed the case: no reason, no draft mark
+        draft_reasons=reasons,
     )
     total = sum(o.size for o in ctx.outputs)
     log.info("built %s: %d pages, %d bytes", first.path, ctx.total_pages, total)
@@ -309,4 +314,5 @@ def _record(ctx: BuildContext, extra: Mapping[str, object] | None = None) -> Bui
         part_sizes=tuple(o.size for o in parts),
         warnings=tuple(ctx.warnings),
         edition=ctx.options.edition,
+        draft_reasons=reasons,
     )

@@ -21,7 +21,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
-from pdpacket.pdf.stamps import BAND, PAGE_H, PAGE_W, TOP_CLEAR
+from pdpacket.pdf.stamps import BAND, PAGE_H, PAGE_W, PRINT_MARGIN, TOP_CLEAR
 from pdpacket.pdf.text import (
     SANS,
     SANS_BOLD,
@@ -35,7 +35,7 @@ from pdpacket.pdf.text import (
 LEFT = 72.0
 RIGHT = PAGE_W - 72.0
 TOP = PAGE_H - TOP_CLEAR - 12.0  # first baseline: capitals stay below the top inch
-BOTTOM = BAND + 42.0  # last baseline of body text
+BOTTOM = BAND + 24.0  # last baseline of body text (78: over an inch above the paper edge)
 BODY = 12.0
 
 
@@ -461,11 +461,13 @@ class Drawing:
             y = self._para(LEFT, y - 10, info.continued, RIGHT - LEFT, SERIF_ITALIC, BODY, 15, "c")
         if info.pages:
             self._text(PAGE_W / 2, max(y - 14, BOTTOM + 10), f"Pages {info.pages}", SERIF, 11, "c")
-        # the tab itself, on the right edge as court filings want it
+        # the tab itself, on the right as court filings want it, its outer edge
+        # (line width included) half an inch in from the paper's edge
         tw = text_width(info.letter, SANS_BOLD, 16) + 14
+        tab_right = PAGE_W - PRINT_MARGIN - 2
         self.c.setLineWidth(1.2)
-        self.c.rect(PAGE_W - 18 - tw, PAGE_H * 0.6 - 10, tw, 30)
-        self._text(PAGE_W - 18 - tw / 2, PAGE_H * 0.6, info.letter, SANS_BOLD, 16, "c")
+        self.c.rect(tab_right - tw, PAGE_H * 0.6 - 10, tw, 30)
+        self._text(tab_right - tw / 2, PAGE_H * 0.6, info.letter, SANS_BOLD, 16, "c")
         self._end_page()
         return first
 

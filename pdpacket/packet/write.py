@@ -62,6 +62,7 @@ class PageWriter:
         self._prefixes: dict[bytes, int] = {}
         self._resources: dict[tuple[str, Ref], tuple[int, bytes]] = {}
         self.stamp_font = 0
+        self.draft = False  # every page carries the draft mark (``stamps.draft_header``)
         self.annotations_dropped = 0
         self._page_parts: dict[int, list[bytes]] = {}
         self.links: list[tuple[int, layout.Rect, int]] = []  # (annotation, rect, target page)
@@ -145,7 +146,9 @@ class PageWriter:
         resources, font_name = self._resources_bytes(cp, key, page)
         stamp_num = self.out.alloc()
         self.out.stream(
-            stamp_num, b"", stamps.stamp_stream(number, label, font_name.decode("latin-1"))
+            stamp_num,
+            b"",
+            stamps.stamp_stream(number, label, font_name.decode("latin-1"), draft=self.draft),
         )
         num = self.out.alloc()
         parts = [
@@ -155,7 +158,10 @@ class PageWriter:
         ]
         for c in contents:
             parts.append(b" %d 0 R" % cp.ref(c, allowlist.PAGE_CONTENT))
-        parts.append(b" %d 0 R]" % stamp_num)
+        parts.append(b" %d 0 R" % stamp_num)
+        if self.draft:
+            parts.append(b" %d 0 R" % self._prefix(stamps.draft_diagonal()))
+        parts.append(b"]")
         group = page.get("/Group")
         if group is not None:
             parts.append(b"/Group")
@@ -366,6 +372,7 @@ def _write_body(ctx: BuildContext, out: Out, files: _Prefetch, output: Output) -
     out.w(HEADER)
     wr = PageWriter(out)
     wr.image_hook = ctx.image_hook
+    wr.draft = bool(o.draft_reasons)
     drawn = ctx.drawn_source
     if drawn is None or drawn.data is not ctx.drawn.pdf:  # parsed once for every part
         drawn = ctx.drawn_source = Source(ctx.drawn.pdf, "the pages pdpacket draws")

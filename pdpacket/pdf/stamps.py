@@ -9,8 +9,11 @@ Finding the free margin of a page means parsing its whole content stream (as
 slow as the rest of the build together) and still guessing wrong for scans,
 whose image covers the page edge to edge even when the paper margin is white.
 So every imported page is fitted into the area above the band: a letter-size
-page is drawn at 95.5 % (12-point type prints at 11.5 points), centred, which
+page is drawn at 93.2 % (12-point type prints at 11.2 points), centred, which
 leaves the band and thin side margins free on every page, whatever it holds.
+The band is three quarters of an inch: the stamps in it stay half an inch
+(``PRINT_MARGIN``) from every edge of the paper, where office printers cannot
+print and fasteners punch, with a little air above them.
 The cost is one shared ``cm`` per page, nothing per byte of content.
 Pages pdpacket draws itself (cover, index, tabs, certificates) keep the band
 free by layout and are not scaled; so are the letter's pages when a
@@ -26,20 +29,26 @@ plain page coordinates and prints at the bottom of the paper on every page.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 from pdpacket.model import NumberingStyle
 from pdpacket.pdf import syntax
-from pdpacket.pdf.text import stamp_text_width
+from pdpacket.pdf.text import SANS_BOLD, outline_path, stamp_text_width
+from pdpacket.pdf.text import text_width as font_text_width
 
 PAGE_W = 612.0
 PAGE_H = 792.0
-BAND = 36.0  # bottom band kept for the page number and exhibit label
+# Nothing pdpacket stamps (numbers, labels, the draft mark) or draws at a page's
+# edge (tab boxes) comes nearer than half an inch to any edge of the paper.
+PRINT_MARGIN = 36.0
+# The stamps' baseline: their descenders (0.21 of the size) stay above the margin.
+STAMP_BASELINE = PRINT_MARGIN + 4.0
+BAND = 54.0  # bottom band kept for the page number and exhibit label (their tops ~47.3)
 TOP_CLEAR = 72.0  # the top inch stays clear for two-hole fasteners
 NUMBER_SIZE = 10.0
 LABEL_SIZE = 9.0
-STAMP_BASELINE = 17.0
-LABEL_RIGHT = PAGE_W - 36.0
+LABEL_RIGHT = PAGE_W - PRINT_MARGIN - 4.0
 FONT_RESOURCE = "/PdpStamp"  # the name the stamp font gets in each page's resources
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -188,9 +197,13 @@ def text_width(text: str, size: float) -> float:
     return stamp_text_width(text, size)
 
 
-def stamp_stream(number: str, label: str = "", font: str = FONT_RESOURCE) -> bytes:
+def stamp_stream(
+    number: str, label: str = "", font: str = FONT_RESOURCE, *, draft: bool = False
+) -> bytes:
     """The content appended to a page: close the page's own state, then print
-    the number at the bottom centre and the exhibit label at the bottom right."""
+    the number at the bottom centre and the exhibit label at the bottom right
+    (and, on a draft, the draft mark's header line: ``draft_header``; its
+    diagonal, the same on every page, is one shared stream, ``draft_diagonal``)."""
     x = (PAGE_W - text_width(number, NUMBER_SIZE)) / 2
     parts = [
         b"\nQ\nBT 0 g ",
@@ -219,4 +232,68 @@ def stamp_stream(number: str, label: str = "", font: str = FONT_RESOURCE) -> byt
             b") Tj",
         ]
     parts.append(b" ET\n")
+    if draft:
+        parts.append(draft_header(font))
     return b"".join(parts)
+
+
+# ---- the draft mark ---------------------------------------------------------
+# A packet built while the readiness review has errors says so on every page,
+# in a way no evidence does: a red line of capitals in the top margin, drawn as
+# text (search and pdftotext find it on every page), and a large outlined DRAFT
+# across the page in light red, drawn as a path from the bold font's glyphs, so
+# that it never breaks up the text a reader or pdftotext extracts from the page.
+# Outlined, not filled, so the evidence under it stays readable.  The mark is
+# laid over the page and moves nothing: a draft and the final packet built
+# after it have the same pages, numbers and index.
+DRAFT_HEADER = "DRAFT - NOT FOR FILING"
+DRAFT_WORD = "DRAFT"
+DRAFT_HEADER_SIZE = 10.0
+# the capitals' tops stay half an inch below the top edge, between the holes of
+# two-hole fasteners (2.75 inches apart, centred)
+DRAFT_HEADER_BASELINE = PAGE_H - PRINT_MARGIN - 12.0
+DRAFT_WORD_SIZE = 120.0
+DRAFT_RED = b"0.8 0 0"  # the header: a red no court form or page number uses
+DRAFT_OUTLINE = b"0.92 0.45 0.45"  # the diagonal: a light red outline
+DRAFT_OUTLINE_WIDTH = 1.5
+CAP_HEIGHT = 0.688  # Liberation Sans capitals, as a share of the type size
+
+
+def outline_width(text: str) -> float:
+    """Width of ``text`` drawn by ``outline_path`` (the bold font), in ems."""
+    return font_text_width(text, SANS_BOLD, 1.0)
+
+
+def draft_header(font: str = FONT_RESOURCE) -> bytes:
+    """The draft mark's header line, red capitals at the top centre."""
+    hx = (PAGE_W - text_width(DRAFT_HEADER, DRAFT_HEADER_SIZE)) / 2
+    header = b"q %s rg %s RG 0.35 w BT %s %s Tf 2 Tr 1 0 0 1 %s %s Tm (%s) Tj ET Q\n" % (
+        DRAFT_RED,
+        DRAFT_RED,
+        font.encode("ascii"),
+        syntax.number(DRAFT_HEADER_SIZE),
+        syntax.number(hx),
+        syntax.number(DRAFT_HEADER_BASELINE),
+        syntax.escape(DRAFT_HEADER),
+    )
+    return header
+
+
+@functools.cache
+def draft_diagonal() -> bytes:
+    """The draft mark's big word: DRAFT, its centre on the page's centre, turned
+    45 degrees, outlined.  It needs no resources, so every page of a draft can
+    share this one content stream."""
+    size = DRAFT_WORD_SIZE
+    c = s = math.sqrt(0.5)
+    half_w = outline_width(DRAFT_WORD) * size / 2
+    half_h = CAP_HEIGHT * size / 2
+    ox = PAGE_W / 2 - (half_w * c - half_h * s)
+    oy = PAGE_H / 2 - (half_w * s + half_h * c)
+    m = b" ".join(syntax.number(v) for v in (size * c, size * s, -size * s, size * c, ox, oy))
+    return b"q %s RG %s w %s cm\n%sS Q\n" % (
+        DRAFT_OUTLINE,
+        syntax.number(DRAFT_OUTLINE_WIDTH / size),
+        m,
+        outline_path(DRAFT_WORD),
+    )

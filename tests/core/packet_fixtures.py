@@ -136,7 +136,8 @@ def text_of(path: Path, page: int) -> str:
 
 
 def bottom_text(path: Path, page: int) -> str:
-    """What is printed in the bottom 40 points of a page (poppler, cropped)."""
+    """What is printed in the bottom 60 points of a page (poppler, cropped): the
+    stamps sit half an inch above the paper's edge."""
     return run_tool(
         "pdftotext",
         "-f",
@@ -146,11 +147,11 @@ def bottom_text(path: Path, page: int) -> str:
         "-x",
         "0",
         "-y",
-        str(792 - 40),
+        str(792 - 60),
         "-W",
         "612",
         "-H",
-        "40",
+        "60",
         "-r",
         "72",
         str(path),

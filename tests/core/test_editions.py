@@ -159,8 +159,8 @@ def _bottom(path: Path, x: int, width: int) -> list[str]:
     n = page_count(path)
     text = run_tool(
         "pdftotext",
-        *("-f", "1", "-l", str(n), "-x", str(x), "-y", str(792 - 30)),
-        *("-W", str(width), "-H", "30", "-r", "72", str(path), "-"),
+        *("-f", "1", "-l", str(n), "-x", str(x), "-y", str(792 - 60)),
+        *("-W", str(width), "-H", "60", "-r", "72", str(path), "-"),
     )
     return [t.strip() for t in text.split("\f")[:n]]
 

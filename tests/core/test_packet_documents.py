@@ -79,7 +79,12 @@ def test_cover_names_the_case_the_relief_and_the_attorney(workspace, tmp_path):
         assert expected in cover, expected
     # the attorney block is top left and DETAINED top right, below the top inch
     png = render(out, 1, tmp_path, 72)
-    assert dark_fraction(png, (0, 720, 612, 792)) == 0  # the top inch is clear
+    # the top inch is clear where two-hole fasteners punch (2.75 inches apart,
+    # centred); this case has review errors, so between the holes the draft
+    # mark says DRAFT - NOT FOR FILING
+    assert "DRAFT - NOT FOR FILING" in cover
+    assert dark_fraction(png, (0, 720, 230, 792)) == 0
+    assert dark_fraction(png, (382, 720, 612, 792)) == 0
     assert dark_fraction(png, (470, 680, 540, 715)) > 0.1  # DETAINED, boxed, top right
     assert dark_fraction(png, (72, 690, 200, 715)) > 0.05  # attorney block, top left
     assert "JOINT MOTION" not in cover

@@ -30,8 +30,8 @@ from tests.pdftools import qpdf_check
 
 DATE = dt.date(2026, 3, 20)
 DPI = 72
-NUMBER_BOX = (296, 12, 316, 28)  # where a centred one-digit page number prints
-LABEL_BOX = (530, 12, 578, 28)  # where the exhibit label prints
+NUMBER_BOX = (296, 38, 316, 50)  # where a centred one-digit page number prints
+LABEL_BOX = (520, 38, 572, 50)  # where the exhibit label prints (half an inch in)
 
 
 @pytest.mark.parametrize(
@@ -86,14 +86,14 @@ def test_stamps_never_cover_content_even_on_a_full_page(workspace, tmp_path):
     ("pagesize", "rotate", "marker_box"),
     [
         # shown upright in portrait: the marker stays top left
-        (letter, 0, (30, 680, 130, 775)),
-        (landscape(letter), 90, (30, 680, 130, 775)),
-        (A4, 0, (58, 686, 145, 772)),  # fitted: 0.898 of its size, centred
+        (letter, 0, (42, 683, 130, 771)),  # fitted above the band: 0.932 of its size
+        (landscape(letter), 90, (42, 683, 130, 771)),
+        (A4, 0, (65, 689, 148, 772)),  # fitted: 0.877 of its size, centred
         # shown in landscape: turned a quarter to portrait, its top to the left,
         # so its top-left corner lands bottom left (above the stamp band)
-        (landscape(letter), 0, (33, 55, 128, 150)),
-        (letter, 90, (33, 55, 128, 150)),
-        (letter, 270, (33, 55, 128, 150)),
+        (landscape(letter), 0, (42, 75, 130, 163)),
+        (letter, 90, (42, 75, 130, 163)),
+        (letter, 270, (42, 75, 130, 163)),
     ],
     ids=["portrait", "landscape-rot90", "a4", "landscape", "portrait-rot90", "portrait-rot270"],
 )

@@ -207,7 +207,10 @@ def test_a_whole_case_from_new_to_packet(qtbot, window, workspace, evidence_dir,
     build.open_button.click()
     assert opened == [str(out)]
     window.refresh_status()
-    assert build.status().state == State.DONE
+    # the case still has review errors (its letter was never written): a draft
+    assert build.history.builds[0].final is False
+    assert build.result.label.text().startswith("DRAFT: ")
+    assert build.status().state == State.PARTIAL and "Draft" in build.status().summary
 
     # the sidebar shows each step's completeness
     rows = range(window.sidebar.count())
@@ -222,7 +225,7 @@ def test_a_whole_case_from_new_to_packet(qtbot, window, workspace, evidence_dir,
         "review",
         "build",
     ]
-    assert "Built" in window.sidebar.item(7).data(Qt.ItemDataRole.UserRole + 2)
+    assert "Draft" in window.sidebar.item(7).data(Qt.ItemDataRole.UserRole + 2)
 
 
 def test_translation_paired_with_a_foreign_document(qtbot, window, workspace, evidence_dir):
