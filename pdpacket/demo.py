@@ -18,6 +18,7 @@ and her FBI record.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import re
@@ -134,6 +135,13 @@ def _photo(path: Path) -> None:
     exif = Image.Exif()
     exif[0x0112] = 6
     rotated.save(path, "JPEG", quality=85, exif=exif.tobytes())
+
+
+def _next_hearing(today: dt.date | None = None) -> dt.date:
+    """A master calendar hearing about four months ahead, on a Monday: the demo
+    files well before the deadline whatever day it is built."""
+    day = (today or dt.date.today()) + dt.timedelta(days=120)
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
 
 
 def _court_and_office() -> tuple[str, str]:
@@ -517,7 +525,7 @@ def demo_manifest() -> dict[str, Any]:
         "proceedings": {
             "court": court,
             "judge": "Hon. Margaret E. Delgado",
-            "hearing_date": "2027-03-15",
+            "hearing_date": _next_hearing().isoformat(),
             "hearing_type": "master",
             "detained": False,
             "opla_office": office,

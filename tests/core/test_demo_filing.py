@@ -121,3 +121,12 @@ def test_the_demo_letter_is_written_in_full(workspace):
     text = workspace.letter(case_id).text
     assert not re.search(r"\[\[", text)
     assert "awaits the decision of USCIS on the I-130 petition her husband filed" in text
+
+
+def test_the_demo_hearing_stays_ahead_of_the_filing_deadline():
+    from pdpacket.demo import _next_hearing
+
+    for today in (dt.date(2026, 12, 2), dt.date(2031, 2, 28)):
+        hearing = _next_hearing(today)
+        assert hearing.weekday() == 0 and 120 <= (hearing - today).days < 127
+    assert demo_manifest()["proceedings"]["hearing_date"] == _next_hearing().isoformat()
