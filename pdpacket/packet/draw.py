@@ -140,13 +140,24 @@ class CopiesInfo:
 
 
 @dataclass(frozen=True)
+class SignedLine:
+    """What goes on a certificate's signature line: "/s/ Name" and the date when
+    signed electronically, a line to sign in ink otherwise."""
+
+    mark: str = ""  # "/s/ Jane Doe"; "" prints an empty line
+    date: str = ""  # the electronic signature's date, "December 1, 2026"
+    ink: bool = False  # marked to be signed in ink: the line says so
+
+
+@dataclass(frozen=True)
 class TranslatorCertificateInfo:
     letter: str
     name: str
     address: str
     phone: str
     language: str
-    documents: tuple[str, ...]
+    documents: tuple[str, ...]  # "Exhibit D: Birth certificate of ..." (never file names)
+    signed: SignedLine = SignedLine()
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,7 @@ class ServiceInfo:
     attorney_ids: str  # "EOIR ID: XX123456"
     method: str  # "ecas" | "mail" | "hand"
     served_on: tuple[str, ...]  # "Office of the Principal Legal Advisor", office, address
+    signed: SignedLine = SignedLine()
 
 
 @dataclass(frozen=True)
@@ -290,11 +302,18 @@ class Drawing:
         if cap.facility:
             self._para(RIGHT - 170, y - 22, cap.facility, 170, SERIF, 9, align="c")
 
-    def _signature(self, y: float, name: str, extra: Sequence[str] = ()) -> float:
+    def _signature(
+        self, y: float, name: str, extra: Sequence[str] = (), signed: SignedLine | None = None
+    ) -> float:
+        signed = signed or SignedLine()
         self.c.setLineWidth(0.6)
         self.c.line(LEFT, y, LEFT + 250, y)
         self.c.line(LEFT + 300, y, RIGHT, y)
-        self._text(LEFT, y - 13, "Signature", SERIF_ITALIC, 10)
+        if signed.mark:  # typed on the line, as an e-filed signature is
+            self._text(LEFT + 4, y + 4, signed.mark, SERIF, BODY)
+            self._text(LEFT + 304, y + 4, signed.date, SERIF, BODY)
+        label = "Signature (to be signed in ink)" if signed.ink else "Signature"
+        self._text(LEFT, y - 13, label, SERIF_ITALIC, 10)
         self._text(LEFT + 300, y - 13, "Date", SERIF_ITALIC, 10)
         y -= 34
         if name:
@@ -501,7 +520,7 @@ class Drawing:
             f"Address: {info.address or '_' * 50}",
             f"Telephone: {info.phone or '_' * 24}",
         ]
-        self._signature(y, f"Name: {info.name or '_' * 40}", extra)
+        self._signature(y, f"Name: {info.name or '_' * 40}", extra, info.signed)
         self._end_page()
         return first
 
@@ -534,7 +553,9 @@ class Drawing:
         for line in info.served_on:
             y = self._para(LEFT + 36, y, line, RIGHT - LEFT - 36, SERIF, BODY, 15)
         y -= 48
-        self._signature(y, info.attorney_name, [info.attorney_ids] if info.attorney_ids else [])
+        self._signature(
+            y, info.attorney_name, [info.attorney_ids] if info.attorney_ids else [], info.signed
+        )
         self._end_page()
         return first
 

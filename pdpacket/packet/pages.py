@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pdpacket.model import FileRole, Polarity
+from pdpacket.model import Polarity
+from pdpacket.model.signing import Signature
 from pdpacket.packet import draw as layout
 from pdpacket.packet import motion
 from pdpacket.packet.context import BuildContext, Segment
@@ -19,6 +20,7 @@ from pdpacket.packet.plan import (
     part_note,
     part_segments,
 )
+from pdpacket.store import signatures as signing
 
 
 def date_long(d: dt.date) -> str:
@@ -160,16 +162,29 @@ def _tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
     )
 
 
-def _translator_certificate(s: Segment) -> layout.TranslatorCertificateInfo:
+def _signed(sig: Signature | None) -> layout.SignedLine:
+    """A signature as its line prints it (an electronic one with its date)."""
+    if sig is None:
+        return layout.SignedLine()
+    if sig.electronic:
+        return layout.SignedLine(sig.mark, date_long(sig.signed_on) if sig.signed_on else "")
+    return layout.SignedLine(ink=sig.wet)
+
+
+def _translator_certificate(s: Segment, sigs: list[Signature]) -> layout.TranslatorCertificateInfo:
     assert s.exhibit is not None
     pe = s.exhibit
     ex = pe.exhibit
     t = ex.translator
-    originals = ex.files_with_role(FileRole.DOCUMENT)
-    names = ", ".join(f.original_name for f in originals)
-    docs = (f"Exhibit {pe.letter}: {ex.title}" + (f" ({names})" if names else ""),)
+    # the documents by their exhibit letter and title, as the index lists them:
+    # the file names they were imported from mean nothing to the reader
+    docs = (f"Exhibit {pe.letter}: {ex.title}",)
     language = t.language or (ex.language if ex.needs_translation else "")
-    return layout.TranslatorCertificateInfo(pe.letter, t.name, t.address, t.phone, language, docs)
+    sig = signing.find(sigs, "translation", "translator", ex.id)
+    name = (sig.name if sig else "") or t.name
+    return layout.TranslatorCertificateInfo(
+        pe.letter, name, t.address, t.phone, language, docs, _signed(sig)
+    )
 
 
 def _court_line(ctx: BuildContext) -> str:
@@ -184,9 +199,14 @@ def _order(ctx: BuildContext, caption: layout.Caption) -> layout.OrderInfo:
     return layout.OrderInfo(caption, name, motion.relief(form_id))
 
 
-def _service(ctx: BuildContext, caption: layout.Caption) -> layout.ServiceInfo:
+def _service(
+    ctx: BuildContext, caption: layout.Caption, sigs: list[Signature]
+) -> layout.ServiceInfo:
     o = ctx.options
     a = ctx.store.attorney()
+    # whoever served signs it: the attorney unless the case names someone else
+    sig = signing.find(sigs, "service", "server")
+    who = (sig.name if sig else "") or a.name
     office = ctx.info.office
     served = ["Office of the Principal Legal Advisor"]
     if office:
@@ -203,14 +223,21 @@ def _service(ctx: BuildContext, caption: layout.Caption) -> layout.ServiceInfo:
             "Request for Prosecutorial Discretion",
         ),
         date_text=date_long(ctx.build_date),
-        attorney_name=a.name,
-        attorney_ids=f"EOIR ID {a.eoir_id}" if a.eoir_id else "",
+        attorney_name=who,
+        attorney_ids=f"EOIR ID {a.eoir_id}" if a.eoir_id and who == a.name else "",
         method=o.service_method,
         served_on=tuple(served),
+        signed=_signed(sig),
     )
 
 
-def _add_piece(ctx: BuildContext, d: layout.Drawing, s: Segment, caption: layout.Caption) -> None:
+def _add_piece(
+    ctx: BuildContext,
+    d: layout.Drawing,
+    s: Segment,
+    caption: layout.Caption,
+    sigs: list[Signature],
+) -> None:
     """Draw the piece segment ``s`` names and note its first drawn page."""
     at = ctx.drawn_at
     if s.drawn == "cover":
@@ -229,13 +256,13 @@ def _add_piece(ctx: BuildContext, d: layout.Drawing, s: Segment, caption: layout
     elif s.drawn.startswith("tab:") and s.exhibit is not None:
         at[s.drawn] = d.add_tab(_tab(ctx, s))
     elif s.drawn.startswith("cert:") and s.exhibit is not None:
-        at[s.drawn] = d.add_translator_certificate(_translator_certificate(s))
+        at[s.drawn] = d.add_translator_certificate(_translator_certificate(s, sigs))
     elif s.drawn == "order":
         at[s.drawn] = d.add_proposed_order(_order(ctx, caption))
     elif s.drawn == "motion":
         at[s.drawn] = motion.add_motion(d, motion.motion_info(ctx, caption))
     elif s.drawn == "service":
-        at[s.drawn] = d.add_certificate_of_service(_service(ctx, caption))
+        at[s.drawn] = d.add_certificate_of_service(_service(ctx, caption, sigs))
 
 
 def draw(ctx: BuildContext) -> None:
@@ -244,8 +271,11 @@ def draw(ctx: BuildContext) -> None:
     d = layout.Drawing(f"{document_title(ctx)} - {ctx.case.title}")
     ctx.drawn_at = {}  # drawn again when an edition re-plans its parts
     caption = case_caption(ctx)
+    # how each certificate is signed (the service one too: it is drawn only when
+    # the packet carries one)
+    sigs = signing.signatures(ctx.store, ctx.case.id, service=True)
     for s in ctx.segments:
         if s.drawn and s.drawn not in ctx.drawn_at:
-            _add_piece(ctx, d, s, caption)
+            _add_piece(ctx, d, s, caption, sigs)
     d.add_font_carrier()
     ctx.drawn = d.finish()

@@ -147,12 +147,13 @@ def test_translated_exhibit_holds_translation_certificate_and_original(workspace
         "CERTIFICATE OF TRANSLATION",
         "I, Rosa Campos, certify that I am competent to translate from Spanish into English",
         "true and accurate",
-        "Exhibit A: Birth certificate (birth_certificate_1.pdf)",
+        "Exhibit A: Birth certificate",
         "55 Court St, Brooklyn NY",
         "(718) 555-0160",
         "Signature",
     ):
         assert expected in cert, expected
+    assert "birth_certificate_1" not in cert  # the exhibit's title, never a file name
     assert "ACTA ORIGINAL P2" in text_of(out, 7)
     assert "Exh. A, p. 4" in bottom_text(out, 7)
     assert re.search(r"A\s+Birth certificate.*3-7", text_of(out, 2))
