@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pdpacket.packet import draw as layout
 from pdpacket.packet.context import BuildContext
 from pdpacket.pdf.text import SERIF, SERIF_BOLD, SERIF_ITALIC
+from pdpacket.store import signatures as signing
 
 # form id -> (the motion, in a sentence; what the order grants)
 MOTIONS = {
@@ -62,6 +63,7 @@ class Party:
 
     heading: str  # "For the Respondent" / "For the Department of Homeland Security"
     lines: tuple[str, ...]  # name, title, office, address... ("" for a blank line)
+    signed: layout.SignedLine = field(default_factory=layout.SignedLine)  # "/s/ Name"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,10 @@ def _signature_block(d: layout.Drawing, x: float, y: float, width: float, party:
     y -= 30
     d.c.setLineWidth(0.6)
     d.c.line(x, y, x + width, y)
-    d._text(x, y - 12, "Signature", SERIF_ITALIC, 9)
+    if party.signed.mark:  # typed on the line, as an e-filed signature is
+        d._text(x + 4, y + 4, party.signed.mark, SERIF, 11)
+    label = "Signature (to be signed in ink)" if party.signed.ink else "Signature"
+    d._text(x, y - 12, label, SERIF_ITALIC, 9)
     y -= 27
     for line in party.lines:
         if line:
@@ -90,6 +95,8 @@ def _signature_block(d: layout.Drawing, x: float, y: float, width: float, party:
             y -= 6
     y -= 14
     d.c.line(x, y, x + width * 0.6, y)
+    if party.signed.date:
+        d._text(x + 4, y + 4, party.signed.date, SERIF, 11)
     d._text(x, y - 12, "Date", SERIF_ITALIC, 9)
     return y - 24
 
@@ -131,7 +138,8 @@ def add_motion(d: layout.Drawing, info: MotionInfo) -> int:
     for n, party in enumerate(info.parties[:2]):
         # the same number of lines in each block, so both date lines align
         lines = (*party.lines, *(" ",) * (most - len(party.lines)))
-        _signature_block(d, layout.LEFT + n * (col + 24), y, col, Party(party.heading, lines))
+        block = Party(party.heading, lines, party.signed)
+        _signature_block(d, layout.LEFT + n * (col + 24), y, col, block)
     d._end_page()
     return first
 
@@ -192,7 +200,7 @@ def motion_info(ctx: BuildContext, caption: layout.Caption) -> MotionInfo:
         grounds=grounds,
         client_name=ctx.case.client.name,
         parties=(
-            Party("For the Respondent", tuple(x for x in ours if x.strip())),
+            Party("For the Respondent", tuple(x for x in ours if x.strip()), _counsel_signed(ctx)),
             Party("For the Department of Homeland Security", tuple(x for x in dhs if x)),
         ),
         date_text=_date_long(ctx.build_date),
@@ -205,3 +213,13 @@ def page_count(ctx: BuildContext) -> int:
     d = layout.Drawing("motion")
     add_motion(d, motion_info(ctx, case_caption(ctx)))
     return d.finish().pages
+
+
+def _counsel_signed(ctx: BuildContext) -> layout.SignedLine:
+    """How the respondent's counsel signs the motion (the case's "letter or
+    motion" signature): "/s/ Name" and its date, or a line to sign in ink."""
+    sig = signing.find(signing.signatures(ctx.store, ctx.case.id), "letter", "attorney")
+    if sig is not None and sig.electronic:
+        when = _date_long(sig.signed_on) if sig.signed_on else ""
+        return layout.SignedLine(sig.mark, when)
+    return layout.SignedLine(ink=sig is not None and sig.wet)

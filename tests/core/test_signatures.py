@@ -345,3 +345,22 @@ def test_translators_certificate_names_exhibit_titles_not_file_names(workspace, 
         for f in e.files:
             assert f.original_name not in translation
             assert f.original_name.rsplit(".", 1)[0] not in translation
+
+
+def test_joint_motion_prints_counsels_signature_and_leaves_dhs_blank(workspace, tmp_path):
+    workspace.set_attorney(ATTORNEY)
+    case_id = new_case(
+        workspace, pd_form="dismissal", destination="joint_motion", opla_office_id="new-york-city"
+    )
+    add_exhibit(workspace, case_id, "Passport", text_pdf(["PASSPORT"]))
+    sig = workspace.set_signature(case_id, "letter", "attorney", "electronic", signed_on=DATE)
+    assert sig.label == "Motion"
+    out = tmp_path / "joint.pdf"
+    workspace.build_packet(case_id, out, BuildOptions(build_date=DATE))
+    motion = next(p for p in _pages(out) if "jointly move" in " ".join(p.split()))
+    assert "/s/ Jane Doe" in motion and motion.count("/s/") == 1  # DHS signs its own
+    assert "December 1, 2026" in motion
+    workspace.set_signature(case_id, "letter", "attorney", "wet")
+    workspace.build_packet(case_id, out, BuildOptions(build_date=DATE))
+    motion = next(p for p in _pages(out) if "jointly move" in " ".join(p.split()))
+    assert "/s/" not in motion and "to be signed in ink" in " ".join(motion.split())
