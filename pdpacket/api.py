@@ -812,7 +812,7 @@ class Workspace:
             if options.integrity_sidecar:
                 sidecar = integrity.write_sidecar(self.store, case_id, result)
                 result = replace(result, sidecar=str(sidecar))
-        return replace(result, draft_reasons=options.draft_reasons)
+        return result
 
     def build_edition(
         self,
@@ -862,7 +862,7 @@ class Workspace:
             if options.integrity_sidecar:
                 sidecar = integrity.write_sidecar(self.store, case_id, result)
                 result = replace(result, sidecar=str(sidecar))
-        return replace(result, draft_reasons=options.draft_reasons)
+        return result
 
     # ---- archives -------------------------------------------------------
     def export_case(

@@ -24,13 +24,15 @@ letter's contract, the context the editions steer, and the size estimates
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
-from pdpacket.errors import BadInputError
+from pdpacket.errors import BadInputError, NotReadyError
 from pdpacket.model import BuildOptions, BuildResult, NumberingStyle
 from pdpacket.model.identifiers import exhibit_letter
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
@@ -58,6 +60,7 @@ from pdpacket.packet.sizes import (
     page_sizes,
     segment_size,
 )
+from pdpacket.packet.source import may_show, page_texts
 from pdpacket.packet.write import FORMAT_VERSION, discard
 from pdpacket.pdf import stamps
 from pdpacket.pdf.images import ImageHook, ImageStream
@@ -125,7 +128,7 @@ def build_packet(
         progress=progress,
         cancel=cancel,
     )
-    for step in (_planning.plan, _pages.draw, _writing.write, _publish):
+    for step in (_planning.plan, draw, _writing.write, _publish):
         step(ctx)
     result = _record(ctx)
     ctx.progress.update(ctx.steps_total, ctx.steps_total, "Done")
@@ -170,8 +173,44 @@ def plan(ctx: BuildContext) -> None:
 
 
 def draw(ctx: BuildContext) -> None:
-    """Step 3: the pages pdpacket draws, for the current plan."""
+    """Step 3: the pages pdpacket draws, for the current plan; a packet about to
+    go out unmarked is checked for placeholders first (``_unmarked_placeholders``)."""
     _pages.draw(ctx)
+    if not ctx.options.draft_reasons:
+        _unmarked_placeholders(ctx)
+
+
+PLACEHOLDER = re.compile(r"\[\[(.{0,80}?)\]\]", re.S)
+
+
+def _unmarked_placeholders(ctx: BuildContext) -> None:
+    """A safety net under the review: the pages pdpacket writes (cover, letter,
+    motion, certificates...) must hold no ``[[...]]`` in a packet without the
+    draft mark.  One found makes the packet a draft that says why, or refuses a
+    final packet; the review should have named it first."""
+    assert ctx.drawn is not None
+    found: dict[str, None] = {}
+    for what, data in (("the pages pdpacket draws", ctx.drawn.pdf), ("the letter", ctx.letter_pdf)):
+        if not data or not may_show(data, b"[["):
+            continue
+        for m in PLACEHOLDER.finditer("\n".join(_texts(data))):
+            found[f"{what} still say [[{' '.join(m.group(1).split())}]]"] = None
+    if not found:
+        return
+    if ctx.options.final:
+        raise NotReadyError(
+            tuple(
+                ("build.placeholder", f"{text}.", "Write it, then build again.") for text in found
+            )
+        )
+    log.warning("a packet without the draft mark held placeholders: %s", list(found))
+    reasons = tuple(f"build.placeholder: {text}." for text in found)
+    ctx.options = replace(ctx.options, draft_reasons=reasons)
+
+
+@functools.lru_cache(maxsize=8)
+def _texts(data: bytes) -> tuple[str, ...]:
+    return tuple(page_texts(data))
 
 
 def write(ctx: BuildContext) -> None:

@@ -12,8 +12,11 @@ values of ``pdf.syntax``.
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
+import re
+import zlib
 from typing import Any
 
 from pypdf import PdfReader
@@ -159,3 +162,55 @@ class Source:
             return [from_pypdf(p) for p in self.reader.pages]
         except _READ_ERRORS as exc:
             raise _damaged(self.what, exc) from exc
+
+
+def page_texts(data: bytes) -> list[str]:
+    """The text of each page of a PDF pdpacket wrote itself (the drawn pages, the
+    rendered letter), for checks on what it says; "" for a page pypdf cannot read."""
+    out: list[str] = []
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        for page in reader.pages:
+            try:
+                out.append(page.extract_text() or "")
+            except (PyPdfError, ValueError, KeyError) as exc:
+                log.warning("cannot read the text of a page: %s", exc)
+                out.append("")
+    except (PdfReadError, PdfStreamError, PyPdfError, ValueError) as exc:
+        log.warning("cannot read the text of a drawn document: %s", exc)
+    return out
+
+
+_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+
+
+def may_show(data: bytes, needle: bytes) -> bool:
+    """Whether a PDF pdpacket wrote itself may print ``needle`` (ASCII, which its
+    embedded fonts print unencoded): a quick look for it inside a string shown
+    by a content stream, inflated, before the slow ``page_texts``.  False means
+    it does not; True, that it may."""
+    literal = rb"(?:[^()\\]|\\.)*"  # inside a PDF string
+    shown = re.compile(
+        rb"\(" + literal + re.escape(needle) + literal + rb"\)\s*(?:Tj|'|\"|[^\]]*\]\s*TJ)",
+        re.S,
+    )
+    for m in _STREAM.finditer(data):
+        content = _inflated(m.group(1))
+        if needle in content and shown.search(content):
+            return True
+    return False
+
+
+def _inflated(raw: bytes) -> bytes:
+    """A stream as reportlab writes it (Flate, or ASCII85 over Flate), decoded
+    as far as it goes; the raw bytes when it is neither."""
+    text = raw.rstrip()
+    if text.endswith(b"~>"):
+        try:
+            raw = base64.a85decode(text[:-2], adobe=False)
+        except ValueError:
+            return raw
+    try:
+        return zlib.decompressobj().decompress(raw)
+    except zlib.error:
+        return raw

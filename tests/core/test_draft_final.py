@@ -255,3 +255,22 @@ def test_stamps_labels_and_tab_boxes_stay_half_an_inch_from_every_edge(workspace
             (0, 792 - MARGIN + 1, 612, 792),  # top
         ):
             assert dark_fraction(png, band) == 0.0, f"tab page {n}: ink in {band}"
+
+
+def test_a_placeholder_the_review_missed_still_keeps_the_packet_a_draft(
+    workspace, flawed, tmp_path, monkeypatch
+):
+    """The safety net under the review: text pdpacket writes with a [[...]] left
+    in it never goes out unmarked, and a final packet with one is refused."""
+    case_id, ids = flawed
+    workspace.store.update_exhibit(ids["passport"], language="English")
+    monkeypatch.setattr(readiness, "review_case", lambda *a, **kw: [])  # a review that misses it
+    with pytest.raises(NotReadyError) as info:
+        workspace.build_packet(case_id, tmp_path / "f.pdf", dataclasses.replace(OPTS, final=True))
+    [(code, message, _fix)] = info.value.errors
+    assert code == "build.placeholder" and PLACEHOLDER in message
+    assert not (tmp_path / "f.pdf").exists()
+    result = workspace.build_packet(case_id, tmp_path / "d.pdf", OPTS)
+    assert [r.split(":")[0] for r in result.draft_reasons] == ["build.placeholder"]
+    assert all("DRAFT" in text for text in page_texts(tmp_path / "d.pdf"))
+    assert workspace.builds(case_id)[0].status == "Draft"
