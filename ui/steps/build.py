@@ -278,8 +278,10 @@ class BuildStep(Step):
         self.build_button.setDefault(True)
         self.build_button.setToolTip("Build the packet (Ctrl+B)")
         self.build_button.clicked.connect(lambda: self.build())
-        self.final_button = QPushButton("Build &final")
+        self.final_button = QPushButton("Build final")
         self.final_button.setObjectName("buildFinalButton")
+        # no mnemonic: every letter of it is taken on this step (and Alt+F opens File)
+        self.final_button.setAccessibleName("Build the final packet")
         self.final_button.setToolTip(
             "Build a packet to file: refused, naming each error, while the review has "
             "errors (Build packet makes a draft that says DRAFT on every page)"
