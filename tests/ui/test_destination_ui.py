@@ -92,3 +92,28 @@ def test_offices_and_courts_dialog_saves_through_the_workspace(
     assert not dialog.save()
     assert errors and "not an e-mail address" in errors[0]
     dialog.close()
+
+
+def test_build_step_starts_from_the_destination(qtbot, window, workspace):
+    case_id = workspace.create_case(
+        Client(name="Rosa Prueba"),
+        Proceedings(
+            stage="proceedings_pending",
+            pd_form="dismissal",
+            opla_office_id="boston",
+            court_id="boston",
+            destination="court_motion",
+        ),
+    )
+    window.cases.refresh()
+    window.open_case(case_id)
+    window.go_to_step("build")
+    step = window.step("build")
+    assert step.option_widgets["certificate_of_service"].currentData() == "auto"
+    assert step.option_widgets["edition"].currentData() == "efile"  # ECAS: e-filing parts
+    assert "certificate of service through ECAS" in step.service_hint.text()
+    assert step.options().certificate_of_service is None  # left to the destination
+    combo = step.option_widgets["certificate_of_service"]
+    combo.setCurrentIndex(combo.findData("no"))
+    assert step.options().certificate_of_service is False  # an explicit choice
+    _shot(window, "build_destination")
