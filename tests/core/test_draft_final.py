@@ -274,3 +274,14 @@ def test_a_placeholder_the_review_missed_still_keeps_the_packet_a_draft(
     assert [r.split(":")[0] for r in result.draft_reasons] == ["build.placeholder"]
     assert all("DRAFT" in text for text in page_texts(tmp_path / "d.pdf"))
     assert workspace.builds(case_id)[0].status == "Draft"
+
+
+def test_builds_recorded_before_drafts_were_marked_say_unchecked(workspace, flawed, capsys):
+    case_id, _ = flawed
+    workspace.store.record_build(
+        case_id, path="/old/packet.pdf", pages=9, size=1, sha256="0" * 64, options={}, files=()
+    )
+    [old] = workspace.builds(case_id)
+    assert (old.final, old.status) == (None, "Unchecked")
+    assert cli(workspace, "history", str(case_id)) == 0
+    assert capsys.readouterr().out.split("\t")[2] == "Unchecked"
