@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             for step in window.steps:
                 window.go_to_step(step.key)
                 if step.key == "factors":
-                    step.scroll.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
+                    step.scroll_area.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
                 if step.key == "build":
                     out = Path(tmp) / "packets" / "Morales Rivas PD packet.pdf"
                     step.output.setText(str(out))  # type: ignore[attr-defined]
