@@ -161,6 +161,15 @@ class TranslatorCertificateInfo:
 
 
 @dataclass(frozen=True)
+class InterpretationInfo:
+    """The certificate of interpretation of the client's declaration."""
+
+    text: str  # the certification, filled in (resources/signatures.json)
+    name: str  # the interpreter; "" prints a blank to fill in by hand
+    signed: SignedLine = SignedLine()
+
+
+@dataclass(frozen=True)
 class ServiceInfo:
     caption: Caption
     document_title: str
@@ -521,6 +530,16 @@ class Drawing:
             f"Telephone: {info.phone or '_' * 24}",
         ]
         self._signature(y, f"Name: {info.name or '_' * 40}", extra, info.signed)
+        self._end_page()
+        return first
+
+    def add_interpretation_certificate(self, info: InterpretationInfo) -> int:
+        first = self._new_page()
+        y = TOP - 10
+        self._text(PAGE_W / 2, y, "CERTIFICATE OF INTERPRETATION", SERIF_BOLD, 15, "c")
+        y -= 44
+        y = self._para(LEFT, y, info.text, RIGHT - LEFT, SERIF, BODY, 17)
+        self._signature(y - 50, f"Name: {info.name or '_' * 40}", (), info.signed)
         self._end_page()
         return first
 

@@ -20,6 +20,8 @@ from pdpacket.packet.plan import (
     part_note,
     part_segments,
 )
+from pdpacket.policy import signing as signing_policy
+from pdpacket.policy.templates import fill
 from pdpacket.store import signatures as signing
 
 
@@ -199,6 +201,20 @@ def _order(ctx: BuildContext, caption: layout.Caption) -> layout.OrderInfo:
     return layout.OrderInfo(caption, name, motion.relief(form_id))
 
 
+def _interpretation(ctx: BuildContext, sigs: list[Signature]) -> layout.InterpretationInfo:
+    sig = signing.find(sigs, "interpretation", "interpreter")
+    name = sig.name if sig else ""
+    client = ctx.case.client
+    values = {
+        "interpreter": name or "_" * 30,
+        "language": client.language or "_" * 14,
+        "client": client.name,
+    }
+    return layout.InterpretationInfo(
+        fill(signing_policy.interpretation_text(), values), name, _signed(sig)
+    )
+
+
 def _service(
     ctx: BuildContext, caption: layout.Caption, sigs: list[Signature]
 ) -> layout.ServiceInfo:
@@ -261,6 +277,8 @@ def _add_piece(
         at[s.drawn] = d.add_proposed_order(_order(ctx, caption))
     elif s.drawn == "motion":
         at[s.drawn] = motion.add_motion(d, motion.motion_info(ctx, caption))
+    elif s.drawn == "interpretation":
+        at[s.drawn] = d.add_interpretation_certificate(_interpretation(ctx, sigs))
     elif s.drawn == "service":
         at[s.drawn] = d.add_certificate_of_service(_service(ctx, caption, sigs))
 

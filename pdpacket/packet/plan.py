@@ -19,6 +19,7 @@ from pdpacket.packet import draw as layout
 from pdpacket.packet import motion
 from pdpacket.packet.context import BuildContext, CiteTarget, PlannedExhibit, Segment
 from pdpacket.packet.source import count_pages
+from pdpacket.store import signatures as signing
 
 
 def _exhibit_segments(ctx: BuildContext, pe: PlannedExhibit) -> list[Segment]:
@@ -97,6 +98,10 @@ def _compose(ctx: BuildContext, letter_pages: int, index_pages: int) -> list[Seg
         seg = _document_segment(ctx, role, role if role == "declaration" else "appearance", title)
         if seg:
             segs.append(seg)
+        if seg and role == "declaration" and signing.needs_interpretation(ctx.case):
+            # read to the client in their language: the interpreter certifies it
+            title = "Certificate of interpretation"
+            segs.append(Segment("interpretation", title, 1, drawn="interpretation", fit=False))
     if o.include_index:
         segs.append(Segment("index", "Index of Exhibits", index_pages, drawn="index", fit=False))
     for i, pe in enumerate(ctx.exhibits):
@@ -313,7 +318,15 @@ def index_rows(ctx: BuildContext, segs: list[Segment]) -> list[layout.IndexRow]:
             spans[key] = (lo, s.number + s.pages)
     split = bool(ctx.breaks)
     for s in segs:
-        if s.kind in ("motion", "letter", "appearance", "declaration", "order", "service"):
+        if s.kind in (
+            "motion",
+            "letter",
+            "appearance",
+            "declaration",
+            "interpretation",
+            "order",
+            "service",
+        ):
             rows.append(
                 layout.IndexRow(
                     title=s.title,

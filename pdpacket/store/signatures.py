@@ -72,6 +72,13 @@ def destination_of(case: Case) -> str:
     return destination_table.for_proceedings(case.proceedings).id
 
 
+def needs_interpretation(case: Case) -> bool:
+    """A declaration in English by a client whose language is another one: it
+    was read to them in their language, and a certificate of interpretation says
+    so (the packet draws it after the declaration)."""
+    return case.client.language.strip().lower() not in ENGLISH
+
+
 # ---- what the case needs -------------------------------------------------------------
 @dataclass(frozen=True)
 class _Need:
@@ -117,7 +124,7 @@ def _needs(
     if declaration:
         label = policy.document_label("declaration")
         yield _Need(SignedDocument.DECLARATION, Signer.CLIENT, label, client, "Declarant")
-        if case.client.language.strip().lower() not in ENGLISH:
+        if "declaration" in documents and needs_interpretation(case):
             label = policy.document_label("interpretation")
             yield _Need(SignedDocument.INTERPRETATION, Signer.INTERPRETER, label, "", "Interpreter")
     for letter_, e in in_packet:

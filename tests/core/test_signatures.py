@@ -364,3 +364,31 @@ def test_joint_motion_prints_counsels_signature_and_leaves_dhs_blank(workspace, 
     workspace.build_packet(case_id, out, BuildOptions(build_date=DATE))
     motion = next(p for p in _pages(out) if "jointly move" in " ".join(p.split()))
     assert "/s/" not in motion and "to be signed in ink" in " ".join(motion.split())
+
+
+def test_declaration_read_in_spanish_gets_a_signed_certificate_of_interpretation(
+    workspace, tmp_path, pdf_factory
+):
+    workspace.set_attorney(ATTORNEY)
+    case_id = new_case(workspace, pd_form="dismissal")
+    workspace.update_client(case_id, language="Spanish")
+    workspace.set_case_document(case_id, "declaration", pdf_factory("decl.pdf", ["I DECLARE"]))
+    add_exhibit(workspace, case_id, "Passport", text_pdf(["PASSPORT"]))
+    out = tmp_path / "decl.pdf"
+    workspace.build_packet(case_id, out, BuildOptions(build_date=DATE))
+    pages = _pages(out)
+    n = next(i for i, p in enumerate(pages) if "CERTIFICATE OF INTERPRETATION" in p)
+    assert "I DECLARE" in pages[n - 1]  # right after the declaration
+    blank = " ".join(pages[n].split())
+    assert _blank_after_i(blank) and "from Spanish" not in blank and "in Spanish" in blank
+    codes = {f.code for f in workspace.review(case_id) if f.severity == Severity.ERROR}
+    assert "signature.no_name" in codes  # "I, ______" is an error, not a finished page
+    workspace.set_signature(
+        case_id, "interpretation", "interpreter", "electronic", name="Luis Vega", signed_on=DATE
+    )
+    workspace.build_packet(case_id, out, BuildOptions(build_date=DATE))
+    cert = " ".join(_pages(out)[n].split())
+    assert "I, Luis Vega, certify" in cert and "/s/ Luis Vega" in cert
+    assert "declaration of Rosa Test" in cert and "December 1, 2026" in cert
+    index = " ".join(_pages(out)[n + 1].split())  # the index follows, and lists it
+    assert "Certificate of interpretation" in index
