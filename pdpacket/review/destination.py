@@ -15,17 +15,17 @@ from pdpacket.policy import destinations
 from pdpacket.store import places
 
 if TYPE_CHECKING:
-    from pdpacket.review.readiness import _Context
+    from pdpacket.review.context import ReviewContext
 
 # a letter line that says how it is sent: "**VIA ELECTRONIC MAIL**"
 _VIA_LINE = re.compile(r"^\W*(VIA\b.*?)\W*$", re.IGNORECASE)
 
 
-def _destination(ctx: _Context) -> Destination:
+def _destination(ctx: ReviewContext) -> Destination:
     return destinations.for_proceedings(ctx.case.proceedings)
 
 
-def check_destination(ctx: _Context) -> Iterator[Finding | None]:
+def check_destination(ctx: ReviewContext) -> Iterator[Finding | None]:
     dest = _destination(ctx)
     p = ctx.case.proceedings
     if dest.addressee == "court":
@@ -62,7 +62,7 @@ def check_destination(ctx: _Context) -> Iterator[Finding | None]:
 FORMS = {"g28": "Form G-28 (appearance before DHS)", "eoir28": "Form EOIR-28 (before the court)"}
 
 
-def _check_appearance(ctx: _Context, dest: Destination) -> Iterator[Finding | None]:
+def _check_appearance(ctx: ReviewContext, dest: Destination) -> Iterator[Finding | None]:
     """An appearance form for the wrong forum: a G-28 on a court filing, or only an
     EOIR-28 on a request to OPLA or ERO."""
     wanted = dest.appearance_form
@@ -88,7 +88,7 @@ def _edit(place: Place) -> str:
     return " (edited by the firm)" if place.edited else ""
 
 
-def _options(ctx: _Context) -> BuildOptions | None:
+def _options(ctx: ReviewContext) -> BuildOptions | None:
     """The build options to judge: those of the build about to run, else the
     ones the last build recorded (an explicit choice only)."""
     if ctx.options is not None:
@@ -104,7 +104,7 @@ def _options(ctx: _Context) -> BuildOptions | None:
     )
 
 
-def _check_service(ctx: _Context, dest: Destination) -> Iterator[Finding | None]:
+def _check_service(ctx: ReviewContext, dest: Destination) -> Iterator[Finding | None]:
     options = _options(ctx)
     if options is None:
         return
@@ -121,7 +121,7 @@ def _check_service(ctx: _Context, dest: Destination) -> Iterator[Finding | None]
         yield ctx.finding("destination.service_conflict", dest.id, conflict=conflict, fix=fix)
 
 
-def _check_via(ctx: _Context, dest: Destination) -> Iterator[Finding | None]:
+def _check_via(ctx: ReviewContext, dest: Destination) -> Iterator[Finding | None]:
     letter = ctx.letter
     if letter is None or dest.joint or "[[" in dest.via:
         return

@@ -19,21 +19,14 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 from pdpacket import letter as letters
 from pdpacket.model import (
     BuildOptions,
     BuildRecord,
-    Case,
-    CaseDocument,
     Exhibit,
-    FactorAnswer,
     FileRole,
     Finding,
-    Letter,
-    Location,
     Polarity,
     Severity,
     markup,
@@ -41,7 +34,7 @@ from pdpacket.model import (
 )
 from pdpacket.policy import catalog, destinations, law
 from pdpacket.policy import rules as policy_rules
-from pdpacket.policy.templates import fill
+from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
 from pdpacket.review.signatures import check_signatures
 from pdpacket.store.database import Store
@@ -60,50 +53,7 @@ DISPOSITION_TYPES = frozenset({"certified_disposition"})
 MB = 1024 * 1024
 
 
-def rules() -> dict[str, Any]:
-    return policy_rules.review_rules()
-
-
-@dataclass
-class _Context:
-    store: Store
-    case: Case
-    today: dt.date
-    edition: str | None
-    exhibits: list[Exhibit]
-    answers: dict[str, FactorAnswer]
-    framework: catalog.Framework
-    letter: Letter | None
-    builds: list[BuildRecord]
-    documents: list[CaseDocument] = field(default_factory=list)
-    office_rules: dict[str, Any] = field(default_factory=dict)
-    options: BuildOptions | None = None  # the build about to run, if any
-
-    @property
-    def included(self) -> list[Exhibit]:
-        # Left in by the user, with a file or not (not ``Exhibit.in_packet``): the
-        # review must see an included exhibit still missing its file to flag it.
-        return [e for e in self.exhibits if e.included]
-
-    def finding(self, code: str, object_id: object = "", **values: object) -> Finding | None:
-        rule = dict(rules()["rules"].get(code) or {})
-        if not rule:
-            raise KeyError(f"review rule {code!r} is not in review_rules.json")
-        rule.update(self.office_rules.get("rules", {}).get(code, {}))
-        severity = str(rule.get("severity", "error"))
-        if severity == "off":
-            return None
-        values = {"case": self.case.id, **values}
-        return Finding(
-            code=code,
-            severity=Severity(severity),
-            message=fill(rule.get("message", code), values),
-            fix=fill(rule.get("fix", ""), values),
-            location=Location(rule.get("step", "client"), str(object_id) if object_id else ""),
-        )
-
-
-Check = Callable[[_Context], Iterable[Finding | None]]
+Check = Callable[[ReviewContext], Iterable[Finding | None]]
 
 
 def review_case(
@@ -119,7 +69,7 @@ def review_case(
     checked (default: the last build's); ``today`` is for tests."""
     case = store.get_case(case_id)
     office_rules = policy_rules.office_rules(case.proceedings.opla_office_id)
-    ctx = _Context(
+    ctx = ReviewContext(
         store=store,
         case=case,
         today=today or dt.date.today(),
@@ -159,7 +109,7 @@ def counts(findings: Iterable[Finding]) -> dict[Severity, int]:
 
 
 # ---- stage, form, office, hearing ---------------------------------------------------
-def _check_stage(ctx: _Context) -> Iterator[Finding | None]:
+def _check_stage(ctx: ReviewContext) -> Iterator[Finding | None]:
     p = ctx.case.proceedings
     stage = catalog.stage(p.stage)
     form = catalog.pd_form(p.pd_form)
@@ -197,13 +147,13 @@ def _verb(form_id: str) -> str:
     }.get(form_id, "stipulate in")
 
 
-def _deadline_days(ctx: _Context) -> int:
+def _deadline_days(ctx: ReviewContext) -> int:
     return int(
         ctx.office_rules.get("filing_deadline_days", rules().get("filing_deadline_days", 15))
     )
 
 
-def _check_hearing(ctx: _Context) -> Iterator[Finding | None]:
+def _check_hearing(ctx: ReviewContext) -> Iterator[Finding | None]:
     hearing = ctx.case.proceedings.hearing_date
     if hearing is None:
         return
@@ -218,7 +168,7 @@ def _check_hearing(ctx: _Context) -> Iterator[Finding | None]:
 
 
 # ---- the framework: in force, and every answer one of its factors --------------------
-def _check_framework(ctx: _Context) -> Iterator[Finding | None]:
+def _check_framework(ctx: ReviewContext) -> Iterator[Finding | None]:
     fw, p = ctx.framework, ctx.case.proceedings
     day = law.judged_on(p, ctx.today)
     if not law.in_force_on(fw, day):
@@ -246,7 +196,7 @@ def _check_framework(ctx: _Context) -> Iterator[Finding | None]:
         )
 
 
-def _check_demo_attorney(ctx: _Context) -> Iterator[Finding | None]:
+def _check_demo_attorney(ctx: ReviewContext) -> Iterator[Finding | None]:
     """The window's demo fills its fictional attorney into an empty Settings; a
     real case must not go out signed in that name."""
     demo_name = ctx.store.get_setting("demo_attorney_name") or ""
@@ -263,7 +213,7 @@ def _examples(factor: catalog.Factor, n: int = 3) -> str:
     return ", ".join(found) if found else "documents"
 
 
-def _check_factors(ctx: _Context) -> Iterator[Finding | None]:
+def _check_factors(ctx: ReviewContext) -> Iterator[Finding | None]:
     fw, answers, included = ctx.framework, ctx.answers, ctx.included
     applying = [f for f in fw.factors if (a := answers.get(f.id)) and a.applies]
     positives = [f for f in applying if f.polarity == Polarity.POSITIVE]
@@ -302,7 +252,7 @@ def _check_factors(ctx: _Context) -> Iterator[Finding | None]:
 
 
 # ---- exhibits and files ---------------------------------------------------------------
-def _check_exhibits(ctx: _Context) -> Iterator[Finding | None]:
+def _check_exhibits(ctx: ReviewContext) -> Iterator[Finding | None]:
     blobs = ctx.store.blobs
     for e in ctx.included:
         if not e.files or e.pages == 0:
@@ -358,7 +308,7 @@ def _check_exhibits(ctx: _Context) -> Iterator[Finding | None]:
         yield ctx.finding("appearance.missing")
 
 
-def _has_appearance(ctx: _Context) -> bool:
+def _has_appearance(ctx: ReviewContext) -> bool:
     """A G-28/EOIR-28 among the exhibits or stored as the case's appearance form."""
     if any(e.document_type in APPEARANCE_TYPES for e in ctx.included):
         return True
@@ -382,7 +332,7 @@ def _discussed(
     return any(e.id in cited for e in letters.exhibits_for_factor(factor, included))
 
 
-def _check_letter(ctx: _Context) -> Iterator[Finding | None]:
+def _check_letter(ctx: ReviewContext) -> Iterator[Finding | None]:
     letter = ctx.letter
     if any(str(d.role) == "letter" for d in ctx.documents):
         yield ctx.finding("letter.uploaded")
@@ -457,7 +407,7 @@ def _edition_of(build: BuildRecord) -> str:
     return str(build.options.get("edition") or "standard")
 
 
-def _size_limit_mb(ctx: _Context, edition: str) -> float | None:
+def _size_limit_mb(ctx: ReviewContext, edition: str) -> float | None:
     return policy_rules.size_limit_mb(edition, ctx.case.proceedings.opla_office_id)
 
 
@@ -495,7 +445,7 @@ def landscape_pages(data: bytes) -> list[int]:
         return []
 
 
-def _check_build(ctx: _Context) -> Iterator[Finding | None]:
+def _check_build(ctx: ReviewContext) -> Iterator[Finding | None]:
     wanted = ctx.edition
     build = next((b for b in ctx.builds if wanted is None or _edition_of(b) == wanted), None)
     edition = wanted or (_edition_of(build) if build else "standard")
@@ -523,7 +473,7 @@ def _check_build(ctx: _Context) -> Iterator[Finding | None]:
         yield from _check_orientation(ctx, build)
 
 
-def _check_orientation(ctx: _Context, build: BuildRecord | None) -> Iterator[Finding | None]:
+def _check_orientation(ctx: ReviewContext, build: BuildRecord | None) -> Iterator[Finding | None]:
     """The built e-mail packet when it is still on disk; else the exhibits' pages."""
     if build is not None and os.path.isfile(build.path):
         try:
@@ -556,7 +506,7 @@ def _check_orientation(ctx: _Context, build: BuildRecord | None) -> Iterator[Fin
 
 
 # ---- office rules --------------------------------------------------------------------
-def _check_office(ctx: _Context) -> Iterator[Finding | None]:
+def _check_office(ctx: ReviewContext) -> Iterator[Finding | None]:
     office = catalog.opla_office(ctx.case.proceedings.opla_office_id)
     if office is None:
         return

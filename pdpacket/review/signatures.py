@@ -14,13 +14,13 @@ from pdpacket.policy import signing as policy
 from pdpacket.store import signatures as signing
 
 if TYPE_CHECKING:
-    from pdpacket.review.readiness import _Context
+    from pdpacket.review.context import ReviewContext
 
 # Certificates that begin "I, NAME, certify ...": a blank name prints "I, ______".
 CERTIFICATES = (SignedDocument.SERVICE, SignedDocument.TRANSLATION, SignedDocument.INTERPRETATION)
 
 
-def check_signatures(ctx: _Context) -> Iterator[Finding | None]:
+def check_signatures(ctx: ReviewContext) -> Iterator[Finding | None]:
     # the build about to run, when there is one, says whether it has a certificate
     # of service; otherwise the destination (or the last build) does
     options = getattr(ctx, "options", None)
@@ -45,7 +45,7 @@ def check_signatures(ctx: _Context) -> Iterator[Finding | None]:
             yield ctx.finding("signature.electronic_not_allowed", sig.key, **values)
 
 
-def _names_signer(ctx: _Context, sig: Signature) -> bool:
+def _names_signer(ctx: ReviewContext, sig: Signature) -> bool:
     """Whether a blank name is a defect this check reports: on a certificate, or on
     an electronic signature (which types the name).  A drawn translator's
     certificate with no translator's name is already reported, with the other

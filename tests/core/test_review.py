@@ -22,6 +22,7 @@ from pdpacket.model import (
     Client,
     FactorAnswer,
     FileRole,
+    Location,
     Proceedings,
     Severity,
     Translator,
@@ -348,7 +349,7 @@ def test_translation_and_translator_details(workspace, case, tmp_path):
     )
     found = workspace.review(case_id, today=TODAY)
     [f] = [f for f in found if f.code == "exhibit.untranslated"]
-    assert "Spanish" in f.message and f.location == review.Location("evidence", str(ex))
+    assert "Spanish" in f.message and f.location == Location("evidence", str(ex))
     workspace.add_file_to_exhibit(
         ex,
         make_pdf(tmp_path / "ev" / "acta_en.pdf", ["Birth record (translation)"]),
@@ -447,7 +448,7 @@ def test_letter_citing_a_removed_or_excluded_exhibit_blocks(workspace, case, tmp
     workspace.store.update_exhibit(extra, included=False)
     [f] = [f for f in workspace.review(case_id, today=TODAY) if f.code == "letter.missing_exhibit"]
     assert "excluded" in f.message and "School record" in f.message
-    assert f.location == review.Location("letter", str(extra))
+    assert f.location == Location("letter", str(extra))
     workspace.store.update_exhibit(extra, included=True)
     assert "letter.missing_exhibit" not in codes(workspace, case_id)
     workspace.store.remove_exhibit(extra)

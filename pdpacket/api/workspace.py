@@ -1,4 +1,4 @@
-"""The façade: the small public API the window and the CLI both call.
+"""The workspace: one data folder, and every operation on it the window and the CLI use.
 
     ws = Workspace.open()                # or Workspace.open(tmp_path)
     case_id = ws.import_manifest("case.json")
@@ -13,10 +13,8 @@ import datetime as dt
 import functools
 import logging
 import os
-import re
 import sqlite3
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
@@ -24,9 +22,8 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from pdpacket import letter as letters
 from pdpacket import undo
-from pdpacket._version import __version__
+from pdpacket.api.catalogue import Catalogue
 from pdpacket.errors import (
-    CancelledError,
     DatabaseError,
     NotReadyError,
     PdpacketError,
@@ -37,10 +34,7 @@ from pdpacket.intake.pdfclean import clean_stored_pdf
 from pdpacket.intake.service import (
     EvidenceIntake,
     StoredFile,
-    expand_paths,
-    title_from_filename,
 )
-from pdpacket.letter import LetterExport, LetterUpdate, factor_heading, page_range
 from pdpacket.manifest import Manifest, load_manifest
 from pdpacket.model import (
     ArchiveInfo,
@@ -65,7 +59,8 @@ from pdpacket.model import (
     Proceedings,
     Severity,
 )
-from pdpacket.model.policy import Destination, DocumentType, Framework, PdForm, Place, Stage
+from pdpacket.model.case_list import case_matches, sort_cases
+from pdpacket.model.policy import Destination, Place
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.model.signing import (
     Signature,
@@ -76,11 +71,10 @@ from pdpacket.model.signing import (
 )
 from pdpacket.packet import builder as packet
 from pdpacket.packet import editions, integrity
-from pdpacket.policy import catalog, destinations
+from pdpacket.policy import destinations
 from pdpacket.review import readiness
 from pdpacket.store import archive, backup, cleaning, places
 from pdpacket.store import signatures as signing
-from pdpacket.store.archive import ArchivePasswordRequiredError, ArchiveWrongPasswordError
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import resolve_data_dir
@@ -108,62 +102,6 @@ def _writes_evidence(
             return fn(self, *args, **kwargs)
 
     return wrapper
-
-
-class Catalogue:
-    """The policy catalogue as the window reads it: frameworks and their factors,
-    stages and PD forms, courts and OPLA offices, document types (read-only)."""
-
-    @staticmethod
-    def frameworks() -> tuple[Framework, ...]:
-        return catalog.frameworks()
-
-    @staticmethod
-    def framework(framework_id: str = "") -> Framework:
-        """The framework ``framework_id``, or the default one for ""."""
-        return catalog.framework(framework_id)
-
-    @staticmethod
-    def stages() -> tuple[Stage, ...]:
-        return catalog.stages()
-
-    @staticmethod
-    def stage(stage_id: str) -> Stage | None:
-        return catalog.stage(stage_id)
-
-    @staticmethod
-    def pd_form(form_id: str) -> PdForm | None:
-        return catalog.pd_form(form_id)
-
-    @staticmethod
-    def form_fits_stage(form_id: str, stage_id: str) -> bool:
-        return catalog.form_fits_stage(form_id, stage_id)
-
-    @staticmethod
-    def courts() -> tuple[Place, ...]:
-        return catalog.courts()
-
-    @staticmethod
-    def court(court_id: str) -> Place | None:
-        return catalog.court(court_id)
-
-    @staticmethod
-    def opla_offices() -> tuple[Place, ...]:
-        return catalog.opla_offices()
-
-    @staticmethod
-    def document_types() -> tuple[DocumentType, ...]:
-        return catalog.document_types()
-
-    @staticmethod
-    def destinations() -> tuple[Destination, ...]:
-        """Where a request can go: OPLA (e-mail, eService), a court motion (ECAS,
-        paper), a joint motion, ERO; each says what goes with it."""
-        return destinations.destinations()
-
-    @staticmethod
-    def destination(destination_id: str) -> Destination | None:
-        return destinations.destination(destination_id)
 
 
 class Workspace:
@@ -978,63 +916,3 @@ class Workspace:
         ids = self.store.get_setting("demo_case_ids") or []
         self.store.set_setting("demo_case_ids", [*ids, case_id])
         return case_id
-
-
-catalogue = Workspace.catalogue  # for the window's code that has no workspace at hand
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents: 'Lucía' and 'lucia' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def case_matches(case: Case, text: str) -> bool:
-    """Every word of ``text`` is in the client's name or aliases (accents and case
-    ignored), or ``text`` is part of the A-number ("A201-555", "201555014")."""
-    query = text.strip()
-    if not query:
-        return True
-    digits = re.sub(r"\D", "", query)
-    if digits and re.fullmatch(r"[Aa]?[\d\s\-]+", query) and digits in case.client.a_number:
-        return True
-    haystack = _fold(" ".join((case.client.name, *case.client.aliases)))
-    return all(word in haystack for word in _fold(query).split())
-
-
-def sort_cases(
-    cases: Iterable[Case], sort: str = "hearing", *, today: dt.date | None = None
-) -> list[Case]:
-    today = today or dt.date.today()
-    if sort == "name":
-        return sorted(cases, key=lambda c: (_fold(c.client.name), c.id))
-    if sort == "recent":
-        return sorted(cases, key=lambda c: (c.updated_at, c.id), reverse=True)
-
-    def by_hearing(c: Case) -> tuple[int, int, str]:
-        h = c.proceedings.hearing_date
-        if h is None:
-            return (1, 0, _fold(c.client.name))
-        if h >= today:
-            return (0, h.toordinal(), _fold(c.client.name))
-        return (2, -h.toordinal(), _fold(c.client.name))
-
-    return sorted(cases, key=by_hearing)
-
-
-__all__ = [
-    "ArchivePasswordRequiredError",
-    "ArchiveWrongPasswordError",
-    "CancelledError",
-    "Catalogue",
-    "LetterExport",
-    "LetterUpdate",
-    "PdpacketError",
-    "Workspace",
-    "__version__",
-    "catalogue",
-    "expand_paths",
-    "factor_heading",
-    "page_range",
-    "title_from_filename",
-]

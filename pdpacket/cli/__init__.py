@@ -25,22 +25,10 @@ if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays 
     from pdpacket.api import Workspace
     from pdpacket.model import BuildResult
 
+from pdpacket.cli.common import case_number, open_workspace
+from pdpacket.cli.settings import add_destination_command, add_settings_commands
+
 log = logging.getLogger("pdpacket.cli")
-
-
-def _workspace(args: argparse.Namespace) -> Workspace:
-    from pdpacket.api import Workspace
-
-    return Workspace.open(args.data_dir)
-
-
-def _case_id(raw: str) -> int:
-    try:
-        return int(raw.strip().lstrip("#"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{raw!r} is not a case number; run `pdpacket list` to see them"
-        ) from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -68,14 +56,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         case_id = ws.import_manifest(args.manifest)
     print(case_id)
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         cases = ws.list_cases(include_archived=args.all)
         for case in cases:
             hearing = case.proceedings.hearing_date
@@ -113,7 +101,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         options = dataclasses.replace(options, final=True)
     edition = getattr(args, "edition", None) or "standard"
     if edition == "auto":  # the edition the case's destination is sent as
-        with _workspace(args) as ws:
+        with open_workspace(args) as ws:
             edition = ws.destination(args.case).edition
     if edition != "standard" or args.max_mb or args.jpeg_quality or args.duplex:
         court, opla, client = _copies(args.copies)
@@ -128,7 +116,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             copies_opla=opla,
             copies_client=client,
         )
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         if options.edition == "standard":
             result = ws.build_packet(args.case, args.out, options)
         else:
@@ -167,7 +155,7 @@ def _say_draft(reasons: Sequence[str]) -> None:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """The case's builds, newest first: one line each, tab-separated."""
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         ws.get_case(args.case)
         builds = ws.builds(args.case)
     for b in builds:
@@ -215,7 +203,7 @@ def _password(raw: str | None, *, confirm: bool) -> str | None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     password = _password(args.password, confirm=True)
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         info = ws.export_case(args.case, args.out, password=password)
     lock = ", encrypted" if info.encrypted else ""
     print(
@@ -227,14 +215,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import_archive(args: argparse.Namespace) -> int:
     password = _password(args.password, confirm=False)
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         info = ws.import_archive(args.archive, password=password)
     print(f"{info.case_id}\t{info.client_name}\t{info.blobs} evidence files")
     return 0
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         if args.keep is not None:
             ws.set_backup_keep(args.keep)
         if args.create:
@@ -245,7 +233,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         saved = ws.restore_backup(args.backup)
     print(f"restored {args.backup}; the state before it was saved as {saved.name}")
     return 0
@@ -272,7 +260,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
     from pdpacket.model.identifiers import parse_date
 
     today = parse_date(args.date, "date") if args.date else None
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         ws.get_case(args.case)
         if args.set is not None:
             ws.save_letter(args.case, _read_text_arg(args.set))
@@ -333,7 +321,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     from pdpacket.model import Severity
 
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         case = ws.get_case(args.case)
         findings = ws.review(args.case, edition=args.edition)
     n = {s: sum(f.severity == s for f in findings) for s in Severity}
@@ -385,7 +373,7 @@ def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParse
         description="With no option, says whether the case has a letter. Options run in "
         "this order: --set, --refresh, --resolved, --text, --out.",
     )
-    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument(
         "--refresh",
         action="store_true",
@@ -405,317 +393,13 @@ def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParse
         "check",
         help="the readiness review: findings with their fix; exit 0 when ready, 2 on errors",
     )
-    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument(
         "--edition",
         choices=["standard", "efile", "email", "print"],
         help="check the size and pages of this edition's last build (default: the last build)",
     )
     p.set_defaults(func=cmd_check)
-
-
-# ---- settings: the attorney's details and the firm's choices -------------------------
-ATTORNEY_OPTIONS = (
-    ("name", "--name", "the attorney's full name, as signed"),
-    ("firm", "--firm", "firm or organisation"),
-    ("address", "--address", "postal address; separate lines with ';'"),
-    ("phone", "--phone", "telephone"),
-    ("email", "--email", "e-mail address"),
-    ("bar_number", "--bar-number", "state bar number"),
-    ("eoir_id", "--eoir-id", "EOIR ID (from eRegistry)"),
-)
-
-
-def cmd_settings_attorney(args: argparse.Namespace) -> int:
-    """Change the attorney's details named on the command line; the others stay."""
-    changes = {
-        key: getattr(args, key)
-        for key, _, _ in ATTORNEY_OPTIONS
-        if getattr(args, key, None) is not None
-    }
-    if "address" in changes:
-        changes["address"] = "\n".join(
-            x.strip() for x in changes["address"].replace("\n", ";").split(";") if x.strip()
-        )
-    with _workspace(args) as ws:
-        attorney = ws.update_attorney(**changes) if changes else ws.attorney()
-    if not changes:
-        print("Nothing changed: give an option such as --name (see --help).", file=sys.stderr)
-    for key, option, _ in ATTORNEY_OPTIONS:
-        value = getattr(attorney, key).replace("\n", "; ")
-        print(f"{option[2:]}: {value}")
-    return 0
-
-
-def cmd_settings_esign(args: argparse.Namespace) -> int:
-    """Allow or stop electronic ("/s/ Name") signatures for one destination."""
-    with _workspace(args) as ws:
-        if args.allow is not None:
-            ws.set_electronic_signature(args.destination, args.allow)
-        policies = ws.signature_policies()
-    for pol in policies:
-        if pol.destination_id == args.destination:
-            state = "allowed" if pol.electronic_allowed else "not allowed"
-            print(f"{pol.destination_id}: electronic signatures {state} ({pol.label})")
-            return 0
-    from pdpacket.errors import BadInputError
-
-    raise BadInputError(
-        f"{args.destination!r} is not a destination.",
-        hint="Use one of: " + ", ".join(p.destination_id for p in policies) + ".",
-    )
-
-
-def cmd_settings_show(args: argparse.Namespace) -> int:
-    """Every setting a user chooses: the attorney, the packet folder, backups, and
-    where the firm signs electronically (``--json`` for scripts)."""
-    import json
-
-    with _workspace(args) as ws:
-        attorney = ws.attorney()
-        folder = str(ws.setting("packet_folder", "") or "")
-        keep = ws.backup_keep()
-        policies = ws.signature_policies()
-    data = {
-        "attorney": dataclasses.asdict(attorney),
-        "packet_folder": folder,
-        "backups_keep": keep,
-        "electronic_signatures": {p.destination_id: p.electronic_allowed for p in policies},
-    }
-    if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-        return 0
-    print("Attorney (pdpacket settings attorney ...)")
-    for key, option, _ in ATTORNEY_OPTIONS:
-        value = getattr(attorney, key).replace("\n", "; ")
-        print(f"  {option[2:] + ':':<12} {value or '(not set)'}")
-    print("Packets")
-    print(f"  {'folder:':<12} {folder or '(not set: the window asks)'}")
-    print(f"  {'backups:':<12} the newest {keep} kept (pdpacket backups --keep N)")
-    print('Electronic signatures ("/s/ Name" and the date) per destination (settings esign ...)')
-    for p in policies:
-        state = "allowed" if p.electronic_allowed else "in ink"
-        default = "" if p.electronic_allowed == p.default else " (changed by the firm)"
-        print(f"  {p.destination_id:<20} {state:<8} {p.label}{default}")
-    return 0
-
-
-def cmd_sign(args: argparse.Namespace) -> int:
-    """List the case's signatures, or record how one (or all) is signed."""
-    from pdpacket.model.identifiers import parse_date
-
-    on = parse_date(args.date, "date") if args.date else None
-    with _workspace(args) as ws:
-        if args.all:
-            sigs = ws.sign_all_electronically(args.case, on=on)
-        elif args.key:
-            document, _, rest = args.key.partition(":")
-            signer, _, exhibit = rest.partition(":")
-            if not args.method:
-                from pdpacket.errors import BadInputError
-
-                raise BadInputError(
-                    f"Say how {args.key} is signed.",
-                    hint="Add --electronic, --wet (to sign in ink) or --missing.",
-                )
-            ws.set_signature(
-                args.case,
-                document,
-                signer,
-                args.method,
-                exhibit_id=int(exhibit) if exhibit.isdigit() else 0,
-                name=args.name,
-                signed_on=on,
-            )
-            sigs = ws.signatures(args.case)
-        else:
-            sigs = ws.signatures(args.case)
-    for sig in sigs:
-        how = sig.mark or str(sig.method)
-        if sig.electronic and sig.signed_on:
-            how += f" ({sig.signed_on.isoformat()})"
-        print("\t".join((sig.key, str(sig.method), how, sig.label)))
-    if not sigs:
-        print(f"case {args.case}: nothing needs a signature yet", file=sys.stderr)
-    missing = [s for s in sigs if str(s.method) == "missing"]
-    return 2 if args.check and missing else 0
-
-
-def _add_settings(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "settings",
-        help="show or change the settings: the attorney's details, electronic signatures",
-        description="Without a subcommand, prints every setting (like `settings show`).",
-    )
-    p.set_defaults(func=cmd_settings_show, json=False)
-    ssub = p.add_subparsers(dest="settings_command", metavar="WHAT")
-    s = ssub.add_parser("show", help="print every setting")
-    s.add_argument("--json", action="store_true", help="as one JSON object")
-    s.set_defaults(func=cmd_settings_show)
-    s = ssub.add_parser(
-        "attorney",
-        help="set the attorney's details printed on letters, covers and certificates",
-        description="Only the options given change; the others keep their value.",
-    )
-    for key, option, text in ATTORNEY_OPTIONS:
-        s.add_argument(option, dest=key, metavar="TEXT", default=None, help=text)
-    s.set_defaults(func=cmd_settings_attorney)
-    s = ssub.add_parser(
-        "esign",
-        help='allow or stop electronic "/s/" signatures for a destination',
-        description="Destinations: opla_email, opla_eservice, court_motion, "
-        "court_motion_paper, joint_motion, ero. Without --allow or --deny, shows the setting.",
-    )
-    s.add_argument("destination", metavar="DESTINATION")
-    g = s.add_mutually_exclusive_group()
-    g.add_argument("--allow", dest="allow", action="store_true", default=None)
-    g.add_argument("--deny", dest="allow", action="store_false", default=None)
-    s.set_defaults(func=cmd_settings_esign)
-
-    p = sub.add_parser(
-        "sign",
-        help="list the documents of a case that need a signature, or record how each is signed",
-        description="Without KEY or --all, lists each signature: KEY, method, what the packet "
-        "prints, document. Electronic: the packet prints '/s/ Name' and the date (where the "
-        "firm allows it for the case's destination: settings esign); wet: a line to sign in "
-        "ink before filing; missing: a review error, so a --final build is refused.",
-    )
-    p.add_argument("case", type=_case_id, metavar="CASE")
-    p.add_argument(
-        "key",
-        nargs="?",
-        metavar="KEY",
-        help="a signature as listed, e.g. letter:attorney or translation:translator:12",
-    )
-    g = p.add_mutually_exclusive_group()
-    for flag, method in (
-        ("--electronic", "electronic"),
-        ("--wet", "wet"),
-        ("--missing", "missing"),
-    ):
-        g.add_argument(flag, dest="method", action="store_const", const=method)
-    g.add_argument(
-        "--all",
-        action="store_true",
-        help="sign electronically every signature the firm allows whose signer's name is known",
-    )
-    p.add_argument("--name", metavar="TEXT", help="who signs (e.g. the interpreter, the server)")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="the date of an electronic signature")
-    p.add_argument(
-        "--check", action="store_true", help="exit 2 while any signature is still missing"
-    )
-    p.set_defaults(func=cmd_sign)
-    _add_place_settings(ssub)
-
-
-# ---- where requests go: the firm's OPLA offices and courts, a case's destination ----
-PLACE_OPTIONS = {
-    "office": (
-        ("address", "--address", "postal address; separate lines with ';'"),
-        ("email", "--email", "the office's PD mailbox, from ICE's published list"),
-        ("max_mb", "--max-mb", "the most one e-mail may carry, in MB"),
-        ("subject_format", "--subject-format", "e.g. 'PD Request - {client_name} - {a_number}'"),
-    ),
-    "court": (("address", "--address", "street address, suite, city, state and ZIP"),),
-}
-
-
-def _place_lines(place: object, kind: str) -> list[str]:
-    from pdpacket.model.policy import Place
-
-    assert isinstance(place, Place)
-    mark = "  (edited by the firm: " + ", ".join(place.edited) + ")" if place.edited else ""
-    lines = [f"{place.id}\t{place.name}{mark}"]
-    for key, option, _ in PLACE_OPTIONS[kind]:
-        value = place.get(key, "") if key in ("max_mb", "subject_format") else getattr(place, key)
-        lines.append(f"  {option[2:] + ':':<16} {str(value).replace(chr(10), '; ') or '(blank)'}")
-    if place.source or place.verified_on:
-        lines.append(f"  {'source:':<16} {place.source} (verified {place.verified_on or 'never'})")
-    return lines
-
-
-def cmd_settings_place(args: argparse.Namespace) -> int:
-    """Show or edit one OPLA office or court (only the options given change)."""
-    kind = args.place_kind
-    changes = {
-        key: getattr(args, key)
-        for key, _, _ in PLACE_OPTIONS[kind]
-        if getattr(args, key, None) is not None
-    }
-    if "address" in changes:
-        changes["address"] = "\n".join(
-            x.strip() for x in changes["address"].replace("\n", ";").split(";") if x.strip()
-        )
-    with _workspace(args) as ws:
-        edit = ws.edit_office if kind == "office" else ws.edit_court
-        found = ws.opla_office(args.id) if kind == "office" else ws.court(args.id)
-        if changes or args.reset or found is None:  # an unknown id: the edit says so
-            found = edit(args.id, changes, reset=args.reset)
-        place = found
-    print("\n".join(_place_lines(place, kind)))
-    return 0
-
-
-def cmd_settings_places(args: argparse.Namespace) -> int:
-    """Every OPLA office (or court) with its address and mailbox."""
-    with _workspace(args) as ws:
-        found = ws.opla_offices() if args.place_kind == "office" else ws.courts()
-    for place in found:
-        print("\n".join(_place_lines(place, args.place_kind)))
-    return 0
-
-
-def _add_place_settings(ssub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for kind, what in (("office", "an OPLA office"), ("court", "an immigration court")):
-        s = ssub.add_parser(
-            kind,
-            help=f"show or change {what}'s "
-            + (
-                "address, PD mailbox, size limit and subject line"
-                if kind == "office"
-                else "address"
-            ),
-            description="Only the options given change; the firm's values are kept in the "
-            "database and shown as edited by the firm. --reset goes back to the shipped data.",
-        )
-        s.add_argument("id", metavar="ID", help=f"the id of {what} (see `settings {kind}s`)")
-        for key, option, text in PLACE_OPTIONS[kind]:
-            s.add_argument(option, dest=key, metavar="TEXT", default=None, help=text)
-        s.add_argument("--reset", action="store_true", help="forget the firm's edits first")
-        s.set_defaults(func=cmd_settings_place, place_kind=kind)
-        s = ssub.add_parser(f"{kind}s", help=f"list every {kind} with its address")
-        s.set_defaults(func=cmd_settings_places, place_kind=kind)
-
-
-def cmd_destination(args: argparse.Namespace) -> int:
-    """Show (or, with an id, choose) where a case's request goes."""
-    with _workspace(args) as ws:
-        if args.destination is not None:
-            ws.set_destination(args.case, "" if args.destination == "auto" else args.destination)
-        dest = ws.destination(args.case)
-        chosen = ws.get_case(args.case).proceedings.destination
-        if args.list:
-            for d in ws.catalogue.destinations():
-                mark = "*" if d.id == dest.id else " "
-                print(f"{mark} {d.id:<20} {d.label}")
-            return 0
-    how = "" if chosen else " (from the PD form; choose one to fix it)"
-    print(f"{dest.id}\t{dest.label}{how}\n  {dest.summary}")
-    return 0
-
-
-def _add_destination(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "destination",
-        help="show or choose where a case's request goes (OPLA, court, joint motion, ERO)",
-        description="The destination decides the packet's parts, caption, VIA line and "
-        "service. Ids: opla_email, opla_eservice, court_motion, court_motion_paper, "
-        "joint_motion, ero; 'auto' follows the PD form again.",
-    )
-    p.add_argument("case", type=_case_id, metavar="CASE")
-    p.add_argument("destination", nargs="?", default=None, metavar="DESTINATION")
-    p.add_argument("--list", action="store_true", help="list every destination (* the case's)")
-    p.set_defaults(func=cmd_destination)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -734,7 +418,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             )
         passwords[name] = password
     progress = _StderrProgress() if sys.stderr.isatty() else None
-    with _workspace(args) as ws:
+    with open_workspace(args) as ws:
         if args.exhibit:
             if ws.get_exhibit(args.exhibit).case_id != args.case:
                 raise BadInputError(
@@ -792,7 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("build", help="build a case's packet (or an edition of it)")
-    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument("--out", required=True, type=Path, metavar="FILE|DIR")
     p.add_argument(
         "--numbering",
@@ -886,7 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the packets built for a case, newest first: id, date, Final/Draft, edition, "
         "pages, file (and a draft's reasons)",
     )
-    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("case", type=case_number, metavar="CASE")
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser(
@@ -896,7 +580,7 @@ def build_parser() -> argparse.ArgumentParser:
         "to --exhibit). One line per file: imported, warning, duplicate or refused, with "
         "the reason. Exit code 2 if any file was refused.",
     )
-    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument(
         "--password",
@@ -915,7 +599,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pw_help = "encrypt with a password (asked for, without echo, when no value is given)"
     p = sub.add_parser("export", help="write a case (data and evidence) to one archive file")
-    p.add_argument("case", type=_case_id, metavar="CASE")
+    p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument("--out", required=True, type=Path, metavar="FILE.pdpacket")
     p.add_argument("--password", nargs="?", const=ASK, default=None, help=pw_help)
     p.set_defaults(func=cmd_export)
@@ -943,8 +627,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_restore)
 
     _add_letter_and_check(sub)
-    _add_settings(sub)
-    _add_destination(sub)
+    add_settings_commands(sub)
+    add_destination_command(sub)
     return parser
 
 
