@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import getpass
 import logging
+import os
 import sys
 import tempfile
 import textwrap
@@ -642,7 +643,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return open_window(args.data_dir)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # inside the handler, so a closed pipe is caught below
+        return code
     except PdpacketError as exc:
         print(f"pdpacket: {exc.message}", file=sys.stderr)
         if exc.hint:
@@ -651,6 +654,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pdpacket: interrupted; nothing was published.", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `pdpacket check 1 | head`: the reader stopped listening, which is not
+        # an error; stdout is pointed at devnull so the exit flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # the last line of defence: say something useful
         log.exception("unexpected error")
         print(f"pdpacket: unexpected error: {exc!r}. Run with -v and report it.", file=sys.stderr)

@@ -49,6 +49,7 @@ from pdpacket.packet.builder import BuildContext, Output, PartBreak
 from pdpacket.packet.recode import JpegRecoder
 from pdpacket.pdf import stamps
 from pdpacket.policy import catalog, destinations, rules
+from pdpacket.policy.templates import fill
 from pdpacket.store import places
 from pdpacket.store.blobs import sha256_file
 from pdpacket.store.database import Store
@@ -450,11 +451,6 @@ def _copies(ctx: BuildContext, pages: str) -> layout.CopiesInfo:
 
 
 # ---- the e-mail edition ------------------------------------------------------------------------
-class _Keep(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def email_messages(
     ctx: BuildContext, files: Sequence[tuple[str, int, str]]
 ) -> list[tuple[str, str]]:
@@ -469,7 +465,7 @@ def email_messages(
     hearing = ""
     if p.hearing_date:
         hearing = f"{p.hearing_date:%B} {p.hearing_date.day}, {p.hearing_date.year}"
-    values = _Keep(
+    values = dict(
         client_name=case.client.name,
         a_number=case.client.a_number_display or "no A-number",
         pd_form=form.label if form else "",
@@ -481,7 +477,8 @@ def email_messages(
     messages = []
     for k, (name, size, pages) in enumerate(files, 1):
         values["part"] = f"Part {k} of {n}" if n > 1 else ""
-        subject = " ".join(subject_format.format_map(values).split())
+        # the firm's own format: a stray brace or an unknown name stays as typed
+        subject = " ".join(fill(subject_format, values).split())
         if n > 1 and "{part}" not in subject_format:
             subject += f" (Part {k} of {n})"
         body = _email_body(ctx, office, form, court, hearing, k, n, name, size, pages)
