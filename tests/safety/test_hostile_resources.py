@@ -160,7 +160,8 @@ def _render(pdf: Path, page: int, out: Path) -> Image.Image:
 
 def _colour_share(img: Image.Image, want: tuple[int, int, int]) -> float:
     """The share of the page's pixels close to ``want`` (the pattern's blue, the image's red)."""
-    px = list(img.getdata())
+    raw = img.tobytes()  # RGB, three bytes a pixel
+    px = [tuple(raw[i : i + 3]) for i in range(0, len(raw), 3)]
     near = sum(1 for p in px if sum(abs(a - b) for a, b in zip(p, want, strict=True)) < 90)
     return near / len(px)
 
