@@ -272,12 +272,14 @@ def _gather(ctx: BuildContext) -> None:
             hint='Give the Chief Counsel\'s address (--service-address "..."), or serve '
             "through ECAS (--certificate-of-service ecas).",
         )
-    if dest.joint and ctx.letter is None and info.letter_source is not None:
-        # the letter asked OPLA to join; the court gets the motion itself
+    if dest.motion and ctx.letter is None and info.letter_source is not None:
+        # the drafted letter asks OPLA for discretion; the court gets the motion itself
+        # (an uploaded letter is the attorney's choice and stays)
         info.letter_source = None
+        what = "joint motion" if dest.joint else "motion"
         ctx.warnings.append(
-            "The request letter is not in the joint motion's packet: it was the request to "
-            "OPLA; the court gets the joint motion itself."
+            f"The request letter is not in the {what}'s packet: it was the request to "
+            f"OPLA; the court gets the {what} itself."
         )
     if not p.pd_form:
         ctx.warnings.append(

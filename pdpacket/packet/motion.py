@@ -1,6 +1,7 @@
 """The motion a court destination files, drawn by pdpacket: a joint motion (both
 parties sign: the respondent's counsel and, for DHS, an Assistant Chief
-Counsel of OPLA) with its caption, title, legal basis, the grounds in the
+Counsel of OPLA) or the respondent's own motion (counsel signs; DHS's position
+stated; its wording in resources/motions.json), with its caption, title, legal basis, the grounds in the
 attorney's words (a ``[[...]]`` the review flags until they are written) and
 the relief asked; and the names of motions and their relief, which the cover,
 the proposed order and the certificate of service share.
@@ -11,12 +12,14 @@ Plain data in, pages drawn on the packet's one reportlab document.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pdpacket.packet import draw as layout
 from pdpacket.packet.context import BuildContext
 from pdpacket.pdf.text import SERIF, SERIF_BOLD, SERIF_ITALIC
+from pdpacket.policy import catalog
 from pdpacket.store import signatures as signing
 
 # form id -> (the motion, in a sentence; what the order grants)
@@ -76,6 +79,28 @@ class MotionInfo:
     client_name: str
     parties: tuple[Party, ...]
     date_text: str = ""
+    # the body, when not the joint motion's (a motion the respondent files alone)
+    paragraphs: tuple[str, ...] = ()
+
+
+@functools.cache
+def unilateral_wording() -> dict[str, str]:
+    """The wording of a motion the respondent files alone (resources/motions.json)."""
+    wording: dict[str, str] = catalog.load_json("motions.json")["unilateral"]
+    return wording
+
+
+def _joint_paragraphs(info: MotionInfo) -> tuple[str, ...]:
+    hook = f" under {info.hook}" if info.hook else ""
+    return (
+        f"Respondent {info.client_name}, through counsel, and the Department of Homeland "
+        f"Security, through the Office of the Principal Legal Advisor, U.S. Immigration and "
+        f"Customs Enforcement, jointly move the Immigration Court for an order by which "
+        f"{info.relief}{hook}.",
+        info.grounds,
+        "For these reasons, the parties jointly ask the Court to grant this motion. A proposed "
+        "order is attached.",
+    )
 
 
 def _signature_block(d: layout.Drawing, x: float, y: float, width: float, party: Party) -> float:
@@ -109,16 +134,7 @@ def add_motion(d: layout.Drawing, info: MotionInfo) -> int:
     y = d._para(layout.LEFT, y - 4, info.title, layout.RIGHT - layout.LEFT, SERIF_BOLD, 14, 17, "c")
     y -= 12
     width = layout.RIGHT - layout.LEFT
-    hook = f" under {info.hook}" if info.hook else ""
-    paragraphs: Sequence[str] = (
-        f"Respondent {info.client_name}, through counsel, and the Department of Homeland "
-        f"Security, through the Office of the Principal Legal Advisor, U.S. Immigration and "
-        f"Customs Enforcement, jointly move the Immigration Court for an order by which "
-        f"{info.relief}{hook}.",
-        info.grounds,
-        "For these reasons, the parties jointly ask the Court to grant this motion. A proposed "
-        "order is attached.",
-    )
+    paragraphs: Sequence[str] = info.paragraphs or _joint_paragraphs(info)
     for text in paragraphs:
         for para in text.split("\n\n"):
             if y < layout.BOTTOM + 40:
@@ -133,7 +149,7 @@ def add_motion(d: layout.Drawing, info: MotionInfo) -> int:
     if info.date_text:
         d._text(layout.LEFT, y, f"Respectfully submitted, {info.date_text}", SERIF, 11)
         y -= 26
-    col = (width - 24) / 2
+    col = (width - 24) / 2  # one block (the respondent's alone) takes the left column
     most = max(len(p.lines) for p in info.parties[:2])
     for n, party in enumerate(info.parties[:2]):
         # the same number of lines in each block, so both date lines align
@@ -178,16 +194,23 @@ def document_title(ctx: BuildContext) -> str:
     return (dest.cover_title if dest else "") or "Request for Prosecutorial Discretion"
 
 
-def motion_info(ctx: BuildContext, caption: layout.Caption) -> MotionInfo:
-    """The joint motion: its legal basis from the PD form, the grounds in the
-    attorney's words, and a signature block for each party (DHS: an Assistant
-    Chief Counsel, name and date left blank for them)."""
-    form = ctx.info.form
+def _counsel_lines(ctx: BuildContext) -> tuple[str, ...]:
     a = ctx.store.attorney()
-    office = ctx.info.office
     ours = [a.name or "______________________________", "Counsel for Respondent", a.firm]
     ours += [x.strip() for x in a.address.replace(";", "\n").split("\n")]
     ours += [a.phone, f"EOIR ID {a.eoir_id}" if a.eoir_id else ""]
+    return tuple(x for x in ours if x.strip())
+
+
+def motion_info(ctx: BuildContext, caption: layout.Caption) -> MotionInfo:
+    """The motion: its legal basis from the PD form, the grounds in the
+    attorney's words, and a signature block for each party that signs (a joint
+    motion: DHS too, an Assistant Chief Counsel, name and date left blank for
+    them; a motion the respondent files alone: counsel's block only)."""
+    if not ctx.info.joint_motion:
+        return _unilateral_info(ctx, caption)
+    form = ctx.info.form
+    office = ctx.info.office
     dhs = ["Name: ______________________________", "Assistant Chief Counsel"]
     dhs += ["U.S. Department of Homeland Security", "Office of the Principal Legal Advisor"]
     dhs += [office.name if office else ""]
@@ -200,10 +223,42 @@ def motion_info(ctx: BuildContext, caption: layout.Caption) -> MotionInfo:
         grounds=grounds,
         client_name=ctx.case.client.name,
         parties=(
-            Party("For the Respondent", tuple(x for x in ours if x.strip()), _counsel_signed(ctx)),
+            Party("For the Respondent", _counsel_lines(ctx), _counsel_signed(ctx)),
             Party("For the Department of Homeland Security", tuple(x for x in dhs if x)),
         ),
         date_text=_date_long(ctx.build_date),
+    )
+
+
+def _unilateral_info(ctx: BuildContext, caption: layout.Caption) -> MotionInfo:
+    """A motion the respondent files alone (court_motion, court_motion_paper):
+    its wording from resources/motions.json; DHS's position and the grounds are
+    the attorney's to write (``[[...]]`` until then, which keeps it a draft)."""
+    w = unilateral_wording()
+    form = ctx.info.form
+    hook = form.hook if form else ""
+    rel = relief(form.id if form else "")
+    written = ctx.case.proceedings.motion_grounds.strip()
+    values = {
+        "client": ctx.case.client.name,
+        "relief": rel,
+        "hook": w["hook"].replace("{hook}", hook) if hook else "",
+    }
+    opening = w["opening"]
+    for key, value in values.items():
+        opening = opening.replace("{" + key + "}", value)
+    # the grounds the attorney writes state DHS's position too (motions.json says why)
+    body = (opening, written) if written else (opening, w["dhs_position"], w["grounds_placeholder"])
+    return MotionInfo(
+        caption=caption,
+        title=f"{w['title_prefix']} {document_title(ctx).upper()}",
+        hook=hook,
+        relief=rel,
+        grounds=written or w["grounds_placeholder"],
+        client_name=ctx.case.client.name,
+        parties=(Party(w["signer_heading"], _counsel_lines(ctx), _counsel_signed(ctx)),),
+        date_text=_date_long(ctx.build_date),
+        paragraphs=(*body, w["closing"]),
     )
 
 

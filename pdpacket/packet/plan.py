@@ -83,7 +83,7 @@ def _compose(ctx: BuildContext, letter_pages: int, index_pages: int) -> list[Seg
     if o.include_cover:
         segs.append(Segment("cover", "Cover", 1, drawn="cover", fit=False))
     dest = info.destination
-    if info.joint_motion and dest is not None and dest.motion:
+    if dest is not None and dest.motion:
         title = motion.document_title(ctx)
         segs.append(Segment("motion", title, motion.page_count(ctx), drawn="motion", fit=False))
     if info.letter_source is not None and letter_pages:

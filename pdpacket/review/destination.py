@@ -53,8 +53,11 @@ def check_destination(ctx: ReviewContext) -> Iterator[Finding | None]:
                 where=_edit(office),
             )
     yield from _check_appearance(ctx, dest)
-    if dest.joint and not p.motion_grounds.strip():
-        yield ctx.finding("destination.motion_grounds", dest.id)
+    if dest.motion and not p.motion_grounds.strip():
+        code = (
+            "destination.motion_grounds" if dest.joint else "destination.respondent_motion_grounds"
+        )
+        yield ctx.finding(code, dest.id)
     yield from _check_service(ctx, dest)
     yield from _check_via(ctx, dest)
 

@@ -309,7 +309,7 @@ def test_court_motion_has_the_caption_the_order_and_service_through_ecas(built):
     assert "Boston Immigration Court" in cover and "In the Matter of" in cover
     assert "MOTION TO DISMISS THE PROCEEDINGS WITHOUT PREJUDICE" in cover
     assert "Submitted to" not in cover  # the caption names the court
-    assert "VIA ECAS" in pages[1]
+    assert "RESPONDENT'S MOTION TO DISMISS" in pages[1]  # the motion, not the letter
     titles = _outline(out)
     assert titles[-2:] == ["Proposed order", "Certificate of service"]
     service = " ".join(pages[-2].split())  # pdftotext ends with a form feed
@@ -352,6 +352,51 @@ def test_joint_motion_without_grounds_asks_for_them(built, workspace):
     case_id, _result, _out, pages = built("joint_motion")
     assert "[[State the grounds" in " ".join(pages[1].split())
     assert "destination.motion_grounds" in {f.code for f in workspace.review(case_id)}
+
+
+def test_court_motion_packet_contains_the_respondents_motion_not_the_letter(built):
+    _case, result, out, pages = built("court_motion")
+    titles = _outline(out)
+    assert titles[:2] == ["Cover", "Motion to dismiss the proceedings without prejudice"]
+    assert titles[-2:] == ["Proposed order", "Certificate of service"]
+    assert "Request letter" not in titles  # the letter asked OPLA, not the court
+    assert any("request letter is not in the motion's packet" in w for w in result.warnings)
+    text = pdftext(out)
+    assert "Dear" not in text  # no letter's salutation anywhere
+    motion = " ".join(pages[1].split())
+    assert "RESPONDENT'S MOTION TO DISMISS THE PROCEEDINGS WITHOUT PREJUDICE" in motion
+    assert "EXECUTIVE OFFICE FOR IMMIGRATION REVIEW" in motion and "In the Matter of" in motion
+    assert "ROSA QUINTERO" in motion.upper() and "Boston Immigration Court" in motion
+    assert "under 8 CFR 1239.2(c)" in motion  # the PD form's hook
+    assert "[[state DHS's position" in motion and "[[State the grounds" in motion
+    assert "For the Respondent" in motion and "Counsel for Respondent" in motion
+    assert "Ana Ortiz" in motion and "Assistant Chief Counsel" not in motion  # one block
+    assert "jointly" not in motion
+    service = " ".join(pages[-2].split())
+    assert "CERTIFICATE OF SERVICE" in service and "ECAS" in service
+    order = " ".join(pages[-3].split())
+    assert "ORDER OF THE IMMIGRATION JUDGE" in order and "motion to dismiss" in order
+    assert result.draft_reasons  # the grounds are the attorney's to write
+
+
+def test_court_motion_grounds_keep_it_a_draft_until_written(built, workspace, tmp_path):
+    case_id, result, _out, _pages = built("court_motion_paper", pd_form="administrative_closure")
+    assert "destination.respondent_motion_grounds" in {f.code for f in workspace.review(case_id)}
+    assert any("respondent_motion_grounds" in r for r in result.draft_reasons)
+    data = str(workspace.data_dir)
+    args = ["--data-dir", data, "build", str(case_id), "--date", "2026-12-02", "--final"]
+    assert main([*args, "--out", str(tmp_path / "f1.pdf")]) == 2
+    grounds = "DHS does not oppose this motion. Respondent's I-130 was approved."
+    workspace.update_proceedings(case_id, motion_grounds=grounds)
+    assert "destination.respondent_motion_grounds" not in {
+        f.code for f in workspace.review(case_id)
+    }
+    out = tmp_path / "paper.pdf"
+    result = workspace.build_packet(case_id, out, BuildOptions(build_date=DAY))
+    motion = " ".join(page_texts(out)[1].split())
+    assert "RESPONDENT'S MOTION TO ADMINISTRATIVELY CLOSE THE PROCEEDINGS" in motion
+    assert grounds in motion and "[[" not in motion and "8 CFR 1003.18(c)" in motion
+    assert not any("grounds" in r or "placeholder" in r for r in result.draft_reasons)
 
 
 def test_ero_request_has_no_caption_and_no_service(built):

@@ -35,6 +35,10 @@ def _check_decision_date(text: str) -> Check:
     return found
 
 
+JOINT_GROUNDS_HINT = (
+    "Grounds of the joint motion: the facts and the legal basis OPLA agreed to "
+    "(printed in the motion after its legal basis)"
+)
 ADDRESSEES = {"opla": "OPLA (the Chief Counsel)", "ero": "the ICE field office (ERO)"}
 
 
@@ -105,14 +109,11 @@ class StageStep(Step):
         self.destination_note = hint("")
         self.destination_note.setObjectName("destination_note")
         lay.addWidget(self.destination_note)
-        # a joint motion: the grounds the drawn motion prints, in the attorney's words
+        # a court motion: the grounds the drawn motion prints, in the attorney's words
         self.grounds = QPlainTextEdit()
         self.grounds.setTabChangesFocus(True)
         self.grounds.setAccessibleName("Grounds of the joint motion")
-        self.grounds.setPlaceholderText(
-            "Grounds of the joint motion: the facts and the legal basis OPLA agreed to "
-            "(printed in the motion after its legal basis)"
-        )
+        self.grounds.setPlaceholderText(JOINT_GROUNDS_HINT)
         self.grounds.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 12)
         self.grounds_field = self.track(
             TextField(self.grounds, save=self._save_grounds, action="saving the grounds")
@@ -260,7 +261,18 @@ class StageStep(Step):
         chosen = "" if p.destination else f"From the form: {dest.label}. "
         self.destination.setItemText(0, f"As the form of discretion says ({dest.label})")
         self.destination_note.setText(chosen + dest.summary)
-        self.grounds.setVisible(dest.joint)
+        # a court motion prints the grounds too (the respondent's own: with DHS's position)
+        self.grounds.setVisible(dest.motion)
+        if dest.motion and not dest.joint:
+            self.grounds.setAccessibleName("Grounds of the motion")
+            self.grounds.setPlaceholderText(
+                "Grounds of the motion: DHS's position (opposes / does not oppose / has not "
+                "responded), the facts and the legal basis (printed in the motion after its "
+                "legal basis)"
+            )
+        elif dest.joint:
+            self.grounds.setAccessibleName("Grounds of the joint motion")
+            self.grounds.setPlaceholderText(JOINT_GROUNDS_HINT)
         if form and form.consequences:
             self.consequences.set_text(f"What to weigh with the client: {form.consequences}")
         else:
