@@ -10,7 +10,10 @@
 - Forms and annotations are flattened: each visible widget's appearance (one is
   generated from the field value when the file only has values, i.e.
   NeedAppearances) is painted into the page, so viewers that ignore form
-  appearances (QtPdf is one) and printers still show the values.
+  appearances (QtPdf is one) and printers still show the values.  Markup a
+  client or a paralegal added (highlight, ink, notes, shapes, stamps, free text)
+  is painted too, with an appearance drawn when it has none; links become
+  nothing (their text is page content); any other kind not kept is named.
 - JavaScript, OpenAction, Launch/URI actions, page and field /AA, embedded files
   and XMP/Info metadata are left behind: only page content is carried over.
 - /Rotate and /UserUnit are baked into the content, so every page has /Rotate 0
@@ -62,6 +65,7 @@ class _Copied:
     lost: list[int] = field(default_factory=list)  # 1-based numbers of unreadable pages
     resized: int = 0
     dropped_layers: int = 0
+    lost_annots: set[str] = field(default_factory=set)  # kinds of annotation not kept
 
 
 def _copy_pages(
@@ -109,6 +113,7 @@ def _copy_pages(
                 keep_original_size,
                 content_changed=content_changed,
                 hidden=hidden,
+                lost_annots=done.lost_annots,
             )
         except Exception as exc:
             if not recovered:
@@ -162,6 +167,12 @@ def _normalise(
             f"{name} has content on hidden layers ({done.dropped_layers} "
             f"part{'s' if done.dropped_layers > 1 else ''}); it was left out, as viewers do not "
             "show it. If it matters, ask for a copy with the layers shown."
+        )
+    if done.lost_annots:
+        kinds = ", ".join(sorted(done.lost_annots))
+        notes.append(
+            f"{name} has annotations that could not be kept in the packet ({kinds}); "
+            "compare the pages with the original, and print it to PDF if they matter."
         )
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()

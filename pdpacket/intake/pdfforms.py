@@ -19,6 +19,7 @@ from pypdf.generic import (
 )
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from pdpacket.intake.pdfmarkup import MARKUP, NOTHING_TO_KEEP, generated_appearance, kind_name
 from pdpacket.pdf.syntax import escape, number
 
 log = logging.getLogger("pdpacket.pdfclean")
@@ -50,17 +51,24 @@ def flatten(
     index: int,
     need_appearances: bool,
     default_da: str,
+    lost: set[str] | None = None,
 ) -> bytes:
-    """Paint each visible annotation's appearance into the page; return the operators."""
+    """Paint each visible annotation's appearance into the page; return the operators.
+    Markup without an appearance (a highlight, ink, a note) gets one drawn as viewers
+    draw it; the kinds that could not be kept are added to ``lost``."""
     ops = bytearray()
     xobjects: dict[str, IndirectObject] = {}
     for n, annot in enumerate(annots):
         try:
-            ref = _appearance(writer, annot, need_appearances, default_da)
+            ref, in_page_space = _appearance(writer, annot, need_appearances, default_da)
             if ref is None:
+                _note_lost(annot, lost)
                 continue
-            draw = _placement(ref.get_object(), annot)
+            draw: tuple[float, ...] | None = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+            if not in_page_space:
+                draw = _placement(ref.get_object(), annot)
             if draw is None:
+                _note_lost(annot, lost)
                 continue
             key = f"/PdpFlat{index}_{n}"
             xobjects[key] = ref
@@ -69,6 +77,7 @@ def flatten(
             )
         except Exception as exc:  # one odd annotation must not lose the page
             log.info("page %d: annotation %d not flattened: %s", index + 1, n, exc)
+            _note_lost(annot, lost)
     if xobjects:
         res = wpage.get("/Resources")
         if res is None:
@@ -85,16 +94,51 @@ def flatten(
     return bytes(ops)
 
 
+def _note_lost(annot: Any, lost: set[str] | None) -> None:
+    """Name a kind that means something (not a link, popup, empty field, or one
+    the viewer hides too) that is not in the page."""
+    subtype = annot.get("/Subtype")
+    flags = int(annot.get("/F", 0) or 0)
+    if lost is None or subtype in NOTHING_TO_KEEP or flags & (FLAG_HIDDEN | FLAG_NOVIEW):
+        return
+    lost.add(kind_name(subtype))
+
+
 def _appearance(
     writer: PdfWriter, annot: Any, need_appearances: bool, default_da: str
-) -> IndirectObject | None:
+) -> tuple[IndirectObject | None, bool]:
+    """The appearance to paint, and whether it is drawn in page space (generated
+    here) rather than to be fitted onto /Rect."""
     flags = int(annot.get("/F", 0) or 0)
     subtype = annot.get("/Subtype")
     if flags & (FLAG_HIDDEN | FLAG_NOVIEW) or subtype in ("/Popup", "/Link"):
-        return None
+        return None, False
+    normal = _normal_appearance(annot)
+    if subtype in MARKUP:  # every viewer shows these, printable or not
+        if isinstance(normal, StreamObject) and "/BBox" in normal:
+            return _cloned(writer, normal), False
+        drawn = generated_appearance(annot)
+        return (writer._add_object(drawn) if drawn is not None else None), True
     is_widget = subtype == "/Widget"
     if not is_widget and not flags & FLAG_PRINT:
-        return None  # comments that would not print either
+        return None, False  # other kinds that would not print either
+    if is_widget:
+        ft = _inherited(annot, "/FT")
+        if ft in ("/Tx", "/Ch") and (normal is None or need_appearances):
+            generated = _text_appearance(annot, default_da)
+            if generated is not None:
+                return writer._add_object(generated), False
+            if need_appearances:
+                return None, False
+        if ft == "/Btn" and normal is None:
+            generated = _check_appearance(annot)
+            return (writer._add_object(generated) if generated is not None else None), False
+    if not isinstance(normal, StreamObject) or "/BBox" not in normal:
+        return None, False
+    return _cloned(writer, normal), False
+
+
+def _normal_appearance(annot: Any) -> Any:
     normal = None
     ap = annot.get("/AP")
     if ap is not None:
@@ -104,24 +148,13 @@ def _appearance(
             state = annot.get("/AS")
             chosen = normal.get(state) if state is not None else None
             normal = chosen.get_object() if chosen is not None else None
-    if is_widget:
-        ft = _inherited(annot, "/FT")
-        if ft in ("/Tx", "/Ch") and (normal is None or need_appearances):
-            generated = _text_appearance(annot, default_da)
-            if generated is not None:
-                return writer._add_object(generated)
-            if need_appearances:
-                return None
-        if ft == "/Btn" and normal is None:
-            generated = _check_appearance(annot)
-            return writer._add_object(generated) if generated is not None else None
-    if not isinstance(normal, StreamObject):
-        return None
+    return normal
+
+
+def _cloned(writer: PdfWriter, normal: StreamObject) -> IndirectObject:
     clone = normal.clone(writer)
     if "/Subtype" not in clone:
         clone[NameObject("/Subtype")] = NameObject("/Form")
-    if "/BBox" not in clone:
-        return None
     ref = clone.indirect_reference
     return ref if isinstance(ref, IndirectObject) else writer._add_object(clone)
 

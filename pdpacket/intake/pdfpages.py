@@ -107,6 +107,7 @@ def copy_page(
     *,
     content_changed: bool = False,
     hidden: frozenset[tuple[int, int]] = frozenset(),
+    lost_annots: set[str] | None = None,
 ) -> int:
     annots = []
     raw_annots = page.get("/Annots")
@@ -124,7 +125,7 @@ def copy_page(
         if key not in KEEP_PAGE_KEYS:
             del page[key]
     wpage = writer.add_page(page)
-    flat_ops = flatten(writer, wpage, annots, index, need_appearances, default_da)
+    flat_ops = flatten(writer, wpage, annots, index, need_appearances, default_da, lost_annots)
     strip_resource_metadata(wpage)
     matrix, size = page_transform(box, rotate, user_unit, keep_original_size)
     x0, y0, x1, y1 = box
