@@ -523,10 +523,25 @@ class Workspace:
         cancel: CancelToken | None = None,
     ) -> int:
         """Create a case from a manifest; all or nothing."""
-        manifest = load_manifest(path)
-        return self._import(manifest, progress or NullProgress(), cancel or CancelToken())
+        return self.import_manifest_files(path, progress=progress, cancel=cancel)[0]
 
-    def _import(self, m: Manifest, progress: Progress, cancel: CancelToken) -> int:
+    def import_manifest_files(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> tuple[int, list[ImportResult]]:
+        """``import_manifest``, and what intake said of each file: one result per
+        file ("imported", or "warning" with the intake warnings as its message)."""
+        manifest = load_manifest(path)
+        files: list[ImportResult] = []
+        case_id = self._import(manifest, progress or NullProgress(), cancel or CancelToken(), files)
+        return case_id, files
+
+    def _import(
+        self, m: Manifest, progress: Progress, cancel: CancelToken, files: list[ImportResult]
+    ) -> int:
         all_files = [f for e in m.exhibits for f in e.files] + [f for _, f in m.documents]
         stored: dict[tuple[Path, FileRole], tuple[StoredFile, str, int, int]] = {}
         written: list[str] = []
@@ -536,6 +551,10 @@ class Workspace:
                 progress.update(n, len(all_files), f"Importing {mf.path.name}")
                 sf = self.intake.store_file(mf.path, password=mf.password)
                 written.extend(sf.new_blobs)
+                status = "warning" if sf.warnings else "imported"
+                files.append(
+                    ImportResult(str(mf.path), status, " ".join(sf.warnings), pages=sf.pages)
+                )
                 stored[(mf.path, mf.role)] = (
                     sf,
                     mf.path.name,

@@ -57,8 +57,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Create a case from a manifest: its id on stdout (scripts read it), each
+    file's intake warnings on stderr as `add` prints them; warnings exit 0."""
     with open_workspace(args) as ws:
-        case_id = ws.import_manifest(args.manifest)
+        case_id, files = ws.import_manifest_files(args.manifest)
+    for r in files:
+        if r.message:
+            print("\t".join((r.status, r.path, r.message)), file=sys.stderr)
     print(case_id)
     return 0
 

@@ -47,3 +47,35 @@ def test_unknown_case_is_exit_2_with_the_fix(tmp_path):
     assert res.returncode == 2
     assert "no case 42" in res.stderr and "pdpacket list" in res.stderr
     assert not (tmp_path / "p.pdf").exists()
+
+
+def test_import_prints_every_intake_warning_on_stderr_and_only_the_case_id_on_stdout(tmp_path):
+    import json
+
+    from tests import evidence_gen as gen
+
+    src = tmp_path / "evidence"
+    src.mkdir()
+    gen.text_pdf(src / "passport.pdf", ["Passport page 1"])
+    gen.truncated_pdf(src / "records.pdf", pages=6)
+    manifest = src / "manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "client": {"name": "Ana Test", "a_number": "12345678"},
+                "exhibits": [
+                    {"title": "Passport", "files": ["passport.pdf"]},
+                    {"title": "Phone records", "files": ["records.pdf"]},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    res = _run("import", str(manifest), env_home=tmp_path / "h")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().isdigit() and res.stdout == res.stdout.strip() + "\n"
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    [line] = lines  # the damaged file, said once; the clean one says nothing
+    status, path, message = line.split("\t")
+    assert status == "warning" and path.endswith("records.pdf")
+    assert "records.pdf is damaged; recovered" in message and "Compare" in message
