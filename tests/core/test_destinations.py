@@ -449,3 +449,15 @@ def test_a_g28_on_a_court_motion_is_a_warning(workspace, case_for, pdf_factory):
     assert "G-28" in found[0].message and "EOIR-28" in found[0].message
     workspace.set_destination(case_id, "opla_email")
     assert not [f for f in workspace.review(case_id) if f.code == "destination.appearance_form"]
+
+
+def test_an_uploaded_letter_stays_in_a_court_motions_packet(workspace, case_for, pdf_factory):
+    case_id = case_for("court_motion")
+    letter = pdf_factory("letter.pdf", ["Our own cover letter to the court"])
+    workspace.set_case_document(case_id, "letter", letter)
+    out = workspace.data_dir / "uploaded.pdf"
+    result = workspace.build_packet(case_id, out, BuildOptions(build_date=DAY))
+    titles = _outline(out)
+    assert titles[1:3] == ["Motion to dismiss the proceedings without prejudice", "Request letter"]
+    assert "Our own cover letter to the court" in pdftext(out)
+    assert not any("request letter is not in" in w for w in result.warnings)

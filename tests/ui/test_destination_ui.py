@@ -48,6 +48,10 @@ def test_stage_step_chooses_the_destination(qtbot, window, workspace):
     step.scroll_area.ensureWidgetVisible(step.destination_note)
     qtbot.wait(20)
     _shot(window, "stage_destination")
+    combo.setCurrentIndex(combo.findData("court_motion"))  # the respondent's own motion
+    assert step.grounds.isVisibleTo(step)
+    assert step.grounds.accessibleName() == "Grounds of the motion"
+    assert "DHS's position" in step.grounds.placeholderText()
     combo.setCurrentIndex(0)
     assert workspace.get_case(case_id).proceedings.destination == ""
     assert not step.grounds.isVisibleTo(step)
