@@ -337,6 +337,11 @@ def _check_letter(ctx: ReviewContext) -> Iterator[Finding | None]:
     if any(str(d.role) == "letter" for d in ctx.documents):
         yield ctx.finding("letter.uploaded")
         return
+    if destinations.for_proceedings(ctx.case.proceedings).motion:
+        # A motion's packet carries the motion, not the drafted request letter
+        # (the builder leaves it out), so the letter's state cannot block it;
+        # the motion's own grounds are checked with the destination.
+        return
     if letter is None or not letter.text.strip():
         yield ctx.finding("letter.missing")
         return

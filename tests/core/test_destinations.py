@@ -397,6 +397,9 @@ def test_court_motion_grounds_keep_it_a_draft_until_written(built, workspace, tm
     assert "RESPONDENT'S MOTION TO ADMINISTRATIVELY CLOSE THE PROCEEDINGS" in motion
     assert grounds in motion and "[[" not in motion and "8 CFR 1003.18(c)" in motion
     assert not any("grounds" in r or "placeholder" in r for r in result.draft_reasons)
+    # the drafted request letter is not filed with a motion, so it cannot hold it back
+    assert not any(f.code.startswith("letter.") for f in workspace.review(case_id))
+    assert not any(r.startswith("letter.") for r in result.draft_reasons)
 
 
 def test_ero_request_has_no_caption_and_no_service(built):
