@@ -126,7 +126,8 @@ def _check_service(ctx: ReviewContext, dest: Destination) -> Iterator[Finding | 
 
 def _check_via(ctx: ReviewContext, dest: Destination) -> Iterator[Finding | None]:
     letter = ctx.letter
-    if letter is None or dest.joint or "[[" in dest.via:
+    # a motion's packet does not carry the drafted letter, so its via line is moot
+    if letter is None or dest.motion or "[[" in dest.via:
         return
     for line in letter.text.splitlines()[:40]:
         m = _VIA_LINE.match(line.strip())
