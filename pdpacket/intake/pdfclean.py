@@ -31,7 +31,7 @@ from pypdf import PdfReader, PdfWriter
 
 from pdpacket.errors import IntakeError
 from pdpacket.intake.pdfopen import acroform_of, damaged_error, open_pdf, pypdf_warnings
-from pdpacket.intake.pdfpages import content_bytes, copy_page
+from pdpacket.intake.pdfpages import content_bytes, copy_page, shared_contents
 from pdpacket.intake.pdfscrub import drop_hidden_content, hidden_layers, scrub
 from pdpacket.model import NormalisedFile
 
@@ -81,6 +81,7 @@ def _copy_pages(
     need_appearances = bool(acroform is not None and acroform.get("/NeedAppearances", False))
     default_da = str(acroform.get("/DA", "")) if acroform is not None else ""
     hidden = hidden_layers(reader)
+    shared = shared_contents(reader)
     done = _Copied()
     for index in range(len(reader.pages)):
         try:
@@ -113,6 +114,7 @@ def _copy_pages(
                 keep_original_size,
                 content_changed=content_changed,
                 hidden=hidden,
+                shared=shared,
                 lost_annots=done.lost_annots,
             )
         except Exception as exc:

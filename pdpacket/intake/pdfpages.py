@@ -7,8 +7,11 @@ from typing import Any
 
 from pypdf import PdfWriter
 from pypdf.generic import (
+    ArrayObject,
     ContentStream,
+    IndirectObject,
     NameObject,
+    NullObject,
     RectangleObject,
 )
 
@@ -107,6 +110,7 @@ def copy_page(
     *,
     content_changed: bool = False,
     hidden: frozenset[tuple[int, int]] = frozenset(),
+    shared: frozenset[int] = frozenset(),
     lost_annots: set[str] | None = None,
 ) -> int:
     annots = []
@@ -130,26 +134,72 @@ def copy_page(
     matrix, size = page_transform(box, rotate, user_unit, keep_original_size)
     x0, y0, x1, y1 = box
     identity = matrix == (1, 0, 0, 1, 0, 0) and size == (x1 - x0, y1 - y0) and (x0, y0) == (0, 0)
-    if identity and not flat_ops and not content_changed:
-        new_content = None
-    elif identity and not flat_ops:
-        new_content = content
-    else:
+    new_content: bytes | None = None
+    if not identity or flat_ops:
         cm = b" ".join(number(v, 5) for v in matrix)
         clip = b" ".join(number(v, 5) for v in (x0, y0, x1 - x0, y1 - y0))
         new_content = (
             b"q " + cm + b" cm " + clip + b" re W n\nq\n" + content + b"\nQ\n" + flat_ops + b"Q\n"
         )
-    if new_content is not None:
-        stream = ContentStream(None, writer)
-        stream.set_data(new_content)
-        wpage.replace_contents(stream)
+    own = bool(_refs(page.raw_get("/Contents") if "/Contents" in page else None) & shared)
+    if new_content is None and content_changed:
+        new_content = content
+    if own:
+        _own_contents(writer, wpage, content if new_content is None else new_content)
+    else:
+        if new_content is not None:
+            stream = ContentStream(None, writer)
+            stream.set_data(new_content)
+            wpage.replace_contents(stream)
+        wpage.compress_content_streams()
     wpage[NameObject("/MediaBox")] = RectangleObject([0, 0, size[0], size[1]])
     for key in ("/CropBox", "/Rotate", "/UserUnit"):
         if key in wpage:
             del wpage[key]
-    wpage.compress_content_streams()
     return 0 if identity else 1
+
+
+def _refs(contents: Any) -> set[int]:
+    """The object numbers a page's /Contents is made of (the array and its parts)."""
+    refs = {contents.idnum} if isinstance(contents, IndirectObject) else set()
+    parts = contents.get_object() if contents is not None else None
+    if isinstance(parts, ArrayObject):
+        refs |= {r.idnum for r in parts if isinstance(r, IndirectObject)}
+    return refs
+
+
+def shared_contents(reader: Any) -> frozenset[int]:
+    """Content objects that more than one page of ``reader`` draws with."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    for n in range(len(reader.pages)):
+        try:
+            refs = _refs(reader.pages[n].raw_get("/Contents"))
+        except Exception:  # an unreadable page is dealt with when it is copied
+            continue
+        shared |= refs & seen
+        seen |= refs
+    return frozenset(shared)
+
+
+def _own_contents(writer: PdfWriter, wpage: Any, data: bytes) -> None:
+    """Give the page a content stream of its own.  Pages of a source PDF may share
+    one stream (or the streams of one array), each with its own /Rotate: editing
+    the shared object in place (as pypdf's replace_contents does) would give every
+    page the last page's orientation, or null the others' parts."""
+    stream = ContentStream(None, writer)
+    stream.set_data(data)
+    if "/Contents" in wpage:
+        # the copied stream(s) are left to no page: every page gets its own
+        old = wpage.raw_get("/Contents")
+        refs = [old] if isinstance(old, IndirectObject) else []
+        parts = old.get_object()
+        if isinstance(parts, ArrayObject):
+            refs += [r for r in parts if isinstance(r, IndirectObject)]
+        for ref in refs:
+            writer._replace_object(ref, NullObject())
+        del wpage[NameObject("/Contents")]
+    wpage[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
 
 
 # Keys that carry actions, scripts, attachments, metadata or document structure.
