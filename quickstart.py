@@ -12,6 +12,7 @@ the tests need.  Run it again at any time: it only does what is missing.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import shutil
@@ -45,7 +46,20 @@ QT_WINDOW = {
     "libxcb-xkb1": "libxcb-xkb.so.1",
     "libxkbcommon-x11-0": "libxkbcommon-x11.so.0",
 }
-TEST_TOOLS = {"qpdf": "qpdf", "poppler-utils": "pdftotext", "mupdf-tools": "mutool"}
+TEST_TOOLS = {
+    "qpdf": "qpdf",
+    "poppler-utils": "pdftotext",
+    "mupdf-tools": "mutool",
+    # the .docx export is checked by converting it to PDF (#13)
+    "libreoffice-writer-nogui": "soffice",
+}
+# OCR of scans and photos (#15): Tesseract with English and Spanish; a probe
+# starting with "/" is a file pattern, the others commands on PATH
+OCR = {
+    "tesseract-ocr": "tesseract",
+    "tesseract-ocr-eng": "/usr/share/tesseract-ocr/*/tessdata/eng.traineddata",
+    "tesseract-ocr-spa": "/usr/share/tesseract-ocr/*/tessdata/spa.traineddata",
+}
 
 
 def say(msg: str) -> None:
@@ -80,14 +94,18 @@ def _have_lib(soname: str) -> bool:
     return soname in out
 
 
+def _have_tool(probe: str) -> bool:
+    if probe.startswith("/"):
+        return bool(glob.glob(probe))
+    return shutil.which(probe) is not None
+
+
 def ensure_debian_packages(want: dict[str, str], libs: bool) -> None:
     """Install the missing Debian packages of ``want`` (root or sudo), else name them."""
     if not sys.platform.startswith("linux") or not shutil.which("apt-get"):
         return
     missing = [
-        pkg
-        for pkg, probe in want.items()
-        if not (_have_lib(probe) if libs else shutil.which(probe))
+        pkg for pkg, probe in want.items() if not (_have_lib(probe) if libs else _have_tool(probe))
     ]
     if not missing:
         return
@@ -134,11 +152,12 @@ def main(argv: list[str]) -> int:
     rest = argv[1:]
     if what == "app":
         ensure_debian_packages({**QT_OFFSCREEN, **QT_WINDOW}, libs=True)
+        ensure_debian_packages(OCR, libs=False)
         py = ensure_venv("")
         return subprocess.call([str(py), "-m", "pdpacket", *rest])
     if what == "test":
         ensure_debian_packages(QT_OFFSCREEN, libs=True)
-        ensure_debian_packages(TEST_TOOLS, libs=False)
+        ensure_debian_packages({**TEST_TOOLS, **OCR}, libs=False)
         py = ensure_venv("test")
         return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT)
     print(__doc__)
