@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from pdpacket import letter as letters
 from pdpacket import undo
+from pdpacket.api.attachments import AttachmentsMixin
 from pdpacket.api.catalogue import Catalogue
 from pdpacket.errors import (
     DatabaseError,
@@ -30,7 +31,7 @@ from pdpacket.errors import (
     ValidationError,
     disk_full_guard,
 )
-from pdpacket.intake.pdfclean import clean_stored_pdf
+from pdpacket.intake.pdfclean import StoredCleaning
 from pdpacket.intake.service import (
     EvidenceIntake,
     StoredFile,
@@ -104,7 +105,7 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace:
+class Workspace(AttachmentsMixin):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace
@@ -850,15 +851,14 @@ class Workspace:
         client's file (an archive is a file people pass around: its hashes prove
         it whole, not safe).  Raises ``ArchivePasswordRequiredError`` /
         ``ArchiveWrongPasswordError`` for encrypted archives, ``ArchiveError`` for
-        damaged or altered ones and for a file the cleaning refuses."""
-        return archive.import_archive(
-            self.store,
-            path,
-            password=password,
-            progress=progress,
-            cancel=cancel,
-            clean=clean_stored_pdf,
+        damaged or altered ones and for a file the cleaning refuses.  ``warnings``
+        holds each file's warnings (file name, messages): as recorded at its
+        intake and what this cleaning said."""
+        clean = StoredCleaning()
+        info = archive.import_archive(
+            self.store, path, password=password, progress=progress, cancel=cancel, clean=clean
         )
+        return replace(info, warnings=clean.per_file(self.store.list_exhibits(info.case_id)))
 
     # ---- backups --------------------------------------------------------
     def list_backups(self) -> list[BackupInfo]:

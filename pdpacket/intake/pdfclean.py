@@ -16,6 +16,8 @@
   nothing (their text is page content); any other kind not kept is named.
 - JavaScript, OpenAction, Launch/URI actions, page and field /AA, embedded files
   and XMP/Info metadata are left behind: only page content is carried over.
+  Attached files are named in the warning (``intake.attachments``): the user
+  can add each as an exhibit of its own.
 - /Rotate and /UserUnit are baked into the content, so every page has /Rotate 0
   and shows what the viewer showed; pages that are not 8.5x11 are fitted onto a
   letter page without cropping (``keep_original_size`` keeps their own size).
@@ -25,15 +27,17 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pypdf import PdfReader, PdfWriter
 
 from pdpacket.errors import IntakeError
+from pdpacket.intake.attachments import describe, find_attachments
 from pdpacket.intake.pdfopen import acroform_of, damaged_error, open_pdf, pypdf_warnings
 from pdpacket.intake.pdfpages import content_bytes, copy_page, shared_contents
 from pdpacket.intake.pdfscrub import drop_hidden_content, hidden_layers, scrub
-from pdpacket.model import NormalisedFile
+from pdpacket.model import Exhibit, NormalisedFile
 
 log = logging.getLogger("pdpacket.pdfclean")
 
@@ -56,6 +60,37 @@ def clean_stored_pdf(name: str, data: bytes) -> tuple[bytes, int, str]:
     Its pages keep their size: intake already sized them when it was added."""
     norm = normalise_pdf(name, data, keep_original_size=True)
     return norm.pdf, norm.pages, CLEANING_VERSION
+
+
+class StoredCleaning:
+    """``clean_stored_pdf`` that keeps what the cleaning said of each file
+    (``warnings``: (file name, message) in order), so the door that brought the
+    files (``pdpacket import-archive``) can print every warning, as ``add`` does."""
+
+    def __init__(self) -> None:
+        self.warnings: list[tuple[str, str]] = []
+
+    def __call__(self, name: str, data: bytes) -> tuple[bytes, int, str]:
+        norm = normalise_pdf(name, data, keep_original_size=True)
+        self.warnings.extend((name, w) for w in norm.warnings)
+        return norm.pdf, norm.pages, CLEANING_VERSION
+
+    def per_file(self, exhibits: Sequence[Exhibit]) -> tuple[tuple[str, str], ...]:
+        """Each file of ``exhibits`` with its warnings, in exhibit order: those its
+        intake recorded (the archive carries them) and then what this cleaning
+        said that they do not already say; (file name, messages joined)."""
+        said: dict[str, list[str]] = {}
+        for name, message in self.warnings:
+            said.setdefault(name, []).append(message)
+        out: list[tuple[str, str]] = []
+        for ex in exhibits:
+            for f in ex.files:
+                notes = list(f.warnings)
+                notes += [m for m in said.pop(f.original_name, []) if m not in notes]
+                if notes:
+                    out.append((f.original_name, " ".join(notes)))
+        out.extend((name, " ".join(notes)) for name, notes in said.items())
+        return tuple(out)
 
 
 @dataclass
@@ -143,6 +178,7 @@ def _normalise(
             "filled-in form, not a 'please wait' message; if not, print it to PDF from "
             "Adobe Reader and add that file instead."
         )
+    carried = find_attachments(reader)
     writer = PdfWriter()
     done = _copy_pages(name, reader, writer, damage.recovered, keep_original_size)
     lost = done.lost
@@ -170,6 +206,9 @@ def _normalise(
             f"part{'s' if done.dropped_layers > 1 else ''}); it was left out, as viewers do not "
             "show it. If it matters, ask for a copy with the layers shown."
         )
+    if carried:
+        notes.append(describe(name, carried))
+        done.lost_annots.discard("file attachment")  # named above, with its file
     if done.lost_annots:
         kinds = ", ".join(sorted(done.lost_annots))
         notes.append(
@@ -186,6 +225,7 @@ def _normalise(
         kind="pdf",
         warnings=tuple(notes),
         recovered=damage.recovered or bool(lost),
+        attachments=tuple(f.name for f in carried),
     )
 
 
@@ -201,4 +241,4 @@ def _ranges(nums: list[int]) -> str:
     return ", ".join(parts)
 
 
-__all__ = ["normalise_pdf"]
+__all__ = ["StoredCleaning", "clean_stored_pdf", "normalise_pdf"]

@@ -51,6 +51,7 @@ class StoredFile:
     recovered: bool = False  # read from a damaged original: the user must compare
     original_size: int = 0
     pdf_size: int = 0
+    attachments: tuple[str, ...] = ()  # files the PDF carried (see ``intake.attachments``)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class EvidenceIntake:
         try:
             with self.store.transaction():
                 self.register(sf, p.stat().st_size, len(self.store.blobs.read(sf.pdf_sha256)))
-                self.store.add_exhibit_file(
+                file_id = self.store.add_exhibit_file(
                     exhibit_id,
                     role=role,
                     original_name=p.name,
@@ -110,7 +111,15 @@ class EvidenceIntake:
             self.discard_blobs(sf.new_blobs)
             raise
         status = "warning" if sf.warnings else "imported"
-        return ImportResult(str(p), status, " ".join(sf.warnings), exhibit_id, sf.pages)
+        return ImportResult(
+            str(p),
+            status,
+            " ".join(sf.warnings),
+            exhibit_id,
+            sf.pages,
+            file_id=file_id,
+            attachments=sf.attachments,
+        )
 
     def store_file(
         self,
@@ -189,6 +198,7 @@ class EvidenceIntake:
             recovered=norm.recovered,
             original_size=len(original),
             pdf_size=len(norm.pdf),
+            attachments=norm.attachments,
         )
 
     def register(self, sf: StoredFile, original_size: int, pdf_size: int) -> None:
@@ -343,7 +353,13 @@ class EvidenceIntake:
             raise
         status = "warning" if sf.warnings else "imported"
         return ImportResult(
-            str(path), status, " ".join(sf.warnings), ex_id, sf.pages, file_id=file_id
+            str(path),
+            status,
+            " ".join(sf.warnings),
+            ex_id,
+            sf.pages,
+            file_id=file_id,
+            attachments=sf.attachments,
         )
 
 

@@ -275,6 +275,7 @@ class NormalisedFile:
     kind: str  # "pdf", "jpeg", "png", "tiff", ...
     warnings: tuple[str, ...] = ()
     recovered: bool = False  # a damaged file read in part: the user must compare
+    attachments: tuple[str, ...] = ()  # names of the files a PDF carried (not in its pages)
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,7 @@ class ImportResult:
     pages: int = 0
     file_id: int = 0  # the exhibit file row that was added
     needs_password: bool = False  # refused for a missing or wrong password: ask and retry
+    attachments: tuple[str, ...] = ()  # files the PDF carried: offer them as exhibits
 
 
 @dataclass(frozen=True)
@@ -322,6 +324,7 @@ class ArchiveInfo:
     size: int
     sha256: str  # of the archive file as written
     encrypted: bool
+    warnings: tuple[tuple[str, str], ...] = ()  # import: (file name, its intake warnings)
 
 
 @dataclass(frozen=True)

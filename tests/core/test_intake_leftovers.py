@@ -1,0 +1,173 @@
+"""Nothing lost without a word at intake (#14, the rest): attached files offered
+as exhibits, empty form fields kept, small JPEGs kept pixel for pixel, fonts
+embedded, landscape pages turned, hidden layers in nested forms removed, and
+every intake warning printed by `import` and `import-archive`.
+
+Inputs are generated here; outputs are checked with poppler/qpdf as well as
+pypdf, and pages are rendered and compared.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    TextStringObject,
+)
+from reportlab.pdfgen import canvas
+
+from pdpacket.api import Workspace
+from pdpacket.errors import NotFoundError
+from pdpacket.intake import evidence as intake
+from pdpacket.model import Client
+from tests.pdftools import qpdf_check, run_tool
+
+
+# ---------------------------------------------------------------- helpers
+def letter_pdf(lines: list[str], pagesize: tuple[float, float] = (612, 792)) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=pagesize, invariant=True)
+    for line in lines:
+        c.setFont("Helvetica", 18)
+        c.drawString(72, pagesize[1] - 100, line)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def photo_png(colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (1200, 900), colour).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _embedded_spec(writer: PdfWriter, name: str, data: bytes) -> DictionaryObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    stream[NameObject("/Type")] = NameObject("/EmbeddedFile")
+    ref = writer._add_object(stream)
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/F"): TextStringObject(name),
+            NameObject("/UF"): TextStringObject(name),
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): ref}),
+        }
+    )
+
+
+def attachment_pdf(path: Path, *, with_note: bool = True) -> Path:
+    """A one-page letter carrying a photo in its attachment list and, on the page,
+    a paper-clip note (file-attachment annotation) carrying a second file."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf(["Letter from employer"]))))
+    writer.add_attachment("image.png", photo_png())
+    if with_note:
+        spec = _embedded_spec(writer, "../../etc/pay stub.png", photo_png((30, 30, 200)))
+        annot = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/FileAttachment"),
+                NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (500, 700, 520, 720)]),
+                NameObject("/FS"): writer._add_object(spec),
+                NameObject("/Name"): NameObject("/Paperclip"),
+            }
+        )
+        writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pdpacket", *args],
+        capture_output=True,
+        text=True,
+        env={"PDPACKET_HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def render(pdf: Path, tmp: Path, page: int = 1, dpi: int = 40) -> Image.Image:
+    prefix = tmp / f"r-{pdf.stem}-{page}-{dpi}"
+    run_tool("pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page),
+             "-singlefile", str(pdf), str(prefix))  # fmt: skip
+    return Image.open(f"{prefix}.png").convert("RGB")
+
+
+# ---------------------------------------------------------------- attachments
+def test_intake_names_each_attached_file_in_its_warning(tmp_path: Path) -> None:
+    res = intake.normalise_file(attachment_pdf(tmp_path / "letter.pdf"))
+    assert res.attachments == ("image.png", "pay stub.png")  # folders cut from the name
+    [note] = [w for w in res.warnings if "attached" in w]
+    assert note.startswith("letter.pdf carried 2 attached files: image.png, pay stub.png.")
+    assert "add them as exhibits" in note
+    # the paper clip is named with its file, not as an annotation that was lost
+    assert not any("could not be kept" in w for w in res.warnings)
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    qpdf_check(out)
+    assert b"/EmbeddedFile" not in out.read_bytes()  # the packet's pages carry none
+
+
+def test_attachments_are_listed_and_added_as_cleaned_exhibits(tmp_path: Path) -> None:
+    src = attachment_pdf(tmp_path / "letter.pdf")
+    with Workspace.open(tmp_path / "data") as ws:
+        case_id = ws.create_case(Client(name="Ana Test"))
+        [r] = ws.add_evidence(case_id, [src])
+        assert r.status == "warning" and r.attachments == ("image.png", "pay stub.png")
+        listed = ws.list_attachments(r.exhibit_id)
+        assert [(a.number, a.name, a.where) for a in listed] == [
+            (1, "image.png", "attached to the document"),
+            (2, "pay stub.png", "note on page 1"),
+        ]
+        assert listed[0].size == len(photo_png()) and listed[0].in_case_exhibit_id == 0
+        [added] = ws.add_attachments(r.exhibit_id, [1])
+        assert added.status == "imported", added.message
+        assert added.path == "image.png (attached to letter.pdf)"
+        ex = ws.get_exhibit(added.exhibit_id)
+        assert ex.title == "Image" and ex.pages == 1
+        assert ws.list_attachments(r.exhibit_id)[0].in_case_exhibit_id == added.exhibit_id
+        # the same file again is a duplicate, as for any file
+        again = ws.add_attachments(r.exhibit_id)
+        assert [a.status for a in again] == ["duplicate", "imported"]
+        with pytest.raises(NotFoundError, match="no attached file number 3"):
+            ws.add_attachments(r.exhibit_id, [3])
+        pdf = tmp_path / "image.pdf"
+        pdf.write_bytes(ws.store.blobs.read(ex.files[0].pdf_sha256))
+    # the photo is on the exhibit's page: red, rendered by poppler
+    page = render(pdf, tmp_path)
+    red = sum(1 for p in page.get_flattened_data() if p[0] > 150 and p[1] < 80 and p[2] < 80)
+    assert red > 0.2 * page.size[0] * page.size[1]
+
+
+def test_cli_add_attachments_and_list_them(tmp_path: Path) -> None:
+    src = attachment_pdf(tmp_path / "letter.pdf")
+    home = tmp_path / "h"
+    with Workspace.open(home) as ws:
+        case_id = ws.create_case(Client(name="Ana Test"))
+    res = cli("add", str(case_id), str(src), "--attachments", home=home)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("warning\t") and "carried 2 attached files" in lines[0]
+    assert lines[1].startswith("imported\timage.png (attached to letter.pdf)")
+    assert lines[2].startswith("imported\tpay stub.png (attached to letter.pdf)")
+    with Workspace.open(home) as ws:
+        first = ws.exhibits(case_id)[0].id
+    res = cli("attachments", str(first), home=home)
+    assert res.returncode == 0, res.stderr
+    rows = [ln.split("\t") for ln in res.stdout.splitlines()]
+    assert [r[1] for r in rows] == ["image.png", "pay stub.png"]
+    assert all(r[4].startswith("in the case (exhibit ") for r in rows)
+    res = cli("attachments", str(first), "--add", "x", home=home)
+    assert res.returncode == 2 and "give attachment numbers" in res.stderr
