@@ -36,7 +36,7 @@ from pdpacket.errors import IntakeError
 from pdpacket.intake.attachments import describe, find_attachments
 from pdpacket.intake.pdfopen import acroform_of, damaged_error, open_pdf, pypdf_warnings
 from pdpacket.intake.pdfpages import content_bytes, copy_page, shared_contents
-from pdpacket.intake.pdfscrub import drop_hidden_content, hidden_layers, scrub
+from pdpacket.intake.pdfscrub import drop_hidden_content, drop_unreachable, hidden_layers, scrub
 from pdpacket.model import Exhibit, NormalisedFile
 
 log = logging.getLogger("pdpacket.pdfclean")
@@ -216,6 +216,7 @@ def _normalise(
             "compare the pages with the original, and print it to PDF if they matter."
         )
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    drop_unreachable(writer)  # what scrub cut off is not written out either
     out = io.BytesIO()
     writer.write(out)
     log.info("%s: %d pages (%d resized or turned)", name, kept, done.resized)

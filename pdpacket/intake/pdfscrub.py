@@ -82,6 +82,30 @@ def scrub(writer: PdfWriter) -> int:
     return cuts
 
 
+def drop_unreachable(writer: PdfWriter) -> int:
+    """Write no object the catalog cannot reach: an object ``scrub`` cut off (an
+    embedded file, a script) would otherwise still be written out, unreferenced,
+    with its bytes in the stored file.  Returns how many were dropped."""
+    seen: set[int] = set()
+    stack: list[Any] = [writer._root_object.indirect_reference]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if obj.idnum not in seen:
+                seen.add(obj.idnum)
+                stack.append(obj.get_object())
+        elif isinstance(obj, DictionaryObject):
+            stack.extend(dict.values(obj))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    dropped = 0
+    for n, obj in enumerate(writer._objects, 1):
+        if obj is not None and n not in seen:
+            writer._objects[n - 1] = None
+            dropped += 1
+    return dropped
+
+
 def strip_resource_metadata(page: Any) -> None:
     try:
         res = page.get("/Resources")

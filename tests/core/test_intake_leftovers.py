@@ -171,3 +171,67 @@ def test_cli_add_attachments_and_list_them(tmp_path: Path) -> None:
     assert all(r[4].startswith("in the case (exhibit ") for r in rows)
     res = cli("attachments", str(first), "--add", "x", home=home)
     assert res.returncode == 2 and "give attachment numbers" in res.stderr
+
+
+# ---------------------------------------------------------------- import warnings
+def test_a_consistent_hostile_archive_prints_every_files_warnings_on_import(
+    tmp_path: Path,
+) -> None:
+    """import-archive says, per file, what the intake recorded (a damaged file
+    recovered) and what cleaning the archive's PDFs found (a hostile PDF with
+    every hash right, carrying an attached file); warnings keep exit code 0."""
+    import json
+
+    from tests import evidence_gen as gen
+    from tests.safety.hostile_resources import hostile_resources_pdf, swap_archive_pdf
+
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    (ev / "statement.pdf").write_bytes(letter_pdf(["Statement page one", "Statement page two"]))
+    gen.truncated_pdf(ev / "records.pdf", pages=6)
+    (ev / "case.json").write_text(
+        json.dumps(
+            {
+                "client": {"name": "Archive Test Client", "a_number": "201555778"},
+                "exhibits": [
+                    {"title": "Bank statement", "files": ["statement.pdf"]},
+                    {"title": "Phone records", "files": ["records.pdf"]},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    with Workspace.open(tmp_path / "a") as a:
+        case_id = a.import_manifest(ev / "case.json")
+        [statement, records] = a.exhibits(case_id)
+        recorded = records.files[0].warnings
+        assert recorded and "damaged" in recorded[0]
+        a.export_case(case_id, tmp_path / "plain.pdpacket")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(hostile_resources_pdf())))
+    writer.add_attachment("planted photo.png", photo_png())
+    buf = io.BytesIO()
+    writer.write(buf)
+    swap_archive_pdf(
+        tmp_path / "plain.pdpacket",
+        tmp_path / "hostile.pdpacket",
+        statement.files[0].pdf_sha256,
+        buf.getvalue(),
+    )
+    res = cli("import-archive", str(tmp_path / "hostile.pdpacket"), home=tmp_path / "b")
+    assert res.returncode == 0, res.stderr
+    new_id, client, _blobs = res.stdout.strip().split("\t")
+    assert client == "Archive Test Client"
+    lines = [ln.split("\t") for ln in res.stderr.splitlines() if ln.strip()]
+    assert [(s, name) for s, name, _ in lines] == [
+        ("warning", "statement.pdf"),
+        ("warning", "records.pdf"),
+    ]
+    assert "statement.pdf carried 1 attached file: planted photo.png." in lines[0][2]
+    assert lines[1][2] == " ".join(recorded)
+    with Workspace.open(tmp_path / "b") as b:
+        [ex, _] = b.exhibits(int(new_id))
+        packet = b.build_packet(int(new_id), tmp_path / "packet.pdf")
+        assert packet.pages > 0
+        cleaned = b.store.blobs.read(ex.files[0].pdf_sha256)
+    assert b"planted photo" not in cleaned and b"/EmbeddedFile" not in cleaned
+    assert b"planted attachment" not in cleaned  # the payload the page resources reached
