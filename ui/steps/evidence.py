@@ -46,6 +46,7 @@ from pdpacket.model.identifiers import parse_date
 from pdpacket.model.progress import CancelToken
 
 from .. import dialogs
+from ..attachment_offer import AttachmentOffer
 from ..case_list import TwoLineDelegate
 from ..context import CaseContext
 from ..fields import Check, TextField, message_label
@@ -496,6 +497,9 @@ class EvidenceStep(Step):
         self.summary = Banner("info")
         self.summary.setObjectName("importSummary")
         col.addWidget(self.summary)
+        self.attachment_offer = AttachmentOffer(ctx)  # files the imported PDFs carried
+        self.attachment_offer.added.connect(self._attachments_added)
+        col.addWidget(self.attachment_offer)
 
         split = QSplitter()
         split.setChildrenCollapsible(False)
@@ -578,6 +582,7 @@ class EvidenceStep(Step):
 
     # ---- showing ----------------------------------------------------------------------
     def load(self) -> None:
+        self.attachment_offer.clear()
         self.results.clear()
         self.results.setVisible(False)
         self.results_label.setVisible(False)
@@ -800,6 +805,11 @@ class EvidenceStep(Step):
         self.ctx.say(text)
         if added:
             self.select_exhibit(added[0])
+        self.attachment_offer.offer([o.result for o in outcomes])
+
+    def _attachments_added(self, results: list[ImportResult]) -> None:
+        self.ctx.exhibitsChanged.emit()
+        self._show_results([FileOutcome(r) for r in results], False)
 
     # ---- translations ------------------------------------------------------------------
     def add_translation_file(self, password: str | None = None, path: str = "") -> None:
