@@ -10,6 +10,7 @@ pypdf, and pages are rendered and compared.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -235,3 +236,69 @@ def test_a_consistent_hostile_archive_prints_every_files_warnings_on_import(
         cleaned = b.store.blobs.read(ex.files[0].pdf_sha256)
     assert b"planted photo" not in cleaned and b"/EmbeddedFile" not in cleaned
     assert b"planted attachment" not in cleaned  # the payload the page resources reached
+
+
+# ---------------------------------------------------------------- landscape pages
+def pay_stub_pdf(path: Path, *, rotate: int = 0) -> Path:
+    """A landscape pay stub: a frame 12 pt inside the page edge, a black block in
+    its top-left corner and a line of text.  ``rotate`` makes it a portrait page
+    shown in landscape by /Rotate instead."""
+    w, h = (792.0, 612.0) if not rotate else (612.0, 792.0)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(w, h), invariant=True)
+    c.setLineWidth(4)
+    c.rect(12, 12, w - 24, h - 24)
+    c.rect(12, h - 112, 140, 100, fill=1)
+    c.setFont("Helvetica", 20)
+    c.drawString(200, h / 2, "PAY STUB net pay 1,234.56")
+    c.showPage()
+    c.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    if rotate:
+        writer.pages[0][NameObject("/Rotate")] = FloatObject(rotate)
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def test_a_landscape_page_is_turned_to_fill_a_letter_page_not_shrunk(tmp_path: Path) -> None:
+    res = intake.normalise_file(pay_stub_pdf(tmp_path / "stub.pdf"))
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    qpdf_check(out)
+    info = run_tool("pdfinfo", str(out))
+    assert "612 x 792 pts (letter)" in info and re.search(r"Page rot: +0\n", info)
+    page = PdfReader(out).pages[0]
+    assert float(page.mediabox.width) == 612 and page.rotation == 0
+    img = render(out, tmp_path, dpi=36).convert("L")
+    w, h = img.size
+    ink = img.point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert ink is not None
+    # the frame spans the page (it was ~77 % of the width, letterboxed, before)
+    assert ink[2] - ink[0] > 0.93 * w and ink[3] - ink[1] > 0.93 * h
+    # the top-left block is now at the bottom left: top to the left, as in a binder
+    corner = img.crop((int(0.03 * w), int(0.78 * h), int(0.14 * w), int(0.96 * h)))
+    assert sum(corner.histogram()[:64]) > 0.8 * corner.size[0] * corner.size[1]
+    text = " ".join(run_tool("pdftotext", "-raw", str(out), "-").split())  # one word a line
+    assert "PAY STUB net pay 1,234.56" in text
+
+
+@pytest.mark.parametrize("rotate", [90, 270])
+def test_a_page_shown_in_landscape_by_rotate_is_turned_the_same_way(
+    tmp_path: Path, rotate: int
+) -> None:
+    res = intake.normalise_file(pay_stub_pdf(tmp_path / "stub.pdf", rotate=rotate))
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    assert "612 x 792 pts (letter)" in run_tool("pdfinfo", str(out))
+    img = render(out, tmp_path, dpi=36).convert("L")
+    ink = img.point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert ink is not None
+    assert ink[2] - ink[0] > 0.93 * img.size[0] and ink[3] - ink[1] > 0.93 * img.size[1]
+
+
+def test_keep_original_size_keeps_a_landscape_page_landscape(tmp_path: Path) -> None:
+    res = intake.normalise_file(pay_stub_pdf(tmp_path / "stub.pdf"), keep_original_size=True)
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    assert "792 x 612 pts" in run_tool("pdfinfo", str(out))
