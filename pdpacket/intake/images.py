@@ -6,7 +6,9 @@ placement matrix, not by turning the pixels, which costs nothing), at no more
 than 300 dpi (never upsampled), and encoded small:
 
 - colour photos and colour scans: JPEG (decoded at reduced size with Pillow's
-  ``draft()`` when the file is at least twice as large as needed);
+  ``draft()`` when the file is at least twice as large as needed); a JPEG that
+  needs no resizing (a 300x200 photo) is kept as it is, its metadata cut
+  losslessly (``jpegstrip``);
 - black-and-white scans: 1-bit CCITT G4 (Flate when G4 is unavailable);
 - grayscale document scans and few-colour screenshots: lossless Flate, unless
   that is several times larger than a high-quality JPEG (noisy scans).
@@ -36,6 +38,7 @@ from PIL import Image, ImageChops, UnidentifiedImageError
 from PIL.JpegImagePlugin import get_sampling
 
 from pdpacket.errors import IntakeError
+from pdpacket.intake.jpegstrip import kept_jpeg
 from pdpacket.model import NormalisedFile
 from pdpacket.pdf.syntax import number
 
@@ -66,6 +69,7 @@ PHOTO_QUALITY_LOW = 45
 PHOTO_MAX_BITS_PER_PIXEL = 0.5
 SCAN_JPEG_QUALITY = 75
 FLATE_SMALL_ENOUGH = 600_000  # bytes a page: lossless whenever it is at most this
+KEPT_MAX_BITS = 4  # a JPEG kept as it is (no resizing) may weigh this many bits a pixel
 FLATE_MAX_RATIO = 2.0  # lossless gray is kept unless > this many times a q75 JPEG
 
 # Resizing is split into horizontal bands on two threads (Pillow releases the
@@ -232,6 +236,10 @@ def _frame_page(
         )
     if orientation == 1 and not keep_original_size and h / w > TALL_RATIO:
         return _tall_pages(name, im, kind, notes)
+    if kind == "jpeg" and data and single_frame and layout.stored_target == (w, h):
+        kept = _kept_jpeg(data, im)
+        if kept is not None:
+            return [(PlacedImage(kept, layout.matrix), page)]
     if data and single_frame and _split_decode_fits(im, kind, layout.stored_target):
         work = _decode_jpeg_split(data, layout.stored_target)
         encoded = _encode_jpeg(work, PHOTO_QUALITY, photo=True)
@@ -261,6 +269,29 @@ def _frame_page(
         len(encoded.data),
     )
     return [(PlacedImage(encoded, layout.matrix), page)]
+
+
+def _kept_jpeg(data: bytes, im: Image.Image) -> EncodedImage | None:
+    """A JPEG that needs no resizing, as it is: its pixels untouched, its
+    metadata cut losslessly (``jpegstrip``); ``None`` to re-encode instead (CMYK,
+    an odd structure, or a file far heavier than a re-encoded page)."""
+    if im.mode not in ("RGB", "L"):
+        return None
+    w, h = im.size
+    stripped = kept_jpeg(data, im.size, im.mode)
+    if stripped is None or len(stripped) > max(FLATE_SMALL_ENOUGH, w * h * KEPT_MAX_BITS // 8):
+        return None
+    gray = im.mode == "L"
+    return EncodedImage(
+        width=w,
+        height=h,
+        colorspace=b"/DeviceGray" if gray else b"/DeviceRGB",
+        bits=8,
+        filter=b"/DCTDecode",
+        parms=b"",
+        data=stripped,
+        how="jpeg-kept",
+    )
 
 
 def _tall_pages(

@@ -302,3 +302,81 @@ def test_keep_original_size_keeps_a_landscape_page_landscape(tmp_path: Path) -> 
     out = tmp_path / "out.pdf"
     out.write_bytes(res.pdf)
     assert "792 x 612 pts" in run_tool("pdfinfo", str(out))
+
+
+# ---------------------------------------------------------------- small JPEGs
+def _exif_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "PhoneModel X"  # Model
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (40.0, 42.0, 46.0)
+    gps[3] = "W"
+    gps[4] = (74.0, 0.0, 21.0)
+    return exif.tobytes()
+
+
+def small_photo_jpeg(path: Path, *, progressive: bool = False) -> Path:
+    img = Image.effect_noise((300, 200), 60).convert("RGB")
+    img.paste((200, 40, 40), (20, 20, 120, 90))
+    img.save(
+        path,
+        "JPEG",
+        quality=92,
+        exif=_exif_with_gps(),
+        comment=b"taken at 12 Client Street",
+        icc_profile=b"\0" * 200,  # a stand-in profile: it must not travel either
+        progressive=progressive,
+    )
+    return path
+
+
+def _only_image(pdf: Path) -> bytes:
+    reader = PdfReader(pdf)
+    [xobj] = [
+        o.get_object()
+        for o in reader.pages[0]["/Resources"]["/XObject"].values()
+        if o.get_object()["/Subtype"] == "/Image"
+    ]
+    assert xobj["/Filter"] == "/DCTDecode"
+    return bytes(xobj._data)
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_a_small_jpeg_keeps_its_pixels_and_loses_its_metadata(
+    tmp_path: Path, progressive: bool
+) -> None:
+    src = small_photo_jpeg(tmp_path / "photo.jpg", progressive=progressive)
+    with Image.open(src) as im:
+        assert im.getexif().get_ifd(0x8825) and "comment" in im.info  # the input has them
+        want = im.convert("RGB").tobytes()
+    res = intake.normalise_file(src)
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    qpdf_check(out)
+    stored = _only_image(out)
+    with Image.open(io.BytesIO(stored)) as im:
+        got = im.convert("RGB").tobytes()
+        assert im.size == (300, 200)
+        assert not im.getexif()  # no EXIF at all: no GPS, no camera
+        assert "comment" not in im.info and "icc_profile" not in im.info
+        assert "exif" not in im.info
+        assert bool(im.info.get("progressive")) == progressive  # the very same coding
+    assert got == want  # identical decoded pixels: PSNR infinite
+    raw = out.read_bytes()
+    for planted in (b"PhoneModel", b"Client Street", b"Exif\0\0"):
+        assert planted not in raw
+    # poppler draws the very same pixels (pdfimages extracts the stream as is)
+    run_tool("pdfimages", "-j", str(out), str(tmp_path / "img"))
+    assert (tmp_path / "img-000.jpg").read_bytes() == stored
+
+
+def test_a_jpeg_that_must_be_resized_is_still_re_encoded(tmp_path: Path) -> None:
+    src = tmp_path / "big.jpg"
+    Image.effect_noise((4000, 3000), 40).convert("RGB").save(src, "JPEG", quality=90)
+    res = intake.normalise_file(src)
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    with Image.open(io.BytesIO(_only_image(out))) as im:
+        assert max(im.size) < 4000
