@@ -26,6 +26,7 @@ from pypdf.generic import (
     NameObject,
     TextStringObject,
 )
+from reportlab.lib.colors import Color
 from reportlab.pdfgen import canvas
 
 from pdpacket.api import Workspace
@@ -380,3 +381,70 @@ def test_a_jpeg_that_must_be_resized_is_still_re_encoded(tmp_path: Path) -> None
     out.write_bytes(res.pdf)
     with Image.open(io.BytesIO(_only_image(out))) as im:
         assert max(im.size) < 4000
+
+
+# ---------------------------------------------------------------- empty form fields
+def empty_form_pdf(path: Path, *, appearances: bool) -> Path:
+    """A form left partly empty: a blank text field (black border), an unticked
+    box (blue border) and a ticked one.  ``appearances=False``: no /AP at all
+    and NeedAppearances, as many form fillers leave it."""
+    from pypdf.generic import BooleanObject
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(612, 792), invariant=True)
+    c.drawString(72, 720, "Application for fee waiver")
+    form = c.acroForm
+    form.textfield(name="phone", value="", x=160, y=640, width=250, height=24, borderWidth=2,
+                   borderColor=Color(0, 0, 0), fillColor=Color(1, 1, 1))  # fmt: skip
+    form.checkbox(name="detained", x=160, y=560, size=30, checked=False, borderWidth=2,
+                  borderColor=Color(0, 0, 1), fillColor=Color(1, 1, 1))  # fmt: skip
+    form.checkbox(name="released", x=260, y=560, size=30, checked=True, borderWidth=2,
+                  borderColor=Color(0, 0, 1), fillColor=Color(1, 1, 1))  # fmt: skip
+    c.showPage()
+    c.save()
+    w = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    if not appearances:
+        for a in w.pages[0].get("/Annots", []):
+            a = a.get_object()
+            if "/AP" in a:
+                del a["/AP"]
+        w._root_object["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(True)
+    with open(path, "wb") as fh:
+        w.write(fh)
+    return path
+
+
+def _edge_ink(img: Image.Image, box: tuple[int, int, int, int], want: str) -> float:
+    """The share of the box's four edges (one pixel in) drawn in ``want`` ("dark"
+    or "blue"); ``box`` in points at 72 dpi, PDF coordinates (origin bottom left)."""
+    x0, y0, x1, y1 = box
+    h = img.size[1]
+    px = img.load()
+    edge = [(x, y) for x in range(x0 + 1, x1 - 1) for y in (y0 + 1, y1 - 1)]
+    edge += [(x, y) for y in range(y0 + 1, y1 - 1) for x in (x0 + 1, x1 - 1)]
+
+    def hit(p: tuple[int, int, int]) -> bool:
+        r, g, b = p
+        return (r + g + b < 200) if want == "dark" else (b > 150 and r < 90 and g < 90)
+
+    return sum(hit(px[x, h - y]) for x, y in edge) / len(edge)
+
+
+@pytest.mark.parametrize("appearances", [False, True])
+def test_empty_fields_and_unticked_boxes_keep_their_outline(
+    tmp_path: Path, appearances: bool
+) -> None:
+    src = empty_form_pdf(tmp_path / "form.pdf", appearances=appearances)
+    res = intake.normalise_file(src, keep_original_size=True)
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    qpdf_check(out)
+    assert "/AcroForm" not in PdfReader(out).trailer["/Root"]  # flattened
+    img = render(out, tmp_path, dpi=72)
+    assert _edge_ink(img, (160, 640, 410, 664), "dark") > 0.9  # the blank text field
+    assert _edge_ink(img, (160, 560, 190, 590), "blue") > 0.9  # the unticked box
+    assert _edge_ink(img, (260, 560, 290, 590), "blue") > 0.9  # the ticked box...
+    inside = img.crop((266, 792 - 584, 284, 792 - 566)).convert("L")
+    assert min(inside.tobytes()) < 100  # ...with its tick
+    empty = img.crop((166, 792 - 584, 184, 792 - 566)).convert("L")
+    assert min(empty.tobytes()) > 200  # and the unticked one without
