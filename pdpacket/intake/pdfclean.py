@@ -34,6 +34,7 @@ from pypdf import PdfReader, PdfWriter
 
 from pdpacket.errors import IntakeError
 from pdpacket.intake.attachments import describe, find_attachments
+from pdpacket.intake.pdffonts import embed_missing_fonts
 from pdpacket.intake.pdfopen import acroform_of, damaged_error, open_pdf, pypdf_warnings
 from pdpacket.intake.pdfpages import content_bytes, copy_page, shared_contents
 from pdpacket.intake.pdfscrub import drop_hidden_content, drop_unreachable, hidden_layers, scrub
@@ -199,6 +200,14 @@ def _normalise(
             "and ask for a new copy if anything is missing.",
         )
     scrub(writer)
+    embedded, unembedded = embed_missing_fonts(writer)
+    if unembedded:
+        fonts = ", ".join(sorted(unembedded))
+        notes.append(
+            f"{name} uses fonts it does not carry ({fonts}); viewers and printers show "
+            "them in a font of their own, as they did for this file: compare the pages "
+            "with the original."
+        )
     writer.metadata = None  # no /Info: nothing of the source's Author/Producer/Title
     if done.dropped_layers:
         notes.append(
@@ -219,9 +228,15 @@ def _normalise(
     drop_unreachable(writer)  # what scrub cut off is not written out either
     out = io.BytesIO()
     writer.write(out)
+    pdf = out.getvalue()
+    if embedded:
+        # The new font objects were written after everything else; cleaned once
+        # more, the file comes out in the order it keeps from then on, so the
+        # cleaning stays idempotent (an archive's cleaned files keep their hash).
+        pdf = _normalise(name, pdf, None, True).pdf
     log.info("%s: %d pages (%d resized or turned)", name, kept, done.resized)
     return NormalisedFile(
-        pdf=out.getvalue(),
+        pdf=pdf,
         pages=kept,
         kind="pdf",
         warnings=tuple(notes),

@@ -37,11 +37,6 @@ HELVETICA = {
     NameObject("/BaseFont"): NameObject("/Helvetica"),
     NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
 }
-DINGBATS = {
-    NameObject("/Type"): NameObject("/Font"),
-    NameObject("/Subtype"): NameObject("/Type1"),
-    NameObject("/BaseFont"): NameObject("/ZapfDingbats"),
-}
 
 
 def _inherited(annot: Any, key: str) -> Any:
@@ -223,7 +218,7 @@ def _text_appearance(annot: Any, default_da: str) -> StreamObject | None:
     w, h = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
     outline = outline_ops(annot, w, h)
     if not text.strip():  # an empty field keeps its box: the reader sees it was left empty
-        return _form_xobject(outline, w, h, "/Helv", HELVETICA) if outline else None
+        return _form_xobject(outline, w, h) if outline else None
     da = str(_inherited(annot, "/DA") or default_da or "")
     m = _DA_SIZE.search(da)
     size = float(m.group(1)) if m else 0.0
@@ -264,9 +259,13 @@ def _text_appearance(annot: Any, default_da: str) -> StreamObject | None:
 
 
 def _form_xobject(
-    content: bytes, w: float, h: float, font_key: str, font: dict[NameObject, NameObject]
+    content: bytes,
+    w: float,
+    h: float,
+    font_key: str = "",
+    font: dict[NameObject, NameObject] | None = None,
 ) -> StreamObject:
-    """A generated appearance: ``content`` in a ``w`` x ``h`` form naming one font."""
+    """A generated appearance: ``content`` in a ``w`` x ``h`` form naming one font (or none)."""
     stream = DecodedStreamObject()
     stream.set_data(content)
     stream.update(
@@ -276,15 +275,14 @@ def _form_xobject(
             NameObject("/BBox"): ArrayObject(
                 [FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)]
             ),
-            NameObject("/Resources"): DictionaryObject(
-                {
-                    NameObject("/Font"): DictionaryObject(
-                        {NameObject(font_key): DictionaryObject(font)}
-                    )
-                }
-            ),
         }
     )
+    resources = DictionaryObject()
+    if font_key and font:
+        resources[NameObject("/Font")] = DictionaryObject(
+            {NameObject(font_key): DictionaryObject(font)}
+        )
+    stream[NameObject("/Resources")] = resources
     return stream
 
 
@@ -312,14 +310,17 @@ def _check_appearance(annot: Any) -> StreamObject | None:
     w, h = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
     outline = outline_ops(annot, w, h)
     if state is None or str(state) in ("/Off", "Off", ""):
-        return _form_xobject(outline, w, h, "/ZaDb", DINGBATS) if outline else None
-    size = min(w, h) * 0.8
-    tick = outline + b"q BT /ZaDb %s Tf 0 g 1 0 0 1 %s %s Tm (4) Tj ET Q" % (
-        number(size, 5),
-        number((w - size * 0.85) / 2, 5),
-        number((h - size * 0.7) / 2, 5),
+        return _form_xobject(outline, w, h) if outline else None
+    # the tick is drawn as a path, not a ZapfDingbats glyph: no font to embed
+    s = min(w, h)
+    x0, y0 = (w - s) / 2, (h - s) / 2
+    points = [(0.2, 0.52), (0.42, 0.26), (0.8, 0.8)]
+    path = [number(x0 + fx * s, 4) + b" " + number(y0 + fy * s, 4) for fx, fy in points]
+    tick = outline + b"q 0 G 1 J 1 j %s w %s m %s l %s l S Q" % (
+        number(max(s * 0.12, 0.5), 4),
+        *path,
     )
-    return _form_xobject(tick, w, h, "/ZaDb", DINGBATS)
+    return _form_xobject(tick, w, h)
 
 
 def _colour_ops(value: Any, stroke: bool) -> bytes:

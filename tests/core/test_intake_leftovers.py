@@ -33,7 +33,7 @@ from pdpacket.api import Workspace
 from pdpacket.errors import NotFoundError
 from pdpacket.intake import evidence as intake
 from pdpacket.model import Client
-from tests.pdftools import qpdf_check, run_tool
+from tests.pdftools import qpdf_check, run_tool, tool
 
 
 # ---------------------------------------------------------------- helpers
@@ -448,3 +448,126 @@ def test_empty_fields_and_unticked_boxes_keep_their_outline(
     assert min(inside.tobytes()) < 100  # ...with its tick
     empty = img.crop((166, 792 - 584, 184, 792 - 566)).convert("L")
     assert min(empty.tobytes()) > 200  # and the unticked one without
+
+
+# ---------------------------------------------------------------- fonts
+FACES = ["Helvetica", "Helvetica-Bold", "Times-Roman", "Times-BoldItalic", "Courier-Oblique"]
+
+
+def unembedded_fonts_pdf(path: Path, extra: str = "") -> Path:
+    """A letter set in five standard faces, none embedded (as reportlab and many
+    scanners' cover pages leave them); ``extra`` adds a line in a font by name."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(612, 792), invariant=True)
+    y = 700
+    for face in FACES:
+        c.setFont(face, 14)
+        c.drawString(72, y, f"{face}: The respondent, 'since 2009' - paid taxes (caf\xe9).")
+        y -= 30
+    c.showPage()
+    c.save()
+    if not extra:
+        path.write_bytes(buf.getvalue())
+        return path
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    page = writer.pages[0]
+    fonts = page["/Resources"]["/Font"]
+    fonts[NameObject("/FX")] = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/TrueType"),
+                NameObject("/BaseFont"): NameObject("/" + extra),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /FX 12 Tf 72 400 Td (In another face) Tj ET")
+    contents = page.raw_get("/Contents")  # the page keeps its own content; one more stream
+    arr = ArrayObject([contents, writer._add_object(stream)])
+    page[NameObject("/Contents")] = arr
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def pdffonts(pdf: Path) -> list[tuple[str, str]]:
+    """(name, emb) of every font poppler finds in the file."""
+    res = subprocess.run([tool("pdffonts"), str(pdf)], capture_output=True, text=True, check=True)
+    assert "Error" not in res.stderr, res.stderr
+    head, dashes, *rows = res.stdout.splitlines()
+    cols = [m.span() for m in re.finditer(r"-+", dashes)]  # fixed-width columns
+    emb = cols[head.split().index("emb")]
+    return [(r[: cols[0][1]].strip(), r[emb[0] : emb[1]].strip()) for r in rows if r.strip()]
+
+
+def word_boxes(pdf: Path, tmp: Path) -> list[tuple[str, float, float]]:
+    html = tmp / f"{pdf.stem}-bbox.html"
+    run_tool("pdftotext", "-bbox", str(pdf), str(html))
+    found = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)".*?>([^<]*)</word>',
+                       html.read_text(encoding="utf-8"))  # fmt: skip
+    return [(w, float(x0), float(x1)) for x0, x1, w in found]
+
+
+def test_fonts_the_source_did_not_embed_are_embedded_and_set_the_same(tmp_path: Path) -> None:
+    src = unembedded_fonts_pdf(tmp_path / "letter.pdf")
+    assert {emb for _, emb in pdffonts(src)} == {"no"}
+    res = intake.normalise_file(src)
+    assert res.warnings == ()
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    qpdf_check(out)
+    fonts = pdffonts(out)
+    assert len(fonts) == len(FACES) and {emb for _, emb in fonts} == {"yes"}
+    names = {n.split("+")[1] for n, _ in fonts}
+    assert names == {
+        "LiberationSans-Regular",
+        "LiberationSans-Bold",
+        "LiberationSerif-Regular",
+        "LiberationSerif-BoldItalic",
+        "LiberationMono-Italic",
+    }
+    # metric-compatible: every word starts and ends where it did (same widths)
+    before, after = word_boxes(src, tmp_path), word_boxes(out, tmp_path)
+    assert [w for w, _, _ in after] == [w for w, _, _ in before]
+    assert "(caf\xe9)." in [w for w, _, _ in after]  # text still reads (ToUnicode)
+    for (_, a0, a1), (_, b0, b1) in zip(before, after, strict=True):
+        assert abs(a0 - b0) < 0.6 and abs(a1 - b1) < 0.6
+    # and every glyph is drawn: the page looks as poppler drew the source
+    a, b = render(src, tmp_path, dpi=50).convert("L"), render(out, tmp_path, dpi=50).convert("L")
+    ink_a = sum(1 for v in a.get_flattened_data() if v < 128)
+    ink_b = sum(1 for v in b.get_flattened_data() if v < 128)
+    assert ink_a > 0 and abs(ink_a - ink_b) < 0.1 * ink_a
+
+
+def test_a_font_with_no_free_equivalent_is_named_in_the_warning(tmp_path: Path) -> None:
+    src = unembedded_fonts_pdf(tmp_path / "letter.pdf", extra="Calibri")
+    res = intake.normalise_file(src)
+    [note] = res.warnings
+    assert note.startswith("letter.pdf uses fonts it does not carry (Calibri)")
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    assert [n for n, emb in pdffonts(out) if emb == "no"] == ["Calibri"]
+
+
+def test_every_font_of_a_built_packet_is_embedded(tmp_path: Path) -> None:
+    """Evidence in standard faces, a form filled with NeedAppearances (its values
+    and tick drawn at intake) and notes: pdffonts finds every font embedded."""
+    from tests import evidence_gen as gen
+    from tests.core.test_intake_markup import marked_pdf
+
+    ev = tmp_path / "ev"
+    ev.mkdir()
+    files = [
+        unembedded_fonts_pdf(ev / "letter.pdf"),
+        gen.form_pdf(ev / "fee_waiver.pdf", appearances=False),
+        marked_pdf(ev / "marked.pdf"),
+    ]
+    with Workspace.open(tmp_path / "data") as ws:
+        case_id = ws.create_case(Client(name="Font Client", a_number="201555014"))
+        results = ws.add_evidence(case_id, files)
+        assert [r.status for r in results] != ["refused"] * 3
+        ws.build_packet(case_id, tmp_path / "packet.pdf")
+    fonts = pdffonts(tmp_path / "packet.pdf")
+    assert fonts and [n for n, emb in fonts if emb != "yes"] == []
