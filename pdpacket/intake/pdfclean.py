@@ -29,6 +29,7 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
@@ -37,7 +38,13 @@ from pdpacket.intake.attachments import describe, find_attachments
 from pdpacket.intake.pdffonts import embed_missing_fonts
 from pdpacket.intake.pdfopen import acroform_of, damaged_error, open_pdf, pypdf_warnings
 from pdpacket.intake.pdfpages import content_bytes, copy_page, shared_contents
-from pdpacket.intake.pdfscrub import drop_hidden_content, drop_unreachable, hidden_layers, scrub
+from pdpacket.intake.pdfscrub import (
+    drop_hidden_content,
+    drop_hidden_in_forms,
+    drop_unreachable,
+    hidden_layers,
+    scrub,
+)
 from pdpacket.model import Exhibit, NormalisedFile
 
 log = logging.getLogger("pdpacket.pdfclean")
@@ -118,6 +125,7 @@ def _copy_pages(
     default_da = str(acroform.get("/DA", "")) if acroform is not None else ""
     hidden = hidden_layers(reader)
     shared = shared_contents(reader)
+    forms_seen: set[int] = set()  # form XObjects already cleaned of hidden layers
     done = _Copied()
     for index in range(len(reader.pages)):
         try:
@@ -138,7 +146,7 @@ def _copy_pages(
                 log.info("%s: page %d: hidden layers not removed: %s", name, index + 1, exc)
                 cut = 0
             content_changed = cut > 0
-            done.dropped_layers += cut
+            done.dropped_layers += cut + drop_hidden_in_forms(page, hidden, forms_seen)
         try:
             done.resized += copy_page(
                 writer,
@@ -174,11 +182,7 @@ def _normalise(
     notes: list[str] = []
     acroform = acroform_of(reader)
     if acroform is not None and "/XFA" in acroform:
-        notes.append(
-            f"{name} is an XFA form (Adobe LiveCycle): check that the pages show the "
-            "filled-in form, not a 'please wait' message; if not, print it to PDF from "
-            "Adobe Reader and add that file instead."
-        )
+        notes.append(xfa_note(name, reader, acroform))
     carried = find_attachments(reader)
     writer = PdfWriter()
     done = _copy_pages(name, reader, writer, damage.recovered, keep_original_size)
@@ -242,6 +246,41 @@ def _normalise(
         warnings=tuple(notes),
         recovered=damage.recovered or bool(lost),
         attachments=tuple(f.name for f in carried),
+    )
+
+
+_PLEASE_WAIT = ("please wait", "adobe reader", "pdf viewer may not be able", "acrobat")
+
+
+def xfa_note(name: str, reader: PdfReader, acroform: Any) -> str:
+    """What the reader of the packet will see of an XFA (Adobe LiveCycle) form.
+
+    Only Adobe Reader runs XFA: everywhere else, and in the packet, a form shows
+    what its PDF pages draw.  A dynamic form's pages usually hold nothing but
+    Adobe's "Please wait..." notice; a static form's pages hold the form, but
+    values only XFA fills in may be missing.  The warning quotes page 1."""
+    try:
+        first = " ".join((reader.pages[0].extract_text() or "").split())
+    except Exception:  # text that cannot be read is quoted as nothing
+        first = ""
+    fields = acroform.get("/Fields")
+    fields = fields.get_object() if fields is not None else None
+    quote = f"“{first[:90]}{'...' if len(first) > 90 else ''}”" if first else "nothing"
+    fix = (
+        "open it in Adobe Reader, print it to PDF (Print > Microsoft Print to PDF, or "
+        "Save as PDF) and add that file instead."
+    )
+    if not fields or any(w in first.lower() for w in _PLEASE_WAIT):
+        return (
+            f"{name} is a dynamic XFA form (Adobe LiveCycle): the packet shows only what its "
+            f"pages hold without Adobe Reader, page 1 reading {quote}, not the filled-in "
+            f"form. To file the form itself, {fix}"
+        )
+    return (
+        f"{name} is an XFA form (Adobe LiveCycle): the packet shows its pages as they are "
+        f"drawn without Adobe Reader (page 1 begins {quote}); values only Adobe Reader "
+        f"fills in may be blank. Compare it with the form in Adobe Reader; if anything is "
+        f"missing, {fix}"
     )
 
 

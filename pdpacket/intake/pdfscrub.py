@@ -15,6 +15,7 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NullObject,
+    StreamObject,
 )
 
 log = logging.getLogger("pdpacket.pdfclean")
@@ -224,3 +225,40 @@ def drop_hidden_content(
     out = ContentStream(None, None)
     out.operations = kept
     return bytes(out.get_data()), dropped
+
+
+MAX_FORM_DEPTH = 16
+
+
+def drop_hidden_in_forms(
+    owner: Any, hidden: frozenset[tuple[int, int]], seen: set[int], depth: int = 0
+) -> int:
+    """Hidden-layer content inside the form XObjects ``owner`` (a page or a form)
+    names, at any depth: each form's own content loses its hidden sections and
+    the XObjects it draws on a hidden layer.  A form shared by several pages is
+    cleaned once (``seen``).  Returns how many pieces were dropped."""
+    if depth > MAX_FORM_DEPTH:
+        return 0
+    res = owner.get("/Resources")
+    res = res.get_object() if res is not None else None
+    xobjects = res.get("/XObject") if isinstance(res, DictionaryObject) else None
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return 0
+    dropped = 0
+    for ref in xobjects.values():
+        form = ref.get_object()
+        if not isinstance(form, StreamObject) or form.get("/Subtype") != "/Form":
+            continue
+        if id(form) in seen:
+            continue
+        seen.add(id(form))
+        try:
+            new, cut = drop_hidden_content(form, bytes(form.get_data()), hidden)
+            if cut:
+                form.set_data(new)
+                dropped += cut
+        except Exception as exc:  # an odd form keeps its layers
+            log.info("hidden layers not removed from a form: %s", exc)
+        dropped += drop_hidden_in_forms(form, hidden, seen, depth + 1)
+    return dropped

@@ -571,3 +571,128 @@ def test_every_font_of_a_built_packet_is_embedded(tmp_path: Path) -> None:
         ws.build_packet(case_id, tmp_path / "packet.pdf")
     fonts = pdffonts(tmp_path / "packet.pdf")
     assert fonts and [n for n, emb in fonts if emb != "yes"] == []
+
+
+# ---------------------------------------------------------------- hidden layers, nested
+def nested_layers_pdf(path: Path) -> Path:
+    """A page drawing form A; A draws a visible line and form B; B holds a red
+    block on a layer that is OFF and draws form C, itself on that layer."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf(["Visible page text"]))))
+    ocg = writer._add_object(
+        DictionaryObject(
+            {NameObject("/Type"): NameObject("/OCG"), NameObject("/Name"): TextStringObject("x")}
+        )
+    )
+    writer._root_object[NameObject("/OCProperties")] = DictionaryObject(
+        {
+            NameObject("/OCGs"): ArrayObject([ocg]),
+            NameObject("/D"): DictionaryObject({NameObject("/OFF"): ArrayObject([ocg])}),
+        }
+    )
+    font = writer.pages[0]["/Resources"]["/Font"].raw_get("/F1")
+
+    def form(content: bytes, **res: object) -> object:
+        s = DecodedStreamObject()
+        s.set_data(content)
+        s.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject([FloatObject(v) for v in (0, 0, 612, 792)]),
+                NameObject("/Resources"): DictionaryObject(
+                    {NameObject("/" + k): v for k, v in res.items()}  # type: ignore[misc]
+                ),
+            }
+        )
+        return s
+
+    c = form(b"0 0 1 rg 300 100 100 100 re f")  # blue, but on the hidden layer (its /OC)
+    c[NameObject("/OC")] = ocg
+    c_ref = writer._add_object(c)
+    b = form(
+        b"/OC /L BDC 1 0 0 rg 72 300 200 150 re f BT /F1 20 Tf 72 500 Td (SECRET DRAFT) Tj ET "
+        b"EMC /C Do",
+        XObject=DictionaryObject({NameObject("/C"): c_ref}),
+        Properties=DictionaryObject({NameObject("/L"): ocg}),
+        Font=DictionaryObject({NameObject("/F1"): font}),
+    )
+    b_ref = writer._add_object(b)
+    a = form(
+        b"BT /F1 16 Tf 72 600 Td (Visible in a form) Tj ET /B Do",
+        XObject=DictionaryObject({NameObject("/B"): b_ref}),
+        Font=DictionaryObject({NameObject("/F1"): font}),
+    )
+    a_ref = writer._add_object(a)
+    page = writer.pages[0]
+    page["/Resources"][NameObject("/XObject")] = DictionaryObject({NameObject("/A"): a_ref})
+    extra = DecodedStreamObject()
+    extra.set_data(b"q /A Do Q")
+    page[NameObject("/Contents")] = ArrayObject(
+        [page.raw_get("/Contents"), writer._add_object(extra)]
+    )
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def _share(img: Image.Image, test: object) -> float:
+    px = list(img.convert("RGB").get_flattened_data())
+    return sum(1 for p in px if test(p)) / len(px)  # type: ignore[operator]
+
+
+def test_hidden_layers_inside_nested_forms_are_removed(tmp_path: Path) -> None:
+    src = nested_layers_pdf(tmp_path / "layers.pdf")
+    res = intake.normalise_file(src)
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    qpdf_check(out)
+    [note] = [w for w in res.warnings if "hidden layers" in w]
+    assert "(2 parts)" in note
+    text = run_tool("pdftotext", str(out), "-")
+    assert "Visible page text" in text and "Visible in a form" in text
+    assert "SECRET" not in text and b"SECRET" not in out.read_bytes()
+    # rendered: nothing red or blue, as a viewer shows the source with the layer off
+    img = render(out, tmp_path, dpi=30)
+    assert _share(img, lambda p: p[0] > 180 and p[1] < 80) == 0
+    assert _share(img, lambda p: p[2] > 180 and p[0] < 80) == 0
+
+
+# ---------------------------------------------------------------- XFA forms
+PLEASE_WAIT = "Please wait... If this message is not eventually replaced by the proper contents"
+
+
+@pytest.mark.parametrize("dynamic", [True, False])
+def test_an_xfa_forms_warning_says_what_the_packet_will_show(tmp_path: Path, dynamic: bool) -> None:
+    from pypdf.generic import BooleanObject
+
+    from tests import evidence_gen as gen
+
+    if dynamic:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf([PLEASE_WAIT]))))
+        writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+            {NameObject("/Fields"): ArrayObject(), NameObject("/XFA"): ArrayObject()}
+        )
+    else:
+        writer = PdfWriter(
+            clone_from=PdfReader(gen.form_pdf(tmp_path / "static.pdf", appearances=True))
+        )
+        acroform = writer._root_object["/AcroForm"].get_object()
+        acroform[NameObject("/XFA")] = ArrayObject()
+        acroform[NameObject("/NeedAppearances")] = BooleanObject(False)
+    src = tmp_path / "i-765.pdf"
+    with open(src, "wb") as fh:
+        writer.write(fh)
+    res = intake.normalise_file(src)
+    [note] = [w for w in res.warnings if "XFA" in w]
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    shown = " ".join(run_tool("pdftotext", str(out), "-").split())
+    if dynamic:
+        assert note.startswith("i-765.pdf is a dynamic XFA form (Adobe LiveCycle): the packet "
+                               "shows only what its pages hold")  # fmt: skip
+        assert "\u201cPlease wait... If this message" in note and "print it to PDF" in note
+        assert shown.startswith("Please wait...")  # what the note says is what is there
+    else:
+        assert "page 1 begins \u201cApplication for fee waiver" in note
+        assert "values only Adobe Reader fills in may be blank" in note
+        assert "Lucia Morales Rivas" in shown
