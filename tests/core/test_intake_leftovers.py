@@ -696,3 +696,35 @@ def test_an_xfa_forms_warning_says_what_the_packet_will_show(tmp_path: Path, dyn
         assert "page 1 begins \u201cApplication for fee waiver" in note
         assert "values only Adobe Reader fills in may be blank" in note
         assert "Lucia Morales Rivas" in shown
+
+
+# ---------------------------------------------------------------- AVIF and JPEG 2000
+@pytest.mark.parametrize(
+    ("fmt", "feature", "suffix"), [("AVIF", "avif", ".avif"), ("JPEG2000", "jpg_2000", ".jp2")]
+)
+def test_avif_and_jpeg_2000_evidence_becomes_an_upright_page(
+    tmp_path: Path, fmt: str, feature: str, suffix: str
+) -> None:
+    from PIL import features
+
+    from tests import evidence_gen as gen
+
+    if not features.check(feature):
+        pytest.skip(f"Pillow on this machine has no {fmt} codec ({feature})")
+    src = gen.picture(tmp_path / f"receipt{suffix}", fmt, size=(1200, 1600))
+    assert intake.sniff_kind(src.read_bytes()[:2048]) == feature.replace("jpg_2000", "jp2")
+    res = intake.normalise_file(src)
+    assert res.pages == 1 and res.kind == intake.sniff_kind(src.read_bytes()[:2048])
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    qpdf_check(out)
+    assert "612 x 792 pts (letter)" in run_tool("pdfinfo", str(out))
+    page = render(out, tmp_path, dpi=30)
+    ink = page.convert("L").point(lambda v: 255 if v < 250 else 0).getbbox()
+    assert ink is not None
+    assert gen.orientation_of(page.crop(ink)) == "upright"
+    # the picture's dark top half and white bottom right came through
+    w, h = ink[2] - ink[0], ink[3] - ink[1]
+    top = page.crop((ink[0], ink[1], ink[2], ink[1] + h // 3)).convert("L")
+    corner = page.crop((ink[0] + w * 3 // 4, ink[1] + h * 3 // 4, ink[2], ink[3])).convert("L")
+    assert max(top.tobytes()) < 110 and min(corner.tobytes()) > 200
