@@ -4,8 +4,8 @@ prints the same everywhere.
 A simple font that names Helvetica or Arial, Times or Times New Roman, or
 Courier or Courier New (any weight and slant) and has no font file is given
 the subset of a metric-compatible Liberation font (resources/fonts, SIL OFL)
-holding the glyphs of its 256 codes: same widths, so the text sets exactly as
-it did.  The font becomes a symbolic TrueType font whose codes index the subset
+holding the glyphs of the codes the file's text uses: same widths, so the text
+sets exactly as it did.  The font becomes a symbolic TrueType font whose codes index the subset
 directly (the way reportlab embeds fonts), keeping its /Widths, with a
 /ToUnicode map so the text can still be searched and copied.
 
@@ -35,6 +35,7 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NumberObject,
+    StreamObject,
 )
 from reportlab.pdfbase.ttfonts import TTFontFile
 
@@ -156,12 +157,20 @@ def _to_unicode(chars: list[str]) -> DecodedStreamObject:
 _Shared = dict[tuple[str, tuple[int, ...]], tuple[IndirectObject, IndirectObject, NameObject]]
 
 
-def _embed(writer: PdfWriter, font: DictionaryObject, filename: str, shared: _Shared) -> None:
+def _embed(
+    writer: PdfWriter,
+    font: DictionaryObject,
+    filename: str,
+    shared: _Shared,
+    used: set[int] | None,
+) -> None:
     chars = _unicode_of_codes(font)
     codes = tuple(ord(ch[0]) if len(ch) == 1 else 0 for ch in chars)
-    if (filename, codes) not in shared:  # one font file per face and encoding in a file
-        shared[(filename, codes)] = _descriptor(writer, filename, codes, chars)
-    descriptor, to_unicode, name = shared[(filename, codes)]
+    # the subset holds the glyphs of the codes the file's text uses (all when unsure)
+    kept = tuple(c if used is None or n in used else 0 for n, c in enumerate(codes))
+    if (filename, kept) not in shared:  # one font file per face and encoding in a file
+        shared[(filename, kept)] = _descriptor(writer, filename, kept, chars)
+    descriptor, to_unicode, name = shared[(filename, kept)]
     face = _face(filename)
     if not ("/Widths" in font and "/FirstChar" in font):  # keep the widths the text was set with
         widths = [face.charWidths.get(c, face.defaultWidth) if c else 0 for c in codes]
@@ -213,12 +222,48 @@ def embed_missing_fonts(writer: PdfWriter) -> tuple[int, set[str]]:
     """Embed every font the output pages use and do not carry when a Liberation
     font is metric-compatible with it; returns how many were embedded and the
     names of those that stay unembedded."""
-    embedded = 0
+    fonts, contents = _reachable(writer)
+    todo: list[tuple[DictionaryObject, str]] = []
     missing: set[str] = set()
+    for font in fonts:
+        base = str(font.get("/BaseFont", "/Unknown"))
+        face = liberation_face(base) if font.get("/Subtype") != "/Type0" else None
+        if face is None:
+            missing.add(_SUBSET_TAG.sub("", base.lstrip("/")))
+        else:
+            todo.append((font, face))
+    if not todo:
+        return 0, missing
+    used = used_codes(contents)
     shared: _Shared = {}
+    embedded = 0
+    for font, face in todo:
+        try:
+            _embed(writer, font, face, shared, used)
+            embedded += 1
+        except Exception as exc:  # a font must never lose the page
+            base = str(font.get("/BaseFont", "/Unknown"))
+            log.info("font %s not embedded: %s", base, exc)
+            missing.add(_SUBSET_TAG.sub("", base.lstrip("/")))
+    return embedded, missing
+
+
+def _reachable(writer: PdfWriter) -> tuple[list[DictionaryObject], list[bytes]]:
+    """The fonts the output pages reach that carry no font file, and every content
+    stream that can show text (the pages', forms', tiling patterns', Type 3 glyphs').
+    A font given inline in resources is made an object of its own on the way (as
+    viewers expect; a generated appearance's is written inline)."""
+    fonts: list[DictionaryObject] = []
+    contents: list[bytes] = []
     seen: set[int] = set()
     stack: list[Any] = [p.get_object() for p in writer.pages]
     own_pages = {id(p) for p in stack}
+    for page in stack:
+        try:
+            data = page.get_contents()
+            contents.append(b"" if data is None else bytes(data.get_data()))
+        except Exception as exc:  # an unreadable stream shows nothing
+            log.debug("page content unreadable: %s", exc)
     while stack:
         obj = stack.pop()
         if isinstance(obj, IndirectObject):
@@ -233,33 +278,114 @@ def embed_missing_fonts(writer: PdfWriter) -> tuple[int, set[str]]:
             obj.get("/Subtype") in ("/Type1", "/TrueType", "/MMType1", "/Type0")
             and "/BaseFont" in obj
         ):
-            if _is_embedded(obj):
-                stack.extend(v for k, v in obj.items() if k == "/Resources")  # a Type 3's
-                continue
-            base = str(obj.get("/BaseFont", "/Unknown"))
-            face = liberation_face(base) if obj.get("/Subtype") != "/Type0" else None
-            if face is None:
-                missing.add(_SUBSET_TAG.sub("", base.lstrip("/")))
-                continue
-            try:
-                _embed(writer, obj, face, shared)
-                embedded += 1
-            except Exception as exc:  # a font must never lose the page
-                log.info("font %s not embedded: %s", base, exc)
-                missing.add(_SUBSET_TAG.sub("", base.lstrip("/")))
+            if not _is_embedded(obj):
+                fonts.append(obj)
+            elif obj.get("/Subtype") == "/Type3":
+                procs = obj.get("/CharProcs")
+                procs = procs.get_object() if procs is not None else None
+                if isinstance(procs, DictionaryObject):  # glyphs may show text too
+                    contents.extend(bytes(p.get_object().get_data()) for p in procs.values())
+                stack.extend(v for k, v in obj.items() if k == "/Resources")
             continue
-        fonts = obj.get("/Font")
-        fonts = fonts.get_object() if fonts is not None else None
-        if isinstance(fonts, DictionaryObject) and obj.get("/Type") != "/Font":
-            for key in list(fonts.keys()):  # resources: a font of its own object, as
-                value = fonts.raw_get(key)  # viewers expect (a generated appearance's
-                if isinstance(value, DictionaryObject):  # is written inline)
-                    fonts[NameObject(key)] = writer._add_object(value)
+        if isinstance(obj, StreamObject) and (
+            obj.get("/Subtype") == "/Form" or obj.get("/PatternType") == 1
+        ):
+            try:
+                contents.append(bytes(obj.get_data()))
+            except Exception as exc:
+                log.debug("a content stream is unreadable: %s", exc)
+        res_fonts = obj.get("/Font")
+        res_fonts = res_fonts.get_object() if res_fonts is not None else None
+        if isinstance(res_fonts, DictionaryObject):
+            for key in list(res_fonts.keys()):
+                value = res_fonts.raw_get(key)
+                if isinstance(value, DictionaryObject):
+                    res_fonts[NameObject(key)] = writer._add_object(value)
         for key, value in obj.items():
             if key == "/Parent" and id(obj) in own_pages:
                 continue
             stack.append(value)
-    return embedded, missing
+    return fonts, contents
+
+
+_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
+
+
+def used_codes(contents: list[bytes]) -> set[int] | None:
+    """Every byte that appears in a string of these content streams (what any
+    simple font can be asked to show), or ``None`` -- meaning "assume all" --
+    when a stream has an inline image (its data could pass for a string) or a
+    string that never ends."""
+    used: set[int] = {32}
+    for data in contents:
+        if _INLINE_IMAGE.search(data):
+            return None
+        pos, n = 0, len(data)
+        while pos < n:
+            m = _STRING_START.search(data, pos)
+            if m is None:
+                break
+            pos = m.start()
+            ch = data[pos]
+            if ch == 0x25:  # % comment: to the end of the line
+                end = data.find(b"\n", pos)
+                pos = n if end < 0 else end + 1
+            elif ch == 0x3C:  # <hex> (<< is a dictionary)
+                if data[pos + 1 : pos + 2] == b"<":
+                    pos += 2
+                    continue
+                end = data.find(b">", pos)
+                if end < 0:
+                    return None
+                digits = re.sub(rb"[^0-9A-Fa-f]", b"", data[pos + 1 : end])
+                if len(digits) % 2:
+                    digits += b"0"
+                used.update(bytes.fromhex(digits.decode("ascii")))
+                pos = end + 1
+            else:  # a literal string, with nested brackets and escapes
+                end = _literal(data, pos, used)
+                if end < 0:
+                    return None
+                pos = end
+    return used
+
+
+_STRING_START = re.compile(rb"[(<%]")
+_ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
+
+
+def _literal(data: bytes, pos: int, used: set[int]) -> int:
+    """Add the bytes of the literal string at ``pos`` to ``used``; return where it ends."""
+    depth, i, n = 0, pos, len(data)
+    while i < n:
+        c = data[i]
+        if c == 0x5C:  # backslash
+            i += 1
+            if i >= n:
+                return -1
+            e = data[i]
+            if 0x30 <= e <= 0x37:  # octal, up to three digits
+                j = i
+                while j < n and j < i + 3 and 0x30 <= data[j] <= 0x37:
+                    j += 1
+                used.add(int(data[i:j], 8) & 0xFF)
+                i = j
+                continue
+            if e not in (10, 13):  # a line continuation shows nothing
+                used.add(_ESCAPES.get(e, e))
+        elif c == 0x28:  # (
+            depth += 1
+            if depth > 1:
+                used.add(c)
+        elif c == 0x29:  # )
+            depth -= 1
+            if depth == 0:
+                return i + 1
+            used.add(c)
+        else:
+            used.add(c)
+        i += 1
+    return -1
 
 
 __all__ = ["embed_missing_fonts", "liberation_face"]

@@ -528,6 +528,8 @@ def test_fonts_the_source_did_not_embed_are_embedded_and_set_the_same(tmp_path: 
         "LiberationSerif-BoldItalic",
         "LiberationMono-Italic",
     }
+    # each subset holds the glyphs the text uses: five faces in far less than five fonts
+    assert len(res.pdf) < 60_000, len(res.pdf)
     # metric-compatible: every word starts and ends where it did (same widths)
     before, after = word_boxes(src, tmp_path), word_boxes(out, tmp_path)
     assert [w for w, _, _ in after] == [w for w, _, _ in before]
@@ -539,6 +541,15 @@ def test_fonts_the_source_did_not_embed_are_embedded_and_set_the_same(tmp_path: 
     ink_a = sum(1 for v in a.get_flattened_data() if v < 128)
     ink_b = sum(1 for v in b.get_flattened_data() if v < 128)
     assert ink_a > 0 and abs(ink_a - ink_b) < 0.1 * ink_a
+
+
+def test_the_codes_a_subset_needs_are_read_from_every_kind_of_string() -> None:
+    from pdpacket.intake.pdffonts import used_codes
+
+    got = used_codes([b"BT (A\\(b\\) \\101(c)) Tj <6465> Tj [(f) -20 (g)] TJ ET % (z)\n"])
+    assert got == {32, *b"A(b)c()defg"}  # \101 is A; the comment is not text
+    assert used_codes([b"BI /W 1 /H 1 ID \x28\x29 EI"]) is None  # inline image: all codes
+    assert used_codes([b"BT (never ends Tj"]) is None
 
 
 def test_a_font_with_no_free_equivalent_is_named_in_the_warning(tmp_path: Path) -> None:
