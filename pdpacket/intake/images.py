@@ -7,8 +7,8 @@ than 300 dpi (never upsampled), and encoded small:
 
 - colour photos and colour scans: JPEG (decoded at reduced size with Pillow's
   ``draft()`` when the file is at least twice as large as needed); a JPEG that
-  needs no resizing (a 300x200 photo) is kept as it is, its metadata cut
-  losslessly (``jpegstrip``);
+  needs no resizing and weighs at most 200 KB (a 300x200 photo) is kept as
+  it is, its metadata cut losslessly (``jpegstrip``);
 - black-and-white scans: 1-bit CCITT G4 (Flate when G4 is unavailable);
 - grayscale document scans and few-colour screenshots: lossless Flate, unless
   that is several times larger than a high-quality JPEG (noisy scans).
@@ -69,7 +69,11 @@ PHOTO_QUALITY_LOW = 45
 PHOTO_MAX_BITS_PER_PIXEL = 0.5
 SCAN_JPEG_QUALITY = 75
 FLATE_SMALL_ENOUGH = 600_000  # bytes a page: lossless whenever it is at most this
-KEPT_MAX_BITS = 4  # a JPEG kept as it is (no resizing) may weigh this many bits a pixel
+# A JPEG that needs no resizing is kept as it is when it weighs no more than a
+# re-encoded 12-megapixel photo page does (~250 KB): small pictures keep every
+# pixel, and a packet of mid-size photos does not grow; heavier ones are
+# re-encoded as before (the e-filing edition can still reduce them all).
+KEPT_MAX_BYTES = 200_000
 FLATE_MAX_RATIO = 2.0  # lossless gray is kept unless > this many times a q75 JPEG
 
 # Resizing is split into horizontal bands on two threads (Pillow releases the
@@ -274,12 +278,12 @@ def _frame_page(
 def _kept_jpeg(data: bytes, im: Image.Image) -> EncodedImage | None:
     """A JPEG that needs no resizing, as it is: its pixels untouched, its
     metadata cut losslessly (``jpegstrip``); ``None`` to re-encode instead (CMYK,
-    an odd structure, or a file far heavier than a re-encoded page)."""
+    an odd structure, or heavier than a photo page may be)."""
     if im.mode not in ("RGB", "L"):
         return None
     w, h = im.size
     stripped = kept_jpeg(data, im.size, im.mode)
-    if stripped is None or len(stripped) > max(FLATE_SMALL_ENOUGH, w * h * KEPT_MAX_BITS // 8):
+    if stripped is None or len(stripped) > KEPT_MAX_BYTES:
         return None
     gray = im.mode == "L"
     return EncodedImage(

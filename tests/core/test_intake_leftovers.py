@@ -373,13 +373,21 @@ def test_a_small_jpeg_keeps_its_pixels_and_loses_its_metadata(
     assert (tmp_path / "img-000.jpg").read_bytes() == stored
 
 
-def test_a_jpeg_that_must_be_resized_is_still_re_encoded(tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [(4000, 3000), (2000, 1500)])
+def test_a_jpeg_that_must_be_resized_or_is_heavy_is_still_re_encoded(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Resized (12 MP), or no resizing needed but heavier than a photo page may be
+    (3 MP, ~1 MB): re-encoded, as before, so a packet of photos does not grow."""
     src = tmp_path / "big.jpg"
-    Image.effect_noise((4000, 3000), 40).convert("RGB").save(src, "JPEG", quality=90)
+    Image.effect_noise(size, 40).convert("RGB").save(src, "JPEG", quality=90)
+    assert src.stat().st_size > 200_000
     res = intake.normalise_file(src)
     out = tmp_path / "out.pdf"
     out.write_bytes(res.pdf)
-    with Image.open(io.BytesIO(_only_image(out))) as im:
+    stored = _only_image(out)
+    assert len(stored) < src.stat().st_size / 2
+    with Image.open(io.BytesIO(stored)) as im:
         assert max(im.size) < 4000
 
 
