@@ -747,3 +747,20 @@ def test_avif_and_jpeg_2000_evidence_becomes_an_upright_page(
     top = page.crop((ink[0], ink[1], ink[2], ink[1] + h // 3)).convert("L")
     corner = page.crop((ink[0] + w * 3 // 4, ink[1] + h * 3 // 4, ink[2], ink[3])).convert("L")
     assert max(top.tobytes()) < 110 and min(corner.tobytes()) > 200
+
+
+def test_attachments_travel_with_a_case_archive(tmp_path: Path) -> None:
+    """Nothing new is stored for attachments: they are read from the original PDF,
+    which the archive carries, so the other side can still add them."""
+    src = attachment_pdf(tmp_path / "letter.pdf")
+    with Workspace.open(tmp_path / "a") as a:
+        case_id = a.create_case(Client(name="Ana Test"))
+        a.add_evidence(case_id, [src])
+        a.export_case(case_id, tmp_path / "case.pdpacket")
+    with Workspace.open(tmp_path / "b") as b:
+        new_id = b.import_archive(tmp_path / "case.pdpacket").case_id
+        [ex] = b.exhibits(new_id)
+        assert [x.name for x in b.list_attachments(ex.id)] == ["image.png", "pay stub.png"]
+        [added] = b.add_attachments(ex.id, [2])
+        assert added.status == "imported"
+        assert [e.title for e in b.exhibits(new_id)] == ["Letter", "Pay stub"]
