@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 from pdpacket import letter as letters
 from pdpacket import undo
 from pdpacket.api.catalogue import Catalogue
+from pdpacket.api.redaction import RedactionMixin
 from pdpacket.errors import (
     DatabaseError,
     NotReadyError,
@@ -104,7 +105,7 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace:
+class Workspace(RedactionMixin):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace
@@ -701,6 +702,7 @@ class Workspace:
     ) -> list[Finding]:
         """The readiness review: errors (not ready), warnings and notes, each with
         its fix and the step of the window where it is fixed."""
+        self.find_personal_numbers(case_id, today=today)  # pages added since the last review
         return readiness.review_case(self.store, case_id, edition=edition, today=today)
 
     # ---- packets --------------------------------------------------------

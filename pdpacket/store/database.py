@@ -461,7 +461,8 @@ class Store:
     def referenced_blobs(self) -> set[str]:
         rows = self._q(
             "SELECT original_sha256 AS s FROM exhibit_files UNION "
-            "SELECT pdf_sha256 AS s FROM exhibit_files UNION SELECT sha256 AS s FROM blobs"
+            "SELECT pdf_sha256 AS s FROM exhibit_files UNION SELECT sha256 AS s FROM blobs "
+            "UNION SELECT unredacted_sha256 AS s FROM redacted_files"
         )
         return {r["s"] for r in rows}
 
@@ -478,7 +479,8 @@ class Store:
                     "(SELECT original_sha256 FROM exhibit_files) "
                     "AND sha256 NOT IN (SELECT pdf_sha256 FROM exhibit_files) "
                     "AND sha256 NOT IN (SELECT original_sha256 FROM case_documents) "
-                    "AND sha256 NOT IN (SELECT pdf_sha256 FROM case_documents)"
+                    "AND sha256 NOT IN (SELECT pdf_sha256 FROM case_documents) "
+                    "AND sha256 NOT IN (SELECT unredacted_sha256 FROM redacted_files)"
                 )
             return self.blobs.sweep(self.referenced_blobs() | set(also_keep))
 

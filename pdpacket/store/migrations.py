@@ -297,3 +297,46 @@ def m008_signatures(db: Database) -> None:
             ON signatures(case_id, document, signer, COALESCE(exhibit_id, 0))
         """,
     )
+
+
+@migrations(name="m014_redactions")
+def m014_redactions(db: Database) -> None:
+    """Personal numbers found on evidence pages and the redactions that remove
+    them: one row per box (found or drawn by hand) with its kind, the attorney's
+    decision and whether it was applied; which pages were searched (and by which
+    version of the finder, on which stored bytes); and, for a file whose stored
+    PDF was redacted, the PDF it had before, kept for the attorney."""
+    _run(
+        db,
+        """
+        CREATE TABLE redactions (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            file_id INTEGER NOT NULL REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            page INTEGER NOT NULL,
+            x0 REAL NOT NULL,
+            y0 REAL NOT NULL,
+            x1 REAL NOT NULL,
+            y1 REAL NOT NULL,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'proposed',
+            source TEXT NOT NULL DEFAULT 'auto',
+            masked TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX redactions_file ON redactions(file_id, page);
+        CREATE TABLE redaction_scans (
+            file_id INTEGER NOT NULL REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            page INTEGER NOT NULL,
+            pdf_sha256 TEXT NOT NULL,
+            finder TEXT NOT NULL,
+            PRIMARY KEY (file_id, page)
+        );
+        CREATE TABLE redacted_files (
+            file_id INTEGER PRIMARY KEY REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            unredacted_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            applied_at TEXT NOT NULL
+        )
+        """,
+    )

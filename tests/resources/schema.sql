@@ -2,6 +2,7 @@ CREATE INDEX audit_case ON audit_log(case_id, id);
 CREATE INDEX exhibit_files_exhibit ON exhibit_files(exhibit_id, position);
 CREATE INDEX exhibits_case ON exhibits(case_id, position);
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name" ON "_sqlite_migrations" ("migration_set", "name");
+CREATE INDEX redactions_file ON redactions(file_id, page);
 CREATE UNIQUE INDEX signatures_slot ON signatures(case_id, document, signer, COALESCE(exhibit_id, 0));
 CREATE TABLE "_sqlite_migrations" ( "id" INTEGER PRIMARY KEY, "migration_set" TEXT, "name" TEXT, "applied_at" TEXT );
 CREATE TABLE audit_log ( id INTEGER PRIMARY KEY, at TEXT NOT NULL, case_id INTEGER, action TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}' );
@@ -17,5 +18,8 @@ CREATE TABLE factor_answers ( case_id INTEGER NOT NULL REFERENCES cases(id) ON D
 CREATE TABLE letters ( case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE, text TEXT NOT NULL, draft_text TEXT NOT NULL, generated_from_hash TEXT NOT NULL DEFAULT '', conflicts TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL, updated_at TEXT NOT NULL );
 CREATE TABLE place_overrides ( kind TEXT NOT NULL, place_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, edited_at TEXT NOT NULL, PRIMARY KEY (kind, place_id, field) );
 CREATE TABLE proceedings ( case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE, court_id TEXT NOT NULL DEFAULT '', judge TEXT NOT NULL DEFAULT '', hearing_date TEXT, hearing_type TEXT NOT NULL DEFAULT '', detained INTEGER NOT NULL DEFAULT 0, facility TEXT NOT NULL DEFAULT '', opla_office_id TEXT NOT NULL DEFAULT '', receipts TEXT NOT NULL DEFAULT '[]', stage TEXT NOT NULL DEFAULT '', pd_form TEXT NOT NULL DEFAULT '', framework_id TEXT NOT NULL DEFAULT '', joint_motion INTEGER NOT NULL DEFAULT 0 , decision_date TEXT, destination TEXT NOT NULL DEFAULT '', motion_grounds TEXT NOT NULL DEFAULT '');
+CREATE TABLE redacted_files ( file_id INTEGER PRIMARY KEY REFERENCES exhibit_files(id) ON DELETE CASCADE, unredacted_sha256 TEXT NOT NULL REFERENCES blobs(sha256), applied_at TEXT NOT NULL );
+CREATE TABLE redaction_scans ( file_id INTEGER NOT NULL REFERENCES exhibit_files(id) ON DELETE CASCADE, page INTEGER NOT NULL, pdf_sha256 TEXT NOT NULL, finder TEXT NOT NULL, PRIMARY KEY (file_id, page) );
+CREATE TABLE redactions ( id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE, file_id INTEGER NOT NULL REFERENCES exhibit_files(id) ON DELETE CASCADE, page INTEGER NOT NULL, x0 REAL NOT NULL, y0 REAL NOT NULL, x1 REAL NOT NULL, y1 REAL NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'proposed', source TEXT NOT NULL DEFAULT 'auto', masked TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL );
 CREATE TABLE settings ( key TEXT PRIMARY KEY, value TEXT NOT NULL );
 CREATE TABLE signatures ( case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE, document TEXT NOT NULL, signer TEXT NOT NULL, exhibit_id INTEGER REFERENCES exhibits(id) ON DELETE CASCADE, method TEXT NOT NULL DEFAULT 'missing', name TEXT NOT NULL DEFAULT '', signed_on TEXT, updated_at TEXT NOT NULL );
