@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays 
     from pdpacket.model import BuildResult
 
 from pdpacket.cli.common import case_number, open_workspace
+from pdpacket.cli.redact import add_redact_command
 from pdpacket.cli.settings import add_destination_command, add_settings_commands
 
 log = logging.getLogger("pdpacket.cli")
@@ -634,6 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_letter_and_check(sub)
     add_settings_commands(sub)
+    add_redact_command(sub)
     add_destination_command(sub)
     return parser
 

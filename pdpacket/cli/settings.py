@@ -10,6 +10,7 @@ import json
 import sys
 
 from pdpacket.cli.common import case_number, open_workspace
+from pdpacket.cli.redact import add_redaction_settings
 from pdpacket.errors import BadInputError
 
 # ---- settings: the attorney's details and the firm's choices -------------------------
@@ -156,6 +157,7 @@ def add_settings_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     for key, option, text in ATTORNEY_OPTIONS:
         s.add_argument(option, dest=key, metavar="TEXT", default=None, help=text)
     s.set_defaults(func=cmd_settings_attorney)
+    add_redaction_settings(ssub)
     s = ssub.add_parser(
         "esign",
         help='allow or stop electronic "/s/" signatures for a destination',

@@ -1,0 +1,342 @@
+"""Personal numbers found on evidence and redacted for real: the finder's checks,
+the proposals and decisions, and a packet whose numbers are gone from its text
+(pdftotext, pypdf) and its pixels (rendered, read back with Tesseract) while the
+rest of the page is intact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen import canvas
+
+from pdpacket.api import Workspace
+from pdpacket.cli import main
+from pdpacket.intake.personal_numbers import find_numbers, luhn_valid
+from pdpacket.model import Client
+from pdpacket.model.redaction import Box, NumberKind, RedactionState
+from pdpacket.model.text import Word
+from tests.evidence_gen import _font
+from tests.pdftools import run_tool
+
+TODAY = dt.date(2026, 12, 6)
+CLIENT_A = "201555014"
+SPOUSE_SSN = "523-45-6781"
+CHILD_SSN = "534 56 7812"
+SECRETS = ("523456781", "534567812")
+LINES = [
+    "Form 1040 U.S. Individual Income Tax Return 2025",
+    "Filing status: Married filing jointly",
+    "Your name: Rosa Test   A# 201-555-014",
+    f"Spouse's social security number {SPOUSE_SSN}",
+    f"Dependent: Maria Test   SSN {CHILD_SSN}",
+    "Wages, salaries, tips 48,250",
+]
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract")
+
+
+def words(*texts: str) -> list[Word]:
+    out, x = [], 72.0
+    for t in texts:
+        out.append(Word(t, x, 700, x + 6 * len(t), 710))
+        x += 6 * len(t) + 4
+    return out
+
+
+def kinds(*texts: str, **kw: object) -> list[str]:
+    return [str(f.kind) for f in find_numbers(words(*texts), today=TODAY, **kw)]  # type: ignore[arg-type]
+
+
+# ---- the finder ------------------------------------------------------------------------
+def test_invalid_ssns_and_itins_are_not_found() -> None:
+    for bad in ("000-12-3456", "666-12-3456", "912-40-1234", "123-00-4567", "123-45-0000"):
+        assert kinds("SSN:", bad) == [], bad
+    assert kinds("SSN:", "512-34-6789") == ["ssn"]
+    assert kinds("ITIN", "912-70-1234") == ["itin"]
+    assert kinds("912-93-1234") == []  # 93 is not an ITIN group
+
+
+def test_bare_digit_runs_need_a_label_or_a_check() -> None:
+    assert kinds("Invoice", "512346789") == []  # nine digits, no label
+    assert kinds("SSN", "512346789") == ["ssn"]
+    assert kinds("Phone", "555-123-4567") == []
+    assert kinds("Ref", "12345678901234") == []  # fails Luhn
+    assert kinds("Card", "4111", "1111", "1111", "1111") == ["card"]
+    assert not luhn_valid("4111111111111112")
+    assert kinds("Total", "000123456789") == []
+    assert kinds("Account", "No.", "000123456789") == ["bank_account"]
+
+
+def test_number_split_over_ocr_words_is_one_finding() -> None:
+    [f] = find_numbers(words("SSN", "512", "34", "6789"), today=TODAY)
+    assert f.kind == NumberKind.SSN and f.masked == "*** ** 6789"
+    assert f.box.x0 > 72 + 6 * 3  # the label stays outside the box
+    [g] = find_numbers(words("SSN:", "512-34-", "6789"), today=TODAY)
+    assert g.kind == NumberKind.SSN
+
+
+def test_client_own_identifiers_are_never_found() -> None:
+    assert kinds("A#", "201555014", client_a_number=CLIENT_A) == []
+    assert kinds("A-201-555-014", client_a_number=CLIENT_A) == []
+    assert kinds("Alien", "Number:", "20155501", client_a_number="020155501") == []
+    assert kinds("A#", "087654321", client_a_number=CLIENT_A) == ["a_number"]
+    born = dt.date(2012, 5, 1)
+    assert kinds("DOB:", "05/01/2012", client_dob=born) == []
+    assert kinds("DOB:", "03/14/2015") == ["minor_dob"]
+    assert kinds("DOB:", "03/14/1990") == []  # an adult
+    assert kinds("Fecha", "de", "nacimiento:", "14/03/2015") == ["minor_dob"]
+
+
+# ---- a joint tax return -----------------------------------------------------------------
+def tax_return_pdf(path: Path) -> Path:
+    c = canvas.Canvas(str(path), pagesize=letter)
+    y = 700
+    for line in LINES:
+        c.setFont("Helvetica", 13)
+        c.drawString(72, y, line)
+        y -= 30
+    c.showPage()
+    c.save()
+    return path
+
+
+def tax_return_scan(path: Path) -> Path:
+    """The same return as a 200-dpi grayscale scan."""
+    dpi = 200
+    im = Image.new("L", (int(8.5 * dpi), 11 * dpi), 255)
+    d = ImageDraw.Draw(im)
+    font = _font(40)
+    y = 200
+    for line in LINES:
+        d.text((200, y), line, fill=0, font=font)
+        y += 90
+    im.save(path, dpi=(dpi, dpi))
+    return path
+
+
+def case_with(ws: Workspace, path: Path) -> tuple[int, int]:
+    case_id = ws.create_case(Client(name="Rosa Test", a_number=CLIENT_A))
+    ws.add_evidence(case_id, [path])
+    [ex] = ws.exhibits(case_id)
+    return case_id, ex.files[0].id
+
+
+def ocr(png: Path) -> str:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    res = subprocess.run(
+        ["tesseract", str(png), "-", "--psm", "6"], capture_output=True, text=True, env=env
+    )
+    return res.stdout
+
+
+def packet_page(pdf: Path, needle: str) -> int:
+    n = len(PdfReader(pdf).pages)
+    for p in range(1, n + 1):
+        if needle in run_tool("pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"):
+            return p
+    raise AssertionError(f"{needle!r} is on no page")
+
+
+def assert_gone_but_page_intact(pdf: Path, tmp_path: Path, *, rest_in_text: bool) -> None:
+    text = run_tool("pdftotext", str(pdf), "-")
+    pypdf_text = "".join(p.extract_text() or "" for p in PdfReader(pdf).pages)
+    for t in (text, pypdf_text):
+        digits = re.sub(r"[\s\-]", "", t)
+        for secret in SECRETS:
+            assert secret not in digits
+    if rest_in_text:
+        assert "Married filing jointly" in text and "Dependent: Maria Test" in text
+        page = packet_page(pdf, "Married filing")
+    else:
+        page = len(PdfReader(pdf).pages)  # the scan is the last page
+    run_tool(
+        "pdftoppm",
+        "-r",
+        "150",
+        "-png",
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        str(pdf),
+        str(tmp_path / "pg"),
+    )
+    [png] = sorted(tmp_path.glob("pg*.png"))
+    read = ocr(png)
+    assert "jointly" in read and "Wages" in read  # the rest of the page is intact
+    digits = re.sub(r"[\s\-]", "", read)
+    for secret in SECRETS:
+        assert secret not in digits
+        assert secret[-4:] not in digits
+
+
+@needs_tesseract
+def test_tax_return_numbers_are_removed_from_text_and_pixels(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = workspace
+    case_id, file_id = case_with(ws, tax_return_pdf(tmp_path / "tax_return_2025.pdf"))
+    assert ws.find_personal_numbers(case_id, today=TODAY) == 2
+    reds = ws.redactions(case_id)
+    assert sorted(r.masked for r in reds) == ["*** ** 7812", "***-**-6781"]
+    assert {r.kind for r in reds} == {NumberKind.SSN}
+    assert all(r.state == RedactionState.PROPOSED for r in reds)  # the client's A# is not there
+    messages = [f.message for f in ws.review(case_id, today=TODAY)]
+    assert "2 social security numbers on Exh. A, p. 1, not redacted yet." in messages
+
+    data = str(ws.data_dir)
+    ws.close()
+    assert main(["--data-dir", data, "redact", str(case_id)]) == 0
+    listing = capsys.readouterr().out
+    assert "Exh. A\tp. 1\tsocial security number\t***-**-6781\tproposed" in listing
+    assert "6781" in listing and "523" not in listing
+    assert main(["--data-dir", data, "redact", str(case_id), "--apply"]) == 0
+    capsys.readouterr()
+
+    with Workspace.open(data) as ws2:
+        assert {r.state for r in ws2.redactions(case_id)} == {RedactionState.APPLIED}
+        assert ws2.redacted_boxes(file_id, 0)
+        original = ws2.unredacted_pdf(file_id)  # kept for the attorney, and survives a sweep
+        ws2.sweep()
+        assert original is not None and b"%PDF" in original[:8]
+        audit = [e["action"] for e in ws2.store.audit_entries(case_id)]
+        assert "redaction.apply" in audit and "redaction.found" in audit
+        assert ws2.find_personal_numbers(case_id, today=TODAY) == 0
+        assert not [f for f in ws2.review(case_id, today=TODAY) if "redacted" in f.message]
+        out = tmp_path / "packet.pdf"
+        ws2.build_packet(case_id, out)
+    assert_gone_but_page_intact(out, tmp_path, rest_in_text=True)
+
+
+def tesseract_box(png: Path, dpi: int, needle: str) -> Box:
+    """Where Tesseract reads ``needle`` (words joined) on a page rendered at ``dpi``."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    tsv = subprocess.run(
+        ["tesseract", str(png), "-", "--psm", "6", "tsv"], capture_output=True, text=True, env=env
+    ).stdout
+    height = Image.open(png).size[1]
+    hits = []
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) == 12 and cols[11].strip() and cols[11].strip() in needle:
+            x, y, w, h = (int(v) for v in cols[6:10])
+            if re.search(r"\d", cols[11]):
+                hits.append((x, y, x + w, y + h))
+    assert hits, tsv
+    k = 72 / dpi
+    return Box(
+        min(h[0] for h in hits) * k - 2,
+        (height - max(h[3] for h in hits)) * k - 2,
+        max(h[2] for h in hits) * k + 2,
+        (height - min(h[1] for h in hits)) * k + 2,
+    )
+
+
+@needs_tesseract
+def test_scanned_page_pixels_are_removed_under_boxes_drawn_by_hand(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    ws = workspace
+    case_id, file_id = case_with(ws, tax_return_scan(tmp_path / "tax_return_scan.png"))
+    [ex] = ws.exhibits(case_id)
+    stored = tmp_path / "stored.pdf"
+    stored.write_bytes(ws.pdf_bytes(ex.files[0]))
+    run_tool("pdftoppm", "-r", "100", "-png", str(stored), str(tmp_path / "st"))
+    png = next(tmp_path.glob("st*.png"))
+    for needle in (SPOUSE_SSN, CHILD_SSN):
+        ws.add_redaction(file_id, 0, tesseract_box(png, 100, needle))
+    result = ws.apply_redactions(case_id)
+    assert result.boxes == 2 and result.pixels > 0
+    out = tmp_path / "packet.pdf"
+    ws.build_packet(case_id, out)
+    assert_gone_but_page_intact(out, tmp_path, rest_in_text=False)
+
+
+@needs_tesseract
+def test_scanned_tax_return_numbers_are_found_and_removed(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    if getattr(workspace, "page_text", None) is None:
+        pytest.skip("needs OCR (#15 part 1)")
+    ws = workspace
+    case_id, _ = case_with(ws, tax_return_scan(tmp_path / "tax_return_scan.png"))
+    ws.find_personal_numbers(case_id, today=TODAY)
+    found = ws.redactions(case_id)
+    assert {r.kind for r in found} == {NumberKind.SSN} and len(found) == 2
+    ws.apply_redactions(case_id)
+    out = tmp_path / "packet.pdf"
+    ws.build_packet(case_id, out)
+    assert_gone_but_page_intact(out, tmp_path, rest_in_text=False)
+
+
+# ---- decisions, undo, settings, archive ------------------------------------------------------
+def test_decisions_are_undoable_and_rejected_numbers_stay(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    ws = workspace
+    case_id, file_id = case_with(ws, tax_return_pdf(tmp_path / "tax_return_2025.pdf"))
+    ws.find_personal_numbers(case_id, today=TODAY)
+    child, spouse = sorted(ws.redactions(case_id), key=lambda r: r.masked)
+    step = ws.set_redaction_state([spouse.id], RedactionState.REJECTED)
+    assert "rejection of the redaction on Exh. A, p. 1" in ws.undo_text() and step
+    ws.undo()
+    assert {r.state for r in ws.redactions(case_id)} == {RedactionState.PROPOSED}
+    ws.redo()
+    ws.add_redaction(file_id, 0, Box(70, 545, 130, 565))  # "Wages ..." line by hand
+    assert ws.undo_text() == "Undo redaction drawn by hand"
+    ws.apply_redactions(case_id)
+    pdf = tmp_path / "stored.pdf"
+    pdf.write_bytes(ws.pdf_bytes(ws.exhibits(case_id)[0].files[0]))
+    text = run_tool("pdftotext", "-layout", str(pdf), "-")
+    assert SPOUSE_SSN in text  # rejected: stays
+    assert "7812" not in text and "Wages" not in text
+    assert "Married filing jointly" in text
+    states = {r.masked: r.state for r in ws.redactions(case_id)}
+    assert states["***-**-6781"] == RedactionState.REJECTED
+
+
+def test_kinds_the_firm_only_lists_are_not_applied(workspace: Workspace, tmp_path: Path) -> None:
+    ws = workspace
+    settings = ws.redaction_settings()
+    assert NumberKind.SSN in settings.proposed and NumberKind.CARD not in settings.proposed
+    assert (
+        main(["--data-dir", str(ws.data_dir), "settings", "redaction", "--list-only", "ssn"]) == 0
+    )
+    case_id, _ = case_with(ws, tax_return_pdf(tmp_path / "tax_return_2025.pdf"))
+    ws.find_personal_numbers(case_id, today=TODAY)
+    assert {r.state for r in ws.redactions(case_id)} == {RedactionState.LISTED}
+    notes = [
+        f for f in ws.review(case_id, today=TODAY) if f.code == "exhibit.personal_numbers_listed"
+    ]
+    assert notes and notes[0].location.step == "evidence"
+    assert ws.apply_redactions(case_id).boxes == 0
+
+
+def test_archive_carries_redactions_and_the_unredacted_original(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    ws = workspace
+    case_id, _ = case_with(ws, tax_return_pdf(tmp_path / "tax_return_2025.pdf"))
+    ws.find_personal_numbers(case_id, today=TODAY)
+    ws.apply_redactions(case_id)
+    archive = tmp_path / "case.pdpacket"
+    ws.export_case(case_id, archive)
+    with Workspace.open(tmp_path / "other") as other:
+        new_id = other.import_archive(archive).case_id
+        reds = other.redactions(new_id)
+        assert len(reds) == 2 and {r.state for r in reds} == {RedactionState.APPLIED}
+        original = other.unredacted_pdf(reds[0].file_id)
+        assert original is not None
+        assert SPOUSE_SSN in "".join(
+            p.extract_text() or "" for p in PdfReader(io.BytesIO(original)).pages
+        )
+        assert other.redacted_boxes(reds[0].file_id, 0)
