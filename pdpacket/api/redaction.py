@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pdpacket import undo
-from pdpacket.errors import BadInputError
+from pdpacket.errors import BadInputError, PdpacketError
 from pdpacket.intake.pdfclean import CLEANING_VERSION
 from pdpacket.intake.pdfglyphs import page_words
 from pdpacket.intake.personal_numbers import find_numbers
@@ -113,7 +113,11 @@ class RedactionMixin:
                 return list(text.words), False
             if text.words:
                 return list(text.words), True
-        return page_words(pdf, page), True
+        try:
+            return page_words(pdf, page), True
+        except Exception as exc:  # pypdf raises many kinds on a damaged page; searched again later
+            log.warning("page %d of file %d not searched: %s", page + 1, file.id, exc)
+            return [], False
 
     def find_personal_numbers(
         self,
@@ -139,7 +143,12 @@ class RedactionMixin:
             if not todo:
                 done += file.pages
                 continue
-            pdf = self.store.blobs.read(file.pdf_sha256)
+            try:
+                pdf = self.store.blobs.read(file.pdf_sha256)
+            except PdpacketError as exc:  # a missing file: the review says so on its own
+                log.warning("file %d not searched: %s", file.id, exc)
+                done += file.pages
+                continue
             for page in range(file.pages):
                 cancel.raise_if_cancelled()
                 done += 1

@@ -285,7 +285,7 @@ def test_decisions_are_undoable_and_rejected_numbers_stay(
     ws = workspace
     case_id, file_id = case_with(ws, tax_return_pdf(tmp_path / "tax_return_2025.pdf"))
     ws.find_personal_numbers(case_id, today=TODAY)
-    child, spouse = sorted(ws.redactions(case_id), key=lambda r: r.masked)
+    _child, spouse = sorted(ws.redactions(case_id), key=lambda r: r.masked)
     step = ws.set_redaction_state([spouse.id], RedactionState.REJECTED)
     assert "rejection of the redaction on Exh. A, p. 1" in ws.undo_text() and step
     ws.undo()
