@@ -179,6 +179,15 @@ class RedactionMixin:
         progress.update(total, total, "")
         return new
 
+    def find_personal_numbers_quietly(self, case_id: int, *, today: dt.date | None = None) -> None:
+        """``find_personal_numbers`` for the review: a busy database or an
+        unreadable file leaves the search for next time instead of failing the
+        review (which reports such files on its own)."""
+        try:
+            self.find_personal_numbers(case_id, today=today)
+        except PdpacketError as exc:
+            log.warning("personal numbers of case %d not searched now: %s", case_id, exc)
+
     def redactions(self, case_id: int) -> list[Redaction]:
         """Every box of the case, found or drawn, in exhibit and page order."""
         return rows.list_case(self.store, case_id)

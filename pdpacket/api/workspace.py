@@ -702,7 +702,7 @@ class Workspace(RedactionMixin):
     ) -> list[Finding]:
         """The readiness review: errors (not ready), warnings and notes, each with
         its fix and the step of the window where it is fixed."""
-        self.find_personal_numbers(case_id, today=today)  # pages added since the last review
+        self.find_personal_numbers_quietly(case_id, today=today)  # pages added since last time
         return readiness.review_case(self.store, case_id, edition=edition, today=today)
 
     # ---- packets --------------------------------------------------------

@@ -83,6 +83,14 @@ def record_found(
     proposed = set(proposed)
     new = 0
     with store.transaction():
+        # a write first: the transaction takes the write lock (waiting its turn)
+        # before it reads, so two searches at once never both add the same box
+        store.db.execute(
+            "INSERT INTO redaction_scans (file_id, page, pdf_sha256, finder) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(file_id, page) DO UPDATE SET pdf_sha256 = excluded.pdf_sha256, "
+            "finder = excluded.finder",
+            (file_id, page, sha, finder),
+        )
         existing = store._q(
             "SELECT kind, x0, y0, x1, y1 FROM redactions WHERE file_id = ? AND page = ?",
             (file_id, page),
@@ -95,12 +103,6 @@ def record_found(
                 store, case_id, file_id, page, f.box, f.kind, state, RedactionSource.AUTO, f.masked
             )
             new += 1
-        store.db.execute(
-            "INSERT INTO redaction_scans (file_id, page, pdf_sha256, finder) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(file_id, page) DO UPDATE SET pdf_sha256 = excluded.pdf_sha256, "
-            "finder = excluded.finder",
-            (file_id, page, sha, finder),
-        )
         if new:
             store.audit(case_id, "redaction.found", file=file_id, page=page, count=new)
     return new
@@ -220,9 +222,9 @@ def unredacted_sha(store: Store, file_id: int) -> str | None:
 # ---- changes ------------------------------------------------------------------------
 def set_state(store: Store, ids: Sequence[int], state: RedactionState) -> None:
     """Set each redaction's state (inside or outside a transaction)."""
+    found = [get(store, rid) for rid in ids]  # read before the transaction writes
     with store.transaction():
-        for rid in ids:
-            r = get(store, rid)
+        for rid, r in zip(ids, found, strict=True):
             if r.state == RedactionState.APPLIED and state != RedactionState.APPLIED:
                 continue  # what is removed stays removed
             store.db.execute(

@@ -489,6 +489,9 @@ class EvidenceStep(Step):
         self.cancel.clicked.connect(self._cancel_import)
         bar.addWidget(self.add_files)
         bar.addWidget(self.add_folder)
+        self.redact = QPushButton("&Redact…")  # personal numbers: find, decide, remove
+        self.redact.clicked.connect(self.open_redaction)
+        bar.addWidget(self.redact)
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.cancel)
         bar.addStretch(0)
@@ -518,6 +521,10 @@ class EvidenceStep(Step):
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         remove.triggered.connect(self.remove_current)
         self.list.addAction(remove)
+        redact = QAction("Redact…", self.list)
+        redact.triggered.connect(self.open_redaction)
+        self.list.addAction(redact)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.list.setItemDelegate(TwoLineDelegate(self.list))
         self.list.setUniformItemSizes(True)
         self.list_stack.addWidget(self.empty)
@@ -642,6 +649,13 @@ class EvidenceStep(Step):
 
     def current_exhibit(self) -> Exhibit | None:
         return self.editor.exhibit
+
+    def open_redaction(self) -> None:
+        from ..redaction_dialog import RedactionDialog
+
+        ex = self.current_exhibit()
+        if ex is not None and ex.files:
+            RedactionDialog(self.ctx, ex, self).exec()
 
     def remove_current(self) -> None:
         """Delete on the list: remove the selected exhibit (Ctrl+Z brings it back)."""

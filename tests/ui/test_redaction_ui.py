@@ -1,0 +1,64 @@
+"""The Redact… dialog: the numbers found are boxes on the page to accept,
+reject, move or draw by hand; Apply (after confirming) removes them for real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pdpacket.ui.redaction_dialog import RedactionDialog
+from PySide6.QtCore import QPoint, Qt
+
+from pdpacket.model import Client
+from pdpacket.model.redaction import NumberKind, RedactionState
+from tests.core.test_redact import CLIENT_A, SPOUSE_SSN, tax_return_pdf
+from tests.pdftools import run_tool
+from tests.ui.helpers import wait_jobs
+
+
+def test_redaction_dialog_accepts_rejects_draws_and_applies(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ws = window.ctx.workspace
+    case_id = ws.create_case(Client(name="Rosa Test", a_number=CLIENT_A))
+    ws.add_evidence(case_id, [tax_return_pdf(tmp_path / "tax_return_2025.pdf")])
+    window.open_case(case_id)
+    [ex] = ws.exhibits(case_id)
+    dlg = RedactionDialog(window.ctx, ex, window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.list.count() == 2
+    assert "social security number" in dlg.list.item(0).text()
+    assert "proposed" in dlg.list.item(0).text()
+
+    # click the spouse's number on the page, keep it (reject), then undo that
+    spouse = next(r for r in dlg.canvas.boxes if r.masked.endswith("6781"))
+    centre = dlg.canvas.to_widget(spouse.box).center().toPoint()
+    qtbot.mouseClick(dlg.canvas, Qt.MouseButton.LeftButton, pos=centre)
+    assert dlg.canvas.selected == spouse.id
+    qtbot.mouseClick(dlg.reject_button, Qt.MouseButton.LeftButton)
+    assert {r.id: r.state for r in ws.redactions(case_id)}[spouse.id] == RedactionState.REJECTED
+    assert "kept" in dlg.list.currentItem().text()
+    qtbot.mouseClick(dlg.undo_button, Qt.MouseButton.LeftButton)
+    assert {r.id: r.state for r in ws.redactions(case_id)}[spouse.id] == RedactionState.PROPOSED
+
+    # draw a box by hand over the "Wages" line (y = 550 pt)
+    top_left = dlg.canvas.to_widget(spouse.box).topLeft().toPoint()
+    s = dlg.canvas._scale()
+    start = QPoint(round(68 * s), round((792 - 566) * s))
+    end = QPoint(round(125 * s), round((792 - 545) * s))
+    assert top_left.y() < start.y()
+    qtbot.mousePress(dlg.canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(dlg.canvas, end)
+    qtbot.mouseRelease(dlg.canvas, Qt.MouseButton.LeftButton, pos=end)
+    assert any(r.kind == NumberKind.HAND for r in ws.redactions(case_id))
+    assert dlg.list.count() == 3
+    dlg.grab().save(str(tmp_path / "redaction_dialog.png"))
+
+    dlg.apply(confirmed=True)
+    wait_jobs(qtbot, window)
+    qtbot.waitUntil(lambda: "applied" in dlg.status.text())
+    assert {r.state for r in ws.redactions(case_id)} == {RedactionState.APPLIED}
+    stored = tmp_path / "stored.pdf"
+    stored.write_bytes(ws.pdf_bytes(ws.exhibits(case_id)[0].files[0]))
+    text = run_tool("pdftotext", str(stored), "-")
+    assert SPOUSE_SSN not in text and "Wages" not in text and "Married filing jointly" in text
+    assert "removed" in dlg.list.item(0).text()
+    dlg.close()
