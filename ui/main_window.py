@@ -476,6 +476,7 @@ class MainWindow(QMainWindow):
             ws.attorney(),
             ws.setting("packet_folder", "") or "",
             tuple(ws.signature_policies()),
+            ws.redaction_settings(),
         )
         answer = dialogs.SettingsDialog.ask(self, values)
         if answer is None:
@@ -486,6 +487,8 @@ class MainWindow(QMainWindow):
         for after in answer.esign:
             if before.get(after.destination_id) != after.electronic_allowed:
                 ws.set_electronic_signature(after.destination_id, after.electronic_allowed)
+        if answer.redaction is not None and answer.redaction != values.redaction:
+            ws.set_redaction_settings(answer.redaction)
         self.ctx.settingsChanged.emit()
         self._schedule_status()
         self.statusBar().showMessage("Settings saved.", 5000)

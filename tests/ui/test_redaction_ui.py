@@ -62,3 +62,23 @@ def test_redaction_dialog_accepts_rejects_draws_and_applies(qtbot, window, tmp_p
     assert SPOUSE_SSN not in text and "Wages" not in text and "Married filing jointly" in text
     assert "removed" in dlg.list.item(0).text()
     dlg.close()
+
+
+def test_settings_dialog_chooses_the_kinds_proposed(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pdpacket.ui import dialogs
+
+    def ask(cls, parent, values):  # type: ignore[no-untyped-def]
+        dlg = dialogs.SettingsDialog(values, parent)
+        qtbot.addWidget(dlg)
+        assert dlg.redaction.kinds[NumberKind.SSN].isChecked()
+        assert not dlg.redaction.kinds[NumberKind.CARD].isChecked()
+        dlg.redaction.kinds[NumberKind.CARD].setChecked(True)
+        dlg.redaction.kinds[NumberKind.SSN].setChecked(False)
+        dlg.redaction.label.setChecked(True)
+        return dlg.value()
+
+    monkeypatch.setattr(dialogs.SettingsDialog, "ask", classmethod(ask))
+    window.open_settings()
+    settings = window.ctx.workspace.redaction_settings()
+    assert NumberKind.CARD in settings.proposed and NumberKind.SSN not in settings.proposed
+    assert settings.label
