@@ -194,7 +194,7 @@ class _Redactor:
             else ([str(filters)] if filters else [])
         )
         new = DecodedStreamObject()
-        if names == ["/DCTDecode"]:
+        if names and names[-1] == "/DCTDecode":  # get_data() undoes any filter before it
             im: Any = Image.open(io.BytesIO(xobj.get_data()))
             im.load()
             self._paint(im, rects)
@@ -206,6 +206,7 @@ class _Redactor:
             for k, v in xobj.items():
                 if k not in ("/Length", "/DecodeParms"):
                     new[NameObject(k)] = v
+            new[NameObject("/Filter")] = NameObject("/DCTDecode")
             new.set_data(buf.getvalue())
             return new
         try:

@@ -340,3 +340,133 @@ def test_archive_carries_redactions_and_the_unredacted_original(
             p.extract_text() or "" for p in PdfReader(io.BytesIO(original)).pages
         )
         assert other.redacted_boxes(reds[0].file_id, 0)
+
+
+# ---- the removal itself: text positions, images, forms ----------------------------------------
+def bbox_words(pdf: Path) -> dict[str, tuple[float, float]]:
+    """Each word's (xMin, yMin) as poppler reads it."""
+    html = run_tool("pdftotext", "-bbox", str(pdf), "-")
+    return {
+        m.group(3): (float(m.group(1)), float(m.group(2)))
+        for m in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', html)
+    }
+
+
+def test_the_rest_of_the_line_stays_in_place(tmp_path: Path) -> None:
+    from pdpacket.intake.pdfglyphs import page_words
+    from pdpacket.intake.redact import redact_pdf
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 700, "Spouse SSN 523-45-6781 Occupation: welder")
+    t = c.beginText(72, 670)
+    t.setFont("Times-Roman", 12)
+    t.setCharSpace(0.5)
+    t.setWordSpace(2)
+    t.textLine("Child SSN 534-56-7812 Grade: fifth")
+    c.drawText(t)
+    c.showPage()
+    c.save()
+    before = tmp_path / "before.pdf"
+    before.write_bytes(buf.getvalue())
+    found = find_numbers(page_words(buf.getvalue(), 0), today=TODAY)
+    assert len(found) == 2
+    out, stats = redact_pdf(buf.getvalue(), {0: [f.box.padded(1) for f in found]}, name="x.pdf")
+    after = tmp_path / "after.pdf"
+    after.write_bytes(out)
+    assert stats.glyphs == 22
+    old, new = bbox_words(before), bbox_words(after)
+    for word in ("Spouse", "SSN", "Occupation:", "welder", "Child", "Grade:", "fifth"):
+        assert abs(old[word][0] - new[word][0]) < 0.05, word
+        assert abs(old[word][1] - new[word][1]) < 0.05, word
+    assert "523-45-6781" not in new and "534-56-7812" not in new
+
+
+def image_page(tmp_path: Path, im: Image.Image, name: str) -> bytes:
+    path = tmp_path / name
+    im.save(path, quality=75) if name.endswith(".jpg") else im.save(path)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.drawImage(str(path), 72, 392, width=400, height=300)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def only_image(pdf: bytes) -> tuple[dict[str, object], Image.Image]:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    xobjects = page["/Resources"]["/XObject"]
+    [name] = list(xobjects)
+    x = xobjects[name].get_object()
+    return dict(x), x.decode_as_image()
+
+
+def test_jpeg_pixels_are_blacked_out_at_the_same_quality(tmp_path: Path) -> None:
+    from pdpacket.intake.redact import redact_pdf
+
+    photo = Image.new("RGB", (800, 600), (230, 220, 200))
+    ImageDraw.Draw(photo).rectangle((100, 100, 700, 500), fill=(40, 120, 200))
+    pdf = image_page(tmp_path, photo, "photo.jpg")
+    old_dict, _ = only_image(pdf)
+    assert "/DCTDecode" in old_dict["/Filter"]  # type: ignore[operator]
+    # the left half of the image: x 72..272 pt, y 392..692 pt
+    out, stats = redact_pdf(pdf, {0: [Box(72, 392, 272, 692)]}, name="photo.pdf")
+    new_dict, im = only_image(out)
+    assert new_dict["/Filter"] == "/DCTDecode" and stats.pixels == 400 * 600
+    assert max(im.getpixel((150, 300))) < 20  # under the box: black
+    assert im.getpixel((600, 300))[2] > 150  # outside: still blue
+    old_jpeg = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/XObject"]
+    new_jpeg = PdfReader(io.BytesIO(out)).pages[0]["/Resources"]["/XObject"]
+    q_old = Image.open(io.BytesIO(next(iter(old_jpeg.values())).get_object().get_data()))
+    q_new = Image.open(io.BytesIO(next(iter(new_jpeg.values())).get_object().get_data()))
+    assert q_old.quantization == q_new.quantization  # type: ignore[attr-defined]
+
+
+def test_black_and_white_scan_stays_g4_with_the_pixels_gone(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    scan = Image.new("1", (850, 1100), 1)
+    d = ImageDraw.Draw(scan)
+    d.rectangle((100, 100, 750, 300), fill=0)  # a black band across the top
+    path = tmp_path / "bw_scan.png"
+    scan.save(path, dpi=(100, 100))
+    case_id, file_id = case_with(workspace, path)
+    [ex] = workspace.exhibits(case_id)
+    before = workspace.pdf_bytes(ex.files[0])
+    assert only_image(before)[0]["/Filter"] == "/CCITTFaxDecode"
+    # a box over the white middle of the page: painted black in the image itself
+    workspace.add_redaction(file_id, 0, Box(200, 300, 400, 400))
+    workspace.apply_redactions(case_id)
+    after = workspace.pdf_bytes(workspace.exhibits(case_id)[0].files[0])
+    new_dict, im = only_image(after)
+    assert new_dict["/Filter"] == "/CCITTFaxDecode"
+    w, h = im.size
+    k = w / 612
+    assert im.convert("L").getpixel((round(300 * k), round(h - 350 * k))) == 0
+    assert im.convert("L").getpixel((round(500 * k), round(h - 350 * k))) == 255
+
+
+def test_text_inside_a_form_xobject_is_removed(tmp_path: Path) -> None:
+    from pdpacket.intake.pdfglyphs import page_words
+    from pdpacket.intake.redact import redact_pdf
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.beginForm("stub")
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 500, "Routing 021000021 Account number 123456789012 Branch Main")
+    c.endForm()
+    c.doForm("stub")
+    c.showPage()
+    c.save()
+    words = page_words(buf.getvalue(), 0)
+    assert [w.text for w in words][:3] == ["Routing", "021000021", "Account"]
+    found = find_numbers(words, today=TODAY)
+    assert {f.kind for f in found} == {NumberKind.BANK_ACCOUNT}
+    out, _ = redact_pdf(buf.getvalue(), {0: [f.box.padded(1) for f in found]}, name="stub.pdf")
+    path = tmp_path / "stub.pdf"
+    path.write_bytes(out)
+    text = run_tool("pdftotext", str(path), "-")
+    assert "123456789012" not in text and "021000021" not in text
+    assert "Branch Main" in text
