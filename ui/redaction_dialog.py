@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from pdpacket.api import Workspace
 from pdpacket.model import Exhibit
 from pdpacket.model.progress import CancelToken
-from pdpacket.model.redaction import KIND_NAMES, Box, Redaction, RedactionState
+from pdpacket.model.redaction import KIND_NAMES, Box, PageGeometry, Redaction, RedactionState
 
 from . import dialogs
 from .context import CaseContext
@@ -62,31 +62,33 @@ class PageCanvas(QWidget):
         self.setMouseTracking(False)
         self.setAccessibleName("Page with the redaction boxes")
         self.image = QImage()
-        self.page_size = QSize(612, 792)  # points
+        self.geometry_ = PageGeometry()  # the page's crop box and rotation
         self.boxes: list[Redaction] = []
         self.selected = 0
         self._press: QPointF | None = None
         self._drag: QPointF | None = None
 
-    # points <-> widget pixels
+    # the page's own points <-> pixels of the upright page shown
     def _scale(self) -> float:
         if self.image.isNull():
             return 1.0
-        return self.image.width() / max(self.page_size.width(), 1)
+        return self.image.width() / max(self.geometry_.shown_size[0], 1)
 
     def to_widget(self, b: Box) -> QRectF:
         s = self._scale()
-        h = self.page_size.height()
-        return QRectF(b.x0 * s, (h - b.y1) * s, b.width * s, b.height * s)
+        u0, v0 = self.geometry_.to_shown(b.x0, b.y0)
+        u1, v1 = self.geometry_.to_shown(b.x1, b.y1)
+        return QRectF(QPointF(u0 * s, v0 * s), QPointF(u1 * s, v1 * s)).normalized()
 
     def to_points(self, r: QRectF) -> Box:
         s = self._scale()
-        h = self.page_size.height()
-        return Box(r.left() / s, h - r.bottom() / s, r.right() / s, h - r.top() / s)
+        x0, y0 = self.geometry_.from_shown(r.left() / s, r.top() / s)
+        x1, y1 = self.geometry_.from_shown(r.right() / s, r.bottom() / s)
+        return Box(x0, y0, x1, y1).normalised()
 
-    def set_page(self, image: QImage, size: QSize, boxes: Sequence[Redaction]) -> None:
+    def set_page(self, image: QImage, geometry: PageGeometry, boxes: Sequence[Redaction]) -> None:
         self.image = image
-        self.page_size = size
+        self.geometry_ = geometry
         self.boxes = list(boxes)
         self.setFixedSize(image.size() if not image.isNull() else QSize(420, 540))
         self.update()
@@ -244,11 +246,12 @@ class RedactionDialog(QDialog):
             return
         file_id, page = self.current()
         doc = self._doc(file_id)
-        size = doc.pagePointSize(page).toSize()
+        geometry = self.ws.page_geometry(file_id, page)
+        shown_w, shown_h = geometry.shown_size
         width = 520
-        height = round(width * size.height() / max(size.width(), 1))
+        height = round(width * shown_h / max(shown_w, 1))
         image = on_white(doc.render(page, QSize(width, height)))
-        self.canvas.set_page(image, size, self.boxes())
+        self.canvas.set_page(image, geometry, self.boxes())
         self._fill_list()
 
     def _fill_list(self) -> None:

@@ -4,9 +4,13 @@ decide (undoably) what is removed, and remove it for real."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from collections.abc import Sequence
 from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from pdpacket import undo
 from pdpacket.errors import BadInputError, PdpacketError
@@ -20,6 +24,7 @@ from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.model.redaction import (
     ApplyResult,
     Box,
+    PageGeometry,
     Redaction,
     RedactionSettings,
     RedactionState,
@@ -199,6 +204,30 @@ class RedactionMixin:
         """The boxes already removed from a stored page: a text layer laid over
         the page must leave out every word inside them."""
         return rows.applied_boxes(self.store, file_id, page)
+
+    def page_geometry(self, file_id: int, page: int) -> PageGeometry:
+        """The crop box and rotation of a stored page (to draw boxes on it upright)."""
+        file = self._file(file_id)
+        try:
+            p = PdfReader(io.BytesIO(self.store.blobs.read(file.pdf_sha256))).pages[page]
+            box = p.cropbox
+            return PageGeometry(
+                float(box.left),
+                float(box.bottom),
+                float(box.right),
+                float(box.top),
+                int(p.rotation) % 360,
+            )
+        except (PdfReadError, ValueError, IndexError, KeyError) as exc:
+            log.warning("page %d of file %d: geometry not read (%s)", page + 1, file_id, exc)
+            return PageGeometry()
+
+    def _file(self, file_id: int) -> ExhibitFile:
+        _case, exhibit_id, _pages = self._file_place(file_id)
+        for f in self.store.get_exhibit(exhibit_id).files:
+            if f.id == file_id:
+                return f
+        raise BadInputError(f"There is no evidence file {file_id}.")
 
     def unredacted_pdf(self, file_id: int) -> bytes | None:
         """The stored PDF a file had before its redaction (None: never redacted)."""

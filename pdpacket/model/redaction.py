@@ -82,6 +82,44 @@ class Box:
 
 
 @dataclass(frozen=True)
+class PageGeometry:
+    """How a stored page is shown: its crop box (points, in the page's own space)
+    and its /Rotate (0, 90, 180, 270: clockwise), to draw boxes on the upright page."""
+
+    x0: float = 0.0
+    y0: float = 0.0
+    x1: float = 612.0
+    y1: float = 792.0
+    rotate: int = 0
+
+    @property
+    def shown_size(self) -> tuple[float, float]:
+        w, h = self.x1 - self.x0, self.y1 - self.y0
+        return (h, w) if self.rotate in (90, 270) else (w, h)
+
+    def to_shown(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the page's own space -> the upright page, from its top-left."""
+        r = self.rotate
+        if r == 90:
+            return y - self.y0, x - self.x0
+        if r == 180:
+            return self.x1 - x, y - self.y0
+        if r == 270:
+            return self.y1 - y, self.x1 - x
+        return x - self.x0, self.y1 - y
+
+    def from_shown(self, u: float, v: float) -> tuple[float, float]:
+        r = self.rotate
+        if r == 90:
+            return v + self.x0, u + self.y0
+        if r == 180:
+            return self.x1 - u, v + self.y0
+        if r == 270:
+            return self.x1 - v, self.y1 - u
+        return u + self.x0, self.y1 - v
+
+
+@dataclass(frozen=True)
 class FoundNumber:
     """One personal number on one page: its kind, where it is and how it is shown
     (masked except its last digits: the number itself is never stored)."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from pdpacket.model import Client
 from pdpacket.model.redaction import NumberKind, RedactionState
+from tests.core.packet_fixtures import add_exhibit
 from tests.core.test_redact import CLIENT_A, SPOUSE_SSN, tax_return_pdf
 from tests.pdftools import run_tool
 from tests.ui.helpers import wait_jobs
@@ -42,7 +43,7 @@ def test_redaction_dialog_accepts_rejects_draws_and_applies(qtbot, window, tmp_p
     # draw a box by hand over the "Wages" line (y = 550 pt)
     top_left = dlg.canvas.to_widget(spouse.box).topLeft().toPoint()
     s = dlg.canvas._scale()
-    start = QPoint(round(68 * s), round((792 - 566) * s))
+    start = QPoint(round(68 * s), round((792 - 566) * s))  # the page is upright, not cropped
     end = QPoint(round(125 * s), round((792 - 545) * s))
     assert top_left.y() < start.y()
     qtbot.mousePress(dlg.canvas, Qt.MouseButton.LeftButton, pos=start)
@@ -82,3 +83,38 @@ def test_settings_dialog_chooses_the_kinds_proposed(qtbot, window, monkeypatch) 
     settings = window.ctx.workspace.redaction_settings()
     assert NumberKind.CARD in settings.proposed and NumberKind.SSN not in settings.proposed
     assert settings.label
+
+
+def test_boxes_sit_on_their_number_on_a_rotated_page(qtbot, window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    plain = tax_return_pdf(tmp_path / "plain.pdf")
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.pages[0].rotate(90)
+    buf = io.BytesIO()
+    writer.write(buf)
+    ws = window.ctx.workspace
+    case_id = ws.create_case(Client(name="Rosa Test", a_number=CLIENT_A))
+    # stored as it is (intake would turn the page upright in its content)
+    add_exhibit(ws, case_id, "Rotated return", buf.getvalue())
+    window.open_case(case_id)
+    [ex] = ws.exhibits(case_id)
+    dlg = RedactionDialog(window.ctx, ex, window)
+    qtbot.addWidget(dlg)
+    geometry = ws.page_geometry(ex.files[0].id, 0)
+    assert geometry.rotate in (90, 270)
+    assert len(dlg.canvas.boxes) == 2
+    for r in dlg.canvas.boxes:
+        rect = dlg.canvas.to_widget(r.box)
+        assert rect.height() > rect.width()  # the number runs down the upright page
+        dark = 0
+        for y in range(int(rect.top()), int(rect.bottom())):
+            for x in range(int(rect.left()), int(rect.right())):
+                if dlg.canvas.image.pixelColor(x, y).lightness() < 128:
+                    dark += 1
+        assert dark > 20, "the box is not on the number's ink"
+        back = dlg.canvas.to_points(rect)
+        assert abs(back.x0 - r.box.x0) < 1 and abs(back.y1 - r.box.y1) < 1
+    dlg.close()
