@@ -7,7 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import (
     QComboBox,
@@ -185,6 +194,8 @@ class RedactionDialog(QDialog):
         self.reject_button = QPushButton("&Reject (keep)")
         self.reject_button.setShortcut(QKeySequence("R"))
         self.reject_button.clicked.connect(lambda: self._set(RedactionState.REJECTED))
+        self.accept_page = QPushButton("Accept all on this &page")
+        self.accept_page.clicked.connect(self._accept_page)
         self.undo_button = QPushButton("&Undo")
         self.undo_button.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_button.clicked.connect(self._undo)
@@ -199,6 +210,14 @@ class RedactionDialog(QDialog):
             "removed until you apply."
         )
         self.status.setWordWrap(True)
+        self.legend = QLabel(
+            '<span style="color:#e68c00">■</span> proposed &nbsp; '
+            '<span style="color:#c80000">■</span> accepted &nbsp; '
+            '<span style="color:#828282">□</span> kept &nbsp; '
+            '<span style="color:#006ec8">■</span> listed only &nbsp; ■ removed'
+        )
+        self.legend.setWordWrap(True)
+        self.changed = False
 
         side = QVBoxLayout()
         side.addWidget(self.page_box)
@@ -207,7 +226,11 @@ class RedactionDialog(QDialog):
         row.addWidget(self.accept_button)
         row.addWidget(self.reject_button)
         side.addLayout(row)
+        side.addWidget(self.accept_page)
         side.addWidget(self.undo_button)
+        side.addWidget(self.legend)
+        self.list.setWordWrap(True)
+        self.list.setMinimumWidth(self.fontMetrics().averageCharWidth() * 36)
         main = QHBoxLayout()
         main.addLayout(side, 1)
         main.addWidget(self.canvas, 3)
@@ -219,11 +242,33 @@ class RedactionDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(main, 1)
         layout.addLayout(bottom)
-        try:
-            self.ws.find_personal_numbers(exhibit.case_id)
-        except Exception as exc:
-            ctx.fail(exc, action="looking for personal numbers")
         self.show_page(0)
+        self.search()
+
+    def search(self) -> None:
+        """Look for personal numbers on pages not searched yet, in the background."""
+        case_id = self.exhibit.case_id
+
+        def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> object:
+            return ws.find_personal_numbers(case_id, progress=progress, cancel=cancel)
+
+        self.status.setText("Looking for personal numbers…")
+        self.search_job = self.ctx.runner.submit(work, "personal numbers")
+        self.search_job.succeeded.connect(self._searched)
+        self.search_job.failed.connect(self._search_failed)
+
+    def _searched(self, found: object) -> None:
+        self.status.setText(
+            "Drag on the page to draw a box by hand; drag a box to move it. Nothing is "
+            "removed until you apply."
+        )
+        self._refresh()
+
+    def _search_failed(self, exc: BaseException) -> None:
+        from pdpacket.errors import CancelledError
+
+        if not isinstance(exc, CancelledError):
+            self.ctx.fail(exc, action="looking for personal numbers")
 
     # ---- the page -------------------------------------------------------------------------
     def _doc(self, file_id: int) -> QPdfDocument:
@@ -254,13 +299,24 @@ class RedactionDialog(QDialog):
         self.canvas.set_page(image, geometry, self.boxes())
         self._fill_list()
 
+    def _fill_pages(self) -> None:
+        counts: dict[tuple[int, int], int] = {}
+        for r in self.ws.redactions(self.exhibit.case_id):
+            if r.exhibit_id == self.exhibit.id and r.state == RedactionState.PROPOSED:
+                counts[(r.file_id, r.page)] = counts.get((r.file_id, r.page), 0) + 1
+        for n, key in enumerate(self.pages):
+            more = f" ({counts[key]} proposed)" if counts.get(key) else ""
+            self.page_box.setItemText(n, f"Page {n + 1}{more}")
+
     def _fill_list(self) -> None:
         keep = self.canvas.selected
+        self._fill_pages()
         self.list.blockSignals(True)
         self.list.clear()
         for r in self.canvas.boxes:
-            text = f"{KIND_NAMES[r.kind][0]}  {r.masked}".strip()
-            item = QListWidgetItem(f"{text}\n{STATE_WORDS[r.state]}")
+            what = KIND_NAMES[r.kind][0]
+            detail = f"{r.masked} · {STATE_WORDS[r.state]}" if r.masked else STATE_WORDS[r.state]
+            item = QListWidgetItem(f"{what[:1].upper()}{what[1:]}\n    {detail}")
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             self.list.addItem(item)
             if r.id == keep:
@@ -291,6 +347,34 @@ class RedactionDialog(QDialog):
             return
         self._do(lambda: self.ws.set_redaction_state([self.canvas.selected], state))
 
+    def _accept_page(self) -> None:
+        ids = [r.id for r in self.canvas.boxes if r.state == RedactionState.PROPOSED]
+        if not ids:
+            self.status.setText("Nothing on this page is waiting for a decision.")
+            return
+        self._do(lambda: self.ws.set_redaction_state(ids, RedactionState.ACCEPTED))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self._set(RedactionState.REJECTED)
+            return
+        if event.key() == Qt.Key.Key_PageDown:
+            self.page_box.setCurrentIndex(
+                min(self.page_box.currentIndex() + 1, len(self.pages) - 1)
+            )
+            return
+        if event.key() == Qt.Key.Key_PageUp:
+            self.page_box.setCurrentIndex(max(self.page_box.currentIndex() - 1, 0))
+            return
+        super().keyPressEvent(event)
+
+    def done(self, result: int) -> None:
+        if getattr(self, "search_job", None) is not None and not self.search_job.done:
+            self.search_job.cancel()
+        if self.changed:
+            self.ctx.exhibitsChanged.emit()  # the review and the pages read the decisions
+        super().done(result)
+
     def _moved(self, rid: int, box: Box) -> None:
         self._do(lambda: self.ws.move_redaction(rid, box))
 
@@ -307,6 +391,7 @@ class RedactionDialog(QDialog):
         except Exception as exc:
             self.ctx.fail(exc, action="changing a redaction")
             return
+        self.changed = True
         text = getattr(step, "text", "")
         if text:
             self.status.setText(f"Done: {text}.")

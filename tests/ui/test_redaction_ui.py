@@ -25,8 +25,10 @@ def test_redaction_dialog_accepts_rejects_draws_and_applies(qtbot, window, tmp_p
     dlg = RedactionDialog(window.ctx, ex, window)
     qtbot.addWidget(dlg)
     dlg.show()
+    wait_jobs(qtbot, window)  # the search runs in the background
     assert dlg.list.count() == 2
-    assert "social security number" in dlg.list.item(0).text()
+    assert dlg.page_box.itemText(0) == "Page 1 (2 proposed)"
+    assert "Social security number" in dlg.list.item(0).text()
     assert "proposed" in dlg.list.item(0).text()
 
     # click the spouse's number on the page, keep it (reject), then undo that
@@ -103,6 +105,7 @@ def test_boxes_sit_on_their_number_on_a_rotated_page(qtbot, window, tmp_path: Pa
     [ex] = ws.exhibits(case_id)
     dlg = RedactionDialog(window.ctx, ex, window)
     qtbot.addWidget(dlg)
+    wait_jobs(qtbot, window)
     geometry = ws.page_geometry(ex.files[0].id, 0)
     assert geometry.rotate in (90, 270)
     assert len(dlg.canvas.boxes) == 2
