@@ -114,8 +114,9 @@ class RedactionMixin:
         page_text = getattr(self, "page_text", None)  # OCR, where this build has it
         if page_text is not None:
             text: PageText = page_text(file.id, page)
-            if text.status == OcrStatus.PENDING:
-                return list(text.words), False
+            if text.status != OcrStatus.NOT_NEEDED:  # an image page: its OCR words
+                # pending, failed or without Tesseract: searched again later
+                return list(text.words), text.status == OcrStatus.DONE
             if text.words:
                 return list(text.words), True
         try:

@@ -278,6 +278,56 @@ def test_scanned_tax_return_numbers_are_found_and_removed(
     assert_gone_but_page_intact(out, tmp_path, rest_in_text=False)
 
 
+def tesseract_words(png: Path, dpi: int) -> list[Word]:
+    """Tesseract's words on a page rendered at ``dpi``, in PDF points (as OCR gives them)."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    tsv = subprocess.run(
+        ["tesseract", str(png), "-", "--psm", "6", "tsv"], capture_output=True, text=True, env=env
+    ).stdout
+    height = Image.open(png).size[1]
+    k = 72 / dpi
+    out = []
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) == 12 and cols[11].strip():
+            x, y, w, h = (int(v) for v in cols[6:10])
+            out.append(Word(cols[11], x * k, (height - y - h) * k, (x + w) * k, (height - y) * k))
+    return out
+
+
+@needs_tesseract
+def test_ocr_words_are_preferred_and_a_pending_ocr_is_searched_again(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The finder reads ``Workspace.page_text`` where the build has it (OCR of
+    image pages); here it is stood in for by Tesseract's own words."""
+    from pdpacket.model.text import OcrStatus, PageText, TextSource
+
+    ws = workspace
+    case_id, file_id = case_with(ws, tax_return_scan(tmp_path / "tax_return_scan.png"))
+    [ex] = ws.exhibits(case_id)
+    stored = tmp_path / "stored.pdf"
+    stored.write_bytes(ws.pdf_bytes(ex.files[0]))
+    run_tool("pdftoppm", "-r", "100", "-png", str(stored), str(tmp_path / "st"))
+    ocr_words = tesseract_words(next(tmp_path.glob("st*.png")), 100)
+    status = {"now": OcrStatus.PENDING}
+
+    def page_text(fid: int, page: int) -> PageText:
+        words = tuple(ocr_words) if status["now"] == OcrStatus.DONE else ()
+        return PageText(fid, page, TextSource.OCR, words, status=status["now"])
+
+    monkeypatch.setattr(ws, "page_text", page_text, raising=False)
+    assert ws.find_personal_numbers(case_id, today=TODAY) == 0  # OCR still running
+    status["now"] = OcrStatus.DONE
+    assert ws.find_personal_numbers(case_id, today=TODAY) == 2
+    assert {r.kind for r in ws.redactions(case_id)} == {NumberKind.SSN}
+    ws.apply_redactions(case_id)
+    out = tmp_path / "packet.pdf"
+    ws.build_packet(case_id, out)
+    assert_gone_but_page_intact(out, tmp_path, rest_in_text=False)
+    assert ws.redacted_boxes(file_id, 0)
+
+
 # ---- decisions, undo, settings, archive ------------------------------------------------------
 def test_decisions_are_undoable_and_rejected_numbers_stay(
     workspace: Workspace, tmp_path: Path
