@@ -73,11 +73,13 @@ def cmd_settings_show(args: argparse.Namespace) -> int:
         folder = str(ws.setting("packet_folder", "") or "")
         keep = ws.backup_keep()
         policies = ws.signature_policies()
+        redaction = ws.redaction_settings()
     data = {
         "attorney": dataclasses.asdict(attorney),
         "packet_folder": folder,
         "backups_keep": keep,
         "electronic_signatures": {p.destination_id: p.electronic_allowed for p in policies},
+        "redaction": {"proposed": sorted(redaction.proposed), "label": redaction.label},
     }
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -94,6 +96,11 @@ def cmd_settings_show(args: argparse.Namespace) -> int:
         state = "allowed" if p.electronic_allowed else "in ink"
         default = "" if p.electronic_allowed == p.default else " (changed by the firm)"
         print(f"  {p.destination_id:<20} {state:<8} {p.label}{default}")
+    print("Redaction (settings redaction ...)")
+    print(
+        f"  {'proposed:':<12} {', '.join(sorted(redaction.proposed)) or '(none: all only listed)'}"
+    )
+    print(f"  {'label:':<12} {'Redacted' if redaction.label else '(plain black box)'}")
     return 0
 
 

@@ -520,3 +520,36 @@ def test_text_inside_a_form_xobject_is_removed(tmp_path: Path) -> None:
     text = run_tool("pdftotext", str(path), "-")
     assert "123456789012" not in text and "021000021" not in text
     assert "Branch Main" in text
+
+
+def test_cli_accepts_rejects_and_adds_boxes_by_hand(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    case_id, _ = case_with(workspace, tax_return_pdf(tmp_path / "tax_return_2025.pdf"))
+    data = str(workspace.data_dir)
+    workspace.close()
+    assert main(["--data-dir", data, "redact", str(case_id), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    spouse = next(r for r in rows if r["text"].endswith("6781"))
+    child = next(r for r in rows if r["text"].endswith("7812"))
+    assert (spouse["exhibit"], spouse["page"], spouse["kind"]) == ("A", 1, "ssn")
+    args = ["--data-dir", data, "redact", str(case_id)]
+    assert main([*args, "--reject", str(spouse["id"]), "--accept", str(child["id"])]) == 0
+    capsys.readouterr()
+    assert main([*args, "--add", "A:1:70,545,130,565", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    states = {r["id"]: r["state"] for r in rows}
+    assert states[spouse["id"]] == "rejected" and states[child["id"]] == "accepted"
+    assert [r["source"] for r in rows].count("hand") == 1
+    assert main([*args, "--add", "Z:1:0,0,10,10"]) == 2
+    assert "no exhibit 'Z'" in capsys.readouterr().err
+    assert main([*args, "--add", "A:4:0,0,10,10"]) == 2
+    assert "has 1 pages, not 4" in capsys.readouterr().err
+    assert main([*args, "--add", "A:1:nonsense"]) == 2
+    assert main([*args, "--accept", "999"]) == 2
+    assert "no redaction 999" in capsys.readouterr().err
+    with Workspace.open(data) as ws:
+        audit = [e["action"] for e in ws.store.audit_entries(case_id)]
+    assert {"redaction.rejected", "redaction.accepted", "redaction.add"} <= set(audit)
