@@ -15,7 +15,7 @@ from pypdf.errors import PdfReadError
 from pdpacket import undo
 from pdpacket.errors import BadInputError, PdpacketError
 from pdpacket.intake.pdfclean import CLEANING_VERSION
-from pdpacket.intake.pdfglyphs import page_words
+from pdpacket.intake.pdfglyphs import PdfWords
 from pdpacket.intake.personal_numbers import find_numbers
 from pdpacket.intake.redact import redact_pdf
 from pdpacket.intake.service import EvidenceIntake
@@ -108,7 +108,7 @@ class RedactionMixin:
         rows.set_settings(self.store, value)
 
     # ---- finding ------------------------------------------------------------------
-    def _words_of(self, file: ExhibitFile, page: int, pdf: bytes) -> tuple[list[Word], bool]:
+    def _words_of(self, file: ExhibitFile, page: int, pdf: PdfWords) -> tuple[list[Word], bool]:
         """The page's words (OCR words where the workspace reads them) and whether
         they are final (an OCR still running is not)."""
         page_text = getattr(self, "page_text", None)  # OCR, where this build has it
@@ -120,7 +120,7 @@ class RedactionMixin:
             if text.words:
                 return list(text.words), True
         try:
-            return page_words(pdf, page), True
+            return pdf.words(page), True
         except Exception as exc:  # pypdf raises many kinds on a damaged page; searched again later
             log.warning("page %d of file %d not searched: %s", page + 1, file.id, exc)
             return [], False
@@ -150,8 +150,9 @@ class RedactionMixin:
                 done += file.pages
                 continue
             try:
-                pdf = self.store.blobs.read(file.pdf_sha256)
-            except PdpacketError as exc:  # a missing file: the review says so on its own
+                pdf = PdfWords(self.store.blobs.read(file.pdf_sha256))
+            except (PdpacketError, PdfReadError, ValueError, OSError) as exc:
+                # a missing or unreadable file: the review says so on its own
                 log.warning("file %d not searched: %s", file.id, exc)
                 done += file.pages
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -154,16 +155,26 @@ class GState:
     text: TextState = field(default_factory=TextState)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Glyph:
     text: str
-    box: Box  # page space
+    x0: float  # the glyph's box on the page
+    y0: float
+    x1: float
+    y1: float
     size: float  # the type size on the page (points)
-    baseline: tuple[float, float]  # where the glyph starts on its baseline, page space
+    bx: float  # where the glyph starts on its baseline, page space
+    by: float
     advance: float  # text-space advance, before horizontal scaling
+    ex: float = 0.0  # where the next glyph would start, page space
+    ey: float = 0.0
+
+    @property
+    def box(self) -> Box:
+        return Box(self.x0, self.y0, self.x1, self.y1)
 
 
-@dataclass
+@dataclass(slots=True)
 class Shown:
     """One glyph of a show-text operator as the rewriter sees it."""
 
@@ -280,24 +291,56 @@ class Interpreter:
         else:
             items = [operands[-1]] if operands else []
         shown: list[Shown] = []
+        # One matrix for the whole operator: a glyph differs from the first only by
+        # how far along the text line it starts (``moved``, text space units).
+        base = mul(tm, gs.ctm)
+        trm = mul((ts.size * ts.scale, 0, 0, ts.size, 0, ts.rise), base)
+        ta, tb = base[0], base[1]  # one unit along the text line, on the page
+        la, lb, lc, ld = trm[0], trm[1], trm[2], trm[3]
+        height = abs(ld) or abs(lc)
+        upright = lb == 0 and lc == 0 and la > 0 and ld > 0
+        y_lo, y_hi = ld * font.descent, ld * font.ascent
+        moved = 0.0
+        widths: dict[int, float] = {}
+        texts: dict[int, str] = {}
         for item in items:
             if isinstance(item, (int, float)) and not isinstance(item, bool):
-                tm = mul((1, 0, 0, 1, -float(item) / 1000 * ts.size * ts.scale, 0), tm)
+                moved -= float(item) / 1000 * ts.size * ts.scale
                 continue
             for code, cb in font.codes(raw_bytes(item)):
-                w = font.width(code)
+                w = widths.get(code)
+                if w is None:
+                    w = widths[code] = font.width(code)
+                    texts[code] = font.text(code)
                 extra = ts.char_space + (ts.word_space if cb == b" " else 0.0)
-                trm = mul((ts.size * ts.scale, 0, 0, ts.size, 0, ts.rise), mul(tm, gs.ctm))
-                box = box_through(trm, 0, font.descent, w / 1000, font.ascent)
-                origin = apply(trm, 0, 0)
-                height = abs(apply(trm, 0, 1)[1] - origin[1]) or abs(
-                    apply(trm, 0, 1)[0] - origin[0]
-                )
-                advance = w / 1000 * ts.size + extra
-                shown.append(
-                    Shown(Glyph(font.text(code), box, height, origin, advance), cb, w, extra)
-                )
-                tm = mul((1, 0, 0, 1, advance * ts.scale, 0), tm)
+                ox, oy = trm[4] + moved * ta, trm[5] + moved * tb
+                gw = w / 1000
+                advance = gw * ts.size + extra
+                if upright:  # the usual case: no rotation or skew, no mirroring
+                    glyph = Glyph(
+                        texts[code], ox, oy + y_lo, ox + la * gw, oy + y_hi, height, ox, oy, advance
+                    )
+                else:
+                    xs = (
+                        ox + lc * font.descent,
+                        ox + la * gw + lc * font.descent,
+                        ox + lc * font.ascent,
+                        ox + la * gw + lc * font.ascent,
+                    )
+                    ys = (
+                        oy + ld * font.descent,
+                        oy + lb * gw + ld * font.descent,
+                        oy + ld * font.ascent,
+                        oy + lb * gw + ld * font.ascent,
+                    )
+                    glyph = Glyph(
+                        texts[code], min(xs), min(ys), max(xs), max(ys), height, ox, oy, advance
+                    )
+                moved += advance * ts.scale
+                glyph.ex, glyph.ey = trm[4] + moved * ta, trm[5] + moved * tb
+                shown.append(Shown(glyph, cb, w, extra))
+        if moved:
+            tm = mul((1, 0, 0, 1, moved, 0), tm)
         if self.on_show is None or not shown:
             return tm, None
         return tm, self.on_show(op, operands, shown, gs)
@@ -370,10 +413,10 @@ def words_from_glyphs(glyphs: Sequence[Glyph]) -> list[Word]:
             words.append(
                 Word(
                     text,
-                    min(g.box.x0 for g in cur),
-                    min(g.box.y0 for g in cur),
-                    max(g.box.x1 for g in cur),
-                    max(g.box.y1 for g in cur),
+                    min(g.x0 for g in cur),
+                    min(g.y0 for g in cur),
+                    max(g.x1 for g in cur),
+                    max(g.y1 for g in cur),
                 )
             )
             cur.clear()
@@ -385,16 +428,25 @@ def words_from_glyphs(glyphs: Sequence[Glyph]) -> list[Word]:
         if cur:
             prev = cur[-1]
             size = max(prev.size, g.size, 1.0)
-            same_line = abs(g.baseline[1] - prev.baseline[1]) < 0.4 * size
-            gap = g.box.x0 - prev.box.x1
-            if not same_line or gap > 0.2 * size or gap < -0.5 * size:
+            # where this glyph starts against where the one before ended, along the line
+            if math.hypot(g.bx - prev.ex, g.by - prev.ey) > 0.2 * size:
                 flush()
         cur.append(g)
     flush()
     return words
 
 
+class PdfWords:
+    """The words of a stored PDF's pages, the file parsed once."""
+
+    def __init__(self, pdf: bytes) -> None:
+        self.reader = PdfReader(io.BytesIO(pdf))
+
+    def words(self, page: int) -> list[Word]:
+        """The words of page ``page`` (from 0), with their boxes."""
+        return words_from_glyphs(page_glyphs(self.reader.pages[page]))
+
+
 def page_words(pdf: bytes, page: int) -> list[Word]:
     """The words of page ``page`` (from 0) of a stored PDF, with their boxes."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return words_from_glyphs(page_glyphs(reader.pages[page]))
+    return PdfWords(pdf).words(page)

@@ -105,7 +105,14 @@ class _Redactor:
 
     # ---- text -------------------------------------------------------------------
     def show(self, op: bytes, operands: list[Any], shown: list[Shown], gs: GState) -> Ops | None:
-        gone = [glyph_under(s.glyph.box, self.boxes) for s in shown]
+        x0 = min(s.glyph.x0 for s in shown)
+        x1 = max(s.glyph.x1 for s in shown)
+        y0 = min(s.glyph.y0 for s in shown)
+        y1 = max(s.glyph.y1 for s in shown)
+        near = [b for b in self.boxes if b.x0 < x1 and x0 < b.x1 and b.y0 < y1 and y0 < b.y1]
+        if not near:  # most operators: nothing of theirs is under a box
+            return None
+        gone = [glyph_under(s.glyph.box, near) for s in shown]
         if not any(gone):
             return None
         size = gs.text.size

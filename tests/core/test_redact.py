@@ -553,3 +553,28 @@ def test_cli_accepts_rejects_and_adds_boxes_by_hand(
     with Workspace.open(data) as ws:
         audit = [e["action"] for e in ws.store.audit_entries(case_id)]
     assert {"redaction.rejected", "redaction.accepted", "redaction.add"} <= set(audit)
+
+
+def test_numbers_in_turned_text_are_found_and_removed(tmp_path: Path) -> None:
+    from pdpacket.intake.pdfglyphs import page_words
+    from pdpacket.intake.redact import redact_pdf
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 720, "Header stays")
+    c.saveState()
+    c.translate(300, 200)
+    c.rotate(90)  # a margin note running up the page
+    c.drawString(0, 0, "SSN 512-34-6789 margin note")
+    c.restoreState()
+    c.showPage()
+    c.save()
+    [found] = find_numbers(page_words(buf.getvalue(), 0), today=TODAY)
+    assert found.box.height > found.box.width  # runs up the page
+    out, stats = redact_pdf(buf.getvalue(), {0: [found.box.padded(1)]}, name="turned.pdf")
+    path = tmp_path / "turned.pdf"
+    path.write_bytes(out)
+    text = run_tool("pdftotext", str(path), "-")
+    assert "6789" not in text and "margin note" in text and "Header stays" in text
+    assert stats.glyphs == 11
