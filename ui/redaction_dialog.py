@@ -4,7 +4,7 @@ the accepted and proposed boxes (text and image pixels) for real."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from pdpacket.api import Workspace
-from pdpacket.model import Exhibit
+from pdpacket.model import Exhibit, HistoryStep
 from pdpacket.model.progress import CancelToken
 from pdpacket.model.redaction import KIND_NAMES, Box, PageGeometry, Redaction, RedactionState
 
@@ -371,8 +371,6 @@ class RedactionDialog(QDialog):
     def done(self, result: int) -> None:
         if getattr(self, "search_job", None) is not None and not self.search_job.done:
             self.search_job.cancel()
-        if self.changed:
-            self.ctx.exhibitsChanged.emit()  # the review and the pages read the decisions
         super().done(result)
 
     def _moved(self, rid: int, box: Box) -> None:
@@ -383,18 +381,17 @@ class RedactionDialog(QDialog):
         self._do(lambda: self.ws.add_redaction(file_id, page, box))
 
     def _undo(self) -> None:
-        self._do(self.ws.undo)
+        if self.ctx.history.undo():
+            self.status.setText("Undone.")
+        self._refresh()
 
-    def _do(self, fn: object) -> None:
-        try:
-            step = fn()  # type: ignore[operator]
-        except Exception as exc:
-            self.ctx.fail(exc, action="changing a redaction")
-            return
-        self.changed = True
-        text = getattr(step, "text", "")
-        if text:
-            self.status.setText(f"Done: {text}.")
+    def _do(self, fn: Callable[[], HistoryStep]) -> None:
+        """An undoable change through the window's history (Edit > Undo knows it)."""
+        if self.ctx.history.run("changing a redaction", fn):
+            self.changed = True
+            text = self.ws.undo_text()
+            if text:
+                self.status.setText(f"Done ({text[0].lower()}{text[1:]} with Ctrl+Z).")
         self._refresh()
 
     # ---- applying -----------------------------------------------------------------------

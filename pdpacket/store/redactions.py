@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pdpacket.errors import NotFoundError
+from pdpacket.errors import BadInputError, NotFoundError
 from pdpacket.model.redaction import (
     Box,
     FoundNumber,
@@ -242,8 +242,17 @@ def set_state(store: Store, ids: Sequence[int], state: RedactionState) -> None:
             )
 
 
+def _refuse_applied(r: Redaction, what: str) -> None:
+    if r.state == RedactionState.APPLIED:
+        raise BadInputError(
+            f"The redaction on page {r.page + 1} is already applied: it cannot be {what}.",
+            hint="What it removed is gone from the stored page; the original file is kept.",
+        )
+
+
 def set_box(store: Store, redaction_id: int, box: Box) -> None:
     r = get(store, redaction_id)
+    _refuse_applied(r, "moved")
     b = box.normalised()
     with store.transaction():
         store.db.execute(
@@ -296,6 +305,7 @@ def add_by_hand(
 
 def delete(store: Store, redaction_id: int) -> None:
     r = get(store, redaction_id)
+    _refuse_applied(r, "taken away")
     with store.transaction():
         store.db.execute("DELETE FROM redactions WHERE id = ?", (redaction_id,))
         store.audit(r.case_id, "redaction.delete", redaction=redaction_id, file=r.file_id)

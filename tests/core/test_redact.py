@@ -21,6 +21,7 @@ from reportlab.pdfgen import canvas
 
 from pdpacket.api import Workspace
 from pdpacket.cli import main
+from pdpacket.errors import BadInputError
 from pdpacket.intake.personal_numbers import find_numbers, luhn_valid
 from pdpacket.model import Client
 from pdpacket.model.redaction import Box, NumberKind, RedactionState
@@ -352,6 +353,9 @@ def test_decisions_are_undoable_and_rejected_numbers_stay(
     assert "Married filing jointly" in text
     states = {r.masked: r.state for r in ws.redactions(case_id)}
     assert states["***-**-6781"] == RedactionState.REJECTED
+    with pytest.raises(BadInputError, match="already applied"):
+        ws.undo()  # the box drawn by hand: what it removed is gone
+    assert len(ws.redactions(case_id)) == 3
 
 
 def test_kinds_the_firm_only_lists_are_not_applied(workspace: Workspace, tmp_path: Path) -> None:
