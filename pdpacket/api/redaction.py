@@ -117,8 +117,8 @@ class RedactionMixin:
             if text.status != OcrStatus.NOT_NEEDED:  # an image page: its OCR words
                 # pending, failed or without Tesseract: searched again later
                 return list(text.words), text.status == OcrStatus.DONE
-            if text.words:
-                return list(text.words), True
+        # a page with text of its own: its glyphs' exact boxes, so a redaction
+        # takes out the number's characters and nothing next to them
         try:
             return pdf.words(page), True
         except Exception as exc:  # pypdf raises many kinds on a damaged page; searched again later

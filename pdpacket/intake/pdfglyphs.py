@@ -188,8 +188,10 @@ class Shown:
 ShowHook = Callable[[bytes, list[Any], list[Shown], GState], list[tuple[list[Any], bytes]] | None]
 # called for each image painted: (resources' XObject name, the image stream, its CTM)
 ImageHook = Callable[[str, Any, Matrix], None]
-# called for each form painted: returns the form's rewritten content, or None to keep it
+# called for each form painted (its resources' name, the form, its CTM)
 FormHook = Callable[[str, Any, Matrix], None]
+# called for each inline image (BI ... ID ... EI): replacement ops or None
+InlineHook = Callable[[Any, Matrix], list[tuple[list[Any], bytes]] | None]
 
 
 class Interpreter:
@@ -201,10 +203,12 @@ class Interpreter:
         on_show: ShowHook | None = None,
         on_image: ImageHook | None = None,
         on_form: FormHook | None = None,
+        on_inline: InlineHook | None = None,
     ) -> None:
         self.on_show = on_show
         self.on_image = on_image
         self.on_form = on_form
+        self.on_inline = on_inline
         self._fonts: dict[int, FontInfo] = {}
 
     def font(self, resources: DictionaryObject, name: str) -> FontInfo:
@@ -272,6 +276,8 @@ class Interpreter:
                     tm, replacement = self._show(op, operands, gs, tm)
                 elif op == b"Do" and operands:
                     self._do(str(operands[0]), resources, gs.ctm)
+                elif op == b"INLINE IMAGE" and self.on_inline is not None:
+                    replacement = self.on_inline(operands, gs.ctm)
             except (ValueError, TypeError, ArithmeticError) as exc:
                 log.info("content operator %r skipped: %s", op, exc)
             if replacement is None:

@@ -38,6 +38,7 @@ from pypdf.generic import (
     FloatObject,
     NameObject,
     NumberObject,
+    StreamObject,
 )
 
 from pdpacket.errors import IntakeError
@@ -287,9 +288,24 @@ class _Redactor:
             if new_ops != inner or new_res is not None:
                 forms[name] = _form_copy(xobj, new_ops, new_res, self.writer)
 
-        interp = Interpreter(on_show=self.show, on_image=on_image, on_form=on_form)
+        inline: dict[str, Any] = {}
+
+        def on_inline(ii: Any, m: Matrix) -> Ops | None:
+            xobj = inline_as_xobject(ii, resources)
+            if xobj is None:
+                return None
+            rects = self.pixel_rects(xobj, m)
+            if not rects:
+                return None
+            name = f"/PdpRedacted{len(inline) + 1}"
+            inline[name] = self.black_out(xobj, rects)
+            return [([NameObject(name)], b"Do")]
+
+        interp = Interpreter(
+            on_show=self.show, on_image=on_image, on_form=on_form, on_inline=on_inline
+        )
         out = interp.run(ops, resources, ctm)
-        if not images and not forms:
+        if not images and not forms and not inline:
             return out, None
         xobjects = resources.get("/XObject")
         xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
@@ -298,9 +314,71 @@ class _Redactor:
             new_x[NameObject(name)] = self.writer._add_object(self.black_out(xobj, rects))
         for name, form in forms.items():
             new_x[NameObject(name)] = self.writer._add_object(form)
+        for name, image in inline.items():
+            new_x[NameObject(name)] = self.writer._add_object(image)
         new_res = DictionaryObject({NameObject(k): v for k, v in resources.items()})
         new_res[NameObject("/XObject")] = new_x
         return out, new_res
+
+
+_INLINE_KEYS = {
+    "/BPC": "/BitsPerComponent",
+    "/CS": "/ColorSpace",
+    "/D": "/Decode",
+    "/DP": "/DecodeParms",
+    "/F": "/Filter",
+    "/H": "/Height",
+    "/W": "/Width",
+    "/IM": "/ImageMask",
+    "/I": "/Interpolate",
+}
+_INLINE_NAMES = {
+    "/G": "/DeviceGray",
+    "/RGB": "/DeviceRGB",
+    "/CMYK": "/DeviceCMYK",
+    "/I": "/Indexed",
+    "/AHx": "/ASCIIHexDecode",
+    "/A85": "/ASCII85Decode",
+    "/LZW": "/LZWDecode",
+    "/Fl": "/FlateDecode",
+    "/RL": "/RunLengthDecode",
+    "/CCF": "/CCITTFaxDecode",
+    "/DCT": "/DCTDecode",
+}
+
+
+def _inline_value(v: Any) -> Any:
+    if isinstance(v, NameObject):
+        return NameObject(_INLINE_NAMES.get(str(v), str(v)))
+    if isinstance(v, list):
+        return ArrayObject(_inline_value(x) for x in v)
+    return v
+
+
+def inline_as_xobject(ii: Any, resources: DictionaryObject) -> Any:
+    """An inline image (pypdf's {"settings", "data"}) as an image XObject, its
+    abbreviations spelled out; None when it is not one pypdf can read."""
+    try:
+        settings = ii["settings"]
+        data = ii["data"]
+    except (KeyError, TypeError):
+        return None
+    values: dict[str, Any] = {
+        "__streamdata__": data,
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Image"),
+    }
+    for k, v in settings.items():
+        key = _INLINE_KEYS.get(str(k), str(k))
+        if key == "/L":
+            continue
+        values[NameObject(key)] = _inline_value(v)
+    cs = values.get("/ColorSpace")
+    named = resources.get("/ColorSpace")
+    named = named.get_object() if named is not None else None
+    if isinstance(cs, NameObject) and isinstance(named, DictionaryObject) and cs in named:
+        values[NameObject("/ColorSpace")] = named[cs]
+    return StreamObject.initialize_from_dictionary(values)
 
 
 def _parse_dict(raw: bytes) -> DictionaryObject:
@@ -355,6 +433,43 @@ def _cover(boxes: Sequence[Box], label: bool) -> bytes:
     return b"\n".join(parts)
 
 
+def _redact_page(
+    writer: PdfWriter, index: int, page_boxes: Sequence[Box], name: str, label: bool
+) -> Stats:
+    page = writer.pages[index]
+    red = _Redactor(writer, [b.normalised() for b in page_boxes], name, index)
+    contents = page.get_contents()
+    ops: Ops = list(contents.operations) if contents is not None else []
+    resources = page_resources(page)
+    new_ops, new_res = red.stream(ops, resources, IDENTITY)
+    res = new_res if new_res is not None else resources
+    if label:
+        res = DictionaryObject({NameObject(k): v for k, v in res.items()})
+        fonts = res.get("/Font")
+        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+        new_fonts = DictionaryObject({NameObject(k): v for k, v in fonts.items()})
+        new_fonts[NameObject(LABEL_FONT)] = writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Font"),
+                    NameObject("/Subtype"): NameObject("/Type1"),
+                    NameObject("/BaseFont"): NameObject("/Helvetica-Bold"),
+                    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                }
+            )
+        )
+        res[NameObject("/Font")] = new_fonts
+    page[NameObject("/Resources")] = res
+    cs = ContentStream(None, writer)
+    cs.operations = [([], b"q"), *new_ops, ([], b"Q")]
+    body = cs.get_data() + b"\n" + _cover(red.boxes, label)
+    stream = DecodedStreamObject()
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    stream.set_data(zlib.compress(body, 6))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    return red.stats
+
+
 def redact_pdf(
     pdf: bytes, boxes: Mapping[int, Sequence[Box]], *, name: str, label: bool = False
 ) -> tuple[bytes, Stats]:
@@ -369,40 +484,19 @@ def redact_pdf(
     for index, page_boxes in sorted(boxes.items()):
         if not page_boxes or not 0 <= index < len(writer.pages):
             continue
-        page = writer.pages[index]
-        red = _Redactor(writer, [b.normalised() for b in page_boxes], name, index)
-        contents = page.get_contents()
-        ops: Ops = list(contents.operations) if contents is not None else []
-        resources = page_resources(page)
-        new_ops, new_res = red.stream(ops, resources, IDENTITY)
-        res = new_res if new_res is not None else resources
-        if label:
-            res = DictionaryObject({NameObject(k): v for k, v in res.items()})
-            fonts = res.get("/Font")
-            fonts = fonts.get_object() if fonts is not None else DictionaryObject()
-            new_fonts = DictionaryObject({NameObject(k): v for k, v in fonts.items()})
-            new_fonts[NameObject(LABEL_FONT)] = writer._add_object(
-                DictionaryObject(
-                    {
-                        NameObject("/Type"): NameObject("/Font"),
-                        NameObject("/Subtype"): NameObject("/Type1"),
-                        NameObject("/BaseFont"): NameObject("/Helvetica-Bold"),
-                        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-                    }
-                )
-            )
-            res[NameObject("/Font")] = new_fonts
-        page[NameObject("/Resources")] = res
-        cs = ContentStream(None, writer)
-        cs.operations = [([], b"q"), *new_ops, ([], b"Q")]
-        body = cs.get_data() + b"\n" + _cover(red.boxes, label)
-        stream = DecodedStreamObject()
-        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
-        stream.set_data(zlib.compress(body, 6))
-        page[NameObject("/Contents")] = writer._add_object(stream)
-        total.glyphs += red.stats.glyphs
-        total.pixels += red.stats.pixels
-        total.images += red.stats.images
+        try:
+            stats = _redact_page(writer, index, page_boxes, name, label)
+        except RedactionError:
+            raise
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+            raise RedactionError(
+                name,
+                f"page {index + 1} could not be redacted ({exc}); nothing was changed",
+                hint="Print the page and scan it, add the scan instead and redact that.",
+            ) from exc
+        total.glyphs += stats.glyphs
+        total.pixels += stats.pixels
+        total.images += stats.images
         total.pages.add(index)
     out = io.BytesIO()
     writer.write(out)

@@ -582,3 +582,26 @@ def test_numbers_in_turned_text_are_found_and_removed(tmp_path: Path) -> None:
     text = run_tool("pdftotext", str(path), "-")
     assert "6789" not in text and "margin note" in text and "Header stays" in text
     assert stats.glyphs == 11
+
+
+def test_inline_image_pixels_are_removed(tmp_path: Path) -> None:
+    from pdpacket.intake.redact import redact_pdf
+
+    im = Image.new("L", (200, 100), 255)
+    ImageDraw.Draw(im).rectangle((0, 0, 199, 99), fill=90)  # all mid-gray
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.drawInlineImage(im, 100, 500, width=200, height=100)
+    c.showPage()
+    c.save()
+    assert b"BI" in PdfReader(io.BytesIO(buf.getvalue())).pages[0].get_contents().get_data()
+    # the left half of the picture
+    out, stats = redact_pdf(buf.getvalue(), {0: [Box(100, 500, 200, 600)]}, name="inline.pdf")
+    assert stats.pixels == 100 * 100
+    page = PdfReader(io.BytesIO(out)).pages[0]
+    [x] = [v.get_object() for v in page["/Resources"]["/XObject"].values()]
+    pixels = x.decode_as_image().convert("L")
+    assert pixels.getpixel((50, 50)) == 0 and pixels.getpixel((150, 50)) == 90
+    path = tmp_path / "inline.pdf"
+    path.write_bytes(out)
+    run_tool("qpdf", "--check", str(path))
