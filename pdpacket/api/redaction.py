@@ -24,6 +24,7 @@ from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.model.redaction import (
     ApplyResult,
     Box,
+    FoundNumber,
     PageGeometry,
     Redaction,
     RedactionSettings,
@@ -156,6 +157,8 @@ class RedactionMixin:
                 log.warning("file %d not searched: %s", file.id, exc)
                 done += file.pages
                 continue
+            final: dict[int, list[FoundNumber]] = {}
+            pending: dict[int, list[FoundNumber]] = {}
             for page in range(file.pages):
                 cancel.raise_if_cancelled()
                 done += 1
@@ -164,25 +167,22 @@ class RedactionMixin:
                 progress.update(
                     done, total, f"Looking for personal numbers: page {done} of {total}"
                 )
-                words, final = self._words_of(file, page, pdf)
+                words, is_final = self._words_of(file, page, pdf)
                 found = find_numbers(
                     words,
                     client_a_number=case.client.a_number,
                     client_dob=case.client.dob,
                     today=today,
                 )
-                if not final and not found:
-                    continue  # searched again once its OCR is done
-                new += rows.record_found(
-                    self.store,
-                    case_id,
-                    file.id,
-                    page,
-                    file.pdf_sha256 if final else "",
-                    FINDER_VERSION,
-                    found,
-                    proposed,
-                )
+                if is_final:
+                    final[page] = found
+                elif found:  # what the OCR read so far; the page is searched again
+                    pending[page] = found
+            for sha, pages in ((file.pdf_sha256, final), ("", pending)):
+                if pages:
+                    new += rows.record_found(
+                        self.store, case_id, file.id, sha, FINDER_VERSION, pages, proposed
+                    )
         progress.update(total, total, "")
         return new
 

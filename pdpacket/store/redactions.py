@@ -10,7 +10,7 @@ PDF it had before stays in the store, named in ``redacted_files``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pdpacket.errors import BadInputError, NotFoundError
@@ -71,40 +71,54 @@ def record_found(
     store: Store,
     case_id: int,
     file_id: int,
-    page: int,
     sha: str,
     finder: str,
-    found: Sequence[FoundNumber],
+    pages: Mapping[int, Sequence[FoundNumber]],
     proposed: Iterable[NumberKind],
 ) -> int:
-    """Store what the finder found on one page (a box already recorded for the
-    same place and kind is kept with its decision) and that the page was
-    searched; returns how many rows are new."""
+    """Store what the finder found on some pages of one file, in one transaction
+    (a box already recorded for the same place and kind keeps its decision), and
+    that those pages were searched (``sha`` "": not final, searched again);
+    returns how many rows are new."""
     proposed = set(proposed)
     new = 0
     with store.transaction():
-        # a write first: the transaction takes the write lock (waiting its turn)
+        # writes first: the transaction takes the write lock (waiting its turn)
         # before it reads, so two searches at once never both add the same box
-        store.db.execute(
-            "INSERT INTO redaction_scans (file_id, page, pdf_sha256, finder) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(file_id, page) DO UPDATE SET pdf_sha256 = excluded.pdf_sha256, "
-            "finder = excluded.finder",
-            (file_id, page, sha, finder),
-        )
-        existing = store._q(
-            "SELECT kind, x0, y0, x1, y1 FROM redactions WHERE file_id = ? AND page = ?",
-            (file_id, page),
-        )
-        for f in found:
-            if any(_same_place(f, r) for r in existing):
-                continue
-            state = RedactionState.PROPOSED if f.kind in proposed else RedactionState.LISTED
-            _insert(
-                store, case_id, file_id, page, f.box, f.kind, state, RedactionSource.AUTO, f.masked
+        for page in pages:
+            store.db.execute(
+                "INSERT INTO redaction_scans (file_id, page, pdf_sha256, finder) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(file_id, page) DO UPDATE SET "
+                "pdf_sha256 = excluded.pdf_sha256, finder = excluded.finder",
+                (file_id, page, sha, finder),
             )
-            new += 1
-        if new:
-            store.audit(case_id, "redaction.found", file=file_id, page=page, count=new)
+        for page, found in pages.items():
+            if not found:
+                continue
+            existing = store._q(
+                "SELECT kind, x0, y0, x1, y1 FROM redactions WHERE file_id = ? AND page = ?",
+                (file_id, page),
+            )
+            added = 0
+            for f in found:
+                if any(_same_place(f, r) for r in existing):
+                    continue
+                state = RedactionState.PROPOSED if f.kind in proposed else RedactionState.LISTED
+                _insert(
+                    store,
+                    case_id,
+                    file_id,
+                    page,
+                    f.box,
+                    f.kind,
+                    state,
+                    RedactionSource.AUTO,
+                    f.masked,
+                )
+                added += 1
+            if added:
+                store.audit(case_id, "redaction.found", file=file_id, page=page, count=added)
+            new += added
     return new
 
 

@@ -654,8 +654,10 @@ class EvidenceStep(Step):
         from ..redaction_dialog import RedactionDialog
 
         ex = self.current_exhibit()
-        if ex is not None and ex.files:
-            RedactionDialog(self.ctx, ex, self).exec()
+        if ex is None or not ex.files:
+            self.ctx.say("Select an exhibit with pages to redact.")
+            return
+        RedactionDialog(self.ctx, ex, self).exec()
 
     def remove_current(self) -> None:
         """Delete on the list: remove the selected exhibit (Ctrl+Z brings it back)."""
