@@ -461,8 +461,7 @@ class Store:
     def referenced_blobs(self) -> set[str]:
         rows = self._q(
             "SELECT original_sha256 AS s FROM exhibit_files UNION "
-            "SELECT pdf_sha256 AS s FROM exhibit_files UNION SELECT sha256 AS s FROM blobs "
-            "UNION SELECT unredacted_sha256 AS s FROM redacted_files"
+            "SELECT pdf_sha256 AS s FROM exhibit_files UNION SELECT sha256 AS s FROM blobs"
         )
         return {r["s"] for r in rows}
 
