@@ -679,7 +679,8 @@ def demo_manifest() -> dict[str, Any]:
                 "document_type": "lease",
                 "factor": "long_residence",
                 "section": "Residence",
-                "date": "2025-10-01",
+                "date": "2016-03-01",
+                "date_end": "2025-10-01",
             },
             {
                 "title": "Letters of support (pastor, neighbour, teacher)",
