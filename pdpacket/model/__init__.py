@@ -206,6 +206,8 @@ class BuildOptions:
     service_address: str = ""
     include_cover: bool = True
     include_index: bool = True
+    # after the index, a table of which exhibits prove which factor (linked to the exhibits)
+    factor_table: bool = False
     keep_original_size: bool = False
     build_date: dt.date | None = None  # fixed date for reproducible output; None: today
     edition: str = "standard"  # "standard" | "efile" (ECAS) | "email" (to OPLA) | "print"

@@ -4,13 +4,13 @@ and the plan (``draw`` lays them out)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pdpacket.model import Polarity
 from pdpacket.model.signing import Signature
 from pdpacket.packet import draw as layout
 from pdpacket.packet import motion
 from pdpacket.packet.context import BuildContext, Segment
+from pdpacket.packet.dates import date_long, tab_date
+from pdpacket.packet.factors import FACTOR_NOTE, FACTOR_TABLE_TITLE, factor_rows
 from pdpacket.packet.motion import case_caption as case_caption
 from pdpacket.packet.motion import document_title as document_title
 from pdpacket.packet.plan import (
@@ -23,10 +23,6 @@ from pdpacket.packet.plan import (
 from pdpacket.policy import signing as signing_policy
 from pdpacket.policy.templates import fill
 from pdpacket.store import signatures as signing
-
-
-def date_long(d: dt.date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
 
 
 def _attorney_lines(ctx: BuildContext) -> tuple[str, ...]:
@@ -155,7 +151,7 @@ def _tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
         letter=pe.letter,
         title=ex.title,
         description=ex.description,
-        date=date_long(ex.doc_date) if ex.doc_date else "",
+        date=tab_date(ex),
         section=ex.section,
         factors=tuple(factors),
         addresses=tuple(addresses),
@@ -261,6 +257,11 @@ def _add_piece(
     elif s.drawn == "index":
         rows = tuple(index_rows(ctx, ctx.segments))
         at[s.drawn] = d.add_index(layout.IndexInfo(caption, rows, **index_layout(ctx)))
+    elif s.drawn == "factors":
+        rows = tuple(factor_rows(ctx))
+        at[s.drawn] = d.add_index(
+            layout.IndexInfo(caption, rows, title=FACTOR_TABLE_TITLE.upper(), note=FACTOR_NOTE)
+        )
     elif s.kind == "part":
         at[s.drawn] = d.add_index(_part_contents(ctx, s.part, caption))
     elif s.kind == "continued" and s.exhibit is not None:
