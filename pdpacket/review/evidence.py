@@ -25,9 +25,10 @@ import functools
 import io
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pdpacket.model import Exhibit, ExhibitFile, FileRole, Finding, Polarity
 from pdpacket.model.identifiers import exhibit_letter
@@ -37,6 +38,7 @@ from pdpacket.review.context import ReviewContext
 from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review.evidence")
+T = TypeVar("T")
 
 
 @functools.cache
@@ -70,6 +72,24 @@ class _FileText:
 
 _TEXT_CACHE: dict[str, _FileText] = {}
 _CACHE_MAX = 512
+# reviews run on worker threads (the window's review, a build's): one reader at a time
+_LOCK = threading.RLock()
+# what a check found in an exhibit, by what it depends on (its files, title,
+# description and type): a later review of an unchanged exhibit reads nothing again
+_FOUND: dict[tuple[object, ...], object] = {}
+_FOUND_MAX = 4096
+
+
+def _remembered(e: Exhibit, what: str, compute: Callable[[], T]) -> T:
+    key = (what, tuple(f.pdf_sha256 for f in e.files), e.title, e.description, e.document_type)
+    with _LOCK:
+        if key in _FOUND:
+            return cast(T, _FOUND[key])
+        value = compute()
+        if len(_FOUND) >= _FOUND_MAX:
+            _FOUND.pop(next(iter(_FOUND)))
+        _FOUND[key] = value
+        return value
 
 
 def _reader(data: bytes) -> Any:
@@ -100,6 +120,11 @@ def page_texts(store: Store, f: ExhibitFile, pages: int) -> list[str]:
 
     The one door through which the review reads evidence text: an OCR text
     layer, when the store holds one for the file, belongs here."""
+    with _LOCK:
+        return _page_texts(store, f, pages)
+
+
+def _page_texts(store: Store, f: ExhibitFile, pages: int) -> list[str]:
     rec = _file_text(store, f.pdf_sha256)
     if rec is None:
         return []
@@ -121,10 +146,12 @@ def page_texts(store: Store, f: ExhibitFile, pages: int) -> list[str]:
 
 def _has_image(store: Store, f: ExhibitFile, page: int) -> bool:
     """Whether page ``page`` (from 0) of the file shows an image."""
-    rec = _file_text(store, f.pdf_sha256)
-    if rec is None or not 0 <= page < rec.count:
-        return False
-    if page not in rec.images:
+    with _LOCK:
+        rec = _file_text(store, f.pdf_sha256)
+        if rec is None or not 0 <= page < rec.count:
+            return False
+        if page in rec.images:
+            return rec.images[page]
         try:
             page_obj: Any = _reader(store.blobs.read(f.pdf_sha256)).pages[page]
             res: Any = page_obj.get("/Resources")
@@ -352,18 +379,24 @@ def _original_reason(r: _Reader, e: Exhibit) -> str:
     return f'its text says "{said}"' if said else ""
 
 
+def _reasons(r: _Reader, e: Exhibit) -> tuple[str, str, str]:
+    """Why the exhibit looks like an agency memo, a record-of-proceeding
+    document, an original identity document ("" for each it does not)."""
+    return _memo_reason(r, e), _record_reason(r, e), _original_reason(r, e)
+
+
 def check_documents(ctx: ReviewContext) -> Iterator[Finding | None]:
     r = _Reader(ctx)
     for e in ctx.included:
-        why = _memo_reason(r, e)
-        if why:
-            yield ctx.finding("evidence.agency_memo", e.id, exhibit=_name(ctx, e), why=why)
+        memo, record, original = _remembered(e, "documents", functools.partial(_reasons, r, e))
+        if memo:
+            yield ctx.finding("evidence.agency_memo", e.id, exhibit=_name(ctx, e), why=memo)
             continue
-        why = _record_reason(r, e)
-        if why:
+        if record:
+            why = record
             yield ctx.finding("evidence.record_of_proceeding", e.id, exhibit=_name(ctx, e), why=why)
-        why = _original_reason(r, e)
-        if why:
+        if original:
+            why = original
             yield ctx.finding("evidence.original_document", e.id, exhibit=_name(ctx, e), why=why)
 
 
@@ -410,7 +443,7 @@ def check_support_letters(ctx: ReviewContext) -> Iterator[Finding | None]:
     for e in ctx.included:
         if not e.files or not is_support_letter(e):
             continue
-        gaps = support_letter_gaps(ctx.store, e)
+        gaps = _remembered(e, "support", functools.partial(support_letter_gaps, ctx.store, e))
         if gaps:
             yield ctx.finding(
                 "support_letter.incomplete", e.id, exhibit=_name(ctx, e), missing=_and(gaps)
@@ -443,6 +476,10 @@ def _criminal_history(ctx: ReviewContext, r: _Reader) -> str:
 def not_final(text: str) -> str:
     """The words by which a document says its disposition is not final ("")."""
     return _first(_patterns(checks_data()["criminal"], "not_final_text"), text)
+
+
+def _not_final_in(r: _Reader, e: Exhibit) -> str:
+    return not_final(r.body(e))
 
 
 def check_criminal(ctx: ReviewContext) -> Iterator[Finding | None]:
@@ -481,7 +518,9 @@ def check_criminal(ctx: ReviewContext) -> Iterator[Finding | None]:
         offered = e.document_type in disposition_types or "disposition" in e.title.lower()
         if not (offered or e.document_type in record_types):
             continue
-        said = not_final(r.body(e)) if e.files else ""
+        said = (
+            _remembered(e, "not_final", functools.partial(_not_final_in, r, e)) if e.files else ""
+        )
         if said:
             pending[e.id] = said
         elif offered and e.files:
