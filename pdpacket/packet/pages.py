@@ -119,7 +119,7 @@ def _cover(ctx: BuildContext, caption: layout.Caption) -> layout.CoverInfo:
     )
 
 
-def _continued_tab(s: Segment) -> layout.TabInfo:
+def _continued_tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
     """The tab page that opens the rest of an exhibit in a later part."""
     assert s.exhibit is not None
     pe = s.exhibit
@@ -128,7 +128,7 @@ def _continued_tab(s: Segment) -> layout.TabInfo:
     return layout.TabInfo(
         letter=pe.letter,
         title=ex.title,
-        section=ex.section,
+        section=ctx.section_of(ex),
         pages=page_range(pe.first_page, pe.last_page),
         continued=f"(continued from Part {before[-1] if before else s.part - 1})",
     )
@@ -152,7 +152,7 @@ def _tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
         title=ex.title,
         description=ex.description,
         date=tab_date(ex),
-        section=ex.section,
+        section=ctx.section_of(ex),
         factors=tuple(factors),
         addresses=tuple(addresses),
         contents=contents,
@@ -265,7 +265,7 @@ def _add_piece(
     elif s.kind == "part":
         at[s.drawn] = d.add_index(_part_contents(ctx, s.part, caption))
     elif s.kind == "continued" and s.exhibit is not None:
-        at[s.drawn] = d.add_tab(_continued_tab(s))
+        at[s.drawn] = d.add_tab(_continued_tab(ctx, s))
     elif s.drawn == "blank":
         at[s.drawn] = d.add_blank()
     elif s.drawn == "copies" and ctx.copies is not None:

@@ -372,6 +372,8 @@ def _memo_reason(r: _Reader, e: Exhibit) -> str:
 
 def _original_reason(r: _Reader, e: Exhibit) -> str:
     spec = r.data["originals"]
+    if _first(_patterns(spec, "title_not"), _words(e)):
+        return ""  # "copy of the original passport"
     said = _first(_patterns(spec, "title"), _words(e))
     if said:
         return f'its title says "{said}"'
@@ -444,7 +446,9 @@ def check_support_letters(ctx: ReviewContext) -> Iterator[Finding | None]:
         if not e.files or not is_support_letter(e):
             continue
         gaps = _remembered(e, "support", functools.partial(support_letter_gaps, ctx.store, e))
-        if gaps:
+        if gaps is None:
+            yield ctx.finding("support_letter.unread", e.id, exhibit=_name(ctx, e))
+        elif gaps:
             yield ctx.finding(
                 "support_letter.incomplete", e.id, exhibit=_name(ctx, e), missing=_and(gaps)
             )

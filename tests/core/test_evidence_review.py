@@ -122,6 +122,8 @@ def test_an_original_passport_instead_of_a_copy(workspace, case):
     assert "evidence.original_document" not in found(workspace, case)
     workspace.store.update_exhibit(ex, title="Birth certificate (original)")
     assert "evidence.original_document" in found(workspace, case)
+    workspace.store.update_exhibit(ex, title="Copy of the original passport")
+    assert "evidence.original_document" not in found(workspace, case)
 
 
 # ---- letters of support ---------------------------------------------------------------------
@@ -154,6 +156,19 @@ def test_an_unsigned_undated_support_letter_without_contact(workspace, case):
     workspace.store.update_exhibit(bad, included=False)
     add_exhibit(workspace, case, "Letter of support", letter_pdf(SIGNED))  # found by title
     assert "support_letter.incomplete" not in found(workspace, case)
+
+
+def test_a_scanned_support_letter_is_not_read_and_the_review_says_so(workspace, case):
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter, invariant=True)
+    c.rect(72, 300, 400, 300, fill=1)  # a page of pixels or paths, no text
+    c.showPage()
+    c.save()
+    ex = add_exhibit(workspace, case, "Scan", buf.getvalue(), document_type="letter_of_support")
+    f = found(workspace, case)
+    assert "support_letter.incomplete" not in f
+    assert f["support_letter.unread"].severity == Severity.NOTE
+    assert f["support_letter.unread"].location.object_id == str(ex)
 
 
 def test_a_support_letter_that_never_says_who_wrote_it(workspace, case):
