@@ -486,6 +486,10 @@ def _not_final_in(r: _Reader, e: Exhibit) -> str:
     return not_final(r.body(e))
 
 
+def _cleared_in(r: _Reader, e: Exhibit, cleared: re.Pattern[str]) -> bool:
+    return bool(cleared.search(r.body(e)))
+
+
 def check_criminal(ctx: ReviewContext) -> Iterator[Finding | None]:
     r = _Reader(ctx)
     spec = r.data["criminal"]
@@ -508,11 +512,6 @@ def check_criminal(ctx: ReviewContext) -> Iterator[Finding | None]:
         or rehab_factors & set(e.factor_ids)
         or _first(_patterns(spec, "rehabilitation_title"), _words(e))
     ]
-    arrests = interview_of(ctx).arrests
-    cleared = re.compile(spec.get("cleared_answer", "$^"), re.IGNORECASE)
-    all_cleared = bool(arrests) and all(cleared.search(a.disposition) for a in arrests)
-    if not rehab and not all_cleared:
-        yield ctx.finding("criminal.no_rehabilitation", what=what)
     # dispositions: those that say they are not final do not count
     disposition_types = set(spec["disposition_types"])
     record_types = set(spec["record_types"]) | {"police_report"}
@@ -538,6 +537,19 @@ def check_criminal(ctx: ReviewContext) -> Iterator[Finding | None]:
             )
         elif not final:
             yield ctx.finding("criminal.record_pending", e.id, exhibit=_name(ctx, e), said=said)
+    # every charge dismissed, sealed or expunged (as the interview or every final
+    # disposition says): there is no conduct to show rehabilitation from
+    arrests = interview_of(ctx).arrests
+    cleared = re.compile(spec.get("cleared_answer", "$^"), re.IGNORECASE)
+    if arrests:
+        all_cleared = all(cleared.search(a.disposition) for a in arrests)
+    else:
+        all_cleared = bool(final) and all(
+            _remembered(by_id[i], "cleared", functools.partial(_cleared_in, r, by_id[i], cleared))
+            for i in final
+        )
+    if not rehab and not all_cleared:
+        yield ctx.finding("criminal.no_rehabilitation", what=what)
     not_final_answer = re.compile(spec["not_final_answer"], re.IGNORECASE)
     for n, a in enumerate(interview_of(ctx).arrests, 1):
         if not_final_answer.match(a.disposition):

@@ -327,3 +327,27 @@ def test_the_review_reports_the_evidence_findings(workspace, case):
     [f] = [f for f in found_ if f.code == "evidence.record_of_proceeding"]
     assert f.fix and f.location.step in readiness.STEPS
     assert readiness.is_ready(found_)  # a warning: the attorney decides
+
+
+def test_a_dismissed_charge_needs_no_rehabilitation_evidence(workspace, case):
+    workspace.store.set_factor_answer(
+        case, FactorAnswer("criminal_history", True, "Arrested 2015.", "Dismissed and sealed.")
+    )
+    disp = add_exhibit(
+        workspace,
+        case,
+        "Certificate of disposition",
+        letter_pdf("Disposition: 01/22/2016 - DISMISSED, sealed under CPL 160.50"),
+        document_type="certified_disposition",
+    )
+    f = found(workspace, case)
+    assert "criminal.no_rehabilitation" not in f and "criminal.no_fbi_summary" in f
+    workspace.store.update_exhibit(disp, included=False)
+    add_exhibit(
+        workspace,
+        case,
+        "Certificate of disposition (conviction)",
+        letter_pdf("Disposition: 03/02/2018 - CONVICTED, VTL 1192.3"),
+        document_type="certified_disposition",
+    )
+    assert "criminal.no_rehabilitation" in found(workspace, case)
