@@ -86,6 +86,7 @@ def _letter_of_support(writer: str, relation: str, contact: str, body: list[str]
         "",
         "Sincerely,",
         "",
+        f"/s/ {writer}",
         f"{writer}",
         contact,
     ]
