@@ -52,3 +52,22 @@ def test_the_build_step_offers_the_factor_table(window, workspace):
     assert not box.isChecked()
     box.setChecked(True)
     assert step.options().factor_table is True
+
+
+def test_an_evidence_finding_jumps_to_its_exhibit(qtbot, window, workspace, evidence_dir):
+    from .test_review_step import item_for, press_enter_on, review_of
+
+    case_id = workspace.create_case(Client(name="Review Client"))
+    [res] = workspace.add_evidence(
+        case_id, [make_pdf(evidence_dir / "nta.pdf", ["NOTICE TO APPEAR", "Form I-862"])]
+    )
+    workspace.add_evidence(case_id, [make_pdf(evidence_dir / "passport.pdf", ["Passport"])])
+    window.cases.refresh()
+    window.open_case(case_id)
+    step = review_of(qtbot, window)
+    item = item_for(step, "evidence.record_of_proceeding")
+    assert "record of proceeding" in item.data(Qt.ItemDataRole.DisplayRole) or item.toolTip()
+    step.grab().save(str(evidence_dir.parent / "review.png"))
+    press_enter_on(qtbot, step, "evidence.record_of_proceeding")
+    assert window.current_step() is window.step("evidence")
+    assert window.step("evidence").current_exhibit().id == res.exhibit_id
