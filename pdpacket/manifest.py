@@ -455,6 +455,14 @@ def _parse_exhibit(
             "is set but the exhibit has no date.",
             'Give the document\'s first date as "date" and its last as "date_end".',
         )
+    first, last = parse_date(date, "date"), parse_date(date_end, "date_end")
+    if first and last and last < first:
+        raise _err(
+            source,
+            f"{where}.date_end",
+            f"{last.isoformat()} comes before the exhibit's date, {first.isoformat()}.",
+            '"date" is the document\'s first date and "date_end" its last.',
+        )
     tr = e.get("translator") or {}
     return ManifestExhibit(
         title=title,

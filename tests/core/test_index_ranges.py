@@ -228,3 +228,7 @@ def test_a_bad_end_date_in_a_manifest_names_the_key(workspace, tmp_path):
         ManifestError, match=r"exhibits\[0\]\.date_end: is set but the exhibit has no date"
     ):
         workspace.import_manifest(path)
+    data["exhibits"][0].update({"date": "2021-01-01", "date_end": "2020-01-01"})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"date_end: 2020-01-01 comes before"):
+        workspace.import_manifest(path)
