@@ -312,6 +312,10 @@ def _runs(years: Sequence[int]) -> list[tuple[int, int]]:
 def check_residence(ctx: ReviewContext) -> Iterator[Finding | None]:
     claim = claimed_start(ctx)
     if claim is None:
+        factor = _residence_factor(ctx)
+        answer = ctx.answers.get(factor.id) if factor else None
+        if factor is not None and answer is not None and answer.applies:
+            yield ctx.finding("residence.no_start", factor.id, factor=factor.label)
         return
     start, source = claim
     factor = _residence_factor(ctx)

@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
 from pdpacket.api import Workspace
-from pdpacket.model import FactorAnswer, Finding, Severity
+from pdpacket.model import FactorAnswer, Finding, Location, Severity
 from pdpacket.model.interview import Arrest, Entry, Interview
 from pdpacket.review import readiness
 from pdpacket.review.context import ReviewContext
@@ -220,6 +220,14 @@ def test_the_interview_claim_comes_first_and_gaps_are_years(workspace, case):
     # the entry date counts only without a residence date
     f = found(workspace, case, Interview(entry=Entry(date="2010")))["residence.start_undocumented"]
     assert "since 2010 (the interview's entry date)" in f.message
+
+
+def test_a_residence_claim_with_no_year_says_it_was_not_checked(workspace, case):
+    residence_case(workspace, case, "She has lived here for many years.")
+    f = found(workspace, case)
+    assert f["residence.no_start"].severity == Severity.NOTE
+    assert f["residence.no_start"].location == Location("factors", "long_residence")
+    assert "residence.no_start" not in found(workspace, case, Interview(residence_since="2016"))
 
 
 def test_identity_documents_do_not_show_presence(workspace, case):
