@@ -213,12 +213,18 @@ def _name(ctx: ReviewContext, e: Exhibit) -> str:
     return f'Exhibit {letter}, "{e.title}"' if letter else f'"{e.title}"'
 
 
+@functools.cache
+def _types() -> dict[str, tuple[str, str]]:
+    """Document type id -> (category, label), read once per process."""
+    return {d.id: (d.category, d.label) for d in catalog.document_types()}
+
+
 def _type_category(type_id: str) -> str:
-    return next((d.category for d in catalog.document_types() if d.id == type_id), "")
+    return _types().get(type_id, ("", ""))[0]
 
 
 def _type_label(type_id: str) -> str:
-    return next((d.label for d in catalog.document_types() if d.id == type_id), type_id)
+    return _types().get(type_id, ("", type_id))[1]
 
 
 def interview_of(ctx: ReviewContext) -> Interview:
