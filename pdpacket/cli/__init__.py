@@ -104,6 +104,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     if getattr(args, "integrity_sidecar", False):
         options = dataclasses.replace(options, integrity_sidecar=True)
+    if getattr(args, "factor_table", False):
+        options = dataclasses.replace(options, factor_table=True)
     if getattr(args, "final", False):
         options = dataclasses.replace(options, final=True)
     edition = getattr(args, "edition", None) or "standard"
@@ -494,6 +496,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--bates", metavar="PREFIX", help="Bates prefix, e.g. GARCIA- (implies --numbering bates)"
+    )
+    p.add_argument(
+        "--factor-table",
+        action="store_true",
+        help="after the index, a table of which exhibits prove which factor",
     )
     p.add_argument(
         "--date",
