@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays 
     from pdpacket.model import BuildResult
 
 from pdpacket.cli.common import case_number, open_workspace
-from pdpacket.cli.desktop import add_desktop_commands, archive_argument
+from pdpacket.cli.desktop import add_desktop_commands, archive_argument, open_window
 from pdpacket.cli.settings import add_destination_command, add_settings_commands
 
 log = logging.getLogger("pdpacket.cli")
@@ -678,22 +678,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error")
         print(f"pdpacket: unexpected error: {exc!r}. Run with -v and report it.", file=sys.stderr)
         return 1
-
-
-def open_window(data_dir: str | None, *, open_archive: str | None = None) -> int:
-    # The command line is the entry point above the window; the window's Qt
-    # libraries load only when the window is asked for.
-    try:
-        from pdpacket.ui import app
-    except ImportError as exc:
-        print(
-            f"pdpacket: the window cannot start: {exc}.\n"
-            "  On Debian/Ubuntu install the Qt libraries: sudo apt-get install libgl1 libegl1 "
-            "libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libfontconfig1 libdbus-1-3",
-            file=sys.stderr,
-        )
-        return 1
-    return int(app.run(data_dir, open_archive=open_archive))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -65,8 +65,6 @@ def cmd_open(args: argparse.Namespace) -> int:
                 hint="Give the path of a case archive (.pdpacket) exported by pdpacket.",
             )
         path = path.resolve()
-    from pdpacket.cli import open_window
-
     return open_window(args.data_dir, open_archive=str(path) if path else None)
 
 
@@ -154,3 +152,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(f"{'ok ' if ok else 'FAIL'} {name:<{width}}  {detail}")
     failed = [r for r in results if not r[1]]
     return 1 if failed else 0
+
+
+def open_window(data_dir: str | None, *, open_archive: str | None = None) -> int:
+    # The command line is the entry point above the window; the window's Qt
+    # libraries load only when the window is asked for.
+    try:
+        from pdpacket.ui import app
+    except ImportError as exc:
+        print(
+            f"pdpacket: the window cannot start: {exc}.\n"
+            "  On Debian/Ubuntu install the Qt libraries: sudo apt-get install libgl1 libegl1 "
+            "libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libfontconfig1 libdbus-1-3",
+            file=sys.stderr,
+        )
+        return 1
+    return int(app.run(data_dir, open_archive=open_archive))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import pdpacket.cli as cli
+import pdpacket.cli.desktop as desktop
 from pdpacket.cli import main
 from pdpacket.cli.desktop import archive_argument
 
@@ -36,7 +36,7 @@ def test_open_passes_the_archive_to_the_window(
         seen.update(data_dir=data_dir, archive=open_archive)
         return 0
 
-    monkeypatch.setattr(cli, "open_window", fake_window)
+    monkeypatch.setattr(desktop, "open_window", fake_window)
     archive = tmp_path / "case.pdpacket"
     archive.write_bytes(b"x")
     assert main(["--data-dir", str(tmp_path / "d"), str(archive)]) == 0
