@@ -297,3 +297,20 @@ def m008_signatures(db: Database) -> None:
             ON signatures(case_id, document, signer, COALESCE(exhibit_id, 0))
         """,
     )
+
+
+@migrations(name="m016_page_edits")
+def m016_page_edits(db: Database) -> None:
+    """Page edits over an exhibit file's stored PDF (which is never changed): the
+    pages the packet shows, in order, as JSON ``[[stored page, quarter turns,
+    deleted], ...]``.  No row: every stored page, in order, unturned."""
+    _run(
+        db,
+        """
+        CREATE TABLE page_edits (
+            file_id INTEGER PRIMARY KEY REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            layout TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
