@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays 
     from pdpacket.model import BuildResult
 
 from pdpacket.cli.common import case_number, open_workspace
+from pdpacket.cli.pages import add_pages_commands
 from pdpacket.cli.settings import add_destination_command, add_settings_commands
 
 log = logging.getLogger("pdpacket.cli")
@@ -635,6 +636,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_letter_and_check(sub)
     add_settings_commands(sub)
     add_destination_command(sub)
+    add_pages_commands(sub)
     return parser
 
 

@@ -265,3 +265,27 @@ def test_archive_round_trip_and_duplicate_keep_page_edits(workspace, case3, tmp_
     workspace.remove_exhibits([b])
     workspace.undo()
     assert workspace.get_exhibit(b).files[0].layout == layout
+
+
+def test_cli_lists_edits_splits_and_merges(workspace, case3, tmp_path, capsys):
+    from pdpacket.cli import main
+
+    _a, b, _c = ids(workspace, case3)
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main([*data, "pages", f"{case3}:B", "--rotate", "2:90", "--delete", "3"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"Exhibit B, id {b}: Doc1. 3 of 4 pages in the packet."
+    assert out[2] == "2\tp. 2\tdoc1_0.pdf page 2\tturned 90"
+    assert out[3] == "3\tdeleted\tdoc1_0.pdf page 3"
+    assert main([*data, "pages", str(b), "--restore", "3", "--move", "4:1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "1\tp. 1\tdoc1_0.pdf page 4"
+    assert main([*data, "split", f"{case3}:b", "--at", "3"]) == 0
+    assert capsys.readouterr().out.startswith("Done: split of Exh. B at page 3.")
+    assert main([*data, "merge", f"{case3}:B", f"{case3}:C"]) == 0
+    assert "4 of 4 pages in the packet" in capsys.readouterr().out
+    # mistakes exit 2 with the fix
+    assert main([*data, "pages", f"{case3}:Q"]) == 2
+    assert "has no Exhibit Q (its exhibits: A, B, C)" in capsys.readouterr().err
+    assert main([*data, "pages", f"{case3}:B", "--delete", "9"]) == 2
+    assert "has no page 9" in capsys.readouterr().err
+    assert workspace.get_exhibit(b).pages == 4
