@@ -289,3 +289,43 @@ def test_cli_lists_edits_splits_and_merges(workspace, case3, tmp_path, capsys):
     assert main([*data, "pages", f"{case3}:B", "--delete", "9"]) == 2
     assert "has no page 9" in capsys.readouterr().err
     assert workspace.get_exhibit(b).pages == 4
+
+
+def _bulky_pdf(texts: list[str]) -> bytes:
+    """Pages that each carry ~200 KB of incompressible pixels and their text."""
+    import io
+    import random
+
+    from PIL import Image
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    rnd = random.Random(7)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter, invariant=True)
+    for text in texts:
+        noise = Image.frombytes("RGB", (260, 260), rnd.randbytes(260 * 260 * 3))
+        c.drawImage(ImageReader(noise), 72, 300, 260, 260)
+        c.setFont("Helvetica", 14)
+        c.drawString(72, 700, text)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_an_efile_split_inside_an_edited_exhibit_keeps_the_edited_order(workspace, tmp_path):
+    case_id = new_case(workspace)
+    ex = add_exhibit(workspace, case_id, "Scans", _bulky_pdf([f"DOC0 PAGE{n}" for n in range(1, 7)]))
+    workspace.move_pages(ex, [6], 1)
+    workspace.delete_pages(ex, [3])  # stored page 2
+    workspace.rotate_pages(ex, [4], 180)
+    result = workspace.build_edition(
+        case_id, tmp_path / "efile", BuildOptions(build_date=DATE, edition="efile", max_mb=0.5)
+    )
+    assert len(result.parts) >= 2
+    words: list[str] = []
+    for part in result.parts:
+        qpdf_check(part)
+        words += page_words(part)
+    assert words == ["0.6", "0.1", "0.3", "0.4", "0.5"]
