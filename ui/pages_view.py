@@ -100,7 +100,7 @@ def greyed(image: QImage) -> QImage:
 def page_label(p: PageInfo) -> str:
     role = ROLE_NAMES.get(p.role)
     text = f"Page {p.number}" + (f" ({role})" if role else "")
-    return f"{text} – deleted" if p.deleted else text
+    return f"{text}\ndeleted" if p.deleted else text
 
 
 class ThumbnailList(QListWidget):
@@ -186,7 +186,8 @@ class PageEditor(QWidget):
         self.deleted_bar = QWidget()
         bar = QHBoxLayout(self.deleted_bar)
         bar.setContentsMargins(6, 4, 6, 4)
-        self.deleted_note = QLabel("This page is deleted: the packet leaves it out.")
+        self.deleted_note = QLabel("Deleted: the packet leaves this page out.")
+        self.deleted_note.setWordWrap(True)
         self.restore_button = QPushButton("&Restore")
         self.restore_button.setObjectName("restorePage")
         self.restore_button.clicked.connect(self.restore_selected)
@@ -405,8 +406,9 @@ class PageEditor(QWidget):
         if p.turns % 2:
             w_pt, h_pt = h_pt, w_pt
         dpr = max(1.0, self.devicePixelRatioF())
-        if self.zoom is None:
-            avail = max(200, self.area.viewport().width() - 24)
+        if self.zoom is None:  # the width without a scroll bar's, which a long page shows
+            bar = self.area.verticalScrollBar().sizeHint().width()
+            avail = max(200, self.area.width() - bar - 20)
             scale = avail / w_pt
         else:
             scale = self.zoom * self.logicalDpiX() / 72

@@ -54,7 +54,7 @@ def test_keys_rotate_delete_restore_move_and_undo(qtbot, window, workspace, page
     assert order(workspace, ex)[1] == (2, 1, True)
     # the exhibit stays; the page is greyed with Restore, and the counts follow
     assert workspace.exhibits(view.case_id)[0].id == ex
-    assert view.deleted_bar.isVisible() and "deleted" in view.thumbs.item(1).text()
+    assert view.deleted_bar.isVisible() and view.thumbs.item(1).text() == "Page 2\ndeleted"
     assert view.step.tabs.tabText(1) == "&Pages (3)"
     assert "3 pages" in view.step.list.item(0).data(Qt.ItemDataRole.AccessibleTextRole)
     view.restore_button.click()
