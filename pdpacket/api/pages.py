@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlite_utils import Database
 
 from pdpacket import undo
-from pdpacket.errors import BadInputError
+from pdpacket.errors import BadInputError, ManifestError
 from pdpacket.letter import page_cites
+from pdpacket.manifest import ManifestFile
 from pdpacket.model import Exhibit, ExhibitFile, FileRole, HistoryStep, PageSlot
 from pdpacket.model.markup import TOKEN
 from pdpacket.store import page_edits
@@ -116,6 +120,23 @@ class PageEdit(undo.Change):
             page_edits.put_back(store.db, self.after, self.before)
             self._letter(store, False)
             store.audit(self.case_id, "exhibit.pages", undo=self.text)
+
+
+def check_manifest_pages(source: Path, mf: ManifestFile, stored_pages: int) -> None:
+    """A manifest's page edits name pages the file has."""
+    bad = [p.source + 1 for p in mf.pages if p.source >= stored_pages]
+    if bad:
+        raise ManifestError(
+            f'{source.name}: {mf.path.name} has {stored_pages} pages; its "pages" name '
+            f"page {bad[0]}.",
+            hint="Number the pages from 1 as a PDF viewer shows them.",
+        )
+
+
+def write_layout(db: Database, file_id: int, layout: Sequence[PageSlot], stored: int) -> None:
+    """Store page edits for a new file row (a manifest's; none: nothing to do)."""
+    if layout:
+        page_edits.write(db, file_id, layout, stored)
 
 
 def _refuse(message: str, hint: str) -> BadInputError:

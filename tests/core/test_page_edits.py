@@ -316,7 +316,9 @@ def _bulky_pdf(texts: list[str]) -> bytes:
 
 def test_an_efile_split_inside_an_edited_exhibit_keeps_the_edited_order(workspace, tmp_path):
     case_id = new_case(workspace)
-    ex = add_exhibit(workspace, case_id, "Scans", _bulky_pdf([f"DOC0 PAGE{n}" for n in range(1, 7)]))
+    ex = add_exhibit(
+        workspace, case_id, "Scans", _bulky_pdf([f"DOC0 PAGE{n}" for n in range(1, 7)])
+    )
     workspace.move_pages(ex, [6], 1)
     workspace.delete_pages(ex, [3])  # stored page 2
     workspace.rotate_pages(ex, [4], 180)
@@ -329,3 +331,25 @@ def test_an_efile_split_inside_an_edited_exhibit_keeps_the_edited_order(workspac
         qpdf_check(part)
         words += page_words(part)
     assert words == ["0.6", "0.1", "0.3", "0.4", "0.5"]
+
+
+def test_a_manifest_can_say_the_page_edits(workspace, manifest_factory, tmp_path):
+    from pdpacket.errors import ManifestError
+    from tests.pdftools import make_pdf
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    make_pdf(folder / "lease.pdf", [f"DOC0 PAGE{n}" for n in range(1, 5)])
+    pages = [{"page": 4}, {"page": 1, "rotate": 90}, {"page": 2, "deleted": True}, {"page": 3}]
+    data = {
+        "client": {"name": "Manifest Client"},
+        "exhibits": [{"title": "Lease", "files": [{"path": "lease.pdf", "pages": pages}]}],
+    }
+    case_id = workspace.import_manifest(manifest_factory(data, folder=folder))
+    (ex,) = workspace.exhibits(case_id)
+    assert ex.files[0].layout == (PageSlot(3), PageSlot(0, 1), PageSlot(1, 0, True), PageSlot(2))
+    assert page_words(build(workspace, case_id, tmp_path)) == ["0.4", "0.1", "0.3"]
+    data["exhibits"][0]["files"][0]["pages"] = [{"page": 9}]
+    with pytest.raises(ManifestError, match=r"lease\.pdf has 4 pages"):
+        workspace.import_manifest(manifest_factory(data, folder=folder))
+    assert len(workspace.list_cases()) == 1  # nothing of the refused manifest was stored
