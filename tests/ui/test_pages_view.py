@@ -138,3 +138,28 @@ def test_split_here_and_merge_with_next_from_the_menu(qtbot, window, workspace, 
         qtbot.keyClick(view.thumbs, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert [e.id for e in workspace.exhibits(view.case_id)] == [lease, stubs]
     assert view.thumbs.count() == 4
+
+
+def test_the_letter_step_shows_a_citation_that_followed_a_moved_page(
+    qtbot, window, workspace, pages_view
+):
+    view = pages_view
+    ex = view.exhibit.id
+    workspace.save_letter(view.case_id, f"# Facts\n\nThe lease {{{{cite:{ex}:pages=4}}}}.\n")
+    window.go_to_step("letter")
+    letter_step = window.step("letter")
+    letter_step.load()
+    window.go_to_step("evidence")
+    view.thumbs.setFocus()
+    view.thumbs.setCurrentRow(3)
+    for _ in range(3):
+        qtbot.keyClick(view.thumbs, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert f"{{{{cite:{ex}:pages=1}}}}" in workspace.letter(view.case_id).text
+    window.go_to_step("letter")
+    assert f"{{{{cite:{ex}:pages=1}}}}" in letter_step.editor.markup()
+    # an edit of the letter keeps the citation where the page went
+    letter_step.editor.set_markup(letter_step.editor.markup() + "\nMore.\n")
+    letter_step._edited()
+    assert letter_step.commit()
+    text = workspace.letter(view.case_id).text
+    assert f"{{{{cite:{ex}:pages=1}}}}" in text and "More." in text
