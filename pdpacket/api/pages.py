@@ -10,6 +10,7 @@ deleted ones too, as the window's Pages view and ``pdpacket pages`` list them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -139,6 +140,12 @@ def write_layout(db: Database, file_id: int, layout: Sequence[PageSlot], stored:
         page_edits.write(db, file_id, layout, stored)
 
 
+def _next_part(title: str) -> str:
+    """The title of the second half of a split: "Lease (part 2)", then "(part 3)"."""
+    m = re.fullmatch(r"(.*) \(part (\d+)\)", title)
+    return f"{m[1]} (part {int(m[2]) + 1})" if m else f"{title} (part 2)"
+
+
 def _refuse(message: str, hint: str) -> BadInputError:
     return BadInputError(message, hint=hint)
 
@@ -221,6 +228,7 @@ class PageTools:
         edit: Callable[[PageSlot], PageSlot],
     ) -> HistoryStep:
         ex = self.store.get_exhibit(exhibit_id)
+        numbers = sorted(set(numbers))
         layouts: dict[int, list[PageSlot]] = {}
         for fi, si in self._locate(ex, numbers):
             f = ex.files[fi]
@@ -303,7 +311,7 @@ class PageTools:
         def change() -> list[int]:
             new_id = store.add_exhibit(
                 ex.case_id,
-                f"{ex.title} (part 2)",
+                _next_part(ex.title),
                 position=ex.position + 1,
                 description=ex.description,
                 doc_date=ex.doc_date,

@@ -353,3 +353,15 @@ def test_a_manifest_can_say_the_page_edits(workspace, manifest_factory, tmp_path
     with pytest.raises(ManifestError, match=r"lease\.pdf has 4 pages"):
         workspace.import_manifest(manifest_factory(data, folder=folder))
     assert len(workspace.list_cases()) == 1  # nothing of the refused manifest was stored
+
+
+def test_a_page_named_twice_turns_once_and_a_second_split_is_part_3(workspace, case3):
+    _a, b, _c = ids(workspace, case3)
+    workspace.rotate_pages(b, [2, 2], 90)
+    assert [p.turns for p in workspace.exhibit_pages(b)] == [0, 1, 0, 0]
+    part2 = workspace.split_exhibit(b, 2).exhibit_ids[-1]
+    part3 = workspace.split_exhibit(part2, 2).exhibit_ids[-1]
+    assert workspace.get_exhibit(part3).title == "Doc1 (part 3)"
+    assert [e.pages for e in workspace.exhibits(case3)] == [1, 1, 1, 2, 2]
+    with pytest.raises(BadInputError, match="quarter turns"):
+        workspace.rotate_pages(b, [1], 45)
