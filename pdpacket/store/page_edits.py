@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from pdpacket.errors import PdpacketError
 from pdpacket.model import ExhibitFile, PageSlot
 
 
@@ -140,11 +141,42 @@ def _upsert(db: Database, table: str, row: dict[str, Any]) -> None:
     )
 
 
+def _check_put_back(db: Database, current: Snapshot, wanted: Snapshot) -> None:
+    hint = "Undo and redo only go back through the steps in order; make the change again."
+    for table, rows, ids in (
+        ("exhibits", wanted.exhibits, set(wanted.exhibits) - set(current.exhibits)),
+        ("exhibit_files", wanted.files, set(wanted.files) - set(current.files)),
+    ):
+        for row_id in sorted(ids):
+            there = _rows(db, f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+            if there and there[0] != rows[row_id]:  # (as it is when first applied)
+                raise PdpacketError(
+                    "This page change cannot be taken back or redone: an exhibit or file "
+                    "added since has taken its place.",
+                    hint=hint,
+                )
+    known = set(current.files) | set(wanted.files)
+    for eid in sorted(set(current.exhibits) - set(wanted.exhibits)):
+        held = db.execute("SELECT id FROM exhibit_files WHERE exhibit_id = ?", (eid,)).fetchall()
+        if any(int(r[0]) not in known for r in held):
+            title = current.exhibits[eid].get("title", "")
+            raise PdpacketError(
+                f"This page change cannot be taken back: the exhibit '{title}' it made has "
+                "files added since, which would be removed with it.",
+                hint="Move or remove those files first, or leave the change as it is.",
+            )
+
+
 def put_back(db: Database, current: Snapshot, wanted: Snapshot) -> None:
     """Make the rows ``current`` holds look like ``wanted`` (one is the other's
     before or after): rows only in ``current`` are deleted, others written back in
     place (so what other tables keep about a file that stays is kept), and the
-    case's exhibits put in ``wanted``'s order.  Call inside a transaction."""
+    case's exhibits put in ``wanted``'s order.  Call inside a transaction.
+
+    Refused (``PdpacketError``, nothing changed) when that would overwrite a row
+    made since under an id the step brings back, or remove an exhibit that has
+    files added since."""
+    _check_put_back(db, current, wanted)
     for row in wanted.exhibits.values():
         _upsert(db, "exhibits", row)
     for row in wanted.files.values():

@@ -25,7 +25,7 @@ from tests.core.packet_fixtures import (
     text_of,
     text_pdf,
 )
-from tests.pdftools import outline_titles, qpdf_check, run_tool
+from tests.pdftools import make_pdf, outline_titles, qpdf_check, run_tool
 
 DATE = dt.date(2026, 3, 20)
 OPTS = BuildOptions(build_date=DATE)
@@ -365,3 +365,15 @@ def test_a_page_named_twice_turns_once_and_a_second_split_is_part_3(workspace, c
     assert [e.pages for e in workspace.exhibits(case3)] == [1, 1, 1, 2, 2]
     with pytest.raises(BadInputError, match="quarter turns"):
         workspace.rotate_pages(b, [1], 45)
+
+
+def test_undo_of_a_split_never_removes_files_added_since(workspace, case3, tmp_path):
+    from pdpacket.errors import PdpacketError
+
+    _a, b, _c = ids(workspace, case3)
+    new = workspace.split_exhibit(b, 3).exhibit_ids[-1]
+    workspace.add_files_to_exhibit(new, [make_pdf(tmp_path / "extra.pdf", ["EXTRA"])])
+    with pytest.raises(PdpacketError, match="files added since"):
+        workspace.undo()
+    assert len(workspace.get_exhibit(new).files) == 2  # nothing was removed
+    assert ids(workspace, case3)[2] == new
