@@ -377,3 +377,16 @@ def test_undo_of_a_split_never_removes_files_added_since(workspace, case3, tmp_p
         workspace.undo()
     assert len(workspace.get_exhibit(new).files) == 2  # nothing was removed
     assert ids(workspace, case3)[2] == new
+
+
+def test_redo_of_a_split_never_overwrites_an_exhibit_added_since(workspace, case3, tmp_path):
+    from pdpacket.errors import PdpacketError
+
+    _a, b, _c = ids(workspace, case3)
+    new = workspace.split_exhibit(b, 3).exhibit_ids[-1]
+    workspace.undo()
+    (added,) = workspace.add_evidence(case3, [make_pdf(tmp_path / "new.pdf", ["NEW"])])
+    assert added.exhibit_id == new  # SQLite gave the freed id to the new exhibit
+    with pytest.raises(PdpacketError, match="taken its place"):
+        workspace.redo()
+    assert workspace.get_exhibit(new).title == "New" and workspace.get_exhibit(b).pages == 4
