@@ -151,6 +151,11 @@ class PageEditor(QWidget):
         self.thumbs.setViewMode(QListView.ViewMode.IconMode)
         self.thumbs.setFlow(QListView.Flow.TopToBottom)
         self.thumbs.setWrapping(False)
+        # items stay in the column; a drag shows where the pages will go and the
+        # drop asks the workspace (``ThumbnailList.dropEvent``)
+        self.thumbs.setMovement(QListView.Movement.Static)
+        self.thumbs.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.thumbs.setDropIndicatorShown(True)
         self.thumbs.setResizeMode(QListView.ResizeMode.Adjust)
         icon_h = round(self.thumb_width * 1.3)
         self.thumbs.setIconSize(QSize(self.thumb_width, icon_h))
