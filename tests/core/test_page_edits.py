@@ -390,3 +390,12 @@ def test_redo_of_a_split_never_overwrites_an_exhibit_added_since(workspace, case
     with pytest.raises(PdpacketError, match="taken its place"):
         workspace.redo()
     assert workspace.get_exhibit(new).title == "New" and workspace.get_exhibit(b).pages == 4
+
+
+def test_an_exhibit_whose_pages_are_all_deleted_is_a_review_error(workspace, case3):
+    a, _b, _c = ids(workspace, case3)
+    workspace.delete_pages(a, [1])
+    found = [f for f in workspace.review(case3) if f.code == "exhibit.no_files"]
+    assert found and "restore its deleted pages" in found[0].fix
+    workspace.undo()
+    assert not [f for f in workspace.review(case3) if f.code == "exhibit.no_files"]
