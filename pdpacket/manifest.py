@@ -29,6 +29,7 @@ from pdpacket.model import (
     DocumentRole,
     FactorAnswer,
     FileRole,
+    PageSlot,
     Proceedings,
     TranslationOrder,
     Translator,
@@ -45,6 +46,7 @@ class ManifestFile:
     path: Path
     role: FileRole = FileRole.DOCUMENT
     password: str | None = None
+    pages: tuple[PageSlot, ...] = ()  # page edits over the file; () for none
 
 
 @dataclass(frozen=True)
@@ -419,7 +421,13 @@ def _parse_file(fr: str | dict[str, Any], where: str, source: Path, base: Path) 
     if isinstance(fr, str):
         return ManifestFile(_resolve_inside(base, fr, source, where))
     path = _resolve_inside(base, fr["path"], source, where)
-    return ManifestFile(path, FileRole(fr.get("role", "document")), fr.get("password"))
+    pages = tuple(
+        PageSlot(int(p["page"]) - 1, int(p.get("rotate", 0)) // 90, bool(p.get("deleted")))
+        for p in fr.get("pages") or ()
+    )
+    if len({p.source for p in pages}) != len(pages):
+        raise _err(source, f"{where}.pages", "names a page twice.", "List each page once.")
+    return ManifestFile(path, FileRole(fr.get("role", "document")), fr.get("password"), pages)
 
 
 TRANSLATOR_KEYS = ("name", "address", "phone", "language")

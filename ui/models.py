@@ -203,7 +203,8 @@ class ExhibitTableModel(QAbstractTableModel):
         for f in ex.files:
             role = {FileRole.TRANSLATION: "translation", FileRole.CERTIFICATE: "certificate"}
             extra = f" ({role[f.role]})" if f.role in role else ""
-            lines.append(f"{f.original_name}{extra}: {f.pages} page{'s' if f.pages != 1 else ''}")
+            n = f.packet_pages  # after page edits
+            lines.append(f"{f.original_name}{extra}: {n} page{'s' if n != 1 else ''}")
             lines.extend(f"  ⚠ {w}" for w in f.warnings)
         return "\n".join(lines)
 

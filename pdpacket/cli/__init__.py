@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays 
 
 from pdpacket.cli.common import case_number, open_workspace
 from pdpacket.cli.desktop import add_desktop_commands, archive_argument, open_window
+from pdpacket.cli.pages import add_pages_commands
 from pdpacket.cli.settings import add_destination_command, add_settings_commands
 
 log = logging.getLogger("pdpacket.cli")
@@ -644,6 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_settings_commands(sub)
     add_destination_command(sub)
     add_desktop_commands(sub)
+    add_pages_commands(sub)
     return parser
 
 

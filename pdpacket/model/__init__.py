@@ -119,6 +119,18 @@ class Translator:
 
 
 @dataclass(frozen=True)
+class PageSlot:
+    """One page of an exhibit file as the packet shows it: which page of the stored
+    PDF (0-based), turned by how many quarter turns clockwise on top of the page's
+    own rotation, and whether the user deleted it (kept in place, greyed, so it can
+    be restored).  The stored PDF itself is never changed."""
+
+    source: int
+    turns: int = 0  # 0-3
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
 class ExhibitFile:
     id: int
     role: FileRole
@@ -131,6 +143,26 @@ class ExhibitFile:
     position: int = 0
     recovered: bool = False  # damaged file, pages recovered: must be compared
     confirmed: bool = False  # the user compared the recovered pages and confirmed them
+    # page edits over the stored PDF (``pages`` counts the stored PDF's pages):
+    # () shows every stored page in order, unturned
+    layout: tuple[PageSlot, ...] = ()
+
+    @property
+    def slots(self) -> tuple[PageSlot, ...]:
+        """Every page slot in order, deleted ones included."""
+        return self.layout or tuple(PageSlot(i) for i in range(self.pages))
+
+    @property
+    def kept(self) -> tuple[PageSlot, ...]:
+        """The pages that go into the packet, in order."""
+        return tuple(s for s in self.slots if not s.deleted)
+
+    @property
+    def packet_pages(self) -> int:
+        """How many pages of this file the packet carries (after page edits)."""
+        if not self.layout:
+            return self.pages
+        return sum(1 for s in self.layout if not s.deleted)
 
 
 @dataclass(frozen=True)
@@ -164,7 +196,8 @@ class Exhibit:
 
     @property
     def pages(self) -> int:
-        return sum(f.pages for f in self.files)
+        """Pages the packet carries for it, after page edits (its tab not counted)."""
+        return sum(f.packet_pages for f in self.files)
 
     @property
     def needs_translation(self) -> bool:

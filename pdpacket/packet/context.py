@@ -75,6 +75,10 @@ class Segment:
     numbered: bool = True  # False: a blank back or the copies sheet, which carry no number
     number: int = 0  # 0-based printed number of its first page (``first`` counts every page)
     part: int = 1  # the file (part) of a split packet it is in
+    # page edits: the stored file's pages it shows, in order, as (stored page,
+    # quarter turns); () when unedited.  ``skip``/``of``/``pages`` count these.
+    slots: tuple[tuple[int, int], ...] = ()
+    stored: int = 0  # pages of the stored file (0: ``of or pages``)
 
 
 @dataclass

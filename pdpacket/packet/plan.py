@@ -32,7 +32,14 @@ def _exhibit_segments(ctx: BuildContext, pe: PlannedExhibit) -> list[Segment]:
 
     def files(kind: str, title: str, fs: tuple[ExhibitFile, ...]) -> list[Segment]:
         return [
-            Segment(kind, title if n == 0 else "", f.pages, blob=f.pdf_sha256)
+            Segment(
+                kind,
+                title if n == 0 else "",
+                f.packet_pages,
+                blob=f.pdf_sha256,
+                slots=tuple((p.source, p.turns) for p in f.kept) if f.layout else (),
+                stored=f.pages,
+            )
             for n, f in enumerate(fs)
         ]
 

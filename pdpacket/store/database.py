@@ -38,7 +38,7 @@ from pdpacket.model import (
     Translator,
 )
 from pdpacket.model.identifiers import parse_a_number, parse_date, parse_receipt_number
-from pdpacket.store import backup
+from pdpacket.store import backup, page_edits
 from pdpacket.store.blobs import BlobStore
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import BLOBS_DIR, DB_NAME, ensure_private_dir
@@ -338,7 +338,7 @@ class Store:
                     translation_order=ex.translation_order,
                 )
                 for f in ex.files:
-                    self.add_exhibit_file(
+                    new_file = self.add_exhibit_file(
                         ex_id,
                         role=f.role,
                         original_name=f.original_name,
@@ -348,6 +348,7 @@ class Store:
                         warnings=f.warnings,
                         recovered=f.recovered,
                     )
+                    page_edits.copy(self.db, f, new_file)
             self.audit(new_id, "case.duplicate", source=case_id)
         return new_id
 
@@ -581,8 +582,9 @@ class Store:
                 rows[0]["case_id"], "file.confirm", file=file_id, name=rows[0]["original_name"]
             )
         frows = self._q(
-            "SELECT f.*, b.size AS size FROM exhibit_files f LEFT JOIN blobs b "
-            "ON b.sha256 = f.pdf_sha256 WHERE f.id = ?",
+            "SELECT f.*, b.size AS size, pe.layout AS layout FROM exhibit_files f LEFT JOIN "
+            "blobs b ON b.sha256 = f.pdf_sha256 LEFT JOIN page_edits pe ON pe.file_id = f.id "
+            "WHERE f.id = ?",
             (file_id,),
         )
         return self._file_from_row(frows[0])
@@ -694,6 +696,7 @@ class Store:
                         now_iso() if f.confirmed else None,
                     ),
                 )
+                page_edits.copy(self.db, f, f.id)
             self._touch(exhibit.case_id)
             self.audit(exhibit.case_id, "exhibit.restore", exhibit=exhibit.id, title=exhibit.title)
 
@@ -707,7 +710,7 @@ class Store:
             raise ValueError("a translation is paired with another exhibit of the same case")
         with self.transaction():
             for f in source.files:
-                self.add_exhibit_file(
+                new_file = self.add_exhibit_file(
                     target.id,
                     role=FileRole.TRANSLATION if f.role == FileRole.DOCUMENT else f.role,
                     original_name=f.original_name,
@@ -716,6 +719,7 @@ class Store:
                     pages=f.pages,
                     warnings=f.warnings,
                 )
+                page_edits.copy(self.db, f, new_file)
             self.remove_exhibit(source.id)
             self.audit(
                 target.case_id, "exhibit.pair_translation", exhibit=target.id, source=source.id
@@ -735,6 +739,7 @@ class Store:
             position=r["position"],
             recovered=bool(r.get("recovered") or 0),
             confirmed=bool(r.get("confirmed_at")),
+            layout=page_edits.decode(r.get("layout")),
         )
 
     def _exhibits(self, where: str, params: Sequence[Any]) -> list[Exhibit]:
@@ -744,8 +749,9 @@ class Store:
         ids = [r["id"] for r in rows]
         marks = ", ".join("?" * len(ids))
         frows = self._q(
-            f"SELECT f.*, b.size AS size FROM exhibit_files f LEFT JOIN blobs b "
-            f"ON b.sha256 = f.pdf_sha256 WHERE f.exhibit_id IN ({marks}) "
+            f"SELECT f.*, b.size AS size, pe.layout AS layout FROM exhibit_files f LEFT JOIN "
+            f"blobs b ON b.sha256 = f.pdf_sha256 LEFT JOIN page_edits pe ON pe.file_id = f.id "
+            f"WHERE f.exhibit_id IN ({marks}) "
             f"ORDER BY f.exhibit_id, f.position, f.id",
             ids,
         )

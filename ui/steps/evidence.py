@@ -50,7 +50,7 @@ from ..case_list import TwoLineDelegate
 from ..context import CaseContext
 from ..fields import Check, TextField, message_label
 from ..models import DETAIL_ROLE, packet_letters
-from ..preview import PagesPanel
+from ..pages_view import PageEditor
 from ..style import Banner, EmptyState, State, hint, state_icon
 from ..workers import Job, JobFunction, SignalProgress
 from .base import Step, StepStatus, field_box
@@ -585,7 +585,7 @@ class EvidenceStep(Step):
         editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
         editor_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor_scroll.setWidget(self.editor)
-        self.pages = PagesPanel(ctx)
+        self.pages = PageEditor(ctx)
         self.tabs.addTab(editor_scroll, "&Details")
         self.tabs.addTab(self.pages, "&Pages")
         split.addWidget(self.tabs)
