@@ -237,7 +237,7 @@ class RedactionMixin:
         return self.store.blobs.read(sha) if sha else None
 
     # ---- deciding (undoable) ------------------------------------------------------
-    def _label(self, r: Redaction) -> str:
+    def _redaction_place(self, r: Redaction) -> str:
         exhibits = self.store.list_exhibits(r.case_id)
         letter = next((lt for lt, e in packet_exhibits(exhibits) if e.id == r.exhibit_id), "")
         where = f"Exh. {letter}" if letter else "an exhibit"
@@ -256,7 +256,7 @@ class RedactionMixin:
         if not found:
             raise BadInputError("No redaction is selected.")
         verb = {"accepted": "acceptance", "rejected": "rejection", "proposed": "reset"}[state]
-        what = self._label(found[0]) if len(found) == 1 else f"{len(found)} redactions"
+        what = self._redaction_place(found[0]) if len(found) == 1 else f"{len(found)} redactions"
         change = _SetStates(
             found[0].case_id,
             f"{verb} of the redaction on {what}" if len(found) == 1 else f"{verb} of {what}",
@@ -284,7 +284,7 @@ class RedactionMixin:
         if r.state == RedactionState.APPLIED:
             raise BadInputError("This redaction is already applied: what it removed is gone.")
         change = _MoveBox(
-            r.case_id, r.id, r.box, box.normalised(), f"move of a redaction on {self._label(r)}"
+            r.case_id, r.id, r.box, box.normalised(), f"move of a redaction on {self._redaction_place(r)}"
         )
         return self.history.record(self.store, change)
 
