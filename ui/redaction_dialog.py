@@ -173,12 +173,22 @@ class RedactionDialog(QDialog):
         self.setWindowTitle(f"Redact: {exhibit.title}")
         self._docs: dict[int, QPdfDocument] = {}
         self._buffers: list[object] = []
-        self.pages: list[tuple[int, int]] = [
-            (f.id, p) for f in exhibit.files for p in range(f.pages)
-        ]  # exhibit page -> (file id, page in file)
+        # the exhibit's pages as the packet shows them (deleted ones last):
+        # (file id, stored page) and the label of each
+        self.pages: list[tuple[int, int]] = []
+        self.labels: list[str] = []
+        for f in exhibit.files:
+            for slot in f.kept:
+                self.pages.append((f.id, slot.source))
+                self.labels.append(f"Page {len(self.pages)}")
+        for f in exhibit.files:
+            for slot in f.slots:
+                if slot.deleted:
+                    self.pages.append((f.id, slot.source))
+                    self.labels.append("Deleted page (not in the packet)")
         self.page_box = QComboBox()
         self.page_box.setAccessibleName("Page")
-        self.page_box.addItems([f"Page {n + 1}" for n in range(len(self.pages))])
+        self.page_box.addItems(self.labels)
         self.page_box.currentIndexChanged.connect(self.show_page)
         self.canvas = PageCanvas()
         self.canvas.boxSelected.connect(self._select_in_list)
@@ -306,7 +316,7 @@ class RedactionDialog(QDialog):
                 counts[(r.file_id, r.page)] = counts.get((r.file_id, r.page), 0) + 1
         for n, key in enumerate(self.pages):
             more = f" ({counts[key]} proposed)" if counts.get(key) else ""
-            self.page_box.setItemText(n, f"Page {n + 1}{more}")
+            self.page_box.setItemText(n, f"{self.labels[n]}{more}")
 
     def _fill_list(self) -> None:
         keep = self.canvas.selected
@@ -408,8 +418,8 @@ class RedactionDialog(QDialog):
             self,
             "Apply redactions",
             f"Remove what lies under {n} box{'es' if n != 1 else ''} of this case's evidence "
-            "(text and image pixels)? This cannot be undone; the original files stay in the "
-            "data folder.",
+            "(text and image pixels)? This cannot be undone, and what Ctrl+Z could undo so far "
+            "is forgotten; the original files stay in the data folder.",
             "Apply",
         ):
             return
@@ -437,6 +447,8 @@ class RedactionDialog(QDialog):
         self.progress.setVisible(False)
         self.apply_button.setEnabled(True)
         boxes = getattr(result, "boxes", 0)
+        if boxes:
+            self.ctx.history.clear()  # no older step may bring the unredacted file back
         self.status.setText(f"{boxes} redactions applied: what lay under them is gone.")
         self.ctx.exhibitsChanged.emit()
         self.exhibit = next(

@@ -241,7 +241,7 @@ class RedactionMixin:
         exhibits = self.store.list_exhibits(r.case_id)
         letter = next((lt for lt, e in packet_exhibits(exhibits) if e.id == r.exhibit_id), "")
         where = f"Exh. {letter}" if letter else "an exhibit"
-        return f"{where}, p. {r.exhibit_page + 1}"
+        return f"{where}, p. {r.exhibit_page + 1}" if r.exhibit_page >= 0 else where
 
     def set_redaction_state(self, ids: Sequence[int], state: RedactionState | str) -> HistoryStep:
         """Accept, reject (or propose again) redactions; one undo step."""
@@ -284,7 +284,11 @@ class RedactionMixin:
         if r.state == RedactionState.APPLIED:
             raise BadInputError("This redaction is already applied: what it removed is gone.")
         change = _MoveBox(
-            r.case_id, r.id, r.box, box.normalised(), f"move of a redaction on {self._redaction_place(r)}"
+            r.case_id,
+            r.id,
+            r.box,
+            box.normalised(),
+            f"move of a redaction on {self._redaction_place(r)}",
         )
         return self.history.record(self.store, change)
 
@@ -308,7 +312,8 @@ class RedactionMixin:
     ) -> ApplyResult:
         """Remove what lies under every proposed or accepted box from the stored
         pages (text and image pixels), one file at a time; each file gets a new
-        stored PDF, the one it had stays in the store.  Not undoable."""
+        stored PDF, the one it had stays in the store.  Not undoable, and it
+        clears the undo history."""
         progress = progress or NullProgress()
         cancel = cancel or CancelToken()
         todo: dict[int, list[Redaction]] = {}
@@ -349,5 +354,9 @@ class RedactionMixin:
                 pixels += stats.pixels
                 changed += 1
         progress.update(len(todo), len(todo), "")
+        if changed:
+            # an older undo step could write a file's row back as it was, naming
+            # the PDF from before the redaction: none survives the apply
+            self.history.clear()
         log.info("case %d: %d redactions applied in %d files", case_id, boxes, changed)
         return ApplyResult(files=changed, boxes=boxes, glyphs=glyphs, pixels=pixels)

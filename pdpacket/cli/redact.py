@@ -52,15 +52,11 @@ def _place(ws: Workspace, case_id: int, spec: str) -> tuple[int, int, Box]:
         x0, y0, x1, y1 = (float(v) for v in parts[2].split(","))
     except ValueError:
         raise BadInputError(f"{spec!r} is not a page and a box.", hint=hint) from None
-    rest = page
-    for f in found[0].files:
-        if 0 <= rest < f.pages:
-            return f.id, rest, Box(x0, y0, x1, y1)
-        rest -= f.pages
-    raise BadInputError(
-        f"Exhibit {key} has {sum(f.pages for f in found[0].files)} pages, not {page + 1}.",
-        hint=hint,
-    )
+    shown = [(f.id, slot.source) for f in found[0].files for slot in f.kept]
+    if 0 <= page < len(shown):
+        file_id, stored = shown[page]
+        return file_id, stored, Box(x0, y0, x1, y1)
+    raise BadInputError(f"Exhibit {key} has {len(shown)} pages, not {page + 1}.", hint=hint)
 
 
 def cmd_redact(args: argparse.Namespace) -> int:
@@ -96,7 +92,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
                     {
                         "id": r.id,
                         "exhibit": letters.get(r.exhibit_id, ""),
-                        "page": r.exhibit_page + 1,
+                        "page": r.exhibit_page + 1 if r.exhibit_page >= 0 else None,
                         "kind": str(r.kind),
                         "text": r.masked,
                         "state": str(r.state),
@@ -119,7 +115,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
                 (
                     str(r.id),
                     exhibit,
-                    f"p. {r.exhibit_page + 1}",
+                    f"p. {r.exhibit_page + 1}" if r.exhibit_page >= 0 else "deleted page",
                     KIND_NAMES[r.kind][0],
                     r.masked or "-",
                     str(r.state),

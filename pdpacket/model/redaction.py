@@ -136,7 +136,7 @@ class Redaction:
     file_id: int
     exhibit_id: int
     page: int  # in the file, from 0
-    exhibit_page: int  # in the exhibit, from 0 (files one after the other)
+    exhibit_page: int  # in the exhibit as the packet shows it, from 0; -1: a deleted page
     box: Box
     kind: NumberKind
     state: RedactionState

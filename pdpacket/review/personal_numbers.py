@@ -20,7 +20,7 @@ def check_personal_numbers(ctx: ReviewContext) -> Iterator[Finding | None]:
     pages: dict[tuple[int, int, bool], Counter[str]] = {}
     kinds = {}
     for r in redactions.list_case(ctx.store, ctx.case.id):
-        if r.exhibit_id not in letters:
+        if r.exhibit_id not in letters or r.exhibit_page < 0:
             continue  # not in the packet
         if r.state in PENDING:
             listed = False

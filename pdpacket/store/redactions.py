@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pdpacket.errors import BadInputError, NotFoundError
+from pdpacket.model import Exhibit
 from pdpacket.model.redaction import (
     Box,
     FoundNumber,
@@ -170,35 +171,63 @@ def _insert(
 
 # ---- reading ----------------------------------------------------------------------------
 _SELECT = (
-    "SELECT r.*, f.exhibit_id AS exhibit_id, "
-    "(SELECT COALESCE(SUM(g.pages), 0) FROM exhibit_files g WHERE g.exhibit_id = f.exhibit_id "
-    " AND (g.position < f.position OR (g.position = f.position AND g.id < f.id))) AS offset "
-    "FROM redactions r JOIN exhibit_files f ON f.id = r.file_id "
+    "SELECT r.*, f.exhibit_id AS exhibit_id FROM redactions r "
+    "JOIN exhibit_files f ON f.id = r.file_id "
 )
 
 
-def _from_row(r: dict[str, Any]) -> Redaction:
-    return Redaction(
-        id=r["id"],
-        case_id=r["case_id"],
-        file_id=r["file_id"],
-        exhibit_id=r["exhibit_id"],
-        page=r["page"],
-        exhibit_page=r["offset"] + r["page"],
-        box=Box(r["x0"], r["y0"], r["x1"], r["y1"]),
-        kind=NumberKind(r["kind"]),
-        state=RedactionState(r["state"]),
-        source=RedactionSource(r["source"]),
-        masked=r["masked"],
-    )
+def packet_pages(exhibit: Exhibit) -> dict[tuple[int, int], int]:
+    """(file id, stored page) -> the page's place in the exhibit as the packet
+    shows it (from 0), after page edits; a deleted page is not there."""
+    out: dict[tuple[int, int], int] = {}
+    n = 0
+    for f in exhibit.files:
+        for slot in f.kept:
+            out[(f.id, slot.source)] = n
+            n += 1
+    return out
+
+
+def _from_rows(store: Store, rows: list[dict[str, Any]]) -> list[Redaction]:
+    places: dict[int, dict[tuple[int, int], int]] = {}
+    out = []
+    for r in rows:
+        if r["exhibit_id"] not in places:
+            places[r["exhibit_id"]] = packet_pages(store.get_exhibit(r["exhibit_id"]))
+        out.append(
+            Redaction(
+                id=r["id"],
+                case_id=r["case_id"],
+                file_id=r["file_id"],
+                exhibit_id=r["exhibit_id"],
+                page=r["page"],
+                exhibit_page=places[r["exhibit_id"]].get((r["file_id"], r["page"]), -1),
+                box=Box(r["x0"], r["y0"], r["x1"], r["y1"]),
+                kind=NumberKind(r["kind"]),
+                state=RedactionState(r["state"]),
+                source=RedactionSource(r["source"]),
+                masked=r["masked"],
+            )
+        )
+    return out
 
 
 def list_case(store: Store, case_id: int) -> list[Redaction]:
-    rows = store._q(
-        _SELECT + "WHERE r.case_id = ? ORDER BY f.exhibit_id, offset + r.page, r.y1 DESC, r.x0",
-        (case_id,),
+    """The case's redactions by exhibit and page (pages deleted from the packet last)."""
+    found = _from_rows(store, store._q(_SELECT + "WHERE r.case_id = ?", (case_id,)))
+    order = {e.id: e.position for e in store.list_exhibits(case_id)}
+    return sorted(
+        found,
+        key=lambda r: (
+            order.get(r.exhibit_id, 0),
+            r.exhibit_page < 0,
+            r.exhibit_page,
+            r.file_id,
+            r.page,
+            -r.box.y1,
+            r.box.x0,
+        ),
     )
-    return [_from_row(r) for r in rows]
 
 
 def list_file(store: Store, file_id: int, page: int | None = None) -> list[Redaction]:
@@ -207,7 +236,7 @@ def list_file(store: Store, file_id: int, page: int | None = None) -> list[Redac
     if page is not None:
         sql += " AND r.page = ?"
         params.append(page)
-    return [_from_row(r) for r in store._q(sql + " ORDER BY r.page, r.y1 DESC, r.x0", params)]
+    return _from_rows(store, store._q(sql + " ORDER BY r.page, r.y1 DESC, r.x0", params))
 
 
 def get(store: Store, redaction_id: int) -> Redaction:
@@ -217,7 +246,7 @@ def get(store: Store, redaction_id: int) -> Redaction:
             f"There is no redaction {redaction_id}.",
             hint="List the case's redactions with `pdpacket redact CASE` to see their ids.",
         )
-    return _from_row(rows[0])
+    return _from_rows(store, rows)[0]
 
 
 def applied_boxes(store: Store, file_id: int, page: int) -> list[Box]:

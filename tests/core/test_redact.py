@@ -607,3 +607,43 @@ def test_inline_image_pixels_are_removed(tmp_path: Path) -> None:
     path = tmp_path / "inline.pdf"
     path.write_bytes(out)
     run_tool("qpdf", "--check", str(path))
+
+
+def test_page_edits_number_the_pages_and_no_undo_brings_the_numbers_back(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pdpacket.model.redaction import Box as B
+
+    ws = workspace
+    case_id = ws.create_case(Client(name="Rosa Test", a_number=CLIENT_A))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    for text in ("Cover page of the return", f"Spouse SSN {SPOUSE_SSN}", "Child SSN 534-56-7812"):
+        c.setFont("Helvetica", 12)
+        c.drawString(72, 700, text)
+        c.showPage()
+    c.save()
+    path = tmp_path / "three_pages.pdf"
+    path.write_bytes(buf.getvalue())
+    ws.add_evidence(case_id, [path])
+    [ex] = ws.exhibits(case_id)
+    ws.find_personal_numbers(case_id, today=TODAY)
+    assert [r.exhibit_page for r in ws.redactions(case_id)] == [1, 2]
+    ws.delete_pages(ex.id, [1])  # the cover page leaves the packet
+    ws.rotate_pages(ex.id, [2], 90)
+    pages = {r.masked: r.exhibit_page for r in ws.redactions(case_id)}
+    assert pages == {"***-**-6781": 0, "***-**-7812": 1}
+    messages = [f.message for f in ws.review(case_id, today=TODAY)]
+    assert "1 social security number on Exh. A, p. 1, not redacted yet." in messages
+    ws.delete_pages(ex.id, [3])  # the child's page too: not in the packet, not in the review
+    messages = [f.message for f in ws.review(case_id, today=TODAY)]
+    assert not any("p. 2, not redacted" in m for m in messages)
+    assert ws.can_undo()
+    ws.apply_redactions(case_id)
+    assert not ws.can_undo()  # an undo of a page edit would write back the unredacted file
+    stored = tmp_path / "stored.pdf"
+    stored.write_bytes(ws.pdf_bytes(ws.exhibits(case_id)[0].files[0]))
+    text = run_tool("pdftotext", str(stored), "-")
+    assert "6781" not in text and "7812" not in text and "Cover page" in text
+    with pytest.raises(BadInputError):
+        ws.move_redaction(ws.redactions(case_id)[0].id, B(0, 0, 10, 10))
