@@ -355,8 +355,7 @@ def test_decisions_are_undoable_and_rejected_numbers_stay(
     assert "Married filing jointly" in text
     states = {r.masked: r.state for r in ws.redactions(case_id)}
     assert states["***-**-6781"] == RedactionState.REJECTED
-    with pytest.raises(BadInputError, match="already applied"):
-        ws.undo()  # the box drawn by hand: what it removed is gone
+    assert ws.undo() is None  # applying is not undone, and forgets the steps before it
     assert len(ws.redactions(case_id)) == 3
 
 
