@@ -531,6 +531,9 @@ class EvidenceStep(Step):
         bar.addWidget(self.add_files)
         bar.addWidget(self.add_folder)
         self.redact = QPushButton("&Redact…")  # personal numbers: find, decide, remove
+        self.redact.setToolTip(
+            "Find other people's SSNs, A-numbers and the like on this exhibit and remove them"
+        )
         self.redact.clicked.connect(self.open_redaction)
         bar.addWidget(self.redact)
         bar.addWidget(self.progress, 1)
