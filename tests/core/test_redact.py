@@ -200,6 +200,7 @@ def test_tax_return_numbers_are_removed_from_text_and_pixels(
     listing = capsys.readouterr().out
     assert "Exh. A\tp. 1\tsocial security number\t***-**-6781\tproposed" in listing
     assert "6781" in listing and "523" not in listing
+    assert main(["--data-dir", data, "settings", "redaction", "--label"]) == 0
     assert main(["--data-dir", data, "redact", str(case_id), "--apply"]) == 0
     capsys.readouterr()
 
@@ -218,6 +219,9 @@ def test_tax_return_numbers_are_removed_from_text_and_pixels(
         out = tmp_path / "packet.pdf"
         ws2.build_packet(case_id, out)
     assert_gone_but_page_intact(out, tmp_path, rest_in_text=True)
+    page = packet_page(out, "Married filing")
+    shown = run_tool("pdftotext", "-f", str(page), "-l", str(page), str(out), "-")
+    assert shown.count("Redacted") == 2  # the firm's label on each black box
 
 
 def tesseract_box(png: Path, dpi: int, needle: str) -> Box:

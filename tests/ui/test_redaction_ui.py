@@ -121,3 +121,24 @@ def test_boxes_sit_on_their_number_on_a_rotated_page(qtbot, window, tmp_path: Pa
         back = dlg.canvas.to_points(rect)
         assert abs(back.x0 - r.box.x0) < 1 and abs(back.y1 - r.box.y1) < 1
     dlg.close()
+
+
+def test_evidence_step_opens_redact_from_its_button_and_context_menu(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    opened: list[str] = []
+    monkeypatch.setattr(RedactionDialog, "exec", lambda self: opened.append(self.exhibit.title))
+    ws = window.ctx.workspace
+    case_id = ws.create_case(Client(name="Rosa Test", a_number=CLIENT_A))
+    ws.add_evidence(case_id, [tax_return_pdf(tmp_path / "tax_return_2025.pdf")])
+    window.open_case(case_id)
+    window.go_to_step("evidence")
+    step = window.step("evidence")
+    step.select_exhibit(ws.exhibits(case_id)[0].id)
+    qtbot.mouseClick(step.redact, Qt.MouseButton.LeftButton)
+    assert opened == ["Tax return 2025"]
+    [action] = [a for a in step.list.actions() if a.text() == "Redact…"]
+    assert step.list.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    action.trigger()
+    assert len(opened) == 2
+    wait_jobs(qtbot, window)
