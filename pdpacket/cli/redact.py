@@ -85,6 +85,8 @@ def cmd_redact(args: argparse.Namespace) -> int:
             )
         letters = {e.id: lt for lt, e in packet_exhibits(ws.exhibits(args.case))}
         reds = ws.redactions(args.case)
+        if args.original:
+            return _write_original(ws, args.case, args.original, args.out)
     if args.json:
         print(
             json.dumps(
@@ -132,6 +134,38 @@ def cmd_redact(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_original(ws: Workspace, case_id: int, key: str, out: str | None) -> int:
+    """Write an exhibit's files as they were before their redaction."""
+    from pathlib import Path
+
+    from pdpacket.model import packet_exhibits
+    from pdpacket.store.atomic import atomic_file
+
+    if not out:
+        raise BadInputError("Say where to write it.", hint="Add --out FILE.pdf.")
+    exhibits = ws.exhibits(case_id)
+    key = key.strip()
+    found = (
+        [e for e in exhibits if str(e.id) == key[1:]]
+        if key.startswith("#")
+        else [e for lt, e in packet_exhibits(exhibits) if lt.upper() == key.upper()]
+    )
+    if not found:
+        raise BadInputError(f"The case has no exhibit {key!r}.", hint="Give its letter, e.g. F.")
+    originals = [pdf for f in found[0].files if (pdf := ws.unredacted_pdf(f.id)) is not None]
+    if not originals:
+        raise BadInputError(
+            f"Exhibit {key} was never redacted: its stored files are the originals."
+        )
+    target = Path(out)
+    for n, pdf in enumerate(originals):
+        path = target if n == 0 else target.with_name(f"{target.stem}-{n + 1}{target.suffix}")
+        with atomic_file(path, private=True) as fh:  # it shows the numbers
+            fh.write(pdf)
+        print(path)
+    return 0
+
+
 def add_redact_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "redact",
@@ -151,6 +185,12 @@ def add_redact_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     p.add_argument("--apply", action="store_true", help="remove what is proposed or accepted")
     p.add_argument("--json", action="store_true", help="the list as JSON")
+    p.add_argument(
+        "--original",
+        metavar="EXHIBIT",
+        help="write the exhibit's files as they were before redaction to --out (for the attorney)",
+    )
+    p.add_argument("--out", metavar="FILE", help="where --original writes")
     p.set_defaults(func=cmd_redact)
 
 

@@ -203,6 +203,14 @@ def test_tax_return_numbers_are_removed_from_text_and_pixels(
     assert main(["--data-dir", data, "settings", "redaction", "--label"]) == 0
     assert main(["--data-dir", data, "redact", str(case_id), "--apply"]) == 0
     capsys.readouterr()
+    kept = tmp_path / "original.pdf"
+    assert (
+        main(["--data-dir", data, "redact", str(case_id), "--original", "A", "--out", str(kept)])
+        == 0
+    )
+    assert SPOUSE_SSN in run_tool("pdftotext", str(kept), "-")  # for the attorney
+    assert kept.stat().st_mode & 0o077 == 0
+    capsys.readouterr()
 
     with Workspace.open(data) as ws2:
         assert {r.state for r in ws2.redactions(case_id)} == {RedactionState.APPLIED}
