@@ -387,15 +387,17 @@ def page_glyphs(page: Any) -> list[Glyph]:
     def show(_op: bytes, _ops: list[Any], shown: list[Shown], _gs: GState) -> None:
         glyphs.extend(s.glyph for s in shown)
 
-    def form(_name: str, xobj: Any, ctm: Matrix, depth: list[int] | None = None) -> None:
+    def form(_name: str, xobj: Any, ctm: Matrix) -> None:
         if len(stack) >= MAX_FORM_DEPTH or id(xobj) in stack:
-            return
+            return  # too deep, or a form that paints itself
+        res = form_resources(xobj, resources[-1])  # none of its own: its parent's
         stack.append(id(xobj))
+        resources.append(res)
         try:
-            content = ContentStream(xobj, None)
-            interp.run(content.operations, form_resources(xobj, resources[-1]), ctm)
+            interp.run(ContentStream(xobj, None).operations, res, ctm)
         finally:
             stack.pop()
+            resources.pop()
 
     stack: list[int] = []
     interp = Interpreter(on_show=show, on_form=form)

@@ -239,13 +239,11 @@ class _Redactor:
         new[NameObject("/Height")] = NumberObject(im.size[1])
         if im.mode == "1":
             enc = encode_image(im)  # CCITT G4, as intake stores black-and-white scans
-            head = DictionaryObject()
             new[NameObject("/ColorSpace")] = NameObject(enc.colorspace.decode())
             new[NameObject("/BitsPerComponent")] = NumberObject(enc.bits)
             new[NameObject("/Filter")] = NameObject(enc.filter.decode())
             if enc.parms:
-                head = _parse_dict(enc.parms)
-                new[NameObject("/DecodeParms")] = head
+                new[NameObject("/DecodeParms")] = _parse_dict(enc.parms)
             new.set_data(enc.data)
             return new
         spaces = {"L": "/DeviceGray", "RGB": "/DeviceRGB", "CMYK": "/DeviceCMYK"}
