@@ -59,14 +59,6 @@ def invert(m: Matrix) -> Matrix | None:
     return (ia, ib, ic, id_, -(e * ia + f * ic), -(e * ib + f * id_))
 
 
-def box_through(m: Matrix, x0: float, y0: float, x1: float, y1: float) -> Box:
-    """The axis-aligned box around a rectangle mapped through ``m``."""
-    pts = [apply(m, x, y) for x in (x0, x1) for y in (y0, y1)]
-    xs = [p[0] for p in pts]
-    ys = [p[1] for p in pts]
-    return Box(min(xs), min(ys), max(xs), max(ys))
-
-
 def as_matrix(values: Sequence[Any]) -> Matrix:
     v = [float(x) for x in values]
     if len(v) != 6:
