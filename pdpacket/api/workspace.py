@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 from pdpacket import letter as letters
 from pdpacket import undo
 from pdpacket.api.catalogue import Catalogue
+from pdpacket.api.interview import InterviewMixin
 from pdpacket.errors import (
     DatabaseError,
     NotReadyError,
@@ -104,7 +105,7 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace:
+class Workspace(InterviewMixin):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace
@@ -203,7 +204,9 @@ class Workspace:
 
     def duplicate_case(self, case_id: int, *, name: str = "") -> int:
         """Copy a case (client, proceedings, factors, exhibits) to start a similar one."""
-        return self.store.duplicate_case(case_id, name=name)
+        new_id = self.store.duplicate_case(case_id, name=name)
+        self._copy_interview(case_id, new_id)
+        return new_id
 
     def pair_translation(self, exhibit_id: int, translation_exhibit_id: int) -> Exhibit:
         """Make exhibit ``translation_exhibit_id`` the translation of ``exhibit_id``."""
@@ -592,6 +595,8 @@ class Workspace:
                             warnings=sf.warnings,
                             recovered=sf.recovered,
                         )
+                if m.interview is not None:
+                    self._import_interview(case_id, m.interview)
                 for role, mf in m.documents:
                     sf, name, osize, psize = stored[(mf.path, mf.role)]
                     self.intake.register(sf, osize, psize)

@@ -38,6 +38,7 @@ from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
 from pdpacket.review.signatures import check_signatures
 from pdpacket.store.database import Store
+from pdpacket.store.interview import get_interview
 
 log = logging.getLogger("pdpacket.review")
 
@@ -82,6 +83,7 @@ def review_case(
         documents=store.case_documents(case_id),
         office_rules=office_rules,
         options=options,
+        interview=get_interview(store, case_id),
     )
     found: list[Finding] = []
     for check in CHECKS:

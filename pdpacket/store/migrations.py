@@ -297,3 +297,20 @@ def m008_signatures(db: Database) -> None:
             ON signatures(case_id, document, signer, COALESCE(exhibit_id, 0))
         """,
     )
+
+
+@migrations(name="m012_interview")
+def m012_interview(db: Database) -> None:
+    """The case interview: one JSON document per case (``model.interview``),
+    with the version of its format, so a later format can read an older one."""
+    _run(
+        db,
+        """
+        CREATE TABLE interviews (
+            case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
