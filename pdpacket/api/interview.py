@@ -4,14 +4,16 @@ the client-advice note that goes with the requested form of discretion."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 from pdpacket import undo
 from pdpacket.letter import advice
 from pdpacket.model import HistoryStep
 from pdpacket.model.interview import Arrest, Interview
+from pdpacket.policy import catalog
 from pdpacket.store import interview as interview_store
 from pdpacket.store.database import Store
 
@@ -56,6 +58,19 @@ class InterviewMixin:
     store: Store
     history: undo.History
 
+    @staticmethod
+    def interview_choices() -> dict[str, list[tuple[str, str]]]:
+        """The interview's lists (resources/interview.json) as (id, label):
+        manners, relations, statuses, paths, grounds; and ``ground_forms``, the
+        PD forms that rest on an 8 CFR 239.2(a) ground (as (id, id))."""
+        data = catalog.load_json("interview.json")
+        out = {
+            kind: [(str(c["id"]), str(c["label"])) for c in data[kind]]
+            for kind in ("manners", "relations", "statuses", "paths", "grounds")
+        }
+        out["ground_forms"] = [(f, f) for f in data.get("ground_forms", ())]
+        return out
+
     def interview(self, case_id: int) -> Interview:
         """The case's interview (empty when nothing was answered yet)."""
         self.store.get_case(case_id)
@@ -76,6 +91,15 @@ class InterviewMixin:
         )
         interview = interview_store.check_interview(replace(interview, arrests=arrests))
         return self.history.record(self.store, InterviewChange(case_id, before, interview))
+
+    def interview_data(self, case_id: int) -> dict[str, Any]:
+        """The case's interview as JSON-ready data (the store's format)."""
+        return interview_store.interview_to_dict(self.interview(case_id))
+
+    def set_interview_data(self, case_id: int, data: Mapping[str, Any]) -> HistoryStep | None:
+        """Store an interview given as data (``interview_data``'s format); a key
+        this version does not know, or a date that is not one, is refused."""
+        return self.set_interview(case_id, interview_store.interview_from_dict(data))
 
     def _copy_interview(self, source_id: int, new_id: int) -> None:
         """A duplicated case gets the interview, its arrests pointing at the
