@@ -139,6 +139,7 @@ class Voice:
 
     ref: str
     poss: str
+    has_pronouns: bool = False
 
     @property
     def Poss(self) -> str:
@@ -157,7 +158,7 @@ def voice(case: Case, iv: Interview, respondent: bool) -> Voice:
     else:
         ref = case.client.name
     poss = _POSSESSIVE.get(p, f"{ref}\u2019s")
-    return Voice(ref, poss)
+    return Voice(ref, poss, p in _POSSESSIVE)
 
 
 # ---- dates ----------------------------------------------------------------------
@@ -208,6 +209,8 @@ def entry_sentence(iv: Interview, v: Voice) -> str:
     if place:
         first = place.split()[0].lower()
         where = f", {place}" if first in {"near", "at", "through", "in", "via"} else f" at {place}"
+        if "," in place and e.date:
+            where += ","  # "near Nogales, Arizona, in March 2005"
     values = {"where": where, "when": when_phrase(e.date) or s["entry_date_missing"]}
     manner = fill(manner or s["entry_manner_missing"], values)
     sentence = _fill(s["entry"], ref=v.ref, manner=manner)
@@ -305,7 +308,8 @@ def relatives_summary(iv: Interview, v: Voice, today: dt.date) -> str:
         relation = str(choice("relations", r.relation).get("phrase", "")) or "relative"
         status = str(choice("statuses", r.status).get("phrase", ""))
         age = _age(r.born, today)
-        item = f"{v.poss} {relation}"
+        article = "an" if relation[:1] in "aeiou" else "a"
+        item = f"{v.poss if v.has_pronouns else article} {relation}"
         item += f" {r.name.strip()}" if r.name.strip() else ""
         item += f", age {age}" if age is not None and age < 21 else ""
         item += f", {status}" if status else ""
