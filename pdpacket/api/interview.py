@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import fields, replace
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,25 @@ from pdpacket.model.interview import Arrest, Interview
 from pdpacket.policy import catalog
 from pdpacket.store import interview as interview_store
 from pdpacket.store.database import Store
+
+
+def _changed(a: object, b: object, path: str = "") -> set[str]:
+    """Where two interviews differ, as leaf paths ("arrests[0].charge"); a list
+    that grew or shrank is one change at the list ("arrests")."""
+    if a == b:
+        return set()
+    if is_dataclass(a) and is_dataclass(b) and type(a) is type(b):
+        out: set[str] = set()
+        for f in fields(a):
+            sub = f"{path}.{f.name}" if path else f.name
+            out |= _changed(getattr(a, f.name), getattr(b, f.name), sub)
+        return out
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
+        out = set()
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            out |= _changed(x, y, f"{path}[{i}]")
+        return out
+    return {path}
 
 
 class InterviewChange(undo.Change):
@@ -33,14 +52,11 @@ class InterviewChange(undo.Change):
         interview_store.set_interview(store, self.case_id, self.before)
 
     def fields_changed(self) -> set[str]:
-        return {f.name for f in fields(Interview)} - {
-            f.name
-            for f in fields(Interview)
-            if getattr(self.before, f.name) == getattr(self.after, f.name)
-        }
+        return _changed(self.before, self.after)
 
     def merge(self, later: undo.Change) -> bool:
         # typing into one answer stores it often: one undo step per answer edited
+        # (an answer of one arrest or relative, not the whole list)
         if (
             isinstance(later, InterviewChange)
             and later.case_id == self.case_id
