@@ -58,6 +58,29 @@ def choice(kind: str, choice_id: str) -> dict[str, Any]:
     return next((c for c in choices()[kind] if c["id"] == choice_id), {})
 
 
+# words that open a sentence with its subject ("He drove…", "Her son…")
+_SUBJECTS = {
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "it",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "the",
+    "respondent",
+    "mr.",
+    "ms.",
+    "mx.",
+    "dr.",
+    "both",
+    "each",
+    "every",
+}
 _ABBREVIATIONS = {"st.", "mr.", "ms.", "mx.", "dr.", "u.s.", "no.", "inc.", "jr.", "sr.", "mt."}
 
 
@@ -91,7 +114,8 @@ def is_prose(text: str) -> bool:
         return False
     for s in sentences:
         words = s.split()
-        if len(words) < 4 or not s[0].isupper() or not _has_verb(words):
+        subject = words[0].lower().strip(",;:") in _SUBJECTS
+        if len(words) < 4 or not s[0].isupper() or not (subject or _has_verb(words)):
             return False
         first = words[0].lower().strip(",;:")
         if first.endswith("ed") or _FINITE.fullmatch(first):
@@ -352,7 +376,7 @@ def story(
 
 
 # ---- the legal hook -----------------------------------------------------------------
-def legal_basis(case: Case, iv: Interview, v: Voice, path: str) -> str:
+def legal_basis(case: Case, iv: Interview, v: Voice) -> str:
     """The section on the legal basis: the form's hook and, for a dismissal or
     a cancelled NTA, the 8 CFR 239.2(a) ground the attorney chose."""
     p = parts()
@@ -369,8 +393,9 @@ def legal_basis(case: Case, iv: Interview, v: Voice, path: str) -> str:
         if not ground:
             return f"{fill(text, values)} {p['ground_missing']}"
         argument = fill(str(ground.get("argument", "")), values)
-        if ground["id"] == "a7" and path:
-            argument = f"{argument} {path}"
+        if ground["id"] == "a7":
+            changed = prose_or_rewrite(iv.changed_since_nta) or str(p["changed_missing"])
+            argument = f"{argument} {changed}"
         values |= {
             "ground_cite": str(ground["cite"]),
             "ground_text": str(ground["text"]),
@@ -389,6 +414,13 @@ def path_phrase(case: Case, iv: Interview, v: Voice, today: dt.date) -> str:
     phrase = fill(str(path.get("phrase", "")), {"ref_possessive": v.poss, "ref": v.ref})
     if not phrase:
         return str(parts()["path_missing"])
+    form_id = case.proceedings.pd_form
+    if path.get("in_proceedings") and form_id in choices().get("ending_forms", ()):
+        form = catalog.pd_form(form_id)
+        return fill(
+            str(parts()["path_ends_proceedings"]),
+            {"path": str(path["label"]).lower(), "form": (form.label if form else form_id).lower()},
+        )
     minimum = path.get("petitioner_min_age")
     if minimum:
         children = [
@@ -442,9 +474,8 @@ def equity_facts(factor_id: str, case: Case, iv: Interview, v: Voice, today: dt.
     if factor_id == "medical_humanitarian":
         return prose_or_rewrite(iv.health)
     if factor_id == "pending_petition" and case.proceedings.receipts:
-        receipts = case.proceedings.receipts
-        label = "receipt number" if len(receipts) == 1 else "receipt numbers"
-        return f"A petition for {v.ref} is pending before USCIS ({label} {', '.join(receipts)})."
+        # the receipt numbers are in the statement of facts; the exhibits follow
+        return f"A petition for {v.ref} is pending before USCIS."
     return ""
 
 

@@ -435,7 +435,7 @@ def compose_draft(
             )
         ),
         "legal_basis_heading": parts["legal_basis_heading"],
-        "legal_basis": argument.legal_basis(case, iv, voice, _path_only(path)),
+        "legal_basis": argument.legal_basis(case, iv, voice),
         "facts": "\n\n".join(_facts(case, answers, ref, court, included, iv, voice, today)),
         "positive_heading": parts["positive_heading"],
         "positive_factors": "\n\n".join(_positive(fw, answers, ref, included, facts)),
@@ -447,11 +447,6 @@ def compose_draft(
     }
     text = fill(_template(), values, fields=SLOT)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-def _path_only(path: str) -> str:
-    """The path sentence, for the (a)(7) argument: '' while it is a placeholder."""
-    return "" if "[[" in path else path
 
 
 def generate_draft(store: Store, case_id: int, *, today: dt.date | None = None) -> str:

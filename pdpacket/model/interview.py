@@ -98,3 +98,4 @@ class Interview:
     occupation: str = ""  # e.g. "a line cook"
     work_since: str = ""  # partial ISO
     ground: str = ""  # the 8 CFR 239.2(a) ground a dismissal or cancelled NTA rests on (an id)
+    changed_since_nta: str = ""  # for 239.2(a)(7): what changed after the NTA was issued

@@ -56,14 +56,36 @@ def _draft(ws, case_id):
 
 def test_a_dismissal_rests_on_a_239_2a_ground_and_1239_2c(workspace):
     case_id = _case(workspace)
-    workspace.set_interview(case_id, _story())
+    changed = "Her daughter Ana was diagnosed with leukemia in 2025, after the NTA was issued."
+    workspace.set_interview(
+        case_id,
+        _story(
+            changed_since_nta=changed,
+            status_path=StatusPath("u_visa", "INA 101(a)(15)(U)"),
+        ),
+    )
     draft = _draft(workspace, case_id)
     basis = draft.split("# The legal basis for the request", 1)[1].split("# Statement of facts")[0]
     assert "8 CFR 1239.2(c)" in basis
     assert "8 CFR 239.2(a)(7)" in basis
     assert "continuation is no longer in the best interest of the government" in basis
-    # the (a)(7) argument names the path the changed circumstances open
-    assert "apply for cancellation of removal under INA 240A(b)(1)" in basis
+    # the (a)(7) argument states what changed, as the attorney wrote it
+    assert f"That is the case here. {changed}" in basis
+    # without it, the draft asks
+    workspace.set_interview(case_id, _story())
+    draft = _draft(workspace, case_id)
+    assert any("changed since the Notice to Appear" in p for p in markup.placeholders(draft))
+
+
+def test_a_path_decided_in_proceedings_is_questioned_when_the_form_ends_them(workspace):
+    case_id = _case(workspace)  # a dismissal, and cancellation of removal as the path
+    workspace.set_interview(case_id, _story())
+    draft = _draft(workspace, case_id)
+    [todo] = [p for p in markup.placeholders(draft) if p.startswith("check the path")]
+    assert "cancellation of removal" in todo and "dismissal without prejudice" in todo
+    closure = _case(workspace, form="administrative_closure")
+    workspace.set_interview(closure, _story())
+    assert "to apply for cancellation of removal under INA 240A(b)(1)" in _draft(workspace, closure)
 
 
 def test_without_a_chosen_ground_the_draft_asks_and_the_review_flags_it(workspace):
@@ -83,6 +105,9 @@ def test_the_story_is_told_from_structured_facts_not_pasted_notes(workspace):
     ws = workspace
     case_id = _case(ws)
     ws.set_interview(case_id, _story(work="Works nights."))
+    ws.set_factor_answer(
+        case_id, FactorAnswer("community_ties", True, "He drove after drinking; he regrets it.")
+    )
     ws.set_factor_answer(case_id, FactorAnswer("long_residence", True, "In the U.S. since 2005."))
     draft = _draft(ws, case_id)
     assert (
@@ -96,6 +121,7 @@ def test_the_story_is_told_from_structured_facts_not_pasted_notes(workspace):
     outside = markup.PLACEHOLDER.sub("", draft)
     assert "Works nights." not in outside and "In the U.S. since 2005." not in outside
     assert any("Works nights." in p for p in markup.placeholders(draft))
+    assert "He drove after drinking; he regrets it." in outside  # a sentence is used as written
 
 
 def test_pronouns_come_from_the_interview_never_from_the_name(workspace):

@@ -374,8 +374,15 @@ class InterviewStep(Step):
         pf.addRow("Path *", self.path_kind)
         pf.addRow("Legal basis *", self.path_basis)
         pf.addRow("Details", self.path_details)
+        self.changed = _text_box(
+            "What changed since the NTA",
+            "For (a)(7), in full sentences: what changed after the NTA was issued",
+            2,
+        )
+        self.text_field(self.changed)
         pf.addRow("239.2(a) ground", self.ground)
         pf.addRow("", self.ground_hint)
+        pf.addRow("Changed since", self.changed)
         body.addWidget(path)
 
         # family, work, health, community
@@ -542,6 +549,7 @@ class InterviewStep(Step):
             "residence_since": self.residence,
             "status_path.basis": self.path_basis,
             "status_path.details": self.path_details,
+            "changed_since_nta": self.changed,
             "family": self.family,
             "occupation": self.occupation,
             "employer": self.employer,
@@ -562,6 +570,7 @@ class InterviewStep(Step):
             "residence_since": iv.residence_since,
             "status_path.basis": iv.status_path.basis,
             "status_path.details": iv.status_path.details,
+            "changed_since_nta": iv.changed_since_nta,
             "family": iv.family,
             "occupation": iv.occupation,
             "employer": iv.employer,
@@ -604,6 +613,7 @@ class InterviewStep(Step):
                 details=t["status_path.details"],
             ),
             ground=str(self.ground.currentData() or ""),
+            changed_since_nta=t["changed_since_nta"],
             relatives=tuple(
                 r.value(o) for r, o in zip(self.relative_rows, old_relatives, strict=False)
             ),
@@ -646,6 +656,7 @@ class InterviewStep(Step):
         form = self.ctx.case().proceedings.pd_form if self.ctx.has_case else ""
         needs = form in {f for f, _ in self.choices["ground_forms"]}
         self.ground_hint.setVisible(needs)
+        self.changed.setEnabled(needs or bool(self.changed.toPlainText().strip()))
         self.ground.setEnabled(needs or bool(self.ground.currentData()))
 
     def showEvent(self, event: object) -> None:
