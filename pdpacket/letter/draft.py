@@ -445,6 +445,12 @@ def compose_draft(
         "conclusion": _fill(conclusion, ref=ref, org=org, request=request, contact=contact),
         "signature": "\n".join(_signature(attorney, name)),
     }
+    if kind == "court":
+        # the court does not exercise prosecutorial discretion: it decides the relief
+        values["framework"] = ""
+        values["re_lines"] = values["re_lines"].replace(
+            "Request for prosecutorial discretion:", "Relief requested:"
+        )
     text = fill(_template(), values, fields=SLOT)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
