@@ -363,7 +363,7 @@ def story(
     first = [entry_sentence(iv, v)]
     if "long_residence" not in argued:
         first.append(residence_sentence(iv, v, today))
-    out = [" ".join(x for x in first if x)]
+    out = [" ".join(x for x in first if x) or str(parts()["story"]["entry_missing"])]
     if in_proceedings:
         out.append(charges_sentence(iv, v))
     out.append(relatives_summary(iv, v, today))

@@ -241,3 +241,12 @@ def test_advice_note_holds_the_consequences_and_the_packet_does_not(workspace, t
     assert "Respectfully submitted" in packet  # the letter is in it
     for advice_text in (consequences, warning, "Advice to the client", "expedited removal"):
         assert advice_text not in packet
+
+
+def test_a_partly_answered_interview_still_asks_for_the_entry(workspace):
+    case_id = _case(workspace)
+    workspace.set_interview(case_id, Interview(pronouns=Pronouns.HE))
+    draft = _draft(workspace, case_id)
+    todo = markup.placeholders(draft)
+    assert any(p.startswith("State when, where and how the client entered") for p in todo)
+    assert any(p.startswith("State the charges of removability") for p in todo)
