@@ -686,6 +686,8 @@ class InterviewStep(Step):
             checks.append(("the NTA's charges", lambda: bool(iv.charges)))
         if p.pd_form in {f for f, _ in self.choices["ground_forms"]}:
             checks.append(("the 239.2(a) ground", lambda: bool(iv.ground)))
+            if iv.ground == "a7":
+                checks.append(("what changed since the NTA", lambda: bool(iv.changed_since_nta)))
         missing = [name for name, ok in checks if not ok()]
         n = len(checks)
         if not missing:
