@@ -325,6 +325,12 @@ SHORTCUTS_HELP = [
     ("Ctrl+B", "Build the packet (in the letter: bold)"),
     ("Ctrl+I", "Italics (in the letter)"),
     ("Ctrl+,", "Settings"),
+    ("Ctrl+= / Ctrl+- / Ctrl+0", "Pages view: zoom in / out / fit the width"),
+    ("PgUp / PgDn", "Pages view: previous / next page"),
+    ("Ctrl+R / Ctrl+Shift+R", "Pages view: rotate the page right / left"),
+    ("Delete", "Pages view: delete the page, or restore a deleted one"),
+    ("Alt+Up / Alt+Down", "Pages view: move the page up or down"),
+    ("Ctrl+Shift+F", "Pages view: wide view (hide the exhibit list)"),
 ]
 
 

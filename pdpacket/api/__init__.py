@@ -12,6 +12,7 @@ features is named here.
 
 from pdpacket._version import __version__
 from pdpacket.api.catalogue import Catalogue
+from pdpacket.api.pages import PageInfo
 from pdpacket.api.workspace import Workspace
 from pdpacket.errors import CancelledError, PdpacketError
 from pdpacket.intake.service import expand_paths, title_from_filename
@@ -28,6 +29,7 @@ __all__ = [
     "Catalogue",
     "LetterExport",
     "LetterUpdate",
+    "PageInfo",
     "PdpacketError",
     "Workspace",
     "__version__",

@@ -24,6 +24,7 @@ from pdpacket import letter as letters
 from pdpacket import undo
 from pdpacket.api.catalogue import Catalogue
 from pdpacket.api.interview import InterviewMixin
+from pdpacket.api.pages import PageTools, check_manifest_pages, write_layout
 from pdpacket.errors import (
     DatabaseError,
     NotReadyError,
@@ -105,7 +106,7 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace(InterviewMixin):
+class Workspace(InterviewMixin, PageTools):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace
@@ -554,6 +555,7 @@ class Workspace(InterviewMixin):
                 progress.update(n, len(all_files), f"Importing {mf.path.name}")
                 sf = self.intake.store_file(mf.path, password=mf.password)
                 written.extend(sf.new_blobs)
+                check_manifest_pages(m.source, mf, sf.pages)
                 status = "warning" if sf.warnings else "imported"
                 files.append(
                     ImportResult(str(mf.path), status, " ".join(sf.warnings), pages=sf.pages)
@@ -575,6 +577,7 @@ class Workspace(InterviewMixin):
                         factor_ids=list(e.factor_ids),
                         description=e.description,
                         doc_date=e.doc_date,
+                        doc_date_end=e.doc_date_end,
                         document_type=e.document_type,
                         language=e.language,
                         section=e.section,
@@ -585,7 +588,7 @@ class Workspace(InterviewMixin):
                     for mf in e.files:
                         sf, name, osize, psize = stored[(mf.path, mf.role)]
                         self.intake.register(sf, osize, psize)
-                        self.store.add_exhibit_file(
+                        file_id = self.store.add_exhibit_file(
                             ex_id,
                             role=mf.role,
                             original_name=name,
@@ -595,6 +598,7 @@ class Workspace(InterviewMixin):
                             warnings=sf.warnings,
                             recovered=sf.recovered,
                         )
+                        write_layout(self.store.db, file_id, mf.pages, sf.pages)
                 if m.interview is not None:
                     self._import_interview(case_id, m.interview)
                 for role, mf in m.documents:

@@ -36,6 +36,7 @@ from pdpacket.policy import catalog, destinations, law
 from pdpacket.policy import rules as policy_rules
 from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
+from pdpacket.review.evidence import check_evidence
 from pdpacket.review.signatures import check_signatures
 from pdpacket.store.database import Store
 from pdpacket.store.interview import get_interview
@@ -545,6 +546,7 @@ CHECKS: Sequence[Check] = (
     _check_office,
     check_destination,
     check_signatures,
+    check_evidence,
 )
 
 __all__ = ["counts", "is_ready", "landscape_pages", "review_case", "rules"]

@@ -299,6 +299,31 @@ def m008_signatures(db: Database) -> None:
     )
 
 
+@migrations(name="m018_evidence")
+def m018_evidence(db: Database) -> None:
+    """An exhibit's last date, for a document that spans a period (a bank's
+    statements 2016-2025): the index prints the range and the residence
+    timeline counts every year of it.  NULL: a document of one date."""
+    _run(db, "ALTER TABLE exhibits ADD COLUMN doc_date_end TEXT")
+
+
+@migrations(name="m016_page_edits")
+def m016_page_edits(db: Database) -> None:
+    """Page edits over an exhibit file's stored PDF (which is never changed): the
+    pages the packet shows, in order, as JSON ``[[stored page, quarter turns,
+    deleted], ...]``.  No row: every stored page, in order, unturned."""
+    _run(
+        db,
+        """
+        CREATE TABLE page_edits (
+            file_id INTEGER PRIMARY KEY REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            layout TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 @migrations(name="m012_interview")
 def m012_interview(db: Database) -> None:
     """The case interview: one JSON document per case (``model.interview``),

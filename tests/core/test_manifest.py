@@ -184,6 +184,8 @@ def _example(node, schema, path, files):
         "proceedings.decision_date": "2024-06-03",
         "proceedings.receipts[]": "IOE0912345678",
         "exhibits[].date": "2020-01-01",
+        "exhibits[].date_end": "2021-06-30",
+        "exhibits[].files[].pages[].page": 1,
         "interview.entry.date": "2005-03",
         "interview.residence_since": "2005",
         "interview.work_since": "2017",

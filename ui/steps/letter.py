@@ -287,8 +287,26 @@ class LetterStep(Step):
     def _exhibits_changed(self) -> None:
         if not self.ctx.has_case:
             return
+        self._follow_stored_letter()
         self._show_exhibits()
         self._case_changed()
+
+    def _follow_stored_letter(self) -> None:
+        """The page tools point citations at moved pages in the stored letter: show
+        that text, so a later save does not put the old pages back (the editor
+        holds nothing unsaved here: leaving this step saved it)."""
+        if self.letter is None or self._save_timer.isActive():
+            return
+        stored = self.ctx.workspace.letter(self.ctx.case_id)
+        if stored is None or stored.text == self._stored or self.editor.markup() != self._stored:
+            return
+        self.letter = stored
+        self._loading = True
+        try:
+            self.editor.set_markup(stored.text)
+        finally:
+            self._loading = False
+        self._stored = self.editor.markup()
 
     def _case_changed(self) -> None:
         if self.ctx.has_case and self.letter is not None:
