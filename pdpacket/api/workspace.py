@@ -205,8 +205,9 @@ class Workspace(InterviewMixin, PageTools):
 
     def duplicate_case(self, case_id: int, *, name: str = "") -> int:
         """Copy a case (client, proceedings, factors, exhibits) to start a similar one."""
-        new_id = self.store.duplicate_case(case_id, name=name)
-        self._copy_interview(case_id, new_id)
+        with self.store.transaction():  # the copy and its interview, or nothing
+            new_id = self.store.duplicate_case(case_id, name=name)
+            self._copy_interview(case_id, new_id)
         return new_id
 
     def pair_translation(self, exhibit_id: int, translation_exhibit_id: int) -> Exhibit:
