@@ -615,13 +615,7 @@ class Drawing:
         self.c.line(LEFT, y + 14, RIGHT, y + 14)
         self._text(PAGE_W / 2, y, "CERTIFICATE OF SERVICE", SERIF_BOLD, 11, "c")
         y -= 17
-        for line in (
-            "This document was served by:  [  ] Mail   [  ] Personal Service   "
-            "[  ] Electronic Service",
-            "To:  [  ] Noncitizen   [  ] Noncitizen c/o custodial officer   "
-            "[  ] Noncitizen's atty/rep   [  ] DHS",
-            "Date: ______________________      By: Court Staff ______________________",
-        ):
+        for line in COURT_SERVICE_LINES:
             y = self._para(LEFT, y, line, RIGHT - LEFT, SERIF, 10.5, 15)
         self._end_page()
         return first
@@ -694,6 +688,13 @@ class Drawing:
 
 
 NUMBER_SIZE_FOR_CARRIER = 10
+# the court's own certificate of service, under the judge's order, for court staff
+COURT_SERVICE_LINES = (
+    "This document was served by:  [  ] Mail   [  ] Personal Service   [  ] Electronic Service",
+    "To:  [  ] Noncitizen   [  ] Noncitizen c/o custodial officer   "
+    "[  ] Noncitizen's atty/rep   [  ] DHS",
+    "Date: ______________________      By: Court Staff ______________________",
+)
 
 # ---- the index's row layout (shared by measuring and drawing) -------------------
 COL_DOC = LEFT + 40

@@ -123,4 +123,6 @@ def load_template(
 def template_names() -> list[str]:
     """The packaged templates a firm may copy and edit."""
     root = catalog.resource_root().joinpath(OVERRIDE_FOLDER)
-    return sorted(e.name for e in root.iterdir() if e.name.endswith(".md"))
+    # the letter's template is read by the letter's draft, README.md explains them
+    skip = {"README.md", "letter.md"}
+    return sorted(e.name for e in root.iterdir() if e.name.endswith(".md") and e.name not in skip)

@@ -37,6 +37,7 @@ from pdpacket.policy import rules as policy_rules
 from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
 from pdpacket.review.signatures import check_signatures
+from pdpacket.review.textcites import check_text_cites
 from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review")
@@ -539,6 +540,7 @@ CHECKS: Sequence[Check] = (
     _check_factors,
     _check_exhibits,
     _check_letter,
+    check_text_cites,
     _check_build,
     _check_office,
     check_destination,
