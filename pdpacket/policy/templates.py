@@ -98,15 +98,14 @@ def firm_folder(data_dir: str | os.PathLike[str] | None) -> Path | None:
 def load_template(
     name: str, data_dir: str | os.PathLike[str] | None = None, *, variants: Sequence[str] = ()
 ) -> Template:
-    """The template ``name`` ("motion"): the first of ``name-variant.md`` for each
-    variant, then ``name.md``, found in the firm's folder (``data_dir``/templates)
-    or else in resources/templates.  A firm's file that cannot be read is
+    """The template ``name`` ("motion"): the firm's own file in ``data_dir``/templates
+    first (``name-variant.md`` for each variant, then ``name.md``), else the one in
+    resources/templates (in the same order).  A firm's file that cannot be read is
     skipped (logged) so a broken edit never stops a build."""
     candidates = [f"{name}-{v}.md" for v in variants if v] + [f"{name}.md"]
     folder = firm_folder(data_dir)
-    root = catalog.resource_root().joinpath(OVERRIDE_FOLDER)
-    for filename in candidates:
-        if folder is not None:
+    if folder is not None:
+        for filename in candidates:
             own = folder / filename
             try:
                 if own.is_file():
@@ -114,6 +113,8 @@ def load_template(
                     return parse_template(filename, text, path=str(own), firm=True)
             except (OSError, UnicodeDecodeError) as exc:
                 log.warning("template %s not used: %s", own, exc)
+    root = catalog.resource_root().joinpath(OVERRIDE_FOLDER)
+    for filename in candidates:
         entry = root.joinpath(filename)
         if entry.is_file():
             return parse_template(filename, entry.read_text(encoding="utf-8"), path=str(entry))

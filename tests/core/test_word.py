@@ -165,9 +165,12 @@ def test_an_attorneys_docx_gets_citation_chips_and_the_review_lists_the_rest(
     assert ["\u201cExh. F at 22\u201d" in f.message for f in found] == [True, False]
     assert "\u201cExhibit B, p. 9\u201d" in found[1].message
     # fixed in the letter: the finding goes away
-    workspace.save_letter(case_id, text.replace(", and the lease at Exhibit B, p. 9", "").replace(
-        " at Exh. F at 22", " at {{cite:%d}}" % ids[2]
-    ))
+    workspace.save_letter(
+        case_id,
+        text.replace(", and the lease at Exhibit B, p. 9", "").replace(
+            " at Exh. F at 22", " at {{cite:%d}}" % ids[2]
+        ),
+    )
     assert not [f for f in workspace.review(case_id) if f.code == "letter.unmatched_cite"]
 
 
@@ -236,7 +239,13 @@ def test_documents_command_writes_each_document(workspace, case_for_documents, t
     service = docx_text((folder / "certificate-of-service.docx").read_bytes())
     assert "through the EOIR Courts & Appeals System (ECAS)" in service
     pdfs = tmp_path / "pdfs"
-    assert main(["--data-dir", data, "documents", str(case_id), "--out", str(pdfs)] + ["--format", "pdf"]) == 0
+    assert (
+        main(
+            ["--data-dir", data, "documents", str(case_id), "--out", str(pdfs)]
+            + ["--format", "pdf"]
+        )
+        == 0
+    )
     order_pdf = run_tool("pdftotext", str(pdfs / "proposed-order.pdf"), "-")
     assert "ORDER OF THE IMMIGRATION JUDGE" in order_pdf and "If granted" in order_pdf
 
@@ -263,7 +272,9 @@ def case_for_documents(workspace, manifest_factory, tmp_path):
     return data, case_id
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
 def test_libreoffice_converts_the_letter_docx_to_pdf(workspace, case, tmp_path):
     case_id, _ids = case
     out = tmp_path / "letter.docx"
