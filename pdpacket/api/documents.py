@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pdpacket import letter as letters
@@ -111,6 +111,7 @@ class DocumentsMixin:
         suffix = p.suffix.lower()
         refs = textcites.exhibit_refs(self.store, case_id)
         if suffix == ".pdf":
+            self._keep_previous(case_id, p.name)
             self.set_case_document(case_id, DocumentRole.LETTER, p)
             text = textcites.uploaded_letter_text(self.store, case_id) or ""
             found = textcites.find_text_cites(text)
@@ -135,12 +136,61 @@ class DocumentsMixin:
                 f"{suffix or 'a file without a suffix'}.",
                 hint="Save the letter as a Word document (.docx) or as a PDF and try again.",
             )
+        self._keep_previous(case_id, p.name)
         letters.save_letter_text(self.store, case_id, result.text)
         replaced = self.store.remove_case_document(case_id, DocumentRole.LETTER)
         self.store.audit(case_id, "letter.import", path=str(p), format=kind)
         return LetterImport(
             str(p), kind, len(citations(result.text)), _unmatched(result.unmatched), replaced
         )
+
+    def _keep_previous(self, case_id: int, source: str) -> None:
+        """The letter as it was before ``source`` replaced it (its text, and a
+        letter uploaded as PDF), for ``restore_previous_letter``."""
+        letter = self.store.get_letter(case_id)
+        upload = next(
+            (d for d in self.store.case_documents(case_id) if d.role == DocumentRole.LETTER), None
+        )
+        if (letter is None or not letter.text.strip()) and upload is None:
+            return
+        self.store.set_setting(
+            _previous_key(case_id),
+            {
+                "source": source,
+                "text": letter.text if letter is not None else None,
+                "upload": asdict(upload) if upload is not None else None,
+            },
+        )
+
+    def previous_letter(self, case_id: int) -> str | None:
+        """The name of the file whose import replaced the letter that
+        ``restore_previous_letter`` would bring back (``None``: nothing to restore)."""
+        saved = self.store.get_setting(_previous_key(case_id))
+        return str(saved.get("source", "")) if isinstance(saved, dict) else None
+
+    def restore_previous_letter(self, case_id: int) -> bool:
+        """Put back the letter an import replaced (its text and its uploaded PDF);
+        False when there is none."""
+        saved = self.store.get_setting(_previous_key(case_id))
+        if not isinstance(saved, dict):
+            return False
+        text = saved.get("text")
+        if isinstance(text, str):
+            letters.save_letter_text(self.store, case_id, text)
+        upload = saved.get("upload")
+        # its file may have been swept since (the data folder was opened again)
+        if isinstance(upload, dict) and self.store.blobs.path(str(upload["pdf_sha256"])).exists():
+            self.store.set_case_document(
+                case_id,
+                DocumentRole.LETTER,
+                original_name=str(upload["original_name"]),
+                original_sha256=str(upload["original_sha256"]),
+                pdf_sha256=str(upload["pdf_sha256"]),
+                pages=int(upload["pages"]),
+            )
+        self.store.set_setting(_previous_key(case_id), None)
+        self.store.audit(case_id, "letter.restore_previous")
+        return True
 
     # ---- the generated documents ----------------------------------------------------------
     def export_documents(
@@ -201,6 +251,10 @@ class DocumentsMixin:
             t = templates.load_template(base, self.store.data_dir, variants=(variant,))
             out.append(TemplateInfo(name, t.title, t.source, t.verified_on, t.firm, t.path))
         return out
+
+
+def _previous_key(case_id: int) -> str:
+    return f"letter.before_import.{case_id}"
 
 
 def _unmatched(matches: Sequence[textcites.Match]) -> tuple[UnmatchedCite, ...]:

@@ -51,14 +51,15 @@ def case(workspace, manifest_factory, tmp_path):
     )
     case_id = workspace.import_manifest(path)
     ids = [e.id for e in workspace.exhibits(case_id)]
+    a, b, c = ids
     text = (
         "{{today}}\n\n# Statement of facts\n\n"
-        "Rosa has lived in Boston since 2015. See {{cite:%d}}; **her lease** "
-        "{{pages:%d}}, in particular {{cite:%d:pages=2-3}}.\n\n"
-        "- Her community: *letters of support*, {{cite:%d:pages=2}}\n"
-        "- Her identity: {{pages:%d}}\n\n"
+        f"Rosa has lived in Boston since 2015. See {{{{cite:{a}}}}}; **her lease** "
+        f"{{{{pages:{b}}}}}, in particular {{{{cite:{b}:pages=2-3}}}}.\n\n"
+        f"- Her community: *letters of support*, {{{{cite:{c}:pages=2}}}}\n"
+        f"- Her identity: {{{{pages:{a}}}}}\n\n"
         "Respectfully submitted,\n\n{{signature}}\n\nAna Ortiz"
-    ) % (ids[0], ids[1], ids[1], ids[2], ids[0])
+    )
     workspace.save_letter(case_id, text)
     return case_id, ids
 
@@ -168,7 +169,7 @@ def test_an_attorneys_docx_gets_citation_chips_and_the_review_lists_the_rest(
     workspace.save_letter(
         case_id,
         text.replace(", and the lease at Exhibit B, p. 9", "").replace(
-            " at Exh. F at 22", " at {{cite:%d}}" % ids[2]
+            " at Exh. F at 22", f" at {{{{cite:{ids[2]}}}}}"
         ),
     )
     assert not [f for f in workspace.review(case_id) if f.code == "letter.unmatched_cite"]
@@ -200,7 +201,7 @@ def test_a_file_that_is_not_a_letter_is_refused_with_the_fix(workspace, case, tm
     bad.write_bytes(b"not a zip")
     with pytest.raises(BadInputError, match="cannot read it as a Word document"):
         workspace.import_letter(case_id, bad)
-    with pytest.raises(BadInputError, match="not .odt"):
+    with pytest.raises(BadInputError, match=r"not \.odt"):
         workspace.import_letter(case_id, tmp_path / "letter.odt")
     assert "{{today}}" in workspace.letter(case_id).text  # the letter is untouched
 
@@ -240,10 +241,7 @@ def test_documents_command_writes_each_document(workspace, case_for_documents, t
     assert "through the EOIR Courts & Appeals System (ECAS)" in service
     pdfs = tmp_path / "pdfs"
     assert (
-        main(
-            ["--data-dir", data, "documents", str(case_id), "--out", str(pdfs)]
-            + ["--format", "pdf"]
-        )
+        main(["--data-dir", data, "documents", str(case_id), "--out", str(pdfs), "--format", "pdf"])
         == 0
     )
     order_pdf = run_tool("pdftotext", str(pdfs / "proposed-order.pdf"), "-")
