@@ -300,13 +300,19 @@ def cmd_letter(args: argparse.Namespace) -> int:
                 )
                 for line in c.draft.splitlines() or ["(nothing: the draft removed it)"]:
                     print(f"    | {line}", file=sys.stderr)
+        if args.restore_previous:
+            if ws.restore_previous_letter(args.case):
+                print(f"letter of case {args.case}: the previous letter is back", file=sys.stderr)
+            else:
+                raise BadInputError(
+                    f"Case {args.case} has no letter replaced by an import to put back.",
+                    hint="Only a letter replaced with --set FILE.docx or .pdf can be restored.",
+                )
         if args.resolved:
             ws.resolve_letter_conflicts(args.case)
         letter = ws.letter(args.case)
         if args.text:
             if letter is None:
-                from pdpacket.errors import BadInputError
-
                 raise BadInputError(
                     f"Case {args.case} has no letter yet.",
                     hint=f"Generate the draft: pdpacket letter {args.case} --refresh",
@@ -328,7 +334,10 @@ def cmd_letter(args: argparse.Namespace) -> int:
                 else "citations with exhibit letters only (build the packet for page numbers)"
             )
             print(f"{res.path}: {res.pages} pages, {res.size:,} bytes, {cites}")
-        if not (args.set or args.refresh or args.resolved or args.text or args.out):
+        if (
+            not (args.set or args.refresh or args.resolved or args.text or args.out)
+            and not args.restore_previous
+        ):
             if letter is None:
                 print(f"case {args.case} has no letter; generate it with --refresh")
             else:
@@ -438,7 +447,7 @@ def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParse
         "letter",
         help="the request letter: generate or refresh the draft, edit, export as PDF or Word, bring your own in",
         description="With no option, says whether the case has a letter. Options run in "
-        "this order: --set, --refresh, --resolved, --text, --out.",
+        "this order: --set, --restore-previous, --refresh, --resolved, --text, --out.",
     )
     p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument(
@@ -454,6 +463,11 @@ def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParse
         help="make FILE the letter: a .docx (read as the letter's text, citations written as "
         "text linked to the exhibits they match), a .pdf (carried as it is), or a text file "
         "('-': standard input)",
+    )
+    p.add_argument(
+        "--restore-previous",
+        action="store_true",
+        help="put back the letter that --set FILE.docx or .pdf replaced",
     )
     p.add_argument("--resolved", action="store_true", help="mark the merge conflicts as resolved")
     p.add_argument("--text", action="store_true", help="print the letter's text (markup)")

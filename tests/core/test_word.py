@@ -216,6 +216,16 @@ def test_cli_letter_out_docx_and_set_docx(workspace, case, tmp_path, capsys):
     assert main(["--data-dir", data, "letter", str(case_id), "--set", str(out)]) == 0
     err = capsys.readouterr().err
     assert "is the case's letter now, with 5 citation(s)" in err
+    mine = _word_letter(tmp_path / "mine.docx", ["Mine.|See Exh. A and Exh. K at 2."])
+    assert main(["--data-dir", data, "letter", str(case_id), "--set", str(mine)]) == 0
+    assert 'not matched: "Exh. K at 2" (the packet has no Exhibit K)' in capsys.readouterr().err
+    assert main(["--data-dir", data, "letter", str(case_id), "--text"]) == 0
+    assert capsys.readouterr().out.startswith("# Argument")
+    args = ["--data-dir", data, "letter", str(case_id), "--restore-previous", "--text"]
+    assert main(args) == 0
+    assert capsys.readouterr().out.startswith("{{today}}\n\n# Statement of facts")
+    assert main(args) == 2  # nothing left to put back
+    assert "no letter replaced by an import" in capsys.readouterr().err
 
 
 def test_documents_command_writes_each_document(workspace, case_for_documents, tmp_path, capsys):
@@ -239,6 +249,9 @@ def test_documents_command_writes_each_document(workspace, case_for_documents, t
     assert "ORDER OF THE IMMIGRATION JUDGE" in order and "Immigration Judge" in order
     service = docx_text((folder / "certificate-of-service.docx").read_bytes())
     assert "through the EOIR Courts & Appeals System (ECAS)" in service
+    assert main(["--data-dir", data, "documents", "--templates"]) == 0
+    listed = capsys.readouterr().out
+    assert "motion-dismissal.md\tbuilt in\tverified 2026-12-06" in listed
     pdfs = tmp_path / "pdfs"
     assert (
         main(["--data-dir", data, "documents", str(case_id), "--out", str(pdfs), "--format", "pdf"])
