@@ -243,7 +243,16 @@ def _caption(d: Any, doc: DocumentText) -> None:
     right.add_paragraph().add_run(doc.a_number or "(none)").bold = True
     if doc.detained:
         right.add_paragraph().add_run("Detained").italic = True
+    left.width, right.width = Inches(4.0), Inches(2.5)
+    _tight(left, right)
     d.add_paragraph()
+
+
+def _tight(*cells: Any) -> None:
+    """No space after the paragraphs of table cells (the body's 9 points)."""
+    for cell in cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.space_after = Pt(0)
 
 
 def _signature_cell(cell: Any, block: SignatureBlock) -> None:
@@ -257,9 +266,11 @@ def _signature_cell(cell: Any, block: SignatureBlock) -> None:
     small.italic, small.font.size = True, Pt(9)
     for line in block.lines:
         cell.add_paragraph(line)
+    cell.add_paragraph()
     cell.add_paragraph(block.date or "_" * 18)
     small = cell.add_paragraph().add_run("Date")
     small.italic, small.font.size = True, Pt(9)
+    _tight(cell)
 
 
 def document_docx(doc: DocumentText, *, author: str = "") -> bytes:
