@@ -24,11 +24,14 @@ from typing import Any
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from pdpacket.errors import BadInputError
 from pdpacket.letter.citations import (
@@ -334,43 +337,104 @@ def _escape(text: str) -> str:
     return text.replace("{{", "{ {").replace("}}", "} }")
 
 
-def _paragraph_markup(p: Paragraph) -> str:
-    """A paragraph's runs as markup, bold and italic runs merged."""
-    pieces: list[tuple[str, bool, bool]] = []
-    for run in p.runs:
-        text = _escape(run.text)
-        if not text:
-            continue
-        b, i = bool(run.bold), bool(run.italic)
-        if pieces and pieces[-1][1:] == (b, i):
-            pieces[-1] = (pieces[-1][0] + text, b, i)
-        else:
-            pieces.append((text, b, i))
-    out = []
-    for text, b, i in pieces:
-        core = text.strip()
-        if not core or not (b or i):
-            out.append(text)
-            continue
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()) :]
-        mark = "**" if b else "*"  # bold and italic: bold (the markup nests neither)
-        out.append(f"{lead}{mark}{core}{mark}{trail}")
-    return "".join(out)
+# what Word shows once its tracked changes are accepted: deleted and moved-away
+# text is left out; hyperlinks, insertions and fields' results are text like any
+_HIDDEN = frozenset({qn("w:del"), qn("w:moveFrom")})
 
 
-def _blocks(d: Any) -> Iterator[tuple[str, str]]:
-    """(style name, markup) of each paragraph, tables' cells included, in order."""
-    body = d.element.body
-    for child in body.iterchildren():
-        if child.tag == qn("w:p"):
-            p = Paragraph(child, d)
-            yield (p.style.name if p.style is not None else ""), _paragraph_markup(p)
-        elif child.tag == qn("w:tbl"):
-            for tc in child.iter(qn("w:tc")):
-                for pe in tc.iterchildren(qn("w:p")):
-                    p = Paragraph(pe, d)
-                    yield "", _paragraph_markup(p)
+class _Reader:
+    """Reads one Word document's paragraphs as markup, and its footnotes as
+    numbered notes at the end (the letter's markup has no footnotes)."""
+
+    def __init__(self, d: Any) -> None:
+        self.d = d
+        self.notes: list[str] = []
+        self._footnotes = _footnotes(d)
+        try:
+            self._numbering = d.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            self._numbering = None
+
+    def runs(self, p: Paragraph) -> Iterator[tuple[str, bool, bool]]:
+        for r in p._p.iter(qn("w:r")):
+            if any(a.tag in _HIDDEN for a in r.iterancestors()):
+                continue
+            run = Run(r, p)
+            text = _escape(run.text)
+            b, i = bool(run.bold), bool(run.italic)
+            if text:
+                yield text, b, i
+            for ref in r.iterchildren(qn("w:footnoteReference")):
+                note = self._footnotes.get(ref.get(qn("w:id"), ""))
+                if note is not None:
+                    self.notes.append(note)
+                    yield f"[{len(self.notes)}]", False, False
+
+    def markup(self, p: Paragraph) -> str:
+        """A paragraph's runs as markup, bold and italic runs merged."""
+        pieces: list[tuple[str, bool, bool]] = []
+        for text, b, i in self.runs(p):
+            if pieces and pieces[-1][1:] == (b, i):
+                pieces[-1] = (pieces[-1][0] + text, b, i)
+            else:
+                pieces.append((text, b, i))
+        out = []
+        for text, b, i in pieces:
+            core = text.strip()
+            if not core or not (b or i):
+                out.append(text)
+                continue
+            lead = text[: len(text) - len(text.lstrip())]
+            trail = text[len(text.rstrip()) :]
+            mark = "**" if b else "*"  # bold and italic: bold (the markup nests neither)
+            out.append(f"{lead}{mark}{core}{mark}{trail}")
+        return "".join(out)
+
+    def list_mark(self, p: Paragraph) -> str:
+        """ "-" or "1." for a list item (by its style or its own numbering), else ""."""
+        name = (p.style.name if p.style is not None else "").lower()
+        if name.startswith("list") and name != "list paragraph":
+            return "1." if "number" in name else "-"
+        ppr = p._p.pPr
+        num: Any = ppr.numPr if ppr is not None else None
+        if num is None or num.numId is None or num.numId.val == 0:
+            return "-" if name == "list paragraph" else ""
+        try:
+            level = num.ilvl.val if num.ilvl is not None else 0
+            abstract = self._numbering.num_having_numId(num.numId.val).abstractNumId.val
+            fmt = self._numbering.xpath(
+                f'w:abstractNum[@w:abstractNumId="{abstract}"]/w:lvl[@w:ilvl="{level}"]'
+                "/w:numFmt/@w:val"
+            )
+        except (AttributeError, KeyError, IndexError):
+            return "-"
+        return "-" if not fmt or fmt[0] in ("bullet", "none") else "1."
+
+    def blocks(self) -> Iterator[tuple[str, str, str]]:
+        """(style name, list mark, markup) of each paragraph, tables' cells included."""
+        for child in self.d.element.body.iterchildren():
+            if child.tag == qn("w:p"):
+                p = Paragraph(child, self.d)
+                style = p.style.name if p.style is not None else ""
+                yield style, self.list_mark(p), self.markup(p)
+            elif child.tag == qn("w:tbl"):
+                for tc in child.iter(qn("w:tc")):
+                    for pe in tc.iterchildren(qn("w:p")):
+                        yield "", "", self.markup(Paragraph(pe, self.d))
+
+
+def _footnotes(d: Any) -> dict[str, str]:
+    """The document's footnotes by id, as plain text."""
+    for rel in d.part.rels.values():
+        if rel.reltype == RT.FOOTNOTES and not rel.is_external:
+            root = parse_xml(rel.target_part.blob)
+            out = {}
+            for note in root.iterchildren(qn("w:footnote")):
+                paras = [Paragraph(pe, d) for pe in note.iter(qn("w:p"))]
+                text = " ".join(" ".join(x.text.split()) for x in paras).strip()
+                out[note.get(qn("w:id"), "")] = text
+            return out
+    return {}
 
 
 _LONG_DATE = re.compile(
@@ -392,7 +456,8 @@ def docx_markup(d: Any) -> str:
             out.append("\n".join(list_run))
             list_run.clear()
 
-    for style, text in _blocks(d):
+    reader = _Reader(d)
+    for style, mark, text in reader.blocks():
         if not text.strip():
             flush()
             continue
@@ -402,8 +467,9 @@ def docx_markup(d: Any) -> str:
             level = re.search(r"(\d)", style)
             n = min(int(level.group(1)) if level else 1, 3)
             out.append("#" * n + " " + " ".join(text.replace("*", "").split()))
-        elif lowered.startswith("list"):
-            mark = "1." if "number" in lowered else "-"
+        elif mark:
+            if list_run and not list_run[-1].startswith(mark):
+                flush()  # a bulleted list right after a numbered one: two lists
             list_run.append(f"{mark} {' '.join(text.split())}")
         else:
             flush()
@@ -421,6 +487,9 @@ def docx_markup(d: Any) -> str:
                 rest = rest[1:]
             out[n] = "\n".join(["{{signature}}", *rest])
             break
+    if reader.notes:
+        out.append("# Notes")
+        out.append("\n".join(f"[{n}] {note}" for n, note in enumerate(reader.notes, 1)))
     return "\n\n".join(out) + "\n"
 
 

@@ -311,3 +311,69 @@ def test_libreoffice_converts_the_letter_docx_to_pdf(workspace, case, tmp_path):
     text = " ".join(run_tool("pdftotext", str(tmp_path / "lo" / "letter.pdf"), "-").split())
     assert "Statement of facts" in text
     assert "Exh. B, pp. 2\u20133" in text and "Exh. C, p. 2" in text
+
+
+def _run(text: str) -> object:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:delText" if text.startswith("~") else "w:t")
+    t.text = text.lstrip("~")
+    t.set(qn("xml:space"), "preserve")
+    r.append(t)
+    return r
+
+
+def test_a_word_letter_reads_as_word_shows_it(workspace, case, tmp_path):
+    """Hyperlinks and tracked insertions are text, tracked deletions are not,
+    numbered paragraphs are a numbered list and footnotes become notes."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    case_id, ids = case
+    d = docx.Document()
+    p = d.add_paragraph("The lease is at ")
+    link = OxmlElement("w:hyperlink")
+    link.append(_run("Exhibit B, p. 2"))
+    p._p.append(link)
+    ins, dele = OxmlElement("w:ins"), OxmlElement("w:del")
+    ins.set(qn("w:id"), "1"), dele.set(qn("w:id"), "2")
+    ins.append(_run(" and is current"))
+    dele.append(_run("~ and expired"))
+    p._p.append(ins)
+    p._p.append(dele)
+    ref_run = OxmlElement("w:r")
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), "1")
+    ref_run.append(ref)
+    p._p.append(ref_run)
+    p.add_run(".")
+    numbering = d.part.numbering_part.element
+    decimal = numbering.xpath('w:abstractNum[w:lvl[@w:ilvl="0"]/w:numFmt[@w:val="decimal"]]')[0]
+    num = numbering.add_num(decimal.get(qn("w:abstractNumId")))
+    for text in ("First point.", "Second point."):
+        item = d.add_paragraph(text)
+        item._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num.numId
+    notes = (
+        '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:id="1"><w:p><w:r><w:t>Signed in 2015; see Exh. C.</w:t></w:r></w:p>'
+        "</w:footnote></w:footnotes>"
+    )
+    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, notes.encode(), d.part.package)
+    d.part.relate_to(part, RT.FOOTNOTES)
+    path = tmp_path / "tracked.docx"
+    d.save(str(path))
+    res = workspace.import_letter(case_id, path)
+    text = workspace.letter(case_id).text
+    b, c = ids[1], ids[2]
+    assert f"The lease is at {{{{cite:{b}:pages=2}}}} and is current[1]." in text
+    assert "expired" not in text
+    assert "1. First point.\n1. Second point." in text
+    assert text.rstrip().endswith(f"# Notes\n\n[1] Signed in 2015; see {{{{pages:{c}}}}}.")
+    assert res.citations == 2 and not res.unmatched
