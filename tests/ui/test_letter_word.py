@@ -51,3 +51,29 @@ def test_export_as_word_and_use_my_own_letter(qtbot, window, workspace, tmp_path
     assert workspace.letter(case_id).text == drafted
     assert step.editor.markup() == drafted
     assert not step.previous_button.isVisibleTo(step)
+
+
+def test_packet_menu_exports_every_document(qtbot, window, workspace, tmp_path, monkeypatch):
+    import pdpacket.ui.documents_export as export_ui
+
+    case_id, _ids = letter_case(workspace, tmp_path / "files")
+    open_letter(window, case_id).empty_button.click()
+    shown: list[list[str]] = []
+    monkeypatch.setattr(export_ui, "pick_documents_format", lambda parent: "docx")
+    monkeypatch.setattr(export_ui, "pick_documents_folder", lambda parent: str(tmp_path / "out"))
+    monkeypatch.setattr(
+        export_ui, "show_written", lambda parent, folder, lines: shown.append(lines)
+    )
+    assert window.documents_action.isEnabled()
+    window.documents_action.trigger()
+    wait_jobs(qtbot, window)
+    assert shown == [
+        [
+            "Request letter: letter.docx",
+            "Cover sheet: cover.docx",
+            "Client's declaration: declaration.docx",
+        ]
+    ]
+    assert "DECLARATION OF ROSA PRUEBA" in docx_text(
+        (tmp_path / "out" / "declaration.docx").read_bytes()
+    )
