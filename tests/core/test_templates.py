@@ -184,3 +184,19 @@ def test_a_firms_unreadable_template_falls_back_to_the_built_in_one(workspace, t
     (folder / "declaration.md").write_bytes(b"\xff\xfe\x00broken")
     t = templates.load_template("declaration", workspace.data_dir)
     assert not t.firm and "penalty of perjury" in t.body
+
+
+def test_the_review_asks_for_the_source_of_a_firms_template(workspace, case_for):
+    case_id = case_for(stage="proceedings_pending", pd_form="dismissal", destination="court_motion")
+    folder = workspace.data_dir / "templates"
+    folder.mkdir()
+    own = folder / "motion-dismissal.md"
+    own.write_text("Respondent {client} moves to dismiss.\n", encoding="utf-8")
+    found = [f for f in workspace.review(case_id) if f.code == "templates.unsourced"]
+    assert len(found) == 1 and "motion-dismissal.md" in found[0].message
+    assert "source and verified_on" in found[0].message
+    own.write_text(
+        "<!--\nsource: our practice\nverified_on: 2026-12-06\n-->\nRespondent {client} moves.\n",
+        encoding="utf-8",
+    )
+    assert not [f for f in workspace.review(case_id) if f.code == "templates.unsourced"]
