@@ -14,7 +14,7 @@ from pathlib import Path
 from pdpacket import letter as letters
 from pdpacket.errors import BadInputError
 from pdpacket.intake.service import EvidenceIntake
-from pdpacket.letter import textcites, word
+from pdpacket.letter import textcites
 from pdpacket.model import BuildOptions, CaseDocument, DocumentRole
 from pdpacket.model.interview import Interview
 from pdpacket.model.markup import citations
@@ -93,6 +93,8 @@ class DocumentsMixin:
     ) -> letters.LetterExport:
         """Write the letter as a Word file (.docx), citations resolved as in the
         packet (with packet pages when the last build still matches the case)."""
+        from pdpacket.letter import word  # python-docx loads only when Word is used
+
         return word.export_letter_docx(self.store, case_id, out, today=today)
 
     def import_letter(self, case_id: int, path: str | os.PathLike[str]) -> LetterImport:
@@ -106,6 +108,8 @@ class DocumentsMixin:
           its text and checked against the exhibits (the review lists them).
         - text (.txt, .md): stored as the letter's markup, cites matched too.
         The drafted letter's text is never lost: a PDF upload leaves it stored."""
+        from pdpacket.letter import word
+
         p = Path(path)
         self.store.get_case(case_id)
         suffix = p.suffix.lower()
@@ -213,6 +217,8 @@ class DocumentsMixin:
                 f"{fmt!r} is not a format pdpacket writes documents in.",
                 hint="Choose docx (to edit in Word) or pdf.",
             )
+        from pdpacket.letter import word
+
         day = today or dt.date.today()
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
