@@ -86,6 +86,7 @@ def _letter_of_support(writer: str, relation: str, contact: str, body: list[str]
         "",
         "Sincerely,",
         "",
+        f"/s/ {writer}",
         f"{writer}",
         contact,
     ]
@@ -679,7 +680,8 @@ def demo_manifest() -> dict[str, Any]:
                 "document_type": "lease",
                 "factor": "long_residence",
                 "section": "Residence",
-                "date": "2025-10-01",
+                "date": "2016-03-01",
+                "date_end": "2025-10-01",
             },
             {
                 "title": "Letters of support (pastor, neighbour, teacher)",

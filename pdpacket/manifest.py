@@ -54,6 +54,7 @@ class ManifestExhibit:
     factor_ids: tuple[str, ...] = ()
     description: str = ""
     doc_date: str | None = None
+    doc_date_end: str | None = None
     document_type: str = ""
     language: str = "English"
     section: str = ""
@@ -441,10 +442,27 @@ def _parse_exhibit(
     for fid in factor_ids:
         _check_factor(source, f"{where}.factor", fid, fw)
     date = _str(e, "date") or None
-    try:
-        parse_date(date, "date")
-    except ValidationError as exc:
-        raise _err(source, f"{where}.date", exc.message, exc.hint) from exc
+    date_end = _str(e, "date_end") or None
+    for key, value in (("date", date), ("date_end", date_end)):
+        try:
+            parse_date(value, key)
+        except ValidationError as exc:
+            raise _err(source, f"{where}.{key}", exc.message, exc.hint) from exc
+    if date_end and not date:
+        raise _err(
+            source,
+            f"{where}.date_end",
+            "is set but the exhibit has no date.",
+            'Give the document\'s first date as "date" and its last as "date_end".',
+        )
+    first, last = parse_date(date, "date"), parse_date(date_end, "date_end")
+    if first and last and last < first:
+        raise _err(
+            source,
+            f"{where}.date_end",
+            f"{last.isoformat()} comes before the exhibit's date, {first.isoformat()}.",
+            '"date" is the document\'s first date and "date_end" its last.',
+        )
     tr = e.get("translator") or {}
     return ManifestExhibit(
         title=title,
@@ -452,6 +470,7 @@ def _parse_exhibit(
         factor_ids=tuple(factor_ids),
         description=_str(e, "description"),
         doc_date=date,
+        doc_date_end=date_end,
         document_type=_str(e, "document_type"),
         language=_str(e, "language") or "English",
         section=_str(e, "section"),

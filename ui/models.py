@@ -189,7 +189,11 @@ class ExhibitTableModel(QAbstractTableModel):
         if col == self.FACTORS:
             return ", ".join(self.factor_label(f) for f in ex.factor_ids)
         if col == self.DATE:
-            return ex.doc_date.isoformat() if ex.doc_date else ""
+            if not ex.doc_date:
+                return ""
+            if not edit and ex.dates and ex.dates[1] != ex.doc_date:
+                return f"{ex.doc_date.isoformat()} \u2013 {ex.dates[1].isoformat()}"
+            return ex.doc_date.isoformat()
         return ""
 
     def _tooltip(self, ex: Exhibit) -> str:

@@ -573,6 +573,7 @@ class Workspace(DocumentsMixin):
                         factor_ids=list(e.factor_ids),
                         description=e.description,
                         doc_date=e.doc_date,
+                        doc_date_end=e.doc_date_end,
                         document_type=e.document_type,
                         language=e.language,
                         section=e.section,

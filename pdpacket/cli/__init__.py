@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays 
     from pdpacket.model import BuildResult
 
 from pdpacket.cli.common import case_number, open_workspace
+from pdpacket.cli.desktop import add_desktop_commands, archive_argument
 from pdpacket.cli.settings import add_destination_command, add_settings_commands
 
 log = logging.getLogger("pdpacket.cli")
@@ -103,6 +104,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     if getattr(args, "integrity_sidecar", False):
         options = dataclasses.replace(options, integrity_sidecar=True)
+    if getattr(args, "factor_table", False):
+        options = dataclasses.replace(options, factor_table=True)
     if getattr(args, "final", False):
         options = dataclasses.replace(options, final=True)
     edition = getattr(args, "edition", None) or "standard"
@@ -595,6 +598,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--bates", metavar="PREFIX", help="Bates prefix, e.g. GARCIA- (implies --numbering bates)"
     )
     p.add_argument(
+        "--factor-table",
+        action="store_true",
+        help="after the index, a table of which exhibits prove which factor",
+    )
+    p.add_argument(
         "--date",
         metavar="YYYY-MM-DD",
         help="the date on the cover and certificates (default today); the same date gives "
@@ -735,12 +743,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_letter_and_check(sub)
     add_settings_commands(sub)
     add_destination_command(sub)
+    add_desktop_commands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(archive_argument(list(sys.argv[1:] if argv is None else argv)))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -771,7 +780,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def open_window(data_dir: str | None) -> int:
+def open_window(data_dir: str | None, *, open_archive: str | None = None) -> int:
     # The command line is the entry point above the window; the window's Qt
     # libraries load only when the window is asked for.
     try:
@@ -784,7 +793,7 @@ def open_window(data_dir: str | None) -> int:
             file=sys.stderr,
         )
         return 1
-    return int(app.run(data_dir))
+    return int(app.run(data_dir, open_archive=open_archive))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -149,6 +149,18 @@ class Exhibit:
     translator: Translator = field(default_factory=Translator)
     translation_order: TranslationOrder = TranslationOrder.TRANSLATION_FIRST
     files: tuple[ExhibitFile, ...] = ()
+    # A document that spans a period (bank statements, a school's records): its
+    # last date, with ``doc_date`` its first; None for a document of one date.
+    doc_date_end: dt.date | None = None
+
+    @property
+    def dates(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last date the document covers (one date: both the same);
+        None when it is undated.  An end before the start is read as the start."""
+        if self.doc_date is None:
+            return None
+        end = self.doc_date_end or self.doc_date
+        return self.doc_date, max(end, self.doc_date)
 
     @property
     def pages(self) -> int:
@@ -194,6 +206,8 @@ class BuildOptions:
     service_address: str = ""
     include_cover: bool = True
     include_index: bool = True
+    # after the index, a table of which exhibits prove which factor (linked to the exhibits)
+    factor_table: bool = False
     keep_original_size: bool = False
     build_date: dt.date | None = None  # fixed date for reproducible output; None: today
     edition: str = "standard"  # "standard" | "efile" (ECAS) | "email" (to OPLA) | "print"

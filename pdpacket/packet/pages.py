@@ -4,13 +4,13 @@ and the plan (``draw`` lays them out)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pdpacket.model import Polarity
 from pdpacket.model.signing import Signature
 from pdpacket.packet import draw as layout
 from pdpacket.packet import motion, wording
 from pdpacket.packet.context import BuildContext, Segment
+from pdpacket.packet.dates import date_long, tab_date
+from pdpacket.packet.factors import FACTOR_NOTE, FACTOR_TABLE_TITLE, factor_rows
 from pdpacket.packet.motion import case_caption as case_caption
 from pdpacket.packet.motion import document_title as document_title
 from pdpacket.packet.plan import (
@@ -21,10 +21,6 @@ from pdpacket.packet.plan import (
     part_segments,
 )
 from pdpacket.store import signatures as signing
-
-
-def date_long(d: dt.date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
 
 
 def _attorney_lines(ctx: BuildContext) -> tuple[str, ...]:
@@ -125,7 +121,7 @@ def _cover(ctx: BuildContext, caption: layout.Caption) -> layout.CoverInfo:
     )
 
 
-def _continued_tab(s: Segment) -> layout.TabInfo:
+def _continued_tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
     """The tab page that opens the rest of an exhibit in a later part."""
     assert s.exhibit is not None
     pe = s.exhibit
@@ -134,7 +130,7 @@ def _continued_tab(s: Segment) -> layout.TabInfo:
     return layout.TabInfo(
         letter=pe.letter,
         title=ex.title,
-        section=ex.section,
+        section=ctx.section_of(ex),
         pages=page_range(pe.first_page, pe.last_page),
         continued=f"(continued from Part {before[-1] if before else s.part - 1})",
     )
@@ -157,8 +153,8 @@ def _tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
         letter=pe.letter,
         title=ex.title,
         description=ex.description,
-        date=date_long(ex.doc_date) if ex.doc_date else "",
-        section=ex.section,
+        date=tab_date(ex),
+        section=ctx.section_of(ex),
         factors=tuple(factors),
         addresses=tuple(addresses),
         contents=contents,
@@ -278,10 +274,15 @@ def _add_piece(
     elif s.drawn == "index":
         rows = tuple(index_rows(ctx, ctx.segments))
         at[s.drawn] = d.add_index(layout.IndexInfo(caption, rows, **index_layout(ctx)))
+    elif s.drawn == "factors":
+        rows = tuple(factor_rows(ctx))
+        at[s.drawn] = d.add_index(
+            layout.IndexInfo(caption, rows, title=FACTOR_TABLE_TITLE.upper(), note=FACTOR_NOTE)
+        )
     elif s.kind == "part":
         at[s.drawn] = d.add_index(_part_contents(ctx, s.part, caption))
     elif s.kind == "continued" and s.exhibit is not None:
-        at[s.drawn] = d.add_tab(_continued_tab(s))
+        at[s.drawn] = d.add_tab(_continued_tab(ctx, s))
     elif s.drawn == "blank":
         at[s.drawn] = d.add_blank()
     elif s.drawn == "copies" and ctx.copies is not None:

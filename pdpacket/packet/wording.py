@@ -17,6 +17,7 @@ from pdpacket.model import Case
 from pdpacket.model.interview import Interview
 from pdpacket.model.markup import BOLD, ITALIC
 from pdpacket.packet.context import BuildContext
+from pdpacket.packet.dates import date_long
 from pdpacket.policy.templates import Template, load_template
 from pdpacket.store import signatures as signing
 from pdpacket.store.database import Store
@@ -27,10 +28,6 @@ BLANK = "_" * 30
 def template(store: Store, name: str, *variants: str) -> Template:
     """The template ``name`` (the firm's copy in the data folder first)."""
     return load_template(name, store.data_dir, variants=variants)
-
-
-def date_long(d: dt.date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
 
 
 def case_values(store: Store, case: Case, today: dt.date) -> dict[str, str]:

@@ -463,7 +463,7 @@ def _outline(ctx: BuildContext, segments: list[Segment] | None = None) -> list[O
             continue
         pe = s.exhibit
         if s.kind in ("tab", "continued"):
-            name = pe.exhibit.section
+            name = ctx.section_of(pe.exhibit)
             if name and name != section_name:
                 section = OutlineNode(name, s.first - base, open=True)
                 top.append(section)

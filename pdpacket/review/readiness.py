@@ -36,6 +36,7 @@ from pdpacket.policy import catalog, destinations, law
 from pdpacket.policy import rules as policy_rules
 from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
+from pdpacket.review.evidence import check_evidence
 from pdpacket.review.signatures import check_signatures
 from pdpacket.review.templates import check_templates
 from pdpacket.review.textcites import check_text_cites
@@ -547,6 +548,7 @@ CHECKS: Sequence[Check] = (
     check_destination,
     check_signatures,
     check_templates,
+    check_evidence,
 )
 
 __all__ = ["counts", "is_ready", "landscape_pages", "review_case", "rules"]

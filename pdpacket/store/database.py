@@ -62,6 +62,7 @@ EXHIBIT_EDITABLE = {
     "title",
     "description",
     "doc_date",
+    "doc_date_end",
     "factor_ids",
     "document_type",
     "language",
@@ -327,6 +328,7 @@ class Store:
                     ex.title,
                     description=ex.description,
                     doc_date=ex.doc_date,
+                    doc_date_end=ex.doc_date_end,
                     factor_ids=list(ex.factor_ids),
                     document_type=ex.document_type,
                     language=ex.language,
@@ -653,6 +655,7 @@ class Store:
                 "title": exhibit.title,
                 "description": exhibit.description,
                 "doc_date": exhibit.doc_date,
+                "doc_date_end": exhibit.doc_date_end,
                 "factor_ids": exhibit.factor_ids,
                 "document_type": exhibit.document_type,
                 "language": exhibit.language,
@@ -757,6 +760,7 @@ class Store:
                 title=r["title"],
                 description=r["description"],
                 doc_date=_date(r["doc_date"]),
+                doc_date_end=_date(r["doc_date_end"]),
                 factor_ids=tuple(json.loads(r["factor_ids"])),
                 document_type=r["document_type"],
                 language=r["language"],
@@ -931,8 +935,9 @@ def _exhibit_values(attrs: dict[str, Any]) -> dict[str, Any]:
     for key, value in attrs.items():
         if key == "factor_ids":
             out[key] = json.dumps(list(value or ()))
-        elif key == "doc_date":
-            out[key] = _iso(parse_date(value, "document date"))
+        elif key in ("doc_date", "doc_date_end"):
+            what = "document date" if key == "doc_date" else "document end date"
+            out[key] = _iso(parse_date(value, what))
         elif key == "translator":
             t = value if isinstance(value, Translator) else Translator(**(value or {}))
             out[key] = json.dumps(asdict(t), sort_keys=True)

@@ -297,3 +297,11 @@ def m008_signatures(db: Database) -> None:
             ON signatures(case_id, document, signer, COALESCE(exhibit_id, 0))
         """,
     )
+
+
+@migrations(name="m018_evidence")
+def m018_evidence(db: Database) -> None:
+    """An exhibit's last date, for a document that spans a period (a bank's
+    statements 2016-2025): the index prints the range and the residence
+    timeline counts every year of it.  NULL: a document of one date."""
+    _run(db, "ALTER TABLE exhibits ADD COLUMN doc_date_end TEXT")

@@ -182,6 +182,7 @@ def _example(node, schema, path, files):
         "proceedings.decision_date": "2024-06-03",
         "proceedings.receipts[]": "IOE0912345678",
         "exhibits[].date": "2020-01-01",
+        "exhibits[].date_end": "2021-06-30",
     }.get(path, "x")
 
 

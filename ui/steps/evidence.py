@@ -169,7 +169,35 @@ class ExhibitEditor(QWidget):
                 debounce_ms=None,
             )
         )
-        form.addRow(self._label("&Date", self.date), field_box(self.date, self.date_msg))
+        # a document that spans a period (bank statements 2016-2025): its last date
+        self.date_end = QLineEdit()
+        self.date_end.setAccessibleName("Document end date")
+        self.date_end.setPlaceholderText("to (optional)")
+        self.date_end.setToolTip(
+            "For a document that covers a period (statements, school records): its last date. "
+            "The index then shows the range, e.g. 2016–2025."
+        )
+        self.date_end_msg = message_label()
+        self.date_end_field = step.track(
+            TextField(
+                self.date_end,
+                save=lambda t: self._edit(
+                    "doc_date_end", parse_date(t.strip(), "document end date")
+                ),
+                validate=self._check_end_date,
+                message=self.date_end_msg,
+                debounce_ms=None,
+            )
+        )
+        dates = QWidget()
+        dates_row = QHBoxLayout(dates)
+        dates_row.setContentsMargins(0, 0, 0, 0)
+        dates_row.addWidget(field_box(self.date, self.date_msg), 1)
+        to = QLabel("t&o")
+        to.setBuddy(self.date_end)
+        dates_row.addWidget(to, 0, Qt.AlignmentFlag.AlignTop)
+        dates_row.addWidget(field_box(self.date_end, self.date_end_msg), 1)
+        form.addRow(self._label("&Date", self.date), dates)
 
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
@@ -290,6 +318,7 @@ class ExhibitEditor(QWidget):
         try:
             self.title_field.set_text(ex.title)
             self.date_field.set_text(ex.doc_date.isoformat() if ex.doc_date else "")
+            self.date_end_field.set_text(ex.doc_date_end.isoformat() if ex.doc_date_end else "")
             self.description_field.set_text(ex.description)
             self.section_field.set_text(ex.section)
             self.doc_type.setCurrentIndex(max(0, self.doc_type.findData(ex.document_type)))
@@ -313,6 +342,7 @@ class ExhibitEditor(QWidget):
             for field in (
                 self.title_field,
                 self.date_field,
+                self.date_end_field,
                 self.description_field,
                 self.section_field,
             ):
@@ -390,6 +420,17 @@ class ExhibitEditor(QWidget):
         )
         if not ok:
             raise ValidationError(field, f"The {field.replace('_', ' ')} was not saved.")
+
+    def _check_end_date(self, text: str) -> Check:
+        found = check_date(text, "document end date", "past")
+        if found.state != "ok":
+            return found
+        start, end = self.exhibit.doc_date if self.exhibit else None, parse_date(text.strip())
+        if start is None:
+            return Check("error", "Enter the document's first date (Date) too.")
+        if end is not None and end <= start:
+            return Check("error", "The end date must come after the document's date.")
+        return found
 
     def _doc_type_changed(self) -> None:
         if not self._loading:
