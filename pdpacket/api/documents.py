@@ -83,9 +83,12 @@ class DocumentsMixin:
         raise NotImplementedError
 
     def case_interview(self, case_id: int) -> Interview | None:
-        """The case's interview, when the workspace keeps one (for the
-        declaration's certificate of interpretation); ``None`` otherwise."""
-        return None
+        """The case's interview (for the declaration's certificate of
+        interpretation: whether the client reads English), when the workspace
+        keeps interviews (``Workspace.interview``); ``None`` otherwise."""
+        get = getattr(self, "interview", None)
+        found = get(case_id) if callable(get) else None
+        return found if isinstance(found, Interview) else None
 
     # ---- the letter --------------------------------------------------------------------
     def export_letter_word(
