@@ -125,7 +125,7 @@ class DocumentsMixin:
             bad = textcites.unmatched(text, refs)
             return LetterImport(str(p), "pdf", len(found), _unmatched(bad))
         if suffix == WORD:
-            result = word.import_docx(p, refs)
+            result = word.import_docx(p, refs, case_id=case_id)
             kind = "docx"
         elif suffix in TEXT_SUFFIXES:
             try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -208,11 +209,62 @@ def letter_docx(
     author: str = "",
     today: dt.date,
     signature: Signature | None = None,
+    case_id: int = 0,
 ) -> bytes:
-    """The letter as a .docx: citations resolved, signed as the PDF is."""
+    """The letter as a .docx: citations resolved, signed as the PDF is.  With
+    ``case_id``, the file also records which exhibit each letter stood for (and
+    its packet pages), so that reading it back links its citations to the same
+    exhibits even after they were re-lettered."""
     d = new_document(title, author)
     add_markup(d, resolve(sign(text, signature, today), cites, today))
+    if case_id:
+        d.core_properties.keywords = CITES_MARK + json.dumps(
+            {
+                "case": case_id,
+                "exhibits": {
+                    t.letter: [exhibit_id, t.first_page, t.last_page]
+                    for exhibit_id, t in cites.items()
+                },
+            },
+            separators=(",", ":"),
+        )
     return to_bytes(d)
+
+
+# the letters the exported file printed, in its keywords (Word keeps them)
+CITES_MARK = "pdpacket-cites:"
+
+
+def exported_refs(
+    d: Any, case_id: int, current: Mapping[str, ExhibitRef]
+) -> dict[str, ExhibitRef] | None:
+    """The exhibits the letters of a file pdpacket exported for ``case_id``
+    stood for, as they are now (``None``: not such a file).  An exhibit that is
+    no longer in the packet is left out, so its citations are reported."""
+    keywords = d.core_properties.keywords or ""
+    if not keywords.startswith(CITES_MARK):
+        return None
+    try:
+        saved = json.loads(keywords[len(CITES_MARK) :])
+        if int(saved["case"]) != case_id:
+            return None
+        by_id = {r.exhibit_id: r for r in current.values()}
+        out = {}
+        for letter, (exhibit_id, first, last) in saved["exhibits"].items():
+            now = by_id.get(int(exhibit_id))
+            if now is not None:
+                out[str(letter)] = ExhibitRef(
+                    now.exhibit_id, str(letter), now.pages, int(first), int(last)
+                )
+        printed = set(saved["exhibits"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    # a letter the file did not print is an exhibit added since: as it is now
+    mapped = {r.exhibit_id for r in out.values()}
+    for letter, ref in current.items():
+        if letter not in printed and ref.exhibit_id not in mapped:
+            out[letter] = ref
+    return out
 
 
 # ---- the other documents ---------------------------------------------------------------
@@ -493,11 +545,13 @@ def docx_markup(d: Any) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def import_docx(path: Path, refs: Mapping[str, ExhibitRef]) -> ImportedLetter:
+def import_docx(path: Path, refs: Mapping[str, ExhibitRef], *, case_id: int = 0) -> ImportedLetter:
     """An attorney's .docx letter as the letter's markup; citations written as
-    text become tokens where they match an exhibit of ``refs``."""
-    text = docx_markup(read_docx(path))
-    return imported(text, refs)
+    text become tokens where they match an exhibit of ``refs`` -- or, in a file
+    pdpacket exported for ``case_id``, the exhibit each letter stood for then."""
+    d = read_docx(path)
+    text = docx_markup(d)
+    return imported(text, exported_refs(d, case_id, refs) or refs)
 
 
 def imported(text: str, refs: Mapping[str, ExhibitRef]) -> ImportedLetter:
@@ -541,6 +595,7 @@ def export_letter_docx(
         author=store.attorney().name,
         today=today or dt.date.today(),
         signature=attorney_signature(store, case_id),
+        case_id=case_id,
     )
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -551,4 +606,4 @@ def export_letter_docx(
 
 def import_letter_docx(store: Store, case_id: int, path: Path) -> ImportedLetter:
     """An attorney's .docx letter read as the case's letter markup (not stored)."""
-    return import_docx(path, exhibit_refs(store, case_id))
+    return import_docx(path, exhibit_refs(store, case_id), case_id=case_id)

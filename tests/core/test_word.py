@@ -130,6 +130,30 @@ def test_round_trip_with_packet_pages(workspace, case, tmp_path):
     assert _cites(workspace.letter(case_id).text) == before
 
 
+def test_citations_follow_their_exhibits_when_re_lettered_while_in_word(
+    workspace, case, tmp_path, pdf_factory
+):
+    """The exported file remembers which exhibit each letter stood for: after a
+    reorder (B is now C) and a new exhibit, the Word text's "Exh. B" still
+    cites the lease, and a letter typed for the new exhibit cites it."""
+    from pdpacket.model import BuildOptions
+
+    case_id, ids = case
+    workspace.build_packet(case_id, tmp_path / "packet.pdf", BuildOptions(build_date=DAY))
+    before = _cites(workspace.letter(case_id).text)
+    out = tmp_path / "letter.docx"
+    workspace.export_letter_word(case_id, out, today=DAY)
+    workspace.move_exhibits(case_id, [ids[2], ids[0], ids[1]])  # lease: B -> C
+    [added] = workspace.add_evidence(case_id, [pdf_factory("tax.pdf", ["Tax 2024"])])
+    d = docx.Document(str(out))
+    d.add_paragraph("Taxes: Exh. D.")  # the new exhibit's letter now
+    d.save(str(out))
+    res = workspace.import_letter(case_id, out)
+    after = _cites(workspace.letter(case_id).text)
+    assert after[:-1] == before and not res.unmatched
+    assert after[-1] == (added.exhibit_id, 0, 0)
+
+
 def _word_letter(path: Path, paragraphs: list[str]) -> Path:
     d = docx.Document()
     d.add_heading("Argument", level=1)
