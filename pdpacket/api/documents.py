@@ -44,6 +44,7 @@ class LetterImport:
     citations: int  # citations the letter now has as tokens (docx, text) or cites (pdf)
     unmatched: tuple[UnmatchedCite, ...] = ()
     replaced_upload: bool = False  # a letter uploaded as a PDF was taken out for it
+    readable: bool = True  # False: a PDF with no text to read citations from (a scan)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,9 @@ class DocumentsMixin:
             text = textcites.uploaded_letter_text(self.store, case_id) or ""
             found = textcites.find_text_cites(text)
             bad = textcites.unmatched(text, refs)
-            return LetterImport(str(p), "pdf", len(found), _unmatched(bad))
+            return LetterImport(
+                str(p), "pdf", len(found), _unmatched(bad), readable=bool(text.strip())
+            )
         if suffix == WORD:
             result = word.import_docx(p, refs, case_id=case_id)
             kind = "docx"

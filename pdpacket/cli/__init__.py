@@ -354,9 +354,14 @@ def cmd_letter(args: argparse.Namespace) -> int:
 def _import_letter(ws: Workspace, case_id: int, path: Path) -> None:
     res = ws.import_letter(case_id, path)
     if res.kind == "pdf":
+        read = (
+            f"{res.citations} citation(s) read from its text"
+            if res.readable
+            else "it has no text to read citations from (a scan?): check them by hand"
+        )
         print(
             f"letter of case {case_id}: {path.name} is the letter the packet carries, as it "
-            f"is (PDF); {res.citations} citation(s) read from its text",
+            f"is (PDF); {read}",
             file=sys.stderr,
         )
     else:

@@ -215,6 +215,13 @@ def test_a_pdf_letter_is_kept_as_uploaded_and_its_cites_are_checked(workspace, c
     workspace.export_letter_word(case_id, out, today=DAY)
     assert workspace.import_letter(case_id, out).replaced_upload
     assert workspace.case_documents(case_id) == []
+    # a scanned letter: nothing to read, and the import says so
+    from tests.core.packet_fixtures import drawing_pdf
+
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(drawing_pdf())
+    res = workspace.import_letter(case_id, scan)
+    assert res.kind == "pdf" and not res.readable and res.citations == 0
 
 
 def test_a_file_that_is_not_a_letter_is_refused_with_the_fix(workspace, case, tmp_path):

@@ -673,6 +673,8 @@ class LetterStep(Step):
         name = Path(result.path).name
         if result.kind == "pdf":
             text = f"{name} is the letter the packet carries, as it is."
+            if not result.readable:
+                text += " It has no text to read (a scan?): check its citations by hand."
         else:
             text = f"{name} is the letter now: {result.citations} citation(s) linked to exhibits."
         if result.replaced_upload:
