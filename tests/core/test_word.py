@@ -408,3 +408,26 @@ def test_a_word_letter_reads_as_word_shows_it(workspace, case, tmp_path):
     assert "1. First point.\n1. Second point." in text
     assert text.rstrip().endswith(f"# Notes\n\n[1] Signed in 2015; see {{{{pages:{c}}}}}.")
     assert res.citations == 2 and not res.unmatched
+
+
+def test_documents_of_a_case_with_no_evidence_yet(workspace, tmp_path):
+    """A motion can be drafted before any evidence is in: the documents are
+    written all the same (the packet itself needs exhibits)."""
+    from pdpacket.model import Client, Proceedings
+
+    case_id = workspace.create_case(
+        Client(name="Ana Prueba", language="Spanish"),
+        Proceedings(
+            court_id="boston",
+            stage="proceedings_pending",
+            pd_form="administrative_closure",
+            destination="court_motion",
+        ),
+    )
+    written = workspace.export_documents(case_id, tmp_path / "docs", fmt="pdf", today=DAY)
+    assert [w.kind for w in written] == ["cover", "motion", "order", "service", "declaration"]
+    motion = " ".join(run_tool("pdftotext", str(tmp_path / "docs" / "motion.pdf"), "-").split())
+    assert "RESPONDENT'S MOTION TO ADMINISTRATIVELY CLOSE THE PROCEEDINGS" in motion
+    assert "under 8 CFR 1003.18(c)" in motion
+    declaration = run_tool("pdftotext", str(tmp_path / "docs" / "declaration.pdf"), "-")
+    assert "CERTIFICATE OF INTERPRETATION" in declaration
