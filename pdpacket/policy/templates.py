@@ -44,13 +44,14 @@ def fill(template: str, values: Mapping[str, object], *, fields: re.Pattern[str]
 #   title: RESPONDENT'S MOTION TO DISMISS
 #   source: 8 CFR 1239.2(c); 8 CFR 239.2(a)
 #   verified_on: 2026-12-06
+#   attorney_note: (optional) a note the review shows when the packet uses it
 #   Anything else in the comment is a note for whoever edits the file.
 #   -->
 #   The body, in the letter's markup, with {name} fields.
 
 OVERRIDE_FOLDER = "templates"
 _HEADER = re.compile(r"\A\s*<!--(.*?)-->\s*", re.S)
-_META = re.compile(r"^\s*(title|source|verified_on)\s*:\s*(.*?)\s*$", re.M)
+_META = re.compile(r"^\s*(title|source|verified_on|attorney_note)\s*:\s*(.*?)\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Template:
     verified_on: str = ""
     path: str = ""  # where it was read from
     firm: bool = False  # True: the firm's own file in the data folder
+    attorney_note: str = ""  # what the review tells the attorney when the packet uses it
 
     def filled(self, values: Mapping[str, object]) -> str:
         return fill(self.body, values).strip()
@@ -86,6 +88,7 @@ def parse_template(name: str, text: str, *, path: str = "", firm: bool = False) 
         title=meta.get("title", ""),
         source=meta.get("source", ""),
         verified_on=meta.get("verified_on", ""),
+        attorney_note=meta.get("attorney_note", ""),
         path=path,
         firm=firm,
     )

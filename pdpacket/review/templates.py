@@ -1,6 +1,7 @@
-"""The firm's own document templates the case's packet uses: each must say
-where its legal statements come from and when they were checked (``source``
-and ``verified_on`` in its header), as the built-in ones do."""
+"""The document templates the case's packet uses: a note a template carries
+for the attorney (``attorney_note`` in its header) is shown; and the firm's own
+templates must say where their legal statements come from and when they were
+checked (``source`` and ``verified_on``), as the built-in ones do."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def _used(ctx: ReviewContext) -> Iterator[Template]:
 
 def check_templates(ctx: ReviewContext) -> Iterator[Finding | None]:
     for t in _used(ctx):
+        if t.attorney_note:
+            yield ctx.finding("templates.attorney_note", t.name, name=t.name, note=t.attorney_note)
         if not t.firm:
             continue
         missing = [k for k in ("source", "verified_on") if not getattr(t, k).strip()]

@@ -200,3 +200,11 @@ def test_the_review_asks_for_the_source_of_a_firms_template(workspace, case_for)
         encoding="utf-8",
     )
     assert not [f for f in workspace.review(case_id) if f.code == "templates.unsourced"]
+
+
+def test_a_templates_note_for_the_attorney_is_shown_by_the_review(workspace, case_for):
+    alone = case_for(stage="proceedings_pending", pd_form="dismissal", destination="court_motion")
+    notes = [f for f in workspace.review(alone) if f.code == "templates.attorney_note"]
+    assert len(notes) == 1 and "8 CFR 1239.2(c) is a motion DHS counsel makes" in notes[0].message
+    joint = case_for(stage="proceedings_pending", pd_form="dismissal", destination="joint_motion")
+    assert not [f for f in workspace.review(joint) if f.code == "templates.attorney_note"]
