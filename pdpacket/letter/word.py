@@ -379,8 +379,8 @@ def read_docx(path: Path) -> Any:
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise BadInputError(
             f"{path}: cannot read it as a Word document ({exc}).",
-            hint="Save the letter from Word as a .docx (Word Document) file and try again; "
-            "a .doc file must be saved again as .docx.",
+            hint="Save the letter from Word as a .docx (Word Document) file and try again "
+            "(a password-protected document: save a copy without the password first).",
         ) from exc
 
 
