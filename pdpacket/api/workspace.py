@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 from pdpacket import letter as letters
 from pdpacket import undo
 from pdpacket.api.catalogue import Catalogue
+from pdpacket.api.documents import DocumentsMixin
 from pdpacket.api.interview import InterviewMixin
 from pdpacket.api.pages import PageTools, check_manifest_pages, write_layout
 from pdpacket.errors import (
@@ -106,7 +107,7 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace(InterviewMixin, PageTools):
+class Workspace(InterviewMixin, PageTools, DocumentsMixin):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace

@@ -38,6 +38,8 @@ from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
 from pdpacket.review.evidence import check_evidence
 from pdpacket.review.signatures import check_signatures
+from pdpacket.review.templates import check_templates
+from pdpacket.review.textcites import check_text_cites
 from pdpacket.store.database import Store
 from pdpacket.store.interview import get_interview
 
@@ -542,10 +544,12 @@ CHECKS: Sequence[Check] = (
     _check_factors,
     _check_exhibits,
     _check_letter,
+    check_text_cites,
     _check_build,
     _check_office,
     check_destination,
     check_signatures,
+    check_templates,
     check_evidence,
 )
 
