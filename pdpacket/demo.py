@@ -632,9 +632,9 @@ def demo_manifest() -> dict[str, Any]:
             {
                 "id": "criminal_history",
                 "notes": "In August 2015 she was arrested once, for driving without a license.",
-                "explanation": "The charge was dismissed and sealed in January 2016. Her FBI "
-                "Identity History Summary shows no other arrest in the seventeen years she "
-                "has lived here.",
+                "explanation": "The arrest was for driving without a license, not for "
+                "dangerous driving: no accident, injury or alcohol was involved, and the "
+                "dismissed charge was sealed.",
             },
             {"id": "prior_removal_reentry", "applies": False},
             {"id": "immigration_fraud", "applies": False},
