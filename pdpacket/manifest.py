@@ -19,7 +19,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,9 @@ from pdpacket.model import (
     Translator,
 )
 from pdpacket.model.identifiers import parse_a_number, parse_date, parse_receipt_number
+from pdpacket.model.interview import Arrest, Charge, Entry, Interview, Relative, StatusPath
 from pdpacket.policy import catalog, destinations
+from pdpacket.store.interview import interview_from_dict
 
 if TYPE_CHECKING:
     import jsonschema
@@ -73,6 +75,8 @@ class Manifest:
     factors: tuple[FactorAnswer, ...]
     exhibits: tuple[ManifestExhibit, ...]
     documents: tuple[tuple[DocumentRole, ManifestFile], ...] = ()  # letter, G-28...
+    # arrests[].exhibit_ids are places in ``exhibits`` (1 = the first) until imported
+    interview: Interview | None = None
 
 
 def _err(source: Path, where: str, message: str, hint: str = "") -> ManifestError:
@@ -242,7 +246,60 @@ def _read_manifest(raw: dict[str, Any], source: Path) -> Manifest:
         factors=factors,
         exhibits=exhibits,
         documents=_parse_documents(raw, source, base),
+        interview=_parse_interview(raw, source, len(exhibits)),
     )
+
+
+def _named(obj: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The keys ``names`` of a manifest object, read one by one (absent: left out)."""
+    out = {}
+    for name in names:
+        value = obj.get(name)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _parse_interview(raw: dict[str, Any], source: Path, n_exhibits: int) -> Interview | None:
+    """The optional case interview; an arrest's ``exhibits`` are places in the
+    manifest's exhibit list, counted from 1."""
+    obj = raw.get("interview")
+    if obj is None:
+        return None
+    keys = [f.name for f in fields(Interview)]
+    data = _named(obj, keys)
+    names: dict[str, list[str]] = {
+        key: [f.name for f in fields(cls)]
+        for key, cls in (
+            ("entry", Entry),
+            ("status_path", StatusPath),
+            ("charges", Charge),
+            ("relatives", Relative),
+        )
+    }
+    for key in ("entry", "status_path"):
+        if key in data:
+            data[key] = _named(data[key], names[key])
+    for key in ("charges", "relatives"):
+        data[key] = [_named(x, names[key]) for x in data.get(key) or []]
+    arrest_keys = [f.name for f in fields(Arrest) if f.name != "exhibit_ids"]
+    arrests = []
+    for i, a in enumerate(data.get("arrests") or []):
+        places = a.get("exhibits") or []
+        for n in places:
+            if not 1 <= n <= n_exhibits:
+                raise _err(
+                    source,
+                    f"interview.arrests[{i}].exhibits",
+                    f"{n} is not the place of an exhibit of this manifest.",
+                    f"Use 1 to {n_exhibits}: the exhibit's place in the exhibits list.",
+                )
+        arrests.append({**_named(a, arrest_keys), "exhibit_ids": list(places)})
+    data["arrests"] = arrests
+    try:
+        return interview_from_dict(data)
+    except ValidationError as exc:
+        raise _err(source, f"interview.{exc.field}", exc.message, exc.hint) from exc
 
 
 # Case-level documents: manifest key -> role.  "appearance" is a G-28 unless

@@ -23,6 +23,8 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 from pdpacket import letter as letters
 from pdpacket import undo
 from pdpacket.api.catalogue import Catalogue
+from pdpacket.api.documents import DocumentsMixin
+from pdpacket.api.interview import InterviewMixin
 from pdpacket.api.pages import PageTools, check_manifest_pages, write_layout
 from pdpacket.api.redaction import RedactionMixin
 from pdpacket.errors import (
@@ -106,7 +108,7 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace(PageTools, RedactionMixin):
+class Workspace(InterviewMixin, PageTools, DocumentsMixin, RedactionMixin):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace
@@ -205,7 +207,10 @@ class Workspace(PageTools, RedactionMixin):
 
     def duplicate_case(self, case_id: int, *, name: str = "") -> int:
         """Copy a case (client, proceedings, factors, exhibits) to start a similar one."""
-        return self.store.duplicate_case(case_id, name=name)
+        with self.store.transaction():  # the copy and its interview, or nothing
+            new_id = self.store.duplicate_case(case_id, name=name)
+            self._copy_interview(case_id, new_id)
+        return new_id
 
     def pair_translation(self, exhibit_id: int, translation_exhibit_id: int) -> Exhibit:
         """Make exhibit ``translation_exhibit_id`` the translation of ``exhibit_id``."""
@@ -597,6 +602,8 @@ class Workspace(PageTools, RedactionMixin):
                             recovered=sf.recovered,
                         )
                         write_layout(self.store.db, file_id, mf.pages, sf.pages)
+                if m.interview is not None:
+                    self._import_interview(case_id, m.interview)
                 for role, mf in m.documents:
                     sf, name, osize, psize = stored[(mf.path, mf.role)]
                     self.intake.register(sf, osize, psize)

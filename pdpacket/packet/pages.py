@@ -7,7 +7,7 @@ from __future__ import annotations
 from pdpacket.model import Polarity
 from pdpacket.model.signing import Signature
 from pdpacket.packet import draw as layout
-from pdpacket.packet import motion
+from pdpacket.packet import motion, wording
 from pdpacket.packet.context import BuildContext, Segment
 from pdpacket.packet.dates import date_long, tab_date
 from pdpacket.packet.factors import FACTOR_NOTE, FACTOR_TABLE_TITLE, factor_rows
@@ -20,8 +20,6 @@ from pdpacket.packet.plan import (
     part_note,
     part_segments,
 )
-from pdpacket.policy import signing as signing_policy
-from pdpacket.policy.templates import fill
 from pdpacket.store import signatures as signing
 
 
@@ -98,7 +96,10 @@ def _cover(ctx: BuildContext, caption: layout.Caption) -> layout.CoverInfo:
         if p.hearing_type:
             hearing += f" ({p.hearing_type} hearing)"
     dest = info.destination
-    title = document_title(ctx).upper()
+    vals = wording.values(ctx)
+    vals["title"] = document_title(ctx).upper()
+    t = wording.template(ctx.store, "cover", dest.id if dest is not None else "")
+    title = t.filled_title(vals) or vals["title"]
     via = dest.via if dest is not None and "[[" not in dest.via else ""
     if via and dest is not None and dest.sent_by == "email" and info.office and info.office.email:
         via += f" to {info.office.email}"
@@ -116,6 +117,7 @@ def _cover(ctx: BuildContext, caption: layout.Caption) -> layout.CoverInfo:
         addressee_lines=_addressee(ctx),
         receipts=p.receipts,
         date_text=date_long(ctx.build_date),
+        statement=" ".join(wording.drawn_paragraphs(t, vals)),
     )
 
 
@@ -194,20 +196,30 @@ def _court_line(ctx: BuildContext) -> str:
 def _order(ctx: BuildContext, caption: layout.Caption) -> layout.OrderInfo:
     form_id = ctx.info.form.id if ctx.info.form else ""
     name = motion.motion_name(form_id, ctx.info.joint_motion)
-    return layout.OrderInfo(caption, name, motion.relief(form_id))
+    vals = wording.values(ctx)
+    vals.update(motion=name, relief=motion.relief(form_id))
+    t = wording.template(ctx.store, "proposed_order", form_id)
+    return layout.OrderInfo(
+        caption,
+        name,
+        motion.relief(form_id),
+        title=t.filled_title(vals) or "ORDER OF THE IMMIGRATION JUDGE",
+        paragraphs=wording.drawn_paragraphs(t, vals),
+    )
 
 
 def _interpretation(ctx: BuildContext, sigs: list[Signature]) -> layout.InterpretationInfo:
     sig = signing.find(sigs, "interpretation", "interpreter")
     name = sig.name if sig else ""
     client = ctx.case.client
-    values = {
-        "interpreter": name or "_" * 30,
-        "language": client.language or "_" * 14,
-        "client": client.name,
-    }
+    vals = wording.values(ctx)
+    vals.update(interpreter=name or "_" * 30, language=client.language or "_" * 14)
+    t = wording.template(ctx.store, "certificate_of_interpretation")
     return layout.InterpretationInfo(
-        fill(signing_policy.interpretation_text(), values), name, _signed(sig)
+        " ".join(wording.drawn_paragraphs(t, vals)),
+        name,
+        _signed(sig),
+        title=t.filled_title(vals) or "CERTIFICATE OF INTERPRETATION",
     )
 
 
@@ -226,14 +238,19 @@ def _service(
     if o.service_method != "ecas":
         address = o.service_address.strip() or (office.address if office else "")
         served += [x.strip() for x in address.replace(";", "\n").split("\n") if x.strip()]
+    title = (
+        document_title(ctx)
+        .lower()
+        .replace("request for prosecutorial discretion", "Request for Prosecutorial Discretion")
+    )
+    vals = wording.values(ctx)
+    vals.update(server=who or "_" * 30, document=title, served_on="; ".join(served))
+    t = wording.template(ctx.store, "certificate_of_service", o.service_method)
     return layout.ServiceInfo(
         caption=caption,
-        document_title=document_title(ctx)
-        .lower()
-        .replace(
-            "request for prosecutorial discretion",
-            "Request for Prosecutorial Discretion",
-        ),
+        document_title=title,
+        text=" ".join(wording.drawn_paragraphs(t, vals)),
+        title=t.filled_title(vals) or "CERTIFICATE OF SERVICE",
         date_text=date_long(ctx.build_date),
         attorney_name=who,
         attorney_ids=f"EOIR ID {a.eoir_id}" if a.eoir_id and who == a.name else "",

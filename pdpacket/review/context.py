@@ -47,7 +47,7 @@ class ReviewContext:
     documents: list[CaseDocument] = field(default_factory=list)
     office_rules: dict[str, Any] = field(default_factory=dict)
     options: BuildOptions | None = None  # the build about to run, if any
-    interview: Interview = field(default_factory=Interview)
+    interview: Interview = field(default_factory=Interview)  # the case interview
 
     @property
     def included(self) -> list[Exhibit]:

@@ -324,6 +324,23 @@ def m016_page_edits(db: Database) -> None:
     )
 
 
+@migrations(name="m012_interview")
+def m012_interview(db: Database) -> None:
+    """The case interview: one JSON document per case (``model.interview``),
+    with the version of its format, so a later format can read an older one."""
+    _run(
+        db,
+        """
+        CREATE TABLE interviews (
+            case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 @migrations(name="m014_redactions")
 def m014_redactions(db: Database) -> None:
     """Personal numbers found on evidence pages and the redactions that remove
