@@ -29,7 +29,7 @@ from pdpacket.model import BuildOptions, NumberingStyle
 from pdpacket.packet import draw as layout
 from pdpacket.packet.context import BuildContext, Output, PlannedExhibit, Segment
 from pdpacket.packet.pages import document_title
-from pdpacket.packet.source import Source
+from pdpacket.packet.source import Source, laid_out
 from pdpacket.pdf import allowlist, stamps, syntax
 from pdpacket.pdf.images import ImageHook
 from pdpacket.pdf.reader import content_refs, rotation, visible_box
@@ -231,7 +231,7 @@ def _segment_pages(
         what = s.title or (f"Exhibit {s.exhibit.letter}" if s.exhibit else "A document")
         src = Source(files.read(s.blob), what)
         key = s.blob
-    total = s.of or s.pages
+    total = s.stored or s.of or s.pages
     pages = src.pages(total)
     if len(pages) != total:
         raise IntegrityError(
@@ -239,6 +239,8 @@ def _segment_pages(
             f"not the {total} recorded.",
             hint="Remove the file from the exhibit and add it again.",
         )
+    if s.slots:
+        pages = laid_out(src, pages, s.slots)
     for page in pages[s.skip : s.skip + s.pages]:
         yield key, src, page
 
@@ -463,7 +465,7 @@ def _outline(ctx: BuildContext, segments: list[Segment] | None = None) -> list[O
             continue
         pe = s.exhibit
         if s.kind in ("tab", "continued"):
-            name = pe.exhibit.section
+            name = ctx.section_of(pe.exhibit)
             if name and name != section_name:
                 section = OutlineNode(name, s.first - base, open=True)
                 top.append(section)
@@ -488,6 +490,8 @@ def _document_id(ctx: BuildContext, output: Output | None = None) -> bytes:
     h.update(hashlib.sha256(ctx.letter_pdf).digest())
     for s in ctx.segments if output is None else output.segments:
         h.update(f"{s.kind}|{s.blob}|{s.drawn}|{s.pages}|{s.fit}\n".encode())
+        if s.slots:
+            h.update(f"{s.slots}|{s.stored}\n".encode())
         if s.skip or s.of or not s.numbered or s.part > 1:
             h.update(f"{s.skip}|{s.of}|{s.numbered}|{s.part}\n".encode())
     if output is not None and output.part:
