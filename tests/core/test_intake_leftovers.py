@@ -764,3 +764,34 @@ def test_attachments_travel_with_a_case_archive(tmp_path: Path) -> None:
         [added] = b.add_attachments(ex.id, [2])
         assert added.status == "imported"
         assert [e.title for e in b.exhibits(new_id)] == ["Letter", "Pay stub"]
+
+
+def test_a_landscape_scan_image_is_turned_like_a_landscape_page(tmp_path: Path) -> None:
+    """A pay stub scanned at 200 dpi (11 x 8.5 in): turned to fill the page, top to
+    the left, not shrunk to ~77 % across it.  A landscape photo (no dpi) is not."""
+    from PIL import ImageDraw
+
+    im = Image.new("L", (2200, 1700), 255)
+    d = ImageDraw.Draw(im)
+    d.rectangle((20, 20, 2180, 1680), outline=0, width=12)
+    d.rectangle((20, 20, 420, 320), fill=0)  # the top-left corner
+    src = tmp_path / "stub.png"
+    im.save(src, dpi=(200, 200))
+    res = intake.normalise_file(src)
+    out = tmp_path / "out.pdf"
+    out.write_bytes(res.pdf)
+    assert "612 x 792 pts (letter)" in run_tool("pdfinfo", str(out))
+    img = render(out, tmp_path, dpi=36).convert("L")
+    w, h = img.size
+    ink = img.point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert ink is not None
+    assert ink[2] - ink[0] > 0.95 * w and ink[3] - ink[1] > 0.95 * h
+    corner = img.crop((int(0.03 * w), int(0.8 * h), int(0.12 * w), int(0.95 * h)))
+    assert sum(corner.histogram()[:64]) > 0.8 * corner.size[0] * corner.size[1]
+    photo = tmp_path / "photo.png"
+    im.save(photo)  # no dpi: a picture, shown upright with margins
+    res = intake.normalise_file(photo)
+    out.write_bytes(res.pdf)
+    img = render(out, tmp_path, dpi=36).convert("L")
+    ink = img.point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert ink is not None and ink[2] - ink[0] > ink[3] - ink[1]  # still wider than tall
