@@ -55,6 +55,7 @@ from ..style import Banner, EmptyState, State, hint, state_icon
 from ..workers import Job, JobFunction, SignalProgress
 from .base import Step, StepStatus, field_box
 from .client import LANGUAGES, check_date
+from .file_confirm import ConfirmFilesBox
 
 ROLE_NAMES = {
     FileRole.DOCUMENT: "document",
@@ -223,6 +224,8 @@ class ExhibitEditor(QWidget):
         self.files.setWordWrap(True)
         self.files.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(QLabel("Files:"), self.files)
+        self.confirm = ConfirmFilesBox(self.ctx)
+        form.addRow(self.confirm)
 
         # --- translation ---
         self.translation = QGroupBox("English translation")
@@ -302,6 +305,7 @@ class ExhibitEditor(QWidget):
                 lines.append(f"{f.original_name} — {ROLE_NAMES.get(f.role, f.role)}, {pages}")
                 lines.extend(f"   ⚠ {w}" for w in f.warnings)
             self.files.setText("\n".join(lines) or "No files.")
+            self.confirm.show_exhibit(ex)
             self._show_translation(ex, exhibits)
         finally:
             self._loading = False
@@ -321,6 +325,7 @@ class ExhibitEditor(QWidget):
             self.language.setEditText("")
             self.factors.clear()
             self.files.setText("")
+            self.confirm.show_exhibit(None)
             self.translation.setVisible(False)
         finally:
             self._loading = False

@@ -1,0 +1,63 @@
+"""A paralegal's first real case in the window: each problem they hit, driven
+through the window as they met it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pdpacket.model import Client
+from tests import evidence_gen as gen
+from tests.pdftools import make_pdf
+
+from .helpers import wait_jobs
+
+
+@pytest.fixture
+def case_id(window, workspace):  # type: ignore[no-untyped-def]
+    cid = workspace.create_case(Client(name="Ana Day", a_number="123456789"))
+    window.cases.refresh()
+    window.open_case(cid)
+    return cid
+
+
+def test_pages_of_a_one_file_exhibit_after_a_two_file_one(
+    qtbot, window, workspace, case_id, evidence_dir
+):
+    birth = make_pdf(evidence_dir / "acta.pdf", ["Acta 1", "Acta 2"])
+    english = make_pdf(evidence_dir / "translation.pdf", ["Birth 1", "Birth 2"])
+    letter = make_pdf(evidence_dir / "letter.pdf", ["Letter"])
+    workspace.add_evidence(case_id, [birth, letter])
+    first, _ = workspace.exhibits(case_id)
+    workspace.add_file_to_exhibit(first.id, english)
+    window.go_to_step("evidence")
+    step = window.step("evidence")
+    window.ctx.exhibitsChanged.emit()
+    step.select_exhibit(first.id)
+    step.tabs.setCurrentWidget(step.pages)
+    wait_jobs(qtbot, window)
+    pages = step.pages
+    assert pages.thumbs.count() == 4
+    pages.thumbs.setCurrentRow(3)  # the last page of the translation
+    rect = step.list.visualItemRect(step.list.item(1))
+    qtbot.mouseClick(step.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    wait_jobs(qtbot, window)
+    assert pages.thumbs.count() == 1
+    assert pages.view_stack.currentWidget() is pages.view
+
+
+def test_a_repaired_file_is_confirmed_in_the_window(
+    qtbot, window, workspace, case_id, evidence_dir
+):
+    [res] = workspace.add_evidence(case_id, [gen.truncated_pdf(evidence_dir / "records.pdf")])
+    assert res.status == "warning"
+    codes = {f.code for f in workspace.review(case_id)}
+    assert "file.unconfirmed" in codes
+    window.go_to_step("evidence")
+    window.ctx.exhibitsChanged.emit()
+    box = window.step("evidence").editor.confirm
+    assert box.isVisible() and "records.pdf was damaged" in box.state.label.text()
+    qtbot.mouseClick(box.button, Qt.MouseButton.LeftButton)
+    assert "file.unconfirmed" not in {f.code for f in workspace.review(case_id)}
+    assert not box.isVisible()
+    assert "Confirmed the pages" in window.statusBar().currentMessage()
