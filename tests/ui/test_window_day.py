@@ -3,12 +3,16 @@ through the window as they met it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from pdpacket.ui.style import human_size
+from PIL import Image
 from PySide6.QtCore import Qt
 
 from pdpacket.model import Client
 from tests import evidence_gen as gen
-from tests.pdftools import make_pdf
+from tests.pdftools import make_pdf, pdfinfo
 
 from .helpers import wait_jobs
 
@@ -61,3 +65,41 @@ def test_a_repaired_file_is_confirmed_in_the_window(
     assert "file.unconfirmed" not in {f.code for f in workspace.review(case_id)}
     assert not box.isVisible()
     assert "Confirmed the pages" in window.statusBar().currentMessage()
+
+
+def noisy_photos(folder: Path, count: int) -> list[Path]:
+    """Photos that do not compress: a packet of a few MB from a few files."""
+    noise = Image.effect_noise((900, 1200), 60).convert("RGB")
+    paths = []
+    for n in range(count):
+        path = folder / f"family_{n}.jpg"
+        noise.rotate(n * 90 if n % 2 else 0).save(path, "JPEG", quality=95)
+        paths.append(path)
+    return paths
+
+
+def test_an_edition_never_replaces_the_packet_built_before(
+    qtbot, window, workspace, case_id, evidence_dir, tmp_path
+):
+    workspace.add_evidence(case_id, noisy_photos(evidence_dir, 4))
+    window.go_to_step("build")
+    build = window.step("build")
+    out = tmp_path / "packets" / "Day packet.pdf"
+    build.output.setText(str(out))
+    build.build_button.click()
+    wait_jobs(qtbot, window)
+    assert out.is_file()
+    standard_bytes = out.read_bytes()
+    edition = build.option_widgets["edition"]
+    edition.setCurrentIndex(edition.findData("efile"))
+    build.option_widgets["max_mb"].setValue(0.6)
+    build.build_button.click()
+    wait_jobs(qtbot, window)
+    assert out.read_bytes() == standard_bytes  # the standard packet is still there
+    parts = sorted(out.parent.glob("Day packet (e-filing)_Part*.pdf"))
+    assert len(parts) >= 2
+    assert "Removed" not in build.result.label.text()
+    m = build.history
+    assert m.data(m.index(0, 3)) == human_size(sum(p.stat().st_size for p in parts))
+    assert m.data(m.index(0, 2)) == str(sum(int(pdfinfo(p)["Pages"]) for p in parts))
+    assert f"+ {len(parts) - 1} more" in m.data(m.index(0, 5))

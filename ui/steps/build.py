@@ -198,6 +198,18 @@ def draft_text(reasons: typing.Sequence[str]) -> str:
     )
 
 
+EDITION_SUFFIXES = {"efile": "e-filing", "email": "e-mail", "print": "print"}
+
+
+def edition_output(path: Path, edition: str) -> Path:
+    """``Name.pdf`` for the standard packet, ``Name (e-filing).pdf`` for the e-filing
+    edition and so on: building one edition never replaces another's file."""
+    suffix = EDITION_SUFFIXES.get(edition)
+    if not suffix or path.stem.endswith(f"({suffix})"):
+        return path
+    return path.with_name(f"{path.stem} ({suffix}){path.suffix}")
+
+
 def safe_filename(text: str) -> str:
     text = re.sub(r"[^\w\s().,-]", "", text, flags=re.UNICODE)
     return " ".join(text.split())[:120] or "packet"
@@ -583,6 +595,8 @@ class BuildStep(Step):
         out = self.output_path()
         self.output.setText(str(out))
         self._save_output()
+        # each edition its own name: a packet already served is never overwritten by another
+        out = edition_output(out, options.edition)
         self._start_build(dataclasses.replace(options, final=final), out)
 
     def _start_build(
