@@ -32,7 +32,7 @@ from pdpacket.model import (
     markup,
     packet_exhibits,
 )
-from pdpacket.policy import catalog, destinations, law
+from pdpacket.policy import catalog, deadlines, destinations, law
 from pdpacket.policy import rules as policy_rules
 from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
@@ -147,24 +147,45 @@ def _verb(form_id: str) -> str:
     }.get(form_id, "stipulate in")
 
 
-def _deadline_days(ctx: ReviewContext) -> int:
-    return int(
-        ctx.office_rules.get("filing_deadline_days", rules().get("filing_deadline_days", 15))
-    )
-
-
 def _check_hearing(ctx: ReviewContext) -> Iterator[Finding | None]:
-    hearing = ctx.case.proceedings.hearing_date
-    if hearing is None:
+    p = ctx.case.proceedings
+    deadline = deadlines.filing_deadline(p)
+    if deadline is None:
+        yield _for_stage(ctx, "hearing.missing")
         return
-    days = (hearing - ctx.today).days
-    shown = letters.long_date(hearing)
+    days = (deadline.hearing - ctx.today).days
+    shown = letters.long_date(deadline.hearing)
+    values = {
+        "hearing": shown,
+        "days": days,
+        "deadline": deadline.days_before,
+        "kind": deadline.kind,
+        "due": letters.long_date(deadline.due),
+    }
     if days < 0:
         yield ctx.finding("hearing.past", hearing=shown)
-    elif days <= _deadline_days(ctx):
-        yield ctx.finding(
-            "hearing.within_deadline", hearing=shown, days=days, deadline=_deadline_days(ctx)
-        )
+    elif deadline.passed(ctx.today) and deadline.with_court:
+        yield ctx.finding("hearing.deadline_passed", **values)
+    elif days <= deadline.days_before:
+        yield ctx.finding("hearing.within_deadline", **values)
+
+
+def _check_starred(ctx: ReviewContext) -> Iterator[Finding | None]:
+    """The Client step's starred fields, where the case's stage needs them."""
+    c, p = ctx.case.client, ctx.case.proceedings
+    if not c.a_number:
+        yield _for_stage(ctx, "client.no_a_number")
+    if not p.court_id:
+        yield _for_stage(ctx, "proceedings.no_court")
+
+
+def _for_stage(ctx: ReviewContext, code: str) -> Finding | None:
+    """A rule with ``stages`` applies at those stages, or while no stage is chosen."""
+    stages = rules()["rules"].get(code, {}).get("stages")
+    stage = ctx.case.proceedings.stage
+    if stages and stage and stage not in stages:
+        return None
+    return ctx.finding(code)
 
 
 # ---- the framework: in force, and every answer one of its factors --------------------
@@ -534,6 +555,7 @@ def _check_office(ctx: ReviewContext) -> Iterator[Finding | None]:
 CHECKS: Sequence[Check] = (
     _check_stage,
     _check_hearing,
+    _check_starred,
     _check_framework,
     _check_demo_attorney,
     _check_factors,

@@ -3,6 +3,7 @@ through the window as they met it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,54 @@ def test_an_edition_never_replaces_the_packet_built_before(
     assert m.data(m.index(0, 3)) == human_size(sum(p.stat().st_size for p in parts))
     assert m.data(m.index(0, 2)) == str(sum(int(pdfinfo(p)["Pages"]) for p in parts))
     assert f"+ {len(parts) - 1} more" in m.data(m.index(0, 5))
+
+
+def test_a_passed_filing_deadline_is_an_error_in_the_field_and_the_review(
+    qtbot, window, workspace, case_id
+):
+    today = dt.date.today()
+    workspace.update_proceedings(
+        case_id, stage="proceedings_pending", pd_form="dismissal", destination="court_motion"
+    )
+    window.ctx.caseChanged.emit()
+    window.go_to_step("client")
+    client = window.step("client")
+    client.load()
+    hearing = client.hearing
+    hearing.setFocus()
+    qtbot.keyClicks(hearing, (today + dt.timedelta(days=8)).isoformat())
+    msg = client.field(hearing).message
+    assert "deadline passed 7 days ago" in msg.text() and "✓" not in msg.text()
+    assert "master calendar" not in msg.text()
+    hearing.editingFinished.emit()
+    # a right date with a late filing: stored, and the review says it is late
+    assert workspace.get_case(case_id).proceedings.hearing_date == today + dt.timedelta(days=8)
+    [late] = [f for f in workspace.review(case_id) if f.code == "hearing.deadline_passed"]
+    assert late.severity == "error" and "before the hearing" in late.message
+    client.hearing_type.setCurrentIndex(client.hearing_type.findData("master"))
+    [late] = [f for f in workspace.review(case_id) if f.code == "hearing.deadline_passed"]
+    assert "before a master calendar hearing" in late.message
+    # a month ahead: a green check and the day to file by
+    client.field(hearing).set_text("")
+    hearing.clear()
+    qtbot.keyClicks(hearing, (today + dt.timedelta(days=40)).isoformat())
+    assert msg.text().startswith("✓") and "in 25 days" in msg.text()
+
+
+def test_starred_fields_left_empty_are_review_errors(window, workspace, case_id):
+    workspace.update_client(case_id, a_number="")
+    workspace.update_proceedings(case_id, stage="proceedings_pending", pd_form="dismissal")
+    codes = {f.code: f for f in workspace.review(case_id)}
+    for code in ("client.no_a_number", "proceedings.no_court", "hearing.missing"):
+        assert codes[code].severity == "error" and codes[code].location.step == "client"
+    # a case not yet before the court needs no court and no hearing
+    workspace.update_proceedings(case_id, stage="pre_nta", pd_form="cancel_nta")
+    codes = {f.code: f for f in workspace.review(case_id)}
+    assert not {"client.no_a_number", "proceedings.no_court", "hearing.missing"} & set(codes)
+    # the Review step jumps to the field
+    workspace.update_proceedings(case_id, stage="detained", pd_form="dismissal")
+    window.ctx.caseChanged.emit()
+    [finding] = [f for f in workspace.review(case_id) if f.code == "proceedings.no_court"]
+    window.step("review").go_to(finding)
+    assert window.current_step() is window.step("client")
+    assert window.step("client").court.hasFocus()

@@ -242,6 +242,10 @@ def focus_location(step: QWidget, finding: Finding) -> bool:
             target = step.hearing
         elif code.startswith(("office.", "stage.no_office")):
             target = step.office
+        elif code == "client.no_a_number":
+            target = step.a_number
+        elif code == "proceedings.no_court":
+            target = step.court
         if target is not None:
             step.scroll_area.ensureWidgetVisible(target)
     elif isinstance(step, StageStep):
