@@ -74,7 +74,8 @@ def review_case(
         case=case,
         today=today or dt.date.today(),
         edition=edition,
-        exhibits=store.list_exhibits(case_id),
+        # a type or factors guessed from a file name count only once confirmed
+        exhibits=[e.confirmed for e in store.list_exhibits(case_id)],
         answers=store.factor_answers(case_id),
         framework=catalog.framework(case.proceedings.framework_id),
         letter=store.get_letter(case_id),
@@ -267,12 +268,35 @@ def _check_factors(ctx: ReviewContext) -> Iterator[Finding | None]:
     if needs_disposition and not has_disposition:
         first = needs_disposition[0]
         yield ctx.finding("criminal.no_certified_disposition", first.id, factor=first.label)
-    unanswered = [f.label for f in fw.negative if f.id not in answers]
+    unanswered = [f.label for f in fw.negative if f.id not in answers or not answers[f.id].answered]
     if unanswered:
         yield ctx.finding("factor.negatives_unanswered", factors="; ".join(unanswered))
 
 
 # ---- exhibits and files ---------------------------------------------------------------
+GUESS_WORDS = {"document_type": "document type", "factor_ids": "factors"}
+
+
+def _check_guesses(ctx: ReviewContext) -> Iterator[Finding | None]:
+    """An exhibit whose guessed type or factors would count as support (for a
+    factor claimed, or as the client's identity) if someone confirmed them."""
+    guessed = [e for e in ctx.store.list_exhibits(ctx.case.id) if e.included and e.guessed]
+    if not guessed:
+        return
+    claimed = [f for f in ctx.framework.factors if (a := ctx.answers.get(f.id)) and a.applies]
+
+    def support(exhibits: list[Exhibit]) -> set[tuple[str, int]]:
+        found = {(f.id, e.id) for f in claimed for e in letters.exhibits_for_factor(f, exhibits)}
+        return found | {("identity", e.id) for e in letters.identity_exhibits(exhibits)}
+
+    hidden = {e_id for _, e_id in support(guessed) - support([e.confirmed for e in guessed])}
+    for e in guessed:
+        if e.id not in hidden:
+            continue
+        what = [GUESS_WORDS[g] for g in e.guessed if g in GUESS_WORDS]
+        yield ctx.finding("exhibit.guessed", e.id, exhibit=e.title, what=" and ".join(what))
+
+
 def _check_exhibits(ctx: ReviewContext) -> Iterator[Finding | None]:
     blobs = ctx.store.blobs
     for e in ctx.included:
@@ -560,6 +584,7 @@ CHECKS: Sequence[Check] = (
     _check_demo_attorney,
     _check_factors,
     _check_exhibits,
+    _check_guesses,
     _check_letter,
     _check_build,
     _check_office,

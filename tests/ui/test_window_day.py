@@ -10,12 +10,13 @@ import pytest
 from pdpacket.ui.style import human_size
 from PIL import Image
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
-from pdpacket.model import Client
+from pdpacket.model import Client, FactorAnswer
 from tests import evidence_gen as gen
 from tests.pdftools import make_pdf, pdfinfo
 
-from .helpers import wait_jobs
+from .helpers import drop_files, wait_jobs
 
 
 @pytest.fixture
@@ -155,3 +156,79 @@ def test_starred_fields_left_empty_are_review_errors(window, workspace, case_id)
     window.step("review").go_to(finding)
     assert window.current_step() is window.step("client")
     assert window.step("client").court.hasFocus()
+
+
+def test_a_factor_has_three_states_that_look_different(qtbot, window, workspace, case_id):
+    window.go_to_step("factors")
+    factors = window.step("factors")
+    crime = factors.rows["criminal_history"]
+    assert crime.state_label.text() == "? not answered"
+    assert "factor.negatives_unanswered" in {f.code for f in workspace.review(case_id)}
+    qtbot.mouseClick(crime.not_applies, Qt.MouseButton.LeftButton)
+    assert crime.state_label.text() == "✗ does not apply" and not crime.detail.isVisible()
+    answers = workspace.factor_answers(case_id)
+    assert answers["criminal_history"].state == "does_not_apply"
+    unanswered = next(
+        f for f in workspace.review(case_id) if f.code == "factor.negatives_unanswered"
+    )
+    assert "Criminal history" not in unanswered.message  # answered: no longer listed
+    qtbot.mouseClick(crime.applies, Qt.MouseButton.LeftButton)
+    assert crime.state_label.text() == "✓ applies" and not crime.not_applies.isChecked()
+    assert workspace.factor_answers(case_id)["criminal_history"].state == "applies"
+    qtbot.mouseClick(crime.applies, Qt.MouseButton.LeftButton)  # pressed again: unsaid
+    assert workspace.factor_answers(case_id)["criminal_history"].state == "unanswered"
+    assert crime.state_label.text() == "? not answered"
+    looks = {crime.styleSheet()}
+    qtbot.mouseClick(crime.not_applies, Qt.MouseButton.LeftButton)
+    looks.add(crime.styleSheet())
+    qtbot.mouseClick(crime.applies, Qt.MouseButton.LeftButton)
+    looks.add(crime.styleSheet())
+    assert len(looks) == 3
+
+
+def test_the_unanswered_negatives_finding_opens_the_negative_factors(
+    qtbot, window, workspace, case_id
+):
+    [finding] = [f for f in workspace.review(case_id) if f.code == "factor.negatives_unanswered"]
+    window.step("review").go_to(finding)
+    factors = window.step("factors")
+    assert window.current_step() is factors
+    first_negative = factors.rows["criminal_history"]
+    assert first_negative.applies.hasFocus()
+    # in view, a comfortable way down, not at the very edge
+    area = factors.scroll_area
+    top = first_negative.mapTo(area.viewport(), first_negative.rect().topLeft()).y()
+    assert 0 < top < area.viewport().height() * 2 // 3
+
+
+def test_guesses_from_file_names_are_shown_and_count_once_confirmed(
+    qtbot, window, workspace, case_id, evidence_dir
+):
+    workspace.set_factor_answer(case_id, FactorAnswer("long_residence", True, "Since 2005."))
+    lease = make_pdf(evidence_dir / "lease.pdf", ["Lease"])
+    photo = evidence_dir / "IMG_4001.jpg"
+    Image.new("RGB", (300, 400), (200, 190, 180)).save(photo)
+    acta = make_pdf(evidence_dir / "acta_de_nacimiento.pdf", ["Acta de nacimiento"])
+    window.go_to_step("evidence")
+    step = window.step("evidence")
+    drop_files(step, [lease, photo, acta])
+    wait_jobs(qtbot, window)
+    by_title = {e.title: e for e in workspace.exhibits(case_id)}
+    assert set(by_title) == {"Lease", "Photo", "Acta de nacimiento"}  # no "Img 4001"
+    found = {f.code: f for f in workspace.review(case_id)}
+    assert "factor.no_evidence" in found  # the guessed lease does not count yet
+    assert "exhibit.guessed" in found and "Lease" in found["exhibit.guessed"].message
+    step.select_exhibit(by_title["Acta de nacimiento"].id)
+    editor = step.editor
+    assert editor.guesses.isVisible()
+    label = next(lab for lab in editor.findChildren(QLabel) if lab.buddy() is editor.factors)
+    assert "(guess)" in label.text()
+    step.select_exhibit(by_title["Lease"].id)
+    qtbot.mouseClick(editor.guesses.button, Qt.MouseButton.LeftButton)
+    assert not editor.guesses.isVisible() and "(guess)" not in label.text()
+    found = {f.code for f in workspace.review(case_id)}
+    assert "factor.no_evidence" not in found and "exhibit.guessed" not in found
+    # the confirmation is one undo step; the status bar follows the undo
+    window.undo_action.trigger()
+    assert workspace.get_exhibit(by_title["Lease"].id).guessed
+    assert window.statusBar().currentMessage() == "Undone: change of guesses of Exh. A."

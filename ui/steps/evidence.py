@@ -55,7 +55,7 @@ from ..style import Banner, EmptyState, State, hint, state_icon
 from ..workers import Job, JobFunction, SignalProgress
 from .base import Step, StepStatus, field_box
 from .client import LANGUAGES, check_date
-from .file_confirm import ConfirmFilesBox
+from .file_confirm import ConfirmFilesBox, GuessBox, mark_guesses
 
 ROLE_NAMES = {
     FileRole.DOCUMENT: "document",
@@ -226,6 +226,8 @@ class ExhibitEditor(QWidget):
         form.addRow(QLabel("Files:"), self.files)
         self.confirm = ConfirmFilesBox(self.ctx)
         form.addRow(self.confirm)
+        self.guesses = GuessBox(self.ctx)
+        layout.insertWidget(0, self.guesses)
 
         # --- translation ---
         self.translation = QGroupBox("English translation")
@@ -306,6 +308,8 @@ class ExhibitEditor(QWidget):
                 lines.extend(f"   ⚠ {w}" for w in f.warnings)
             self.files.setText("\n".join(lines) or "No files.")
             self.confirm.show_exhibit(ex)
+            self.guesses.show_exhibit(ex)
+            mark_guesses(self, ex.guessed)
             self._show_translation(ex, exhibits)
         finally:
             self._loading = False
@@ -326,6 +330,8 @@ class ExhibitEditor(QWidget):
             self.factors.clear()
             self.files.setText("")
             self.confirm.show_exhibit(None)
+            self.guesses.show_exhibit(None)
+            mark_guesses(self, ())
             self.translation.setVisible(False)
         finally:
             self._loading = False

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRectF,
     QSize,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -211,6 +213,17 @@ class FindingDelegate(QStyledItemDelegate):
 
 
 # ---- going where a finding is fixed ------------------------------------------------------
+def scroll_into_view(area: QScrollArea, target: QWidget) -> None:
+    """Scroll so ``target`` sits a third of the way down the view, where the eye
+    lands, not at the very edge; its focus then cannot scroll it back to the edge."""
+    content = area.widget()
+    if content is None:
+        return
+    bar = area.verticalScrollBar()
+    y = target.mapTo(content, QPoint(0, 0)).y()
+    bar.setValue(max(0, min(bar.maximum(), y - area.viewport().height() // 3)))
+
+
 def focus_location(step: QWidget, finding: Finding) -> bool:
     """Select or focus what ``finding`` is about on ``step`` (already shown).
     A step may offer ``select_object(object_id, code)``; the walkthrough's
@@ -231,12 +244,16 @@ def focus_location(step: QWidget, finding: Finding) -> bool:
         target = step.table
     elif isinstance(step, FactorsStep):
         row = step.rows.get(obj)
+        if row is None and code == "factor.negatives_unanswered":
+            row = step.first_unanswered_negative()
         if row is not None:
-            step.scroll_area.ensureWidgetVisible(row)
+            scroll_into_view(step.scroll_area, row)
             if code == "factor.negative_no_explanation" and row.explanation is not None:
                 target = row.explanation
             else:
                 target = row.applies if not row.applies.isChecked() else row.notes
+            if code == "factor.negatives_unanswered":
+                target = row.applies
     elif isinstance(step, ClientStep):
         if code.startswith("hearing."):
             target = step.hearing
@@ -247,7 +264,7 @@ def focus_location(step: QWidget, finding: Finding) -> bool:
         elif code == "proceedings.no_court":
             target = step.court
         if target is not None:
-            step.scroll_area.ensureWidgetVisible(target)
+            scroll_into_view(step.scroll_area, target)
     elif isinstance(step, StageStep):
         group = step.stage_group if code == "stage.missing" else step.form_group
         target = group.checkedButton() or next(iter(group.buttons()), None)
