@@ -98,6 +98,22 @@ def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
     return box.clickedButton() is ok
 
 
+def choose(
+    parent: QWidget | None, title: str, text: str, choices: list[tuple[str, str]]
+) -> str | None:
+    """A question with several answers (key, button text), the first the default;
+    None when cancelled."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    buttons = {
+        box.addButton(label, QMessageBox.ButtonRole.AcceptRole): key for key, label in choices
+    }
+    box.setDefaultButton(next(iter(buttons)))
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((key for button, key in buttons.items() if button is clicked), None)
+
+
 # ---- new case ---------------------------------------------------------------
 @dataclass(frozen=True)
 class NewCase:

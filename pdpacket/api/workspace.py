@@ -844,13 +844,16 @@ class Workspace:
         password: str | None = None,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        if_exists: str = "keep_both",
     ) -> ArchiveInfo:
         """Create a new case from an archive, after checking every hash; all or
         nothing.  Every PDF the case builds from is cleaned as intake cleans a
         client's file (an archive is a file people pass around: its hashes prove
         it whole, not safe).  Raises ``ArchivePasswordRequiredError`` /
         ``ArchiveWrongPasswordError`` for encrypted archives, ``ArchiveError`` for
-        damaged or altered ones and for a file the cleaning refuses."""
+        damaged or altered ones and for a file the cleaning refuses.  The case
+        already here: ``if_exists`` "refuse" (``ArchiveCaseExistsError``),
+        "keep_both" or "update" (replaces it)."""
         return archive.import_archive(
             self.store,
             path,
@@ -858,6 +861,7 @@ class Workspace:
             progress=progress,
             cancel=cancel,
             clean=clean_stored_pdf,
+            if_exists=if_exists,
         )
 
     # ---- backups --------------------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pdpacket.ui.archive_dialogs as ad
+import pdpacket.ui.dialogs
 import pytest
 from pdpacket.ui.style import human_size
 from PIL import Image
@@ -232,3 +234,37 @@ def test_guesses_from_file_names_are_shown_and_count_once_confirmed(
     window.undo_action.trigger()
     assert workspace.get_exhibit(by_title["Lease"].id).guessed
     assert window.statusBar().currentMessage() == "Undone: change of guesses of Exh. A."
+
+
+def test_importing_an_archive_of_a_case_already_here_asks(
+    qtbot, window, workspace, case_id, evidence_dir, tmp_path, monkeypatch
+):
+    workspace.add_evidence(case_id, [make_pdf(evidence_dir / "passport.pdf", ["Passport"])])
+    out = tmp_path / "day.pdpacket"
+    workspace.export_case(case_id, out)
+    workspace.update_client(case_id, name="Ana M. Day")  # corrected here since: same case
+    monkeypatch.setattr(ad, "pick_archive_open_path", lambda parent: str(out))
+    answers = iter([None, "keep_both", "update"])
+    asked: list[str] = []
+
+    def choose(parent, title, text, choices):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return next(answers)
+
+    monkeypatch.setattr(pdpacket.ui.dialogs, "choose", choose)
+    window.import_archive_action.trigger()  # cancelled: nothing changes
+    wait_jobs(qtbot, window)
+    assert len(workspace.list_cases()) == 1 and "already in pdpacket" in asked[0]
+    assert "Import cancelled" in window.statusBar().currentMessage()
+    window.import_archive_action.trigger()
+    wait_jobs(qtbot, window)
+    assert len(workspace.list_cases()) == 2  # kept both
+    window.import_archive_action.trigger()
+    wait_jobs(qtbot, window)
+    assert len(workspace.list_cases()) == 2  # updated the latest, not a third
+    assert len(asked) == 3
+    # the audit log of an imported case names its exhibits by their new ids
+    new = window.ctx.case_id
+    [ex] = workspace.exhibits(new)
+    added = [a for a in workspace.store.audit_entries(new) if a["action"] == "exhibit.add"]
+    assert added and added[0]["detail"]["exhibit"] == ex.id

@@ -704,19 +704,29 @@ class BuildStep(Step):
 
     # ---- opening and printing -------------------------------------------------------------
     def _open(self, path: str) -> None:
-        if path and Path(path).exists():
-            dialogs.open_file(path)
+        if path and Path(path).exists() and not dialogs.open_file(path):
+            self._no_viewer(path)
+
+    def _no_viewer(self, path: str) -> None:
+        """Opening a PDF did nothing: say so, and where the file is."""
+        self.result.set_text(
+            f"No program to open PDF files was found on this computer. The packet is "
+            f"saved at {path}: use Show in folder, or install a PDF viewer.",
+            "warning",
+        )
+        self.ctx.say("No PDF viewer found: the packet was not opened.")
 
     def _show_folder(self, path: str) -> None:
-        if path:
-            dialogs.show_in_folder(path)
+        if path and not dialogs.show_in_folder(path):
+            self.ctx.say(f"No file manager could be opened; the folder is {Path(path).parent}.")
 
     def _open_build(self, row: int) -> None:
         b = self.history.build_at(row)
         if b is None:
             return
         if Path(b.path).exists():
-            dialogs.open_file(b.path)
+            if not dialogs.open_file(b.path):
+                self._no_viewer(b.path)
         else:
             self.ctx.say(f"{Path(b.path).name} was moved or deleted; build the packet again.")
 
