@@ -34,6 +34,7 @@ from . import dialogs
 from .archive_dialogs import ArchiveActions
 from .case_list import CaseListPanel, TwoLineDelegate
 from .context import CaseContext
+from .fields import TextField
 from .models import DETAIL_ROLE, friendly_date
 from .places_dialog import PlacesDialog
 from .steps import STEP_CLASSES, BuildStep, EvidenceStep, ExhibitsStep, Step
@@ -222,7 +223,7 @@ class MainWindow(QMainWindow):
         self.step_actions: list[QAction] = []
         for n, step in enumerate(self.steps, 1):
             a = self._action(
-                f"&{n} {step.title}",
+                f"&{n} {step.title.replace('&', '&&')}",  # "Client & proceedings": a literal &
                 lambda _=False, k=step.key: self.go_to_step(k),
                 f"Ctrl+{n}" if n < 10 else None,
             )
@@ -505,12 +506,44 @@ class MainWindow(QMainWindow):
 
     # ---- closing -----------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.flush_steps()
+        if not self.flush_steps() and not self._close_anyway():
+            event.ignore()  # back to the field, with the value still in it
+            return
         self.save_settings()
         for job in self.runner.active_jobs():
             job.cancel()
         self.runner.shutdown()
         event.accept()
+
+    def unsaved_field(self) -> tuple[Step, TextField] | None:
+        """The first field still holding a value that was not stored (invalid)."""
+        for step in self.steps:
+            for field in step.fields:
+                if field.dirty:
+                    return step, field
+        return None
+
+    def _close_anyway(self) -> bool:
+        """A field holds an invalid value: close and lose it only if the user says so."""
+        found = self.unsaved_field()
+        what = (
+            f"{found[1].widget.accessibleName() or 'A field'} holds “{found[1].text().strip()}”, "
+            "which is not valid, so it was not saved."
+            if found
+            else "A field holds a value that is not valid, so it was not saved."
+        )
+        answer = dialogs.choose(
+            self,
+            "A value was not saved",
+            f"{what} Go back and correct it, or close and lose it?",
+            [("fix", "&Go back and correct it"), ("close", "&Close and lose it")],
+        )
+        if answer == "close":
+            return True
+        if found:
+            self.go_to_step(found[0].key)
+            found[1].widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return False
 
 
 def _esc(text: str) -> str:

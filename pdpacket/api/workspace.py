@@ -73,7 +73,7 @@ from pdpacket.packet import builder as packet
 from pdpacket.packet import editions, integrity
 from pdpacket.policy import destinations
 from pdpacket.review import readiness
-from pdpacket.store import archive, backup, cleaning, places
+from pdpacket.store import archive, backup, cleaning, leftovers, places
 from pdpacket.store import signatures as signing
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
@@ -152,6 +152,7 @@ class Workspace:
                 return []
             archive.sweep_temporary(self.data_dir)
             backup.sweep_temporary(self.data_dir)
+            leftovers.sweep_packet_temporaries(self.store)  # beside packets a kill cut short
             removed = self.store.sweep_blobs(also_keep=backup.referenced_blobs(self.data_dir))
         if removed:
             log.info("sweep removed %d unreferenced evidence files", len(removed))

@@ -5,6 +5,8 @@ that never replace each other, and an archive imported twice."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,24 @@ def test_the_cli_says_the_case_is_already_there_and_takes_an_option(tmp_path, ca
         audit = ws.store.audit_entries(newest)
         assert [a["detail"]["exhibit"] for a in audit if a["action"] == "exhibit.add"] == [ex.id]
         assert audit[-1]["action"] == "case.import_archive" and audit[-1]["detail"]["replaced"]
+
+
+def test_the_startup_sweep_removes_what_a_killed_build_left(tmp_path):
+    data = tmp_path / "data"
+    folder = tmp_path / "packets"
+    with Workspace.open(data) as ws:
+        case_id = ws.create_case(Client(name="Killed"))
+        ws.add_evidence(case_id, [make_pdf(tmp_path / "lease.pdf", ["Lease"])])
+        ws.build_packet(case_id, folder / "Killed.pdf")
+    old = folder / ".Killed.pdf.x1y2z3.part"  # what a kill half-way leaves
+    recent = folder / ".Killed.pdf.a1b2c3.part"  # a build still running elsewhere
+    mine = folder / ".notes.part"  # not a packet's: not ours to touch
+    for p in (old, recent, mine):
+        p.write_bytes(b"%PDF-1.7 half")
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    os.utime(mine, (hour_ago, hour_ago))
+    with Workspace.open(data):  # the startup sweep
+        pass
+    assert not old.exists() and recent.exists() and mine.exists()
+    assert (folder / "Killed.pdf").exists()

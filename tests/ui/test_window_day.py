@@ -18,7 +18,7 @@ from pdpacket.model import Client, FactorAnswer
 from tests import evidence_gen as gen
 from tests.pdftools import make_pdf, pdfinfo
 
-from .helpers import drop_files, wait_jobs
+from .helpers import drop_files, make_encrypted_pdf, wait_jobs
 
 
 @pytest.fixture
@@ -268,3 +268,86 @@ def test_importing_an_archive_of_a_case_already_here_asks(
     [ex] = workspace.exhibits(new)
     added = [a for a in workspace.store.audit_entries(new) if a["action"] == "exhibit.add"]
     assert added and added[0]["detail"]["exhibit"] == ex.id
+
+
+def test_the_progress_bar_waits_with_the_password_prompt(
+    qtbot, window, workspace, case_id, evidence_dir, monkeypatch
+):
+    locked = make_encrypted_pdf(evidence_dir / "bank.pdf", "1234", ["Jan"])
+    step = window.step("evidence")
+    window.go_to_step("evidence")
+    seen: list[str] = []
+
+    def ask(cls, parent, filename, retry=False):  # type: ignore[no-untyped-def]
+        seen.append(step.progress.text() if step.progress.isVisible() else "(hidden)")
+        return "1234"
+
+    monkeypatch.setattr(pdpacket.ui.dialogs.PasswordDialog, "ask", classmethod(ask))
+    drop_files(step, [locked])
+    wait_jobs(qtbot, window)
+    assert seen and "Waiting for the password of bank.pdf" in seen[0]
+    assert "Done" not in seen[0]
+    assert [e.title for e in workspace.exhibits(case_id)] == ["Bank"]
+
+
+def test_closing_with_an_invalid_value_asks_instead_of_losing_it(
+    qtbot, window, workspace, case_id, monkeypatch
+):
+    window.go_to_step("client")
+    client = window.step("client")
+    dob = client.dob
+    dob.setFocus()
+    qtbot.keyClicks(dob, "1990-02-30")  # no such day
+    answers = iter(["fix", "close"])
+    asked: list[str] = []
+
+    def choose(parent, title, text, choices):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return next(answers)
+
+    monkeypatch.setattr(pdpacket.ui.dialogs, "choose", choose)
+    del window._close_anyway  # the fixture's shortcut: the user's prompt again
+    assert not window.close()  # went back to the field
+    assert window.isVisible() and dob.hasFocus() and dob.text() == "1990-02-30"
+    assert "Date of birth holds “1990-02-30”" in asked[0]
+    assert window.close()  # the user chose to lose it
+    assert workspace.get_case(case_id).client.dob is None
+
+
+def test_a_new_packet_folder_in_settings_takes_effect_at_once(
+    qtbot, window, workspace, case_id, tmp_path, monkeypatch
+):
+    window.go_to_step("build")
+    build = window.step("build")
+    before = Path(build.output.text())
+    folder = tmp_path / "Firm packets"
+    values = pdpacket.ui.dialogs.SettingsValues(workspace.attorney(), str(folder), ())
+    monkeypatch.setattr(
+        pdpacket.ui.dialogs.SettingsDialog, "ask", classmethod(lambda cls, p, v: values)
+    )
+    window.settings_action.trigger()
+    assert Path(build.output.text()) == folder / before.name
+    # a folder chosen for this case stays where it was chosen
+    own = tmp_path / "elsewhere" / "mine.pdf"
+    build.output.setText(str(own))
+    values = pdpacket.ui.dialogs.SettingsValues(workspace.attorney(), str(tmp_path / "x"), ())
+    window.settings_action.trigger()
+    assert build.output.text() == str(own)
+
+
+def test_open_with_no_pdf_viewer_says_so(qtbot, window, workspace, case_id, tmp_path, monkeypatch):
+    workspace.add_evidence(case_id, [make_pdf(tmp_path / "lease.pdf", ["Lease"])])
+    window.go_to_step("build")
+    build = window.step("build")
+    build.output.setText(str(tmp_path / "p.pdf"))
+    build.build_button.click()
+    wait_jobs(qtbot, window)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "open_file", lambda path: False)
+    build.open_button.click()
+    assert "No program to open PDF files" in build.result.label.text()
+    assert "No PDF viewer" in window.statusBar().currentMessage()
+
+
+def test_step_titles_with_an_ampersand_show_it_in_the_go_menu(window):
+    texts = [a.text() for a in window.step_actions]
+    assert "&1 Client && proceedings" in texts

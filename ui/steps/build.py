@@ -371,6 +371,8 @@ class BuildStep(Step):
         col.addWidget(hist)
         col.addStretch(1)
         ctx.buildsChanged.connect(self._load_history)
+        self._folder = self.packet_folder()
+        ctx.settingsChanged.connect(self._folder_changed)
 
     # ---- options from BuildOptions' fields ------------------------------------------
     def _build_option_widgets(self) -> None:
@@ -493,14 +495,31 @@ class BuildStep(Step):
         )
 
     # ---- output file -------------------------------------------------------------------
-    def default_output(self) -> str:
-        folder = self.ctx.workspace.setting("packet_folder", "") or str(
-            Path(
+    def packet_folder(self) -> Path:
+        """Settings' packet folder, else Documents/pdpacket."""
+        return Path(
+            self.ctx.workspace.setting("packet_folder", "")
+            or Path(
                 QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
                 or Path.home()
             )
             / "pdpacket"
         )
+
+    def _folder_changed(self) -> None:
+        """Settings chose another packet folder: a packet that was going to the old
+        one goes to the new one now (a folder chosen for this case stays)."""
+        old, new = self._folder, self.packet_folder()
+        self._folder = new
+        if not self.ctx.has_case or old == new:
+            return
+        current = Path(self.output.text().strip() or self.default_output()).expanduser()
+        if current.parent == old:
+            self.output.setText(str(new / current.name))
+            self._save_output()
+
+    def default_output(self) -> str:
+        folder = self.packet_folder()
         case = self.ctx.case()
         name = safe_filename(f"{case.client.name} {case.client.a_number_display} PD packet")
         return str(Path(folder) / f"{name}.pdf")
@@ -527,6 +546,7 @@ class BuildStep(Step):
     # ---- loading -----------------------------------------------------------------------
     def load(self) -> None:
         ws = self.ctx.workspace
+        self._folder = self.packet_folder()
         stored = ws.setting(f"build_options.{self.ctx.case_id}", None)
         self._show_options(  # a first build starts from the destination's edition
             options_from_json(stored)

@@ -733,6 +733,10 @@ class EvidenceStep(Step):
         retry: dict[str, str] = {}
         for o in outcomes:
             if o.password and not cancelled:
+                # the bar must not say "Done" while the import waits for the user
+                self.progress.setRange(0, 1)
+                self.progress.setValue(0)
+                self.progress.setFormat(f"Waiting for the password of {Path(o.result.path).name}…")
                 pw = dialogs.PasswordDialog.ask(
                     self, Path(o.result.path).name, o.password == "wrong"
                 )
