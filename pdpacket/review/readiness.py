@@ -41,7 +41,7 @@ from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review")
 
-STEPS = ("client", "stage", "factors", "evidence", "exhibits", "letter", "build")
+STEPS = ("client", "stage", "factors", "evidence", "exhibits", "documents", "letter", "build")
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 # Forms that need pending proceedings: asking for them after a final order is the
 # classic wrong-form mistake (there is nothing left to dismiss).

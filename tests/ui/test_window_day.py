@@ -14,7 +14,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from pdpacket.model import Client, FactorAnswer
+from pdpacket.model import Client, DocumentRole, FactorAnswer
 from tests import evidence_gen as gen
 from tests.pdftools import make_pdf, pdfinfo
 
@@ -351,3 +351,40 @@ def test_open_with_no_pdf_viewer_says_so(qtbot, window, workspace, case_id, tmp_
 def test_step_titles_with_an_ampersand_show_it_in_the_go_menu(window):
     texts = [a.text() for a in window.step_actions]
     assert "&1 Client && proceedings" in texts
+
+
+def test_case_documents_have_a_place_of_their_own(
+    qtbot, window, workspace, case_id, evidence_dir, monkeypatch
+):
+    workspace.update_proceedings(case_id, destination="court_motion")
+    window.ctx.caseChanged.emit()
+    window.go_to_step("documents")
+    docs = window.step("documents")
+    docs.load()
+    eoir = docs.rows[DocumentRole.EOIR28]
+    assert "Needed for this destination" in eoir.state.text()
+    assert not eoir.see.isEnabled() and not eoir.remove.isEnabled()
+    first = make_pdf(evidence_dir / "EOIR-28 signed.pdf", ["EOIR-28 page 1"])
+    second = make_pdf(evidence_dir / "EOIR-28 corrected.pdf", ["EOIR-28 again", "page 2"])
+    picks = iter([str(first), str(second)])
+    monkeypatch.setattr(pdpacket.ui.dialogs, "pick_file", lambda parent, title: next(picks))
+    eoir.add.click()  # add
+    wait_jobs(qtbot, window)
+    assert "EOIR-28 signed.pdf (1 page" in eoir.state.text() and eoir.add.text() == "Replace…"
+    assert docs.preview.currentWidget() is docs.view  # seen at once
+    assert "appearance.missing" not in {f.code for f in workspace.review(case_id)}
+    eoir.add.click()  # replace
+    wait_jobs(qtbot, window)
+    [doc] = workspace.case_documents(case_id)
+    assert doc.original_name == "EOIR-28 corrected.pdf" and doc.pages == 2
+    assert docs.view.document().pageCount() == 2
+    # an uploaded letter can be removed again
+    letter = docs.rows[DocumentRole.LETTER]
+    monkeypatch.setattr(pdpacket.ui.dialogs, "pick_file", lambda parent, title: str(first))
+    letter.add.click()
+    wait_jobs(qtbot, window)
+    monkeypatch.setattr(pdpacket.ui.dialogs, "confirm", lambda *a: True)
+    letter.remove.click()
+    assert [d.role for d in workspace.case_documents(case_id)] == [DocumentRole.EOIR28]
+    assert "Removed the Uploaded letter" in window.statusBar().currentMessage()
+    assert not letter.remove.isEnabled()

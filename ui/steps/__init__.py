@@ -10,6 +10,7 @@ from __future__ import annotations
 from .base import Step, StepStatus
 from .build import BuildStep
 from .client import ClientStep
+from .documents import DocumentsStep
 from .evidence import EvidenceStep
 from .exhibits import ExhibitsStep
 from .factors import FactorsStep
@@ -23,6 +24,7 @@ STEP_CLASSES: list[type[Step]] = [
     FactorsStep,
     EvidenceStep,
     ExhibitsStep,
+    DocumentsStep,
     LetterStep,
     ReviewStep,
     BuildStep,
@@ -32,6 +34,7 @@ __all__ = [
     "STEP_CLASSES",
     "BuildStep",
     "ClientStep",
+    "DocumentsStep",
     "EvidenceStep",
     "ExhibitsStep",
     "FactorsStep",
