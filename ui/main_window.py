@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         fm = self.fontMetrics()
         titles = max(fm.horizontalAdvance(f"{n}  {s.title}") for n, s in enumerate(self.steps, 1))
         # room for the title or a summary ("Dismissal without prejudice"), and the icon
-        self.sidebar.setFixedWidth(max(titles, fm.averageCharWidth() * 30) + fm.height() * 3)
+        self.sidebar.setFixedWidth(max(titles, fm.averageCharWidth() * 22) + fm.height() * 3)
         self.sidebar.currentRowChanged.connect(self._show_step)
 
         self.header = QLabel()
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setCollapsible(0, True)  # a narrow window can fold the case list away
         self.splitter.setSizes([fm.averageCharWidth() * 34, 1000])
         self.setCentralWidget(self.splitter)
         self.statusBar().setSizeGripEnabled(True)

@@ -388,3 +388,21 @@ def test_case_documents_have_a_place_of_their_own(
     assert [d.role for d in workspace.case_documents(case_id)] == [DocumentRole.EOIR28]
     assert "Removed the Uploaded letter" in window.statusBar().currentMessage()
     assert not letter.remove.isEnabled()
+
+
+@pytest.mark.parametrize("key", ["letter", "exhibits", "evidence", "review", "build", "factors"])
+def test_the_window_works_at_1024_by_640(qtbot, window, workspace, key):
+    case_id = workspace.create_demo_case()
+    window.cases.refresh()
+    window.open_case(case_id)
+    window.go_to_step(key)
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    assert window.minimumSizeHint().width() < 900
+    step = window.step(key)
+    # nothing cut off: the step is as wide as it needs, or scrolls sideways
+    area = getattr(step, "scroll_area", None)
+    if area is None or area.horizontalScrollBar().maximum() == 0:
+        assert step.width() >= step.body.minimumSizeHint().width()
+    right = step.mapTo(window, step.rect().topRight()).x()
+    assert right <= window.width()

@@ -87,7 +87,7 @@ class DocumentRow:
         self.state.setWordWrap(True)
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.state.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.add = QPushButton(info.label + "…")
+        self.add = QPushButton("Add…")
         self.add.setAccessibleName(f"Add or replace the {info.label.replace('&', '')}")
         self.add.clicked.connect(lambda: step.choose_file(info.role))
         self.see = QPushButton("See")
@@ -102,7 +102,7 @@ class DocumentRow:
         if doc is None:
             self.state.setText(("Needed for this destination. " if needed else "") + self.info.what)
             self.state.setStyleSheet(f"color: {GREY};" if not needed else "")
-            self.add.setText(f"Add {label}…")
+            self.add.setText("Add…")
         else:
             pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
             when = f", added {local_time(doc.added_at)}" if doc.added_at else ""

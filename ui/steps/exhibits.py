@@ -9,7 +9,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -24,6 +23,7 @@ from pdpacket.model import packet_exhibits
 
 from .. import dialogs
 from ..context import CaseContext
+from ..flow import FlowLayout
 from ..models import ExhibitTableModel, reordered
 from ..style import EmptyState, State, hint
 from .base import Step, StepStatus
@@ -48,7 +48,7 @@ class ExhibitsStep(Step):
         self.model.editRequested.connect(self._edit_requested)
         self.model.reorderRequested.connect(self._reorder_requested)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow window
         self.up = QPushButton("Move &up")
         self.up.setToolTip("Move the selected exhibits up (Ctrl+Up)")
         self.up.clicked.connect(lambda: self.move_selected(-1))
@@ -66,7 +66,7 @@ class ExhibitsStep(Step):
         self.remove.clicked.connect(self.remove_selected)
         for b in (self.up, self.down, self.rename, self.section, self.remove):
             bar.addWidget(b)
-        bar.addStretch(1)
+        bar.add_stretch()
         self.totals = QLabel()
         self.totals.setObjectName("exhibitTotals")
         bar.addWidget(self.totals)

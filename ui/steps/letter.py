@@ -23,7 +23,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -40,6 +39,7 @@ from pdpacket.model import DocumentRole, Letter, LetterConflict, markup
 from pdpacket.model.progress import CancelToken
 
 from ..context import CaseContext
+from ..flow import FlowLayout
 from ..preview import load_pdf
 from ..signatures import SignaturesPanel
 from ..style import GREY, Banner, EmptyState, State, hint
@@ -88,19 +88,18 @@ class LetterStep(Step):
         self.margins(col)
 
         # --- toolbar ---
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow window
         self.refresh_button = QPushButton("&Generate draft")
         self.refresh_button.setObjectName("refreshLetter")
         self.refresh_button.clicked.connect(self.refresh)
         bar.addWidget(self.refresh_button)
-        bar.addSpacing(self.fontMetrics().averageCharWidth() * 2)
         self.format_buttons: dict[str, QToolButton] = {}
         for key, text, tip, slot in (
             ("bold", "B", "Bold (Ctrl+B in the letter): **text**", lambda: self._wrap("**")),
             ("italic", "I", "Italics (Ctrl+I in the letter): *text*", lambda: self._wrap("*")),
-            ("heading", "Heading", "Heading: # or ## at the start of the line", "heading"),
-            ("bullet", "• List", "Bulleted list: - at the start of each line", "bullet"),
-            ("number", "1. List", "Numbered list: 1. at the start of each line", "number"),
+            ("heading", "H", "Heading: # or ## at the start of the line", "heading"),
+            ("bullet", "•", "Bulleted list: - at the start of each line", "bullet"),
+            ("number", "1.", "Numbered list: 1. at the start of each line", "number"),
         ):
             b = QToolButton()
             b.setText(text)
@@ -121,7 +120,7 @@ class LetterStep(Step):
                 b.clicked.connect(slot)
             self.format_buttons[key] = b
             bar.addWidget(b)
-        bar.addStretch(1)
+        bar.add_stretch()
         self.save_state = QLabel()
         self.save_state.setObjectName("letterSaveState")
         self.save_state.setStyleSheet(f"color: {GREY};")
@@ -173,6 +172,8 @@ class LetterStep(Step):
 
         self.side = QTabWidget()
         self.side.setObjectName("letterSide")
+        self.side.setUsesScrollButtons(False)  # narrow: the tab names shorten, all in view
+        self.side.setElideMode(Qt.TextElideMode.ElideRight)
         self.cite_panel = CitePanel()
         self.cite_panel.citeRequested.connect(self.insert_citation)
         self.side.addTab(self.cite_panel, "&Cite exhibits")

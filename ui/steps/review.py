@@ -311,6 +311,10 @@ class ReviewStep(Step):
         for value, text in EDITIONS:
             self.edition.addItem(text, value)
         self.edition.setToolTip("Which packet's size and page orientation to check")
+        self.edition.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.edition.setMinimumContentsLength(12)
         label.setBuddy(self.edition)
         self.edition.currentIndexChanged.connect(self._edition_changed)
         top.addWidget(label)

@@ -83,10 +83,8 @@ class StageStep(Step):
         self.consequences = Banner("info")
         self.consequences.setObjectName("consequences")
         col.addWidget(self.consequences)
-        self.joint = QCheckBox(
-            "This is a &joint motion with OPLA (“JOINT MOTION” on the cover; "
-            "no certificate of service)"
-        )
+        self.joint = QCheckBox("This is a &joint motion with OPLA")
+        self.joint.setToolTip("“JOINT MOTION” on the cover; no certificate of service")
         self.joint.setAccessibleName("Joint motion")
         self.joint.toggled.connect(self._joint_toggled)
         col.addWidget(self.joint)
