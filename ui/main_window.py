@@ -38,7 +38,7 @@ from .fields import TextField
 from .models import DETAIL_ROLE, friendly_date
 from .places_dialog import PlacesDialog
 from .steps import STEP_CLASSES, BuildStep, EvidenceStep, ExhibitsStep, Step
-from .style import RED, EmptyState, app_icon, scaled_font, state_icon
+from .style import RED, Banner, EmptyState, app_icon, scaled_font, state_icon
 from .workers import TaskRunner
 
 SETTINGS_FILE = "window.ini"
@@ -99,6 +99,14 @@ class MainWindow(QMainWindow):
         hb.setContentsMargins(m * 2, m, m * 2, m // 2)
         hb.addWidget(self.header, 1)
         cv.addWidget(header_box)
+        self.demo_banner = Banner(
+            "warning",
+            "Demo case: the client, the attorney and every document are fictional. "
+            "Use it to try pdpacket; never file it.",
+        )
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setVisible(False)
+        cv.addWidget(self.demo_banner)
         body = QHBoxLayout()
         body.setContentsMargins(m, 0, 0, 0)
         body.setSpacing(0)
@@ -451,7 +459,9 @@ class MainWindow(QMainWindow):
         if case.archived:
             text += " &nbsp;<i>(archived)</i>"
         self.header.setText(text)
-        self.setWindowTitle(f"{case.title} — pdpacket")
+        demo = case.id in (self.workspace.setting("demo_case_ids", []) or [])
+        self.demo_banner.setVisible(demo)
+        self.setWindowTitle(f"{case.title}{' (demo)' if demo else ''} — pdpacket")
 
     # ---- commands ------------------------------------------------------------------------------
     def rename_exhibit(self) -> None:

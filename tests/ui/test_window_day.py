@@ -12,7 +12,7 @@ import pytest
 from pdpacket.ui.style import human_size
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from pdpacket.model import Client, DocumentRole, FactorAnswer
 from tests import evidence_gen as gen
@@ -406,3 +406,102 @@ def test_the_window_works_at_1024_by_640(qtbot, window, workspace, key):
         assert step.width() >= step.body.minimumSizeHint().width()
     right = step.mapTo(window, step.rect().topRight()).x()
     assert right <= window.width()
+
+
+def test_f2_and_enter_keep_focus_on_the_renamed_row(qtbot, window, workspace, case_id, tmp_path):
+    workspace.add_evidence(
+        case_id, [make_pdf(tmp_path / f"doc_{n}.pdf", [f"doc {n}"]) for n in range(3)]
+    )
+    window.go_to_step("exhibits")
+    step = window.step("exhibits")
+    window.ctx.exhibitsChanged.emit()
+    table = step.table
+    step.select_ids([workspace.exhibits(case_id)[1].id])
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Lease of 2019")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.hasFocus())
+    second = workspace.exhibits(case_id)[1]
+    assert second.title == "Lease of 2019"
+    assert step.selected_ids() == [second.id]
+    # a second F2 renames the same row again
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.text() == "Lease of 2019"
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+
+
+def test_one_tab_stop_per_table(qtbot, window, workspace, case_id, tmp_path):
+    workspace.add_evidence(
+        case_id, [make_pdf(tmp_path / f"doc_{n}.pdf", [f"doc {n}"]) for n in range(3)]
+    )
+    window.go_to_step("exhibits")
+    step = window.step("exhibits")
+    window.ctx.exhibitsChanged.emit()
+    for table in (step.table, window.step("build").table):
+        assert not table.tabKeyNavigation()
+    step.table.setFocus()
+    qtbot.keyClick(step.table, Qt.Key.Key_Tab)
+    assert not step.table.hasFocus()  # Tab left the table; arrows move inside it
+
+
+def test_citation_chips_show_their_whole_label(qtbot, window, workspace):
+    from pdpacket.ui.steps import letter_editor as le
+    from PySide6.QtGui import QFontMetricsF
+
+    case_id = workspace.create_demo_case()
+    window.cases.refresh()
+    window.open_case(case_id)
+    window.go_to_step("letter")
+    editor = window.step("letter").editor
+    ex = workspace.exhibits(case_id)[5]
+    label = le.chip_text(f"{{{{pages:{ex.id}}}}}", editor.chips.infos)[0]
+    assert "…" not in label and label == "Exh. F at pages"
+    doc = editor.document()
+    font = editor.chips._font(doc)
+    size = editor.chips.intrinsicSize(doc, 0, le.chip_format(f"{{{{pages:{ex.id}}}}}"))
+    assert size.width() > QFontMetricsF(font).horizontalAdvance(label) * 1.05
+
+
+def test_the_demo_case_says_it_is_fictional(qtbot, window, workspace, case_id):
+    assert not window.demo_banner.isVisible()
+    demo = workspace.create_demo_case()
+    window.cases.refresh()
+    window.open_case(demo)
+    assert window.demo_banner.isVisible() and "fictional" in window.demo_banner.label.text()
+    assert "(demo)" in window.windowTitle()
+    window.open_case(case_id)
+    assert not window.demo_banner.isVisible()
+
+
+def test_a_review_jump_into_the_letter_shows_the_text_comfortably(qtbot, window, workspace):
+    case_id = workspace.create_demo_case()
+    text = workspace.letter(case_id).text
+    filler = "Filler paragraph.\n\n" * 60
+    workspace.save_letter(case_id, text + "\n\n" + filler + "[[the end]]\n\n" + filler)
+    window.cases.refresh()
+    window.open_case(case_id)
+    window.go_to_step("letter")
+    letter = window.step("letter")
+    letter.load()
+    assert letter.select_object("", "letter.placeholder")
+    editor = letter.editor
+    top = editor.cursorRect().top()
+    height = editor.viewport().height()
+    assert height // 6 < top < height * 2 // 3, (top, height)
+
+
+def test_the_letter_preview_starts_readable(qtbot, window, workspace):
+    case_id = workspace.create_demo_case()
+    window.cases.refresh()
+    window.open_case(case_id)
+    window.go_to_step("letter")
+    letter = window.step("letter")
+    letter.side.setCurrentIndex(1)
+    sizes = letter.split.sizes()
+    assert sizes[1] >= sum(sizes) // 2 - 2  # at least half of the room for the page
+    wait_jobs(qtbot, window)

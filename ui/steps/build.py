@@ -353,6 +353,7 @@ class BuildStep(Step):
         hl = QVBoxLayout(hist)
         self.history = BuildHistoryModel(self)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # one Tab stop; arrows move inside
         self.table.setObjectName("buildHistory")
         self.table.setAccessibleName("Packets built before")
         self.table.setModel(self.history)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -87,6 +87,7 @@ class ExhibitsStep(Step):
         # F2 is the window's "Rename exhibit" action (it calls rename_selected)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)  # one Tab stop; arrows move inside
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
@@ -286,6 +287,22 @@ class ExhibitsStep(Step):
             lambda: ws.edit_exhibit(exhibit_id, field, value),
         )
         self.select_ids(keep)
+        if self.isVisible():
+            # the edit reset the table under its editor: the keyboard stays on the
+            # row just edited (after the editor has closed), so F2 renames it again
+            QTimer.singleShot(0, lambda: self._focus_row(exhibit_id))
+
+    def _focus_row(self, exhibit_id: int) -> None:
+        row = self.model.row_of(exhibit_id)
+        if row < 0:
+            return
+        idx = self.model.index(row, ExhibitTableModel.TITLE)
+        self.table.selectionModel().setCurrentIndex(
+            idx,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def first_focus(self) -> QWidget | None:
         return self.table

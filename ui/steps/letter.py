@@ -446,7 +446,16 @@ class LetterStep(Step):
     # ---- preview and export ----------------------------------------------------------------------
     def _side_changed(self, index: int) -> None:
         if index == 1:
+            self._widen_preview()
             self._schedule_preview(now=True)
+
+    def _widen_preview(self) -> None:
+        """A page fitted to a narrow side panel is too small to read: the preview
+        takes at least half of the room, and the editor gets it back with Cite."""
+        sizes = self.split.sizes()
+        total = sum(sizes)
+        if len(sizes) == 2 and total > 0 and sizes[1] < total // 2:
+            self.split.setSizes([total - total // 2, total // 2])
 
     def _schedule_preview(self, now: bool = False) -> None:
         if self.letter is None or not self.ctx.has_case or self.side.currentIndex() != 1:
@@ -562,8 +571,17 @@ class LetterStep(Step):
             done = self.editor.select_pattern(r"\[\[.+?\]\]")
         if not done and code == "letter.unknown_token":
             done = self.editor.select_pattern(r"\{\{.*?\}\}")
+        if done:
+            self.center_selection()
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         return done
+
+    def center_selection(self) -> None:
+        """Put the selected text a third of the way down the editor, where the eye
+        lands, instead of on the last line the scroll happened to reach."""
+        bar = self.editor.verticalScrollBar()
+        y = self.editor.cursorRect().top() + bar.value()
+        bar.setValue(max(0, min(bar.maximum(), y - self.editor.viewport().height() // 3)))
 
     # ---- status ------------------------------------------------------------------------------------
     def first_focus(self) -> QWidget | None:
