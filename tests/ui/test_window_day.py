@@ -505,3 +505,15 @@ def test_the_letter_preview_starts_readable(qtbot, window, workspace):
     sizes = letter.split.sizes()
     assert sizes[1] >= sum(sizes) // 2 - 2  # at least half of the room for the page
     wait_jobs(qtbot, window)
+
+
+def test_a_confirmation_line_does_not_push_the_form_down(qtbot, window, workspace, case_id):
+    window.go_to_step("client")
+    client = window.step("client")
+    dob, below = client.dob, client.country
+    y = below.mapTo(client.body, below.rect().topLeft()).y()
+    dob.setFocus()
+    qtbot.keyClicks(dob, "1990-03-14")
+    assert client.field(dob).message.text().startswith("✓")
+    qtbot.wait(10)
+    assert below.mapTo(client.body, below.rect().topLeft()).y() == y
