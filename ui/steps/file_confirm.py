@@ -85,7 +85,7 @@ class GuessBox(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         self.state = Banner("info")
         box.addWidget(self.state)
-        self.button = QPushButton("They are right: con&firm")
+        self.button = QPushButton("They are &right: confirm")
         self.button.setAccessibleName("Confirm what was guessed from the file name")
         self.button.clicked.connect(self.confirm)
         box.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
