@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         fm = self.fontMetrics()
         titles = max(fm.horizontalAdvance(f"{n}  {s.title}") for n, s in enumerate(self.steps, 1))
         # room for the title or a summary ("Dismissal without prejudice"), and the icon
-        self.sidebar.setFixedWidth(max(titles, fm.averageCharWidth() * 22) + fm.height() * 3)
+        self.sidebar.setFixedWidth(max(titles, fm.averageCharWidth() * 24) + fm.height() * 3)
         self.sidebar.currentRowChanged.connect(self._show_step)
 
         self.header = QLabel()

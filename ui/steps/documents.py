@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QPointF, Qt
+from PySide6.QtCore import QBuffer, QPoint, QPointF, Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -96,6 +96,8 @@ class DocumentRow:
         self.remove = QPushButton("Remove")
         self.remove.setAccessibleName(f"Remove the {info.label.replace('&', '')}")
         self.remove.clicked.connect(lambda: step.remove(info.role))
+        for b in (self.add, self.see, self.remove):  # the words get the room, not the buttons
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     def show(self, doc: CaseDocument | None, needed: bool) -> None:
         label = self.info.label.replace("&", "")
@@ -203,6 +205,8 @@ class DocumentsStep(Step):
         self.preview.setCurrentWidget(self.view)
         self.preview_title.setText(f"{self.rows[role].name.text()}: {doc.original_name}")
         self.shown = role
+        bar = self.scroll_area.verticalScrollBar()  # the page in view, under its name
+        bar.setValue(min(bar.maximum(), self.preview_title.mapTo(self.body, QPoint(0, 0)).y()))
 
     def _close_preview(self) -> None:
         self.view.setDocument(self._blank)

@@ -46,8 +46,13 @@ def supporting(exhibits: Sequence[Exhibit], factor_id: str) -> list[tuple[str, E
     ]
 
 
-def answer_button(text: str, accessible: str) -> QToolButton:
+def answer_button(text: str, accessible: str, colour: str) -> QToolButton:
     button = QToolButton()
+    # pressed, it is filled with the answer's colour: the state shows at a glance
+    button.setStyleSheet(
+        f"QToolButton:checked {{ background: {colour}; color: white; border: 1px solid "
+        f"{colour}; border-radius: 3px; padding: 2px 6px; }}"
+    )
     button.setText(text)
     button.setCheckable(True)
     button.setAccessibleName(accessible)
@@ -73,8 +78,8 @@ class FactorRow(QFrame):
         self.name = QLabel(factor.label)
         self.name.setWordWrap(True)
         # three states that look different: applies, does not apply, not answered (neither)
-        self.applies = answer_button("Applies", f"{factor.label} applies")
-        self.not_applies = answer_button("Does not apply", f"{factor.label} does not apply")
+        self.applies = answer_button("Applies", f"{factor.label} applies", GREEN)
+        self.not_applies = answer_button("Does not apply", f"{factor.label} does not apply", GREY)
         self.state_label = QLabel()
         self.state_label.setObjectName("factorState")
         for button in (self.applies, self.not_applies):

@@ -99,7 +99,7 @@ class GuessBox(QWidget):
             return
         what = ", ".join(guessed[:-1]) + (" and " if len(guessed) > 1 else "") + guessed[-1]
         self.state.set_text(
-            f"Guessed from the file name: the {what} (marked “guess” above). Check them "
+            f"Guessed from the file name: the {what} (marked “guess”). Check them "
             "against the document: until confirmed, a guessed type or factor does not "
             "count as support in the review.",
             "info",
