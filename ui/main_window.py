@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
         self.header.setText(text)
         demo = case.id in (self.workspace.setting("demo_case_ids", []) or [])
         self.demo_banner.setVisible(demo)
-        self.setWindowTitle(f"{case.title}{' (demo)' if demo else ''} — pdpacket")
+        self.setWindowTitle(f"{case.title} — pdpacket")
 
     # ---- commands ------------------------------------------------------------------------------
     def rename_exhibit(self) -> None:

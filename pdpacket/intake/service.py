@@ -399,8 +399,7 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 # names cameras, phones and scanners give files: they say nothing of the document
 _DEVICE_NAME = re.compile(
-    r"(?:img|dsc|dscn|dscf|pxl|mvimg|photo|image|scan|scanned|doc|document|screenshot|"
-    r"whatsapp image|signal|p)?[\s_-]*\d[\d\s_.()-]*(?:wa\d+)?(?:[\s_-]*(?:\(\d+\)|copy))?",
+    r"(?:img|dsc|dscn|dscf|pxl|mvimg|scan|scanned|screenshot|whatsapp image|signal|p)?[\s_-]*\d[\d\s_.()-]*(?:wa\d+)?(?:[\s_-]*(?:\(\d+\)|copy))?",
     re.IGNORECASE,
 )
 _NAME_DATE = re.compile(r"(?<!\d)(20\d\d)[-_]?(0[1-9]|1[0-2])[-_]?(0[1-9]|[12]\d|3[01])(?!\d)")

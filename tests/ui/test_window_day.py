@@ -473,7 +473,6 @@ def test_the_demo_case_says_it_is_fictional(qtbot, window, workspace, case_id):
     window.cases.refresh()
     window.open_case(demo)
     assert window.demo_banner.isVisible() and "fictional" in window.demo_banner.label.text()
-    assert "(demo)" in window.windowTitle()
     window.open_case(case_id)
     assert not window.demo_banner.isVisible()
 
