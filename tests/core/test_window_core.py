@@ -85,11 +85,15 @@ def test_guessed_support_counts_once_confirmed_and_the_archive_keeps_guesses(wor
     # editing a guessed field states it; the others stay guesses
     workspace.edit_exhibit(ex.id, "title", "Lease of 2019")
     assert "title" not in workspace.get_exhibit(ex.id).guessed
+    workspace.set_factor_answer(
+        case_id, FactorAnswer("criminal_history", notes="ask").with_state("unanswered")
+    )
     out = tmp_path / "guess.pdpacket"
     workspace.export_case(case_id, out)
-    with Workspace.open(tmp_path / "other") as other:
+    with Workspace.open(tmp_path / "other") as other:  # the archive carries both
         new = other.import_archive(out).case_id
         assert other.exhibits(new)[0].guessed == workspace.get_exhibit(ex.id).guessed
+        assert other.factor_answers(new)["criminal_history"].state == FactorState.UNANSWERED
     workspace.edit_exhibit(ex.id, "guessed", ())
     codes = {f.code for f in workspace.review(case_id)}
     assert not {"factor.no_evidence", "exhibit.guessed"} & codes

@@ -516,3 +516,34 @@ def test_a_confirmation_line_does_not_push_the_form_down(qtbot, window, workspac
     assert client.field(dob).message.text().startswith("✓")
     qtbot.wait(10)
     assert below.mapTo(client.body, below.rect().topLeft()).y() == y
+
+
+def test_the_status_bar_follows_an_undo(qtbot, window, workspace, case_id, tmp_path):
+    workspace.add_evidence(case_id, [make_pdf(tmp_path / "lease.pdf", ["Lease"])])
+    window.go_to_step("exhibits")
+    step = window.step("exhibits")
+    window.ctx.exhibitsChanged.emit()
+    step.select_ids([workspace.exhibits(case_id)[0].id])
+    step.remove_selected()
+    assert window.statusBar().currentMessage().startswith("Removed 1 exhibit")
+    window.undo_action.trigger()
+    assert len(workspace.exhibits(case_id)) == 1
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Undone: removal") and "Removed" not in message
+
+
+def test_a_size_message_names_no_command_line_flag(
+    qtbot, window, workspace, case_id, tmp_path, errors
+):
+    workspace.add_evidence(case_id, [make_pdf(tmp_path / "lease.pdf", ["Lease"])])
+    window.go_to_step("build")
+    build = window.step("build")
+    build.output.setText(str(tmp_path / "p.pdf"))
+    edition = build.option_widgets["edition"]
+    edition.setCurrentIndex(edition.findData("efile"))
+    build.option_widgets["max_mb"].setValue(0.2)
+    build.build_button.click()
+    wait_jobs(qtbot, window)
+    [report] = errors.take()
+    assert "0.5 MB" in f"{report.text} {report.hint}"
+    assert "--" not in f"{report.text} {report.hint}"
