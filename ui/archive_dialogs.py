@@ -267,6 +267,7 @@ class BackupsDialog(QDialog):
         )
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("backupTable")
+        self.table.setTabKeyNavigation(False)  # one Tab stop; arrows move inside
         self.table.setAccessibleName("Backups, newest first")
         self.table.setHorizontalHeaderLabels(["Made", "Why", "Size"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

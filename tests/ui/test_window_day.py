@@ -12,7 +12,7 @@ import pytest
 from pdpacket.ui.style import human_size
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit
 
 from pdpacket.model import Client, DocumentRole, FactorAnswer
 from tests import evidence_gen as gen
@@ -442,8 +442,16 @@ def test_one_tab_stop_per_table(qtbot, window, workspace, case_id, tmp_path):
     window.go_to_step("exhibits")
     step = window.step("exhibits")
     window.ctx.exhibitsChanged.emit()
-    for table in (step.table, window.step("build").table):
-        assert not table.tabKeyNavigation()
+    from pdpacket.ui.archive_dialogs import BackupsDialog
+    from pdpacket.ui.places_dialog import PlacesDialog
+
+    backups = BackupsDialog(window.archives, window)
+    places = PlacesDialog(workspace, window)
+    others = [backups.table, *places.findChildren(QAbstractItemView)]
+    for table in (step.table, window.step("build").table, *others):
+        assert not table.tabKeyNavigation(), table.accessibleName()
+    backups.deleteLater()
+    places.deleteLater()
     step.table.setFocus()
     qtbot.keyClick(step.table, Qt.Key.Key_Tab)
     assert not step.table.hasFocus()  # Tab left the table; arrows move inside it
