@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -42,6 +43,7 @@ from pdpacket.model.progress import CancelToken
 
 from .. import dialogs, print_support
 from ..context import CaseContext
+from ..flow import FlowLayout
 from ..models import BuildHistoryModel
 from ..style import Banner, State, hint, human_size
 from ..workers import Job, SignalProgress
@@ -260,6 +262,8 @@ class BuildStep(Step):
         edition_columns.addLayout(self.edition_form, 3)
         edition_columns.addSpacing(self.fontMetrics().averageCharWidth() * 3)
         edition_columns.addLayout(self.edition_checks, 2)
+        # side by side when there is room, one under the other in a narrow window
+        self._columns = (columns, edition_columns)
         self.option_widgets: dict[str, QWidget] = {}
         self._build_option_widgets()
         self.checks.addStretch(1)
@@ -315,7 +319,7 @@ class BuildStep(Step):
         self.result = Banner("ok")
         self.result.setObjectName("buildResult")
         col.addWidget(self.result)
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps in a narrow window
         self.open_button = QPushButton("&Open")
         self.open_button.setAccessibleName("Open the packet")
         self.open_button.clicked.connect(lambda: self._open(self.current_path()))
@@ -345,7 +349,6 @@ class BuildStep(Step):
             self.copy_email_button,
         ):
             actions.addWidget(b)
-        actions.addStretch(1)
         col.addLayout(actions)
 
         # --- history ---
@@ -494,6 +497,14 @@ class BuildStep(Step):
         self.ctx.workspace.set_setting(
             f"build_options.{self.ctx.case_id}", options_to_json(options)
         )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < self.fontMetrics().averageCharWidth() * 95
+        direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        for layout in self._columns:
+            if layout.direction() != direction:
+                layout.setDirection(direction)
 
     # ---- output file -------------------------------------------------------------------
     def packet_folder(self) -> Path:
