@@ -390,7 +390,20 @@ def test_case_documents_have_a_place_of_their_own(
     assert not letter.remove.isEnabled()
 
 
-@pytest.mark.parametrize("key", ["letter", "exhibits", "evidence", "review", "build", "factors"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "client",
+        "stage",
+        "factors",
+        "evidence",
+        "exhibits",
+        "documents",
+        "letter",
+        "review",
+        "build",
+    ],
+)
 def test_the_window_works_at_1024_by_640(qtbot, window, workspace, key):
     case_id = workspace.create_demo_case()
     window.cases.refresh()

@@ -277,7 +277,7 @@ class FactorsStep(Step):
         self.framework.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.framework.setMinimumContentsLength(30)
+        self.framework.setMinimumContentsLength(20)
         label.setBuddy(self.framework)
         self.framework.currentIndexChanged.connect(self._framework_changed)
         self.about = QToolButton()

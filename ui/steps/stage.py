@@ -103,6 +103,10 @@ class StageStep(Step):
         for d in catalogue.destinations():
             self.destination.addItem(d.label, d.id)
         self.destination.currentIndexChanged.connect(self._destination_chosen)
+        self.destination.setSizeAdjustPolicy(  # a long label must not widen the window
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.destination.setMinimumContentsLength(24)
         lay.addWidget(self.destination)
         self.destination_note = hint("")
         self.destination_note.setObjectName("destination_note")
