@@ -333,7 +333,7 @@ SHORTCUTS_HELP = [
     ("Ctrl+N", "New case"),
     ("Ctrl+O", "Open a case (search the case list)"),
     ("Ctrl+Shift+D", "Duplicate the open case"),
-    ("Ctrl+1 … Ctrl+8", "Go to a step"),
+    ("Ctrl+1 … Ctrl+9", "Go to a step"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo exhibit changes"),
     ("F2", "Rename the selected exhibit"),
     ("Delete", "Remove the selected exhibits (undo with Ctrl+Z)"),
