@@ -2,10 +2,11 @@
 by the window's hearing field.
 
 Filings with the court are due a number of days before the hearing
-(``filing_deadline_days`` in review_rules.json, 15 for master calendar hearings,
-a firm may set its own per OPLA office).  It binds a filing *with the court* of a
-non-detained case; in a detained case the judge sets the deadlines, and a request
-addressed to OPLA or ERO has no filing deadline, only the hearing to beat.
+(``filing_deadline_days`` in review_rules.json; a firm may set its own per OPLA
+office).  Where it binds (``filing_deadline_scope``, with its source: a filing
+with the court of a non-detained case) a passed deadline is an error; elsewhere
+(a detained case, whose deadlines the court sets; a request to OPLA or ERO) the
+hearing close by is a warning.
 """
 
 from __future__ import annotations
@@ -29,9 +30,14 @@ def filing_deadline(p: Proceedings) -> FilingDeadline | None:
     if p.hearing_date is None:
         return None
     dest = destinations.for_proceedings(p)
+    # where the deadline binds, as data with its source (review_rules.json)
+    scope = review_rules().get("filing_deadline_scope") or {}
+    binds = dest.addressee in scope.get("addressees", ["court"]) and (
+        scope.get("detained", False) or not p.detained
+    )
     return FilingDeadline(
         hearing=p.hearing_date,
         days_before=deadline_days(p.opla_office_id),
-        with_court=dest.addressee == "court" and not p.detained,
+        with_court=binds,
         kind=HEARING_KINDS.get(p.hearing_type, "the hearing"),
     )

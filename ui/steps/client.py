@@ -130,12 +130,12 @@ def check_hearing(
         return Check("ok", f"✓ {friendly_date(d)}. File by {due} ({when}).")
     late = f"{-days} day{'s' if days != -1 else ''} ago"
     if deadline.with_court:
-        return Check(
-            "alert", f"✗ The filing deadline passed {late} ({due}): file late, explaining why."
-        )
+        return Check("alert", f"✗ {friendly_date(d)}: the filing deadline passed {late} ({due}).")
+    away = (d - today).days
     return Check(
         "alert",
-        f"⚠ {friendly_date(d)}: {deadline.days_before} days before it was {due}; ask OPLA to decide before it.",
+        f"⚠ {friendly_date(d)}, {away} day{'s' if away != 1 else ''} away: "
+        "ask for a decision before the hearing, or for a continuance.",
     )
 
 
