@@ -611,6 +611,8 @@ class EvidenceStep(Step):
             flag = ""
             if ex.needs_translation and not ex.files_with_role(FileRole.TRANSLATION):
                 flag = " · needs translation"
+            elif ex.guessed:
+                flag = " · guessed: check"
             item = QListWidgetItem(f"{letter}   {ex.title}")
             item.setData(DETAIL_ROLE, f"{pages}{flag}")
             item.setToolTip(f"{ex.title}\n{pages}{flag}")
@@ -618,8 +620,9 @@ class EvidenceStep(Step):
             item.setData(
                 Qt.ItemDataRole.AccessibleTextRole, f"Exhibit {letter}: {ex.title}, {pages}{flag}"
             )
-            warn = any(f.warnings for f in ex.files) or bool(flag)
-            item.setIcon(state_icon(State.WARNING if warn else State.DONE))
+            warn = any(f.warnings for f in ex.files) or "translation" in flag
+            state = State.WARNING if warn else State.PARTIAL if ex.guessed else State.DONE
+            item.setIcon(state_icon(state))
             self.list.addItem(item)
         self.list.blockSignals(False)
         self.list_stack.setCurrentWidget(self.list if self.exhibits else self.empty)
