@@ -78,7 +78,7 @@ from pdpacket.packet import builder as packet
 from pdpacket.packet import editions, integrity
 from pdpacket.policy import destinations
 from pdpacket.review import readiness
-from pdpacket.store import archive, backup, cleaning, places
+from pdpacket.store import archive, backup, cleaning, leftovers, places
 from pdpacket.store import signatures as signing
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
@@ -157,6 +157,7 @@ class Workspace(InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, Attac
                 return []
             archive.sweep_temporary(self.data_dir)
             backup.sweep_temporary(self.data_dir)
+            leftovers.sweep_packet_temporaries(self.store)  # beside packets a kill cut short
             removed = self.store.sweep_blobs(also_keep=backup.referenced_blobs(self.data_dir))
         if removed:
             log.info("sweep removed %d unreferenced evidence files", len(removed))
@@ -858,6 +859,7 @@ class Workspace(InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, Attac
         password: str | None = None,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        if_exists: str = "keep_both",
     ) -> ArchiveInfo:
         """Create a new case from an archive, after checking every hash; all or
         nothing.  Every PDF the case builds from is cleaned as intake cleans a
@@ -866,10 +868,17 @@ class Workspace(InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, Attac
         ``ArchiveWrongPasswordError`` for encrypted archives, ``ArchiveError`` for
         damaged or altered ones and for a file the cleaning refuses.  ``warnings``
         holds each file's warnings (file name, messages): as recorded at its
-        intake and what this cleaning said."""
+        intake and what this cleaning said.  The case already here: ``if_exists``
+        "refuse" (``ArchiveCaseExistsError``), "keep_both" or "update" (replaces it)."""
         clean = StoredCleaning()
         info = archive.import_archive(
-            self.store, path, password=password, progress=progress, cancel=cancel, clean=clean
+            self.store,
+            path,
+            password=password,
+            progress=progress,
+            cancel=cancel,
+            clean=clean,
+            if_exists=if_exists,
         )
         return replace(info, warnings=clean.per_file(self.store.list_exhibits(info.case_id)))
 

@@ -227,8 +227,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import_archive(args: argparse.Namespace) -> int:
     password = _password(args.password, confirm=False)
+    if_exists = "update" if args.update else "keep_both" if args.keep_both else "refuse"
     with open_workspace(args) as ws:
-        info = ws.import_archive(args.archive, password=password)
+        info = ws.import_archive(args.archive, password=password, if_exists=if_exists)
     for name, message in info.warnings:  # as `add` and `import` print them; exit 0
         print("\t".join(("warning", name, message)), file=sys.stderr)
     print(f"{info.case_id}\t{info.client_name}\t{info.blobs} evidence files")
@@ -809,6 +810,17 @@ def build_parser() -> argparse.ArgumentParser:
         const=ASK,
         default=None,
         help="the archive's password (asked for when no value is given)",
+    )
+    same = p.add_mutually_exclusive_group()
+    same.add_argument(
+        "--update",
+        action="store_true",
+        help="the case is already here: replace it with the archive's contents",
+    )
+    same.add_argument(
+        "--keep-both",
+        action="store_true",
+        help="the case is already here: add the archive's as a second case",
     )
     p.set_defaults(func=cmd_import_archive)
 

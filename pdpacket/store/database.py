@@ -70,6 +70,7 @@ EXHIBIT_EDITABLE = {
     "included",
     "translator",
     "translation_order",
+    "guessed",
 }
 
 
@@ -336,6 +337,7 @@ class Store:
                     included=ex.included,
                     translator=ex.translator,
                     translation_order=ex.translation_order,
+                    guessed=ex.guessed,
                 )
                 for f in ex.files:
                     new_file = self.add_exhibit_file(
@@ -354,15 +356,17 @@ class Store:
 
     # ---- factor answers -----------------------------------------------
     def set_factor_answer(self, case_id: int, answer: FactorAnswer) -> None:
+        a = answer.with_state(answer.state)  # an answer that applies is answered
         with self.transaction():
             self.db.execute(
-                "INSERT INTO factor_answers (case_id, factor_id, applies, notes, explanation) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(case_id, factor_id) DO UPDATE SET "
-                "applies=excluded.applies, notes=excluded.notes, explanation=excluded.explanation",
-                (case_id, answer.factor_id, int(answer.applies), answer.notes, answer.explanation),
+                "INSERT INTO factor_answers (case_id, factor_id, applies, notes, explanation, "
+                "answered) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(case_id, factor_id) DO UPDATE "
+                "SET applies=excluded.applies, notes=excluded.notes, "
+                "explanation=excluded.explanation, answered=excluded.answered",
+                (case_id, a.factor_id, int(a.applies), a.notes, a.explanation, int(a.answered)),
             )
             self._touch(case_id)
-            self.audit(case_id, "factor.update", factor=answer.factor_id, applies=answer.applies)
+            self.audit(case_id, "factor.update", factor=answer.factor_id, state=str(answer.state))
 
     def delete_factor_answer(self, case_id: int, factor_id: str) -> None:
         """Forget one answer (e.g. one the case's framework does not have)."""
@@ -384,6 +388,7 @@ class Store:
                 applies=bool(r["applies"]),
                 notes=r["notes"],
                 explanation=r["explanation"],
+                answered=bool(r["answered"]),
             )
             for r in rows
         }
@@ -595,6 +600,8 @@ class Store:
         bad = set(changes) - EXHIBIT_EDITABLE
         if bad:
             raise ValueError(f"unknown exhibit fields: {sorted(bad)}")
+        if ex.guessed and "guessed" not in changes and set(changes) & set(ex.guessed):
+            changes["guessed"] = [g for g in ex.guessed if g not in changes]  # now stated
         values = _exhibit_values(changes)
         if values:
             with self.transaction():
@@ -666,6 +673,7 @@ class Store:
                 "included": exhibit.included,
                 "translator": exhibit.translator,
                 "translation_order": exhibit.translation_order,
+                "guessed": exhibit.guessed,
             }
         )
         cols = ["id", "case_id", "position", "created_at", *values]
@@ -776,6 +784,7 @@ class Store:
                 translator=Translator(**json.loads(r["translator"])),
                 translation_order=TranslationOrder(r["translation_order"]),
                 files=tuple(files.get(r["id"], ())),
+                guessed=tuple(json.loads(r["guessed"])),
             )
             for r in rows
         ]
@@ -940,7 +949,7 @@ del _name, _member, wanted
 def _exhibit_values(attrs: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in attrs.items():
-        if key == "factor_ids":
+        if key in ("factor_ids", "guessed"):
             out[key] = json.dumps(list(value or ()))
         elif key in ("doc_date", "doc_date_end"):
             what = "document date" if key == "doc_date" else "document end date"

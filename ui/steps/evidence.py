@@ -56,6 +56,7 @@ from ..style import Banner, EmptyState, State, hint, state_icon
 from ..workers import Job, JobFunction, SignalProgress
 from .base import Step, StepStatus, field_box
 from .client import LANGUAGES, check_date
+from .file_confirm import ConfirmFilesBox, GuessBox, mark_guesses
 
 ROLE_NAMES = {
     FileRole.DOCUMENT: "document",
@@ -252,6 +253,10 @@ class ExhibitEditor(QWidget):
         self.files.setWordWrap(True)
         self.files.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(QLabel("Files:"), self.files)
+        self.confirm = ConfirmFilesBox(self.ctx)
+        form.addRow(self.confirm)
+        self.guesses = GuessBox(self.ctx)
+        layout.insertWidget(0, self.guesses)
 
         # --- translation ---
         self.translation = QGroupBox("English translation")
@@ -332,6 +337,9 @@ class ExhibitEditor(QWidget):
                 lines.append(f"{f.original_name} — {ROLE_NAMES.get(f.role, f.role)}, {pages}")
                 lines.extend(f"   ⚠ {w}" for w in f.warnings)
             self.files.setText("\n".join(lines) or "No files.")
+            self.confirm.show_exhibit(ex)
+            self.guesses.show_exhibit(ex)
+            mark_guesses(self, ex.guessed)
             self._show_translation(ex, exhibits)
         finally:
             self._loading = False
@@ -352,6 +360,9 @@ class ExhibitEditor(QWidget):
             self.language.setEditText("")
             self.factors.clear()
             self.files.setText("")
+            self.confirm.show_exhibit(None)
+            self.guesses.show_exhibit(None)
+            mark_guesses(self, ())
             self.translation.setVisible(False)
         finally:
             self._loading = False
@@ -656,6 +667,8 @@ class EvidenceStep(Step):
             flag = ""
             if ex.needs_translation and not ex.files_with_role(FileRole.TRANSLATION):
                 flag = " · needs translation"
+            elif ex.guessed:
+                flag = " · guessed: check"
             item = QListWidgetItem(f"{letter}   {ex.title}")
             item.setData(DETAIL_ROLE, f"{pages}{flag}")
             item.setToolTip(f"{ex.title}\n{pages}{flag}")
@@ -663,8 +676,9 @@ class EvidenceStep(Step):
             item.setData(
                 Qt.ItemDataRole.AccessibleTextRole, f"Exhibit {letter}: {ex.title}, {pages}{flag}"
             )
-            warn = any(f.warnings for f in ex.files) or bool(flag)
-            item.setIcon(state_icon(State.WARNING if warn else State.DONE))
+            warn = any(f.warnings for f in ex.files) or "translation" in flag
+            state = State.WARNING if warn else State.PARTIAL if ex.guessed else State.DONE
+            item.setIcon(state_icon(state))
             self.list.addItem(item)
         self.list.blockSignals(False)
         self.list_stack.setCurrentWidget(self.list if self.exhibits else self.empty)
@@ -787,6 +801,10 @@ class EvidenceStep(Step):
         retry: dict[str, str] = {}
         for o in outcomes:
             if o.password and not cancelled:
+                # the bar must not say "Done" while the import waits for the user
+                self.progress.setRange(0, 1)
+                self.progress.setValue(0)
+                self.progress.setFormat(f"Waiting for the password of {Path(o.result.path).name}…")
                 pw = dialogs.PasswordDialog.ask(
                     self, Path(o.result.path).name, o.password == "wrong"
                 )
