@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 from pdpacket import letter as letters
 from pdpacket import undo
 from pdpacket.api.catalogue import Catalogue
+from pdpacket.api.text import TextMixin
 from pdpacket.errors import (
     DatabaseError,
     NotReadyError,
@@ -104,7 +105,7 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace:
+class Workspace(TextMixin):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace

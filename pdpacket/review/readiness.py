@@ -37,6 +37,7 @@ from pdpacket.policy import rules as policy_rules
 from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
 from pdpacket.review.signatures import check_signatures
+from pdpacket.review.text import check_text
 from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review")
@@ -543,6 +544,7 @@ CHECKS: Sequence[Check] = (
     _check_office,
     check_destination,
     check_signatures,
+    check_text,
 )
 
 __all__ = ["counts", "is_ready", "landscape_pages", "review_case", "rules"]
