@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays 
     from pdpacket.model import BuildResult
 
 from pdpacket.cli.common import case_number, open_workspace
+from pdpacket.cli.ocr import add_ocr_command, skip_note, wait_for_ocr
 from pdpacket.cli.settings import add_destination_command, add_settings_commands
 
 log = logging.getLogger("pdpacket.cli")
@@ -61,9 +62,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     file's intake warnings on stderr as `add` prints them; warnings exit 0."""
     with open_workspace(args) as ws:
         case_id, files = ws.import_manifest_files(args.manifest)
-    for r in files:
-        if r.message:
-            print("\t".join((r.status, r.path, r.message)), file=sys.stderr)
+        for r in files:
+            if r.message:
+                print("\t".join((r.status, r.path, r.message)), file=sys.stderr)
+        _ocr(ws, case_id, args)
     print(case_id)
     return 0
 
@@ -123,6 +125,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             copies_client=client,
         )
     with open_workspace(args) as ws:
+        _ocr(ws, args.case, args)
         if options.edition == "standard":
             result = ws.build_packet(args.case, args.out, options)
         else:
@@ -440,11 +443,29 @@ def cmd_add(args: argparse.Namespace) -> int:
             )
         else:
             results = ws.add_evidence(args.case, args.paths, passwords=passwords, progress=progress)
-    if progress is not None:
-        print(file=sys.stderr)
-    for r in results:
-        print("\t".join(x for x in (r.status, r.path, r.message) if x))
+        if progress is not None:
+            print(file=sys.stderr)
+        for r in results:
+            print("\t".join(x for x in (r.status, r.path, r.message) if x))
+        sys.stdout.flush()
+        _ocr(ws, args.case, args)
     return 2 if any(r.status == "refused" for r in results) else 0
+
+
+def _ocr(ws: Workspace, case_id: int, args: argparse.Namespace) -> None:
+    """Wait for the case's scanned pages to be read (``--no-ocr``: say they wait)."""
+    if getattr(args, "no_ocr", False):
+        skip_note(ws, case_id)
+    else:
+        wait_for_ocr(ws, case_id)
+
+
+def _no_ocr_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="do not wait for OCR of scanned pages (they stay pending; `pdpacket ocr` reads them)",
+    )
 
 
 class _StderrProgress:
@@ -474,6 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("import", help="create a case from a manifest; prints its id")
+    _no_ocr_option(p)
     p.add_argument("manifest", type=Path, metavar="MANIFEST")
     p.set_defaults(func=cmd_import)
 
@@ -482,6 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("build", help="build a case's packet (or an edition of it)")
+    _no_ocr_option(p)
     p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument("--out", required=True, type=Path, metavar="FILE|DIR")
     p.add_argument(
@@ -595,6 +618,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="password of a protected PDF (by file name or path); repeat for several",
     )
     p.add_argument("--exhibit", type=int, metavar="N", help="attach the files to exhibit N instead")
+    _no_ocr_option(p)
     p.add_argument(
         "--role",
         choices=["translation", "certificate", "document"],
@@ -634,6 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_letter_and_check(sub)
     add_settings_commands(sub)
+    add_ocr_command(sub)
     add_destination_command(sub)
     return parser
 

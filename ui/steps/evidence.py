@@ -55,6 +55,7 @@ from ..style import Banner, EmptyState, State, hint, state_icon
 from ..workers import Job, JobFunction, SignalProgress
 from .base import Step, StepStatus, field_box
 from .client import LANGUAGES, check_date
+from .ocr_panel import LanguageBanner, OcrBar
 
 ROLE_NAMES = {
     FileRole.DOCUMENT: "document",
@@ -496,6 +497,12 @@ class EvidenceStep(Step):
         self.summary = Banner("info")
         self.summary.setObjectName("importSummary")
         col.addWidget(self.summary)
+        self.ocr = OcrBar(ctx)  # scanned pages are read in the background after each import
+        self.ocr.finished.connect(lambda _outcome: self._show_language())
+        col.addWidget(self.ocr)
+        self.language_banner = LanguageBanner(ctx)
+        self.language_banner.changed.connect(self._language_decided)
+        col.addWidget(self.language_banner)
 
         split = QSplitter()
         split.setChildrenCollapsible(False)
@@ -583,7 +590,9 @@ class EvidenceStep(Step):
         self.results_label.setVisible(False)
         self.summary.set_text("")
         self._selected_id = 0
+        self.language_banner.show_proposal(None)
         self._refresh()
+        self.ocr.start()
 
     def _exhibits_changed(self) -> None:
         if self.ctx.has_case:
@@ -634,6 +643,23 @@ class EvidenceStep(Step):
         self.pages.show_exhibit(ex)
         n = ex.pages if ex else 0
         self.tabs.setTabText(1, f"&Pages ({n})" if ex else "&Pages")
+        self._show_language()
+
+    def _language_decided(self, proposal: object) -> None:
+        self.ocr.proposals = [p for p in self.ocr.proposals if p is not proposal]
+        self.ctx.exhibitsChanged.emit()
+
+    def _show_language(self) -> None:
+        """The detected language still to decide on: the shown exhibit's first."""
+        now = {e.id: e for e in self.exhibits}
+        live = [
+            p
+            for p in self.ocr.proposals
+            if p.exhibit_id in now and now[p.exhibit_id].language == p.exhibit_language
+        ]
+        live.sort(key=lambda p: p.exhibit_id != self._selected_id)
+        first = live[0] if live else None
+        self.language_banner.show_proposal(first, now[first.exhibit_id].title if first else "")
 
     def select_exhibit(self, exhibit_id: int) -> None:
         row = next((i for i, e in enumerate(self.exhibits) if e.id == exhibit_id), -1)
@@ -745,6 +771,7 @@ class EvidenceStep(Step):
             return
         self._finish_progress()
         self._show_results(self._outcomes, cancelled)
+        self.ocr.start()
 
     def _finish_progress(self) -> None:
         self.progress.setVisible(False)
@@ -820,6 +847,7 @@ class EvidenceStep(Step):
 
     def _translation_added(self, result: ImportResult) -> None:
         self.translation_job = None
+        self.ocr.start()
         self.ctx.say(f"Added {Path(result.path).name} as the English translation.")
         self.ctx.exhibitsChanged.emit()
 
