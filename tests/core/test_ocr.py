@@ -132,7 +132,7 @@ def test_original_evidence_is_untouched_and_text_pages_are_left_alone(workspace,
     ws = workspace
     case_id = new_case(ws)
     add_exhibit(ws, case_id, "Pay stub", text_pdf(["Pay stub Acme Corp net pay 1,234.00"]))
-    (scan_id,) = add(ws, case_id, scanned(tmp_path / "scan.png", LETTER))
+    add(ws, case_id, scanned(tmp_path / "scan.png", LETTER))
     ex = ws.exhibits(case_id)
     stored = {f.pdf_sha256: ws.store.blobs.read(f.pdf_sha256) for e in ex for f in e.files}
     assert ws.ocr_pending(case_id) == 1  # the text PDF needs none
