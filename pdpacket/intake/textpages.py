@@ -199,7 +199,9 @@ def run(
     if cancel.cancelled:
         msg = f"OCR cancelled: {done} pages read, {left} still waiting."
     else:
-        msg = f"OCR read {done} pages in {took:.1f} s" + (f"; {failed} failed." if failed else ".")
+        msg = f"OCR read {done} page{'s' if done != 1 else ''} in {took:.1f} s" + (
+            f"; {failed} failed." if failed else "."
+        )
     log.info(msg)
     return OcrSummary(
         done=done,

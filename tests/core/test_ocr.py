@@ -264,7 +264,7 @@ def test_cli_ocr_and_build_wait_with_progress_on_stderr(workspace, tmp_path, cap
     assert "1 scanned page(s) still wait for OCR" in err
     assert main(["--data-dir", data, "ocr", str(case_id)]) == 0
     err = capsys.readouterr().err
-    assert "OCR read 1 pages" in err
+    assert "OCR read 1 page in" in err
     out = tmp_path / "p.pdf"
     assert main(["--data-dir", data, "build", str(case_id), "--out", str(out)]) == 0
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
