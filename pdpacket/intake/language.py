@@ -77,6 +77,15 @@ def _identifier() -> Any:
     return ident
 
 
+def preload() -> None:
+    """Load the model now (0.7 s), e.g. on a helper thread before it is needed."""
+    try:
+        with _lock:
+            _identifier()
+    except Exception as exc:
+        log.warning("language model not loaded: %s", exc)
+
+
 def detect(text: str) -> tuple[str, float]:
     """(language code, confidence 0-1) of ``text``; ("", 0) when there is too
     little text, or it is not clearly one language."""

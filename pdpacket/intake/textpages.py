@@ -75,13 +75,16 @@ def _where(f: table.CaseFile, page: int, letters: dict[int, str]) -> str:
 class _Job:
     sha: str
     page: int
-    images: list[engine.PageImage]
+    data: bytes  # the stored PDF (shared by the jobs of its pages)
 
 
 def pending_pages(store: Store, case_id: int) -> list[tuple[str, int]]:
     files = table.case_files(store, case_id)
     analyse(store, files)
     return table.pages_with_status(store, (f.pdf_sha256 for f in files), WAITING)
+
+
+_RUNNING = threading.Lock()  # one OCR run at a time: a second waits, then finds less to do
 
 
 def run(
@@ -99,7 +102,24 @@ def run(
     detected again."""
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
-    letters = letters or {}
+    if not _RUNNING.acquire(blocking=False):
+        progress.update(0, 0, "Waiting for the OCR already running")
+        while not _RUNNING.acquire(timeout=0.2):
+            cancel.raise_if_cancelled()
+    try:
+        return _run(store, case_id, letters or {}, progress, cancel, retry_failed)
+    finally:
+        _RUNNING.release()
+
+
+def _run(
+    store: Store,
+    case_id: int,
+    letters: dict[int, str],
+    progress: Progress,
+    cancel: CancelToken,
+    retry_failed: bool,
+) -> OcrSummary:
     start = time.perf_counter()
     files = table.case_files(store, case_id)
     analyse(store, files)
@@ -122,6 +142,8 @@ def run(
         detect_languages(store, by_sha)
         return OcrSummary(message="Every page already has text.")
     table.set_status(store, todo, OcrStatus.PENDING)
+    # the language model loads while Tesseract works (it is needed at the end)
+    threading.Thread(target=lang.preload, name="pdpacket-langid", daemon=True).start()
     langs = engine.usable_languages(exe, ocr_languages(store))
     total = len(todo)
     done = failed = 0
@@ -135,9 +157,20 @@ def run(
         if cancel.cancelled:
             proc.kill()
 
+    readers = threading.local()  # one parsed PDF per worker thread (pypdf is not thread-safe)
+
     def recognise(job: _Job) -> list[Word]:
+        """On a worker: take the page's images out (decoding overlaps the other
+        workers' Tesseract), then read each."""
+        if getattr(readers, "sha", "") != job.sha:
+            readers.sha, readers.reader = job.sha, PdfReader(io.BytesIO(job.data))
+        try:
+            images = engine.page_images(readers.reader, job.page)
+        except Exception as exc:  # one odd page never stops the rest
+            log.warning("page %d of %s: images not readable: %s", job.page + 1, job.sha[:12], exc)
+            raise engine.OcrFailed(f"its image could not be read ({type(exc).__name__}).") from exc
         words: list[Word] = []
-        for image in job.images:
+        for image in images:
             if cancel.cancelled:
                 raise engine.OcrFailed("cancelled")
             words += engine.recognise(image, exe, langs, on_start=started)
@@ -155,12 +188,6 @@ def run(
                 if job is None:
                     exhausted = True
                     break
-                if isinstance(job, str):  # the page's image could not be taken out
-                    failed += 1
-                    sha, page, why = job.split("\0")
-                    table.save_result(store, sha, int(page), OcrStatus.FAILED, error=why)
-                    failures.append(f"{_where(by_sha[sha], int(page), letters)}: {why}")
-                    continue
                 inflight[pool.submit(recognise, job)] = job
             if not inflight:
                 break
@@ -215,21 +242,18 @@ def run(
     )
 
 
-def _jobs(store: Store, todo: list[tuple[str, int]]) -> Iterator[_Job | str]:
-    """Each page's images, one stored file read at a time (a failure is a string)."""
-    current = ""
-    reader: PdfReader | None = None
+def _jobs(store: Store, todo: list[tuple[str, int]]) -> Iterator[_Job]:
+    """Each page to read, its stored file read once for all its pages."""
+    current, data = "", b""
     for sha, page in todo:
-        try:
-            if sha != current:
-                current, reader = sha, PdfReader(io.BytesIO(store.blobs.read(sha)))
-            assert reader is not None
-            images = engine.page_images(reader, page)
-        except Exception as exc:  # one odd page never stops the rest
-            log.warning("page %d of %s: images not readable: %s", page + 1, sha[:12], exc)
-            yield f"{sha}\0{page}\0its image could not be read ({type(exc).__name__})."
-            continue
-        yield _Job(sha, page, images)
+        if sha != current:
+            current = sha
+            try:
+                data = store.blobs.read(sha)
+            except Exception as exc:  # the review's file.unreadable says what to do
+                log.warning("stored file %s not readable: %s", sha[:12], exc)
+                data = b""
+        yield _Job(sha, page, data)
 
 
 # ---- words of a page, and the language of a document ----------------------------------

@@ -306,3 +306,30 @@ def test_ocr_languages_are_a_setting_checked_against_tesseract(workspace):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_archive_carries_language_decisions_and_ocr_is_recomputed(workspace, tmp_path):
+    """OCR results are derived from the stored files: an archive does not carry
+    them and the importing data folder reads the scans again; what the attorney
+    decided about a detected language is case data and travels with the case."""
+    ws = workspace
+    case_id = new_case(ws)
+    add(ws, case_id, scanned(tmp_path / "acta.png", ACTA))
+    ws.run_ocr(case_id)
+    ex = ws.exhibits(case_id)[0]
+    ws.keep_exhibit_language(ex.id)
+    archive = tmp_path / "case.pdpacket"
+    ws.export_case(case_id, archive)
+
+    other = Workspace.open(tmp_path / "other")
+    try:
+        info = other.import_archive(archive)
+        new_id = info.case_id
+        assert other.ocr_pending(new_id) == 1  # read again here
+        assert other.run_ocr(new_id).done == 1
+        (file_id,) = [f.id for e in other.exhibits(new_id) for f in e.files]
+        assert "nacimiento" in other.page_text(file_id, 0).text
+        assert other.language_proposals(new_id) == []  # the decision came along
+        assert "exhibit.untranslated_detected" not in codes(other, new_id)
+    finally:
+        other.close()
