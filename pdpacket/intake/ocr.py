@@ -22,8 +22,10 @@ import logging
 import math
 import os
 import shutil
+import struct
 import subprocess
 import threading
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -249,6 +251,39 @@ def _upright(im: Image.Image, m: Matrix) -> Image.Image:
     return im
 
 
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _png_as_stored(xo: Any) -> bytes | None:
+    """A Flate image with PNG predictors (how intake stores grey and
+    black-and-white scans) is a PNG's IDAT as it is: wrapped, not decoded."""
+    parms = xo.get("/DecodeParms")
+    if parms is None or isinstance(parms, list) or xo.get("/Decode") is not None:
+        return None
+    parms = parms.get_object()
+    width, height = int(xo["/Width"]), int(xo["/Height"])
+    bits = int(xo.get("/BitsPerComponent", 8))
+    space = {"/DeviceGray": (0, 1), "/DeviceRGB": (2, 3)}.get(str(xo.get("/ColorSpace")))
+    if (
+        space is None
+        or int(parms.get("/Predictor", 1)) < 10
+        or int(parms.get("/Colors", 1)) != space[1]
+        or int(parms.get("/BitsPerComponent", 8)) != bits
+        or int(parms.get("/Columns", 1)) != width
+        or bits not in (1, 8)
+        or (bits == 1 and space[0] != 0)
+    ):
+        return None
+    head = struct.pack(">IIBBBBB", width, height, bits, space[0], 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", head)
+        + _chunk(b"IDAT", xo._data)
+        + _chunk(b"IEND", b"")
+    )
+
+
 def _image_bytes(xo: Any, m: Matrix) -> tuple[bytes, int, int]:
     """The image as PNG or JPEG bytes, upright, and its upright size."""
     filters = xo.get("/Filter")
@@ -257,6 +292,10 @@ def _image_bytes(xo: Any, m: Matrix) -> tuple[bytes, int, int]:
     plain = abs(b) + abs(c) < 1e-9 and a > 0 and d > 0
     if plain and names == ["/DCTDecode"] and str(xo.get("/ColorSpace")) != "/DeviceCMYK":
         return xo._data, int(xo["/Width"]), int(xo["/Height"])  # the JPEG as stored
+    if plain and names == ["/FlateDecode"]:
+        png = _png_as_stored(xo)
+        if png is not None:
+            return png, int(xo["/Width"]), int(xo["/Height"])
     im = xo.decode_as_image()
     if im.mode not in ("1", "L", "RGB"):
         im = im.convert("RGB")

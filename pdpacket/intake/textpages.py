@@ -173,17 +173,19 @@ def _run(
         for image in images:
             if cancel.cancelled:
                 raise engine.OcrFailed("cancelled")
-            words += engine.recognise(image, exe, langs, on_start=started)
+            with slots:  # one Tesseract per core; the spare worker prepares the next page
+                words += engine.recognise(image, exe, langs, on_start=started)
         return words
 
-    pool = ThreadPoolExecutor(workers(), thread_name_prefix="pdpacket-ocr")
+    slots = threading.Semaphore(workers())
+    pool = ThreadPoolExecutor(workers() + 1, thread_name_prefix="pdpacket-ocr")
     inflight: dict[Future[list[Word]], _Job] = {}
     jobs = _jobs(store, todo)
     progress.update(0, total, f"Reading text on {total} scanned pages")
     try:
         exhausted = False
         while True:
-            while not exhausted and not cancel.cancelled and len(inflight) < workers() + 1:
+            while not exhausted and not cancel.cancelled and len(inflight) < workers() + 2:
                 job = next(jobs, None)
                 if job is None:
                     exhausted = True

@@ -543,6 +543,8 @@ def _document_id(ctx: BuildContext, output: Output | None = None) -> bytes:
     h.update(repr(sorted((k, str(v)) for k, v in asdict(ctx.options).items())).encode())
     h.update(hashlib.sha256(ctx.drawn.pdf).digest())
     h.update(hashlib.sha256(ctx.letter_pdf).digest())
+    if ctx.text_layers:  # a scan read since the last build gives a different file
+        h.update(hashlib.sha256(repr(sorted(ctx.text_layers.items())).encode()).digest())
     for s in ctx.segments if output is None else output.segments:
         h.update(f"{s.kind}|{s.blob}|{s.drawn}|{s.pages}|{s.fit}\n".encode())
         if s.skip or s.of or not s.numbered or s.part > 1:

@@ -69,6 +69,7 @@ def check_text(ctx: ReviewContext) -> Iterator[Finding | None]:
     ]
     textpages.analyse(store, files)
     pages = table.pages_of(store, (f.pdf_sha256 for f in files))
+    installed = engine.tesseract_path() is not None
     unavailable = 0
     for e in included:
         waiting = 0
@@ -76,7 +77,9 @@ def check_text(ctx: ReviewContext) -> Iterator[Finding | None]:
             for (sha, page), row in sorted(pages.items()):
                 if sha != f.pdf_sha256:
                     continue
-                if row.status == OcrStatus.PENDING:
+                if row.status == OcrStatus.PENDING or (
+                    row.status == OcrStatus.UNAVAILABLE and installed  # installed since
+                ):
                     waiting += 1
                 elif row.status == OcrStatus.UNAVAILABLE:
                     unavailable += 1
@@ -92,10 +95,7 @@ def check_text(ctx: ReviewContext) -> Iterator[Finding | None]:
         if waiting:
             yield ctx.finding("ocr.pending", e.id, pages=waiting, exhibit=e.title)
     if unavailable:
-        if engine.tesseract_path() is None:
-            yield ctx.finding("ocr.unavailable", pages=unavailable, install=engine.INSTALL_HINT)
-        else:  # installed since: the pages wait for a run
-            yield ctx.finding("ocr.pending", pages=unavailable, exhibit="(several)")
+        yield ctx.finding("ocr.unavailable", pages=unavailable, install=engine.INSTALL_HINT)
     for p in proposals(store, ctx.case.id, ctx.exhibits):
         e = next(x for x in included if x.id == p.exhibit_id)
         if lang.is_english(p.exhibit_language) and not e.files_with_role(FileRole.TRANSLATION):

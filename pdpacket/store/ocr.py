@@ -133,13 +133,14 @@ def save_result(
     languages: str = "",
     error: str = "",
 ) -> None:
-    store.db.execute(
-        "UPDATE ocr_pages SET status = ?, words = ?, languages = ?, error = ?, updated_at = ? "
-        "WHERE pdf_sha256 = ? AND page = ?",
-        (str(status), dump_words(words), languages, error, now_iso(), sha, page),
-    )
-    # the file's language is detected again from its new text
-    store.db.execute("UPDATE text_files SET detected_at = NULL WHERE pdf_sha256 = ?", (sha,))
+    with store.transaction():
+        store.db.execute(
+            "UPDATE ocr_pages SET status = ?, words = ?, languages = ?, error = ?, updated_at = ? "
+            "WHERE pdf_sha256 = ? AND page = ?",
+            (str(status), dump_words(words), languages, error, now_iso(), sha, page),
+        )
+        # the file's language is detected again from its new text
+        store.db.execute("UPDATE text_files SET detected_at = NULL WHERE pdf_sha256 = ?", (sha,))
 
 
 def page(store: Store, sha: str, page_no: int) -> OcrPage | None:

@@ -333,3 +333,21 @@ def test_archive_carries_language_decisions_and_ocr_is_recomputed(workspace, tmp
         assert "exhibit.untranslated_detected" not in codes(other, new_id)
     finally:
         other.close()
+
+
+def test_black_and_white_colour_and_grey_scans_are_all_read(workspace, tmp_path):
+    """Intake stores these three ways (CCITT G4, JPEG, Flate with PNG predictors);
+    each is handed to Tesseract and read."""
+    from tests.evidence_gen import scan
+
+    ws = workspace
+    case_id = new_case(ws)
+    paths = [
+        scan(tmp_path / "bw.tif", "1", fmt="TIFF"),
+        scan(tmp_path / "colour.jpg", "RGB", fmt="JPEG"),
+        scan(tmp_path / "grey.png", "L"),
+    ]
+    ids = add(ws, case_id, *paths)
+    assert ws.run_ocr(case_id).done == 3
+    for file_id in ids:
+        assert "Rent: $1,200 per month" in ws.page_text(file_id, 0).text
