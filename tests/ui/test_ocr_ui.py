@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pdpacket.ui.models import DETAIL_ROLE
 from PIL import Image, ImageDraw, ImageFont
 
 from pdpacket.model import Client
@@ -58,6 +59,7 @@ def test_a_dropped_scan_is_read_in_the_background_and_its_language_proposed(
     assert pt.status == OcrStatus.DONE and "nacimiento" in pt.text
     assert "OCR read 1 page in" in evidence.ocr.label.text()
     assert not evidence.ocr.bar.isVisible()
+    assert "reads as Spanish: needs translation" in evidence.list.item(0).data(DETAIL_ROLE)
     banner = evidence.language_banner
     assert banner.isVisibleTo(evidence)
     assert "reads as Spanish" in banner.label.text()

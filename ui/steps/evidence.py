@@ -498,7 +498,7 @@ class EvidenceStep(Step):
         self.summary.setObjectName("importSummary")
         col.addWidget(self.summary)
         self.ocr = OcrBar(ctx)  # scanned pages are read in the background after each import
-        self.ocr.finished.connect(lambda _outcome: self._show_language())
+        self.ocr.finished.connect(lambda _outcome: self._refresh())
         col.addWidget(self.ocr)
         self.language_banner = LanguageBanner(ctx)
         self.language_banner.changed.connect(self._language_decided)
@@ -604,11 +604,22 @@ class EvidenceStep(Step):
         keep = self._selected_id
         self.list.blockSignals(True)
         self.list.clear()
+        detected = {
+            p.exhibit_id: p.language
+            for p in self.ocr.proposals
+            if p.exhibit_language in ("", "English")
+        }
         for letter, ex in zip(letters, self.exhibits, strict=True):
             pages = f"{ex.pages} page{'s' if ex.pages != 1 else ''}"
             flag = ""
             if ex.needs_translation and not ex.files_with_role(FileRole.TRANSLATION):
                 flag = " · needs translation"
+            elif (
+                ex.id in detected
+                and ex.language in ("", "English")
+                and not ex.files_with_role(FileRole.TRANSLATION)
+            ):
+                flag = f" · reads as {detected[ex.id]}: needs translation"
             item = QListWidgetItem(f"{letter}   {ex.title}")
             item.setData(DETAIL_ROLE, f"{pages}{flag}")
             item.setToolTip(f"{ex.title}\n{pages}{flag}")
