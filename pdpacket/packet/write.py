@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -140,7 +141,7 @@ class PageWriter:
         body, glyph, tounicode = textlayer.font_objects(proc, cmap)
         self.out.obj(font, body)
         self.out.stream(proc, b"", glyph)
-        self.out.stream(cmap, b"", tounicode)
+        self.out.stream(cmap, b"/Filter/FlateDecode", zlib.compress(tounicode, 9))
         self.ocr_font = font
 
     def add_page(
@@ -174,7 +175,9 @@ class PageWriter:
         ]
         if words and self.ocr_font:  # in the source page's own space, under its content
             layer = self.out.alloc()
-            self.out.stream(layer, b"", textlayer.text_stream(words))
+            self.out.stream(
+                layer, b"/Filter/FlateDecode", zlib.compress(textlayer.text_stream(words), 6)
+            )
             parts.append(b" %d 0 R" % layer)
         for c in contents:
             parts.append(b" %d 0 R" % cp.ref(c, allowlist.PAGE_CONTENT))
