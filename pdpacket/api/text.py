@@ -43,9 +43,11 @@ class TextMixin:
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
         retry_failed: bool = False,
+        again: bool = False,
     ) -> OcrSummary:
         """Read the text of every scanned page of the case still waiting, on every
-        core (``retry_failed``: the pages that failed too).  Without Tesseract
+        core (``retry_failed``: the pages that failed too; ``again``: every scanned
+        page, e.g. after choosing other OCR languages).  Without Tesseract
         nothing is read and ``OcrSummary.unavailable`` says so, with how to install
         it.  Cancelling keeps the pages read so far."""
         self.store.get_case(case_id)
@@ -57,6 +59,7 @@ class TextMixin:
             progress=progress,
             cancel=cancel,
             retry_failed=retry_failed,
+            again=again,
         )
 
     def ocr_available(self) -> bool:

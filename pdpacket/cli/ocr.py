@@ -34,14 +34,16 @@ class _OcrProgress:
             print(file=sys.stderr)
 
 
-def wait_for_ocr(ws: Workspace, case_id: int, *, retry_failed: bool = False) -> OcrSummary | None:
+def wait_for_ocr(
+    ws: Workspace, case_id: int, *, retry_failed: bool = False, again: bool = False
+) -> OcrSummary | None:
     """Read the case's scanned pages still waiting (progress on stderr) and say
     what happened; None when no page was waiting."""
-    if not retry_failed and ws.ocr_pending(case_id) == 0:
+    if not retry_failed and not again and ws.ocr_pending(case_id) == 0:
         return None
     progress = _OcrProgress()
     try:
-        summary = ws.run_ocr(case_id, progress=progress, retry_failed=retry_failed)
+        summary = ws.run_ocr(case_id, progress=progress, retry_failed=retry_failed, again=again)
     finally:
         progress.close()
     if summary.unavailable:
@@ -76,7 +78,9 @@ def cmd_ocr(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         if args.languages:
             ws.set_ocr_languages(args.languages.replace("+", ",").split(","))
-        summary = wait_for_ocr(ws, args.case, retry_failed=args.retry)
+        # other languages: every scanned page is read again with them
+        again = args.again or bool(args.languages)
+        summary = wait_for_ocr(ws, args.case, retry_failed=args.retry, again=again)
         if summary is None:
             print("pdpacket: every page already has text.", file=sys.stderr)
             return 0
@@ -96,9 +100,11 @@ def add_ocr_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument("--retry", action="store_true", help="read pages that failed before again")
+    p.add_argument("--again", action="store_true", help="read every scanned page again")
     p.add_argument(
         "--languages",
         metavar="LANGS",
-        help="Tesseract languages to read from now on, e.g. eng,spa,por (a setting)",
+        help="Tesseract languages to read with from now on, e.g. eng,spa,por (a setting); "
+        "every scanned page is read again with them",
     )
     p.set_defaults(func=cmd_ocr)

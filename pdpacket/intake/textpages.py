@@ -95,6 +95,7 @@ def run(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     retry_failed: bool = False,
+    again: bool = False,
 ) -> OcrSummary:
     """OCR every page of the case still waiting, ``workers()`` Tesseract processes at
     once.  Cancelling stops at once (running processes are stopped); pages done
@@ -107,7 +108,7 @@ def run(
         while not _RUNNING.acquire(timeout=0.2):
             cancel.raise_if_cancelled()
     try:
-        return _run(store, case_id, letters or {}, progress, cancel, retry_failed)
+        return _run(store, case_id, letters or {}, progress, cancel, retry_failed, again)
     finally:
         _RUNNING.release()
 
@@ -119,12 +120,17 @@ def _run(
     progress: Progress,
     cancel: CancelToken,
     retry_failed: bool,
+    again: bool = False,
 ) -> OcrSummary:
     start = time.perf_counter()
     files = table.case_files(store, case_id)
     analyse(store, files)
     by_sha = {f.pdf_sha256: f for f in files}
-    statuses = [*WAITING, OcrStatus.FAILED] if retry_failed else list(WAITING)
+    statuses = list(WAITING)
+    if retry_failed or again:
+        statuses.append(OcrStatus.FAILED)
+    if again:  # e.g. other languages chosen: every scanned page is read anew
+        statuses.append(OcrStatus.DONE)
     todo = table.pages_with_status(store, by_sha, statuses)
     exe = engine.tesseract_path()
     if exe is None:
@@ -141,7 +147,10 @@ def _run(
     if not todo:
         detect_languages(store, by_sha)
         return OcrSummary(message="Every page already has text.")
-    table.set_status(store, todo, OcrStatus.PENDING)
+    # Tesseract is here now: pages it could not read before wait for this run
+    table.set_status(
+        store, table.pages_with_status(store, by_sha, [OcrStatus.UNAVAILABLE]), OcrStatus.PENDING
+    )
     # the language model loads while Tesseract works (it is needed at the end)
     threading.Thread(target=lang.preload, name="pdpacket-langid", daemon=True).start()
     langs = engine.usable_languages(exe, ocr_languages(store))

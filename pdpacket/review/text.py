@@ -68,7 +68,7 @@ def check_text(ctx: ReviewContext) -> Iterator[Finding | None]:
         for f in e.files
     ]
     textpages.analyse(store, files)
-    pages = table.pages_of(store, (f.pdf_sha256 for f in files))
+    pages = table.statuses_of(store, (f.pdf_sha256 for f in files))
     installed = engine.tesseract_path() is not None
     unavailable = 0
     for e in included:

@@ -167,6 +167,24 @@ def pages_of(store: Store, shas: Iterable[str]) -> dict[tuple[str, int], OcrPage
     }
 
 
+def statuses_of(store: Store, shas: Iterable[str]) -> dict[tuple[str, int], OcrPage]:
+    """Like ``pages_of`` without the words (what the review needs: cheap)."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return {}
+    rows = store._q(
+        f"SELECT pdf_sha256, page, status, error FROM ocr_pages "
+        f"WHERE pdf_sha256 IN ({', '.join('?' * len(wanted))})",
+        wanted,
+    )
+    return {
+        (r["pdf_sha256"], r["page"]): OcrPage(
+            r["pdf_sha256"], r["page"], OcrStatus(r["status"]), (), r["error"]
+        )
+        for r in rows
+    }
+
+
 def stale_languages(store: Store, shas: Iterable[str]) -> list[str]:
     wanted = sorted(set(shas))
     if not wanted:

@@ -351,3 +351,53 @@ def test_black_and_white_colour_and_grey_scans_are_all_read(workspace, tmp_path)
     assert ws.run_ocr(case_id).done == 3
     for file_id in ids:
         assert "Rent: $1,200 per month" in ws.page_text(file_id, 0).text
+
+
+def test_a_sideways_scan_in_a_turned_pdf_page_is_read_and_placed(workspace, tmp_path):
+    """A scanner's PDF: the image stored sideways on a landscape page that
+    /Rotate turns upright.  The words come out where the reader sees them."""
+    from pypdf import PdfWriter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    upright = Image.open(scanned(tmp_path / "page.png", LETTER))
+    c = canvas.Canvas(str(tmp_path / "raw.pdf"), pagesize=(792, 612))
+    c.drawImage(ImageReader(upright.rotate(90, expand=True)), 0, 0, 792, 612)
+    c.save()
+    w = PdfWriter(clone_from=str(tmp_path / "raw.pdf"))
+    w.pages[0].rotate(90)
+    w.write(str(tmp_path / "turned.pdf"))
+    ws = workspace
+    case_id = new_case(ws)
+    (file_id,) = add(ws, case_id, tmp_path / "turned.pdf")
+    ws.run_ocr(case_id)
+    assert "Whitfield" in ws.page_text(file_id, 0).text
+    out = tmp_path / "p.pdf"
+    ws.build_packet(case_id, out)
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True
+    ).stdout
+    n, page_xml = next(
+        (i, p) for i, p in enumerate(bbox.split("<page ")[1:], 1) if "Whitfield" in p
+    )
+    png = render(out, n, tmp_path, dpi=100)
+    m = re.search(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">eleven', page_xml
+    )
+    assert m
+    x0, y0, x1, y1 = (float(v) for v in m.groups())
+    assert x1 - x0 > y1 - y0  # a horizontal word, the right way up
+    assert dark_fraction(png, (x0, 792 - y1, x1, 792 - y0)) > 0.08
+
+
+def test_cli_other_languages_read_every_scan_again(workspace, tmp_path, capsys):
+    ws = workspace
+    case_id = new_case(ws)
+    add(ws, case_id, scanned(tmp_path / "acta.png", ACTA))
+    ws.run_ocr(case_id)
+    data = str(ws.data_dir)
+    assert main(["--data-dir", data, "ocr", str(case_id), "--languages", "spa"]) == 0
+    assert "OCR read 1 page" in capsys.readouterr().err
+    assert ws.ocr_languages() == ("spa",)
+    assert main(["--data-dir", data, "ocr", str(case_id), "--languages", "eng,klingon"]) == 2
+    assert "no klingon language" in capsys.readouterr().err
