@@ -74,6 +74,7 @@ def test_a_dropped_scan_is_read_in_the_background_and_its_language_proposed(
 def test_cancel_stops_ocr_and_keeps_the_window_responsive(
     qtbot, window, workspace, evidence, tmp_path
 ):
+    wait_jobs(qtbot, window)  # opening the step looked for pages to read: none yet
     paths = [scanned(tmp_path / f"page{i}.png", [f"Lease page {i}"] * 12) for i in range(8)]
     workspace.add_evidence(evidence.case_id, paths)
     bar = evidence.ocr

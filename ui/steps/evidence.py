@@ -677,6 +677,19 @@ class EvidenceStep(Step):
         if row >= 0:
             self.list.setCurrentRow(row)
 
+    def select_object(self, obj: str, code: str) -> bool:
+        """Where a review finding is fixed in this step (see the Review step)."""
+        target: QWidget = self.add_files
+        if obj.isdigit():
+            self.select_exhibit(int(obj))
+            target = self.list
+        if code.startswith("ocr."):
+            target = self.ocr.run_button
+        elif code == "exhibit.untranslated_detected" and self.language_banner.proposal:
+            target = self.language_banner.use
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
     def current_exhibit(self) -> Exhibit | None:
         return self.editor.exhibit
 
