@@ -41,6 +41,7 @@ log = logging.getLogger("pdpacket.ocr")
 
 MIN_IMAGE_POINTS = 72.0  # an image smaller than an inch each way is a logo, not a scan
 MIN_IMAGE_PIXELS = 200
+MIN_OWN_TEXT = 40  # bytes of text a page shows before it counts as having text of its own
 MIN_CONFIDENCE = 20.0  # Tesseract's guesses below this are noise (photo texture)
 PAGE_TIMEOUT = 180  # seconds for one page image
 TEXT_OPERATORS = {b"Tj", b"TJ", b"'", b'"'}
@@ -127,8 +128,23 @@ class PageImage:
 class PageScan:
     """What OCR needs to know of one page."""
 
-    has_text: bool = False
+    text_bytes: int = 0  # of the strings its text operators show
     images: list[tuple[Any, Matrix]] = field(default_factory=list)  # (XObject, CTM)
+
+    @property
+    def has_text(self) -> bool:
+        """Text of its own, more than a scanning app's stamp ("Scanned with ...")."""
+        return self.text_bytes >= MIN_OWN_TEXT
+
+
+def _shown_bytes(operands: Any) -> int:
+    n = 0
+    for v in operands:
+        if isinstance(v, bytes | str):
+            n += len(v)
+        elif isinstance(v, list):
+            n += _shown_bytes(v)
+    return n
 
 
 def _num(v: Any) -> float:
@@ -155,7 +171,7 @@ def _walk(
             m = tuple(_num(v) for v in operands)
             ctm = multiply(m, ctm)  # type: ignore[arg-type]
         elif op in TEXT_OPERATORS:
-            scan.has_text = True
+            scan.text_bytes += _shown_bytes(operands)
         elif op == b"Do" and operands and xobjects is not None:
             xo: Any = xobjects.get(operands[0])
             if xo is None:
@@ -378,10 +394,10 @@ def parse_tsv(tsv: str, image: PageImage) -> Iterator[Word]:
 
 
 # ---- the page's own text -------------------------------------------------------------
-def text_words(data: bytes, index: int) -> list[Word]:
+def text_words(data: bytes, index: int, *, reader: PdfReader | None = None) -> list[Word]:
     """The words a page's own text draws, with boxes estimated from the text
     position and size (pypdf gives where a run of text starts, not each glyph)."""
-    reader = PdfReader(io.BytesIO(data))
+    reader = reader or PdfReader(io.BytesIO(data))
     page = reader.pages[index]
     words: list[Word] = []
 

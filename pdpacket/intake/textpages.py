@@ -279,8 +279,37 @@ def page_text(store: Store, file_id: int, page: int) -> PageText:
     row = table.page(store, f.pdf_sha256, page)
     if row is not None:
         return PageText(file_id, page, TextSource.OCR, row.words, language, row.status)
-    words = engine.text_words(store.blobs.read(f.pdf_sha256), page)
-    return PageText(file_id, page, TextSource.PDF, tuple(words), language, OcrStatus.NOT_NEEDED)
+    words = _text_words(store, f.pdf_sha256, page)
+    return PageText(file_id, page, TextSource.PDF, words, language, OcrStatus.NOT_NEEDED)
+
+
+_WORDS_CACHE: dict[tuple[str, str], tuple[tuple[Word, ...], ...]] = {}
+_WORDS_LOCK = threading.Lock()
+WORDS_CACHED_FILES = 8
+
+
+def _text_words(store: Store, sha: str, page: int) -> tuple[Word, ...]:
+    """A page's own words.  A stored file is parsed once for all its pages (the
+    personal-number finder asks page by page), and the last few files are kept."""
+    key = (str(store.data_dir), sha)
+    with _WORDS_LOCK:
+        cached = _WORDS_CACHE.get(key)
+    if cached is None:
+        data = store.blobs.read(sha)
+        reader = PdfReader(io.BytesIO(data))
+        pages = []
+        for i in range(len(reader.pages)):
+            try:
+                pages.append(tuple(engine.text_words(data, i, reader=reader)))
+            except Exception as exc:  # one odd page: no words, never an error
+                log.warning("page %d of %s: text not readable: %s", i + 1, sha[:12], exc)
+                pages.append(())
+        cached = tuple(pages)
+        with _WORDS_LOCK:
+            _WORDS_CACHE[key] = cached
+            while len(_WORDS_CACHE) > WORDS_CACHED_FILES:
+                _WORDS_CACHE.pop(next(iter(_WORDS_CACHE)))
+    return cached[page]
 
 
 def file_text(store: Store, sha: str) -> str:

@@ -401,3 +401,28 @@ def test_cli_other_languages_read_every_scan_again(workspace, tmp_path, capsys):
     assert ws.ocr_languages() == ("spa",)
     assert main(["--data-dir", data, "ocr", str(case_id), "--languages", "eng,klingon"]) == 2
     assert "no klingon language" in capsys.readouterr().err
+
+
+def test_a_scan_with_a_scanning_apps_stamp_is_still_read(workspace, tmp_path):
+    """A phone scanner's PDF: the page image plus a line of its own text
+    ("Scanned with ..."); a page of real text over a background is left alone."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    page = ImageReader(Image.open(scanned(tmp_path / "page.png", LETTER)))
+    c = canvas.Canvas(str(tmp_path / "app_scan.pdf"), pagesize=(612, 792))
+    c.drawImage(page, 0, 0, 612, 792)
+    c.drawString(20, 10, "Scanned with PocketScan")
+    c.showPage()
+    c.drawImage(page, 0, 0, 612, 792)
+    for i in range(10):
+        c.drawString(72, 600 - 14 * i, f"Line {i} of a typed page printed over a letterhead image")
+    c.save()
+    ws = workspace
+    case_id = new_case(ws)
+    (file_id,) = add(ws, case_id, tmp_path / "app_scan.pdf")
+    assert ws.ocr_pending(case_id) == 1
+    ws.run_ocr(case_id)
+    assert "Whitfield" in ws.page_text(file_id, 0).text
+    own = ws.page_text(file_id, 1)
+    assert own.source == TextSource.PDF and "letterhead" in own.text
