@@ -24,6 +24,7 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -56,12 +57,46 @@ INSTALL_HINT = (
 
 
 # ---- Tesseract -------------------------------------------------------------------
+def _usual_places() -> list[str]:
+    """Where the installers put Tesseract when a window started from the desktop
+    does not have it on PATH (the UB-Mannheim installer never adds it; Homebrew's
+    folder is on a terminal's PATH only)."""
+    if sys.platform == "win32":
+        roots = [os.environ.get(v, "") for v in ("ProgramFiles", "ProgramFiles(x86)")]
+        local = os.environ.get("LOCALAPPDATA", "")
+        places = [os.path.join(r, "Tesseract-OCR", "tesseract.exe") for r in roots if r]
+        if local:
+            places.append(os.path.join(local, "Programs", "Tesseract-OCR", "tesseract.exe"))
+        return places
+    if sys.platform == "darwin":
+        return [
+            "/opt/homebrew/bin/tesseract",
+            "/usr/local/bin/tesseract",
+            "/opt/local/bin/tesseract",
+        ]
+    return []
+
+
 def tesseract_path() -> str | None:
-    """The tesseract program on PATH (or ``PDPACKET_TESSERACT``), or None."""
+    """The tesseract program (``PDPACKET_TESSERACT``, PATH, or where its installer
+    puts it), or None."""
     configured = os.environ.get("PDPACKET_TESSERACT")
     if configured:
         return configured if os.path.isfile(configured) else None
-    return shutil.which("tesseract")
+    found = shutil.which("tesseract")
+    if found:
+        return found
+    return next((p for p in _usual_places() if os.path.isfile(p)), None)
+
+
+def _spawn_flags() -> int:
+    """On Windows: no console window flashing up per page, and below normal
+    priority so the window stays responsive."""
+    if sys.platform != "win32":
+        return 0
+    return int(getattr(subprocess, "CREATE_NO_WINDOW", 0)) | int(
+        getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)
+    )
 
 
 _LANGS: dict[str, tuple[str, ...]] = {}
@@ -75,6 +110,7 @@ def installed_languages(exe: str) -> tuple[str, ...]:
             try:
                 out = subprocess.run(
                     [exe, "--list-langs"],
+                    creationflags=_spawn_flags(),
                     capture_output=True,
                     text=True,
                     timeout=30,
@@ -360,6 +396,7 @@ def recognise(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
+            creationflags=_spawn_flags(),
         )
     except OSError as exc:
         raise OcrFailed(f"Tesseract could not be started ({exc.strerror or exc}).") from exc

@@ -426,3 +426,18 @@ def test_a_scan_with_a_scanning_apps_stamp_is_still_read(workspace, tmp_path):
     assert "Whitfield" in ws.page_text(file_id, 0).text
     own = ws.page_text(file_id, 1)
     assert own.source == TextSource.PDF and "letterhead" in own.text
+
+
+def test_tesseract_is_found_where_the_windows_installer_puts_it(tmp_path, monkeypatch):
+    """The UB-Mannheim installer does not put Tesseract on PATH."""
+    from pdpacket.intake import ocr as engine
+
+    program_files = tmp_path / "Program Files"
+    exe = program_files / "Tesseract-OCR" / "tesseract.exe"
+    exe.parent.mkdir(parents=True)
+    exe.write_bytes(b"")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("ProgramFiles", str(program_files))
+    assert engine.tesseract_path() is None  # this machine is not Windows
+    monkeypatch.setattr(engine.sys, "platform", "win32")
+    assert engine.tesseract_path() == str(exe)
