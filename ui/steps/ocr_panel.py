@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from pdpacket.api import CancelledError, Workspace
 from pdpacket.model.ocr import LanguageProposal, OcrSummary
@@ -47,6 +54,8 @@ class OcrBar(QWidget):
         self.label.setObjectName("ocrStatus")
         self.label.setWordWrap(True)
         self.label.setAccessibleName("OCR status")
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.bar = QProgressBar()
         self.bar.setAccessibleName("OCR progress")
         self.bar.setTextVisible(True)
