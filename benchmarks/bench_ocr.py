@@ -1,13 +1,13 @@
 """OCR: pdpacket against Tesseract's own CLI on the same scans, and the window's
 responsiveness while it reads 100 pages.  (#15)
 
-    .venv/bin/python benchmarks/bench_ocr.py [--pages 24] [--ui-pages 100]
+    .venv/bin/python benchmarks/bench_ocr.py [--pages 24] [--ui-pages 100] [--repeat 2]
 
 1. Throughput.  Generates N scanned letter pages (300 dpi grey PNG of typed
    text), adds them to a throw-away case, and times ``Workspace.run_ocr``.  The
    baseline, in the same run on the same images: the ``tesseract`` CLI itself,
    one single-threaded process per core (``OMP_THREAD_LIMIT=1``, ``xargs -P``),
-   writing TSV.  "cores used" is the CPU time of the child processes divided by
+   writing TSV; the two run alternately, best of ``--repeat``.  "cores used" is the CPU time of the child processes divided by
    the wall time.
 2. Responsiveness.  The real MainWindow offscreen runs OCR of ``--ui-pages``
    pages from the Evidence step while a 10 ms timer on the UI thread records
@@ -80,7 +80,7 @@ def tesseract_cli(images: list[Path], workers: int, langs: str) -> tuple[float, 
     return time.perf_counter() - t0, children_cpu() - cpu0
 
 
-def throughput(tmp: Path, n: int) -> list[str]:
+def throughput(tmp: Path, n: int, repeat: int) -> list[str]:
     from pdpacket.api import Workspace
     from pdpacket.intake.textpages import workers
     from pdpacket.model import Client
@@ -92,14 +92,28 @@ def throughput(tmp: Path, n: int) -> list[str]:
     ws.add_evidence(case_id, images)
     langs = "+".join(ws.ocr_languages())
     cores = workers()
-    cli_s, cli_cpu = tesseract_cli(images, cores, langs)
-    cpu0, t0 = children_cpu(), time.perf_counter()
-    summary = ws.run_ocr(case_id)
-    ours_s, ours_cpu = time.perf_counter() - t0, children_cpu() - cpu0
-    assert summary.done == n, summary
+    cli: list[tuple[float, float]] = []
+    ours: list[tuple[float, float]] = []
+
+    def run_ours(again: bool) -> None:
+        cpu0, t0 = children_cpu(), time.perf_counter()
+        summary = ws.run_ocr(case_id, again=again)
+        ours.append((time.perf_counter() - t0, children_cpu() - cpu0))
+        assert summary.done == n, summary
+
+    for r in range(repeat):  # alternated, so neither always runs on a busier machine
+        if r % 2 == 0:
+            cli.append(tesseract_cli(images, cores, langs))
+            run_ours(again=r > 0)
+        else:
+            run_ours(again=True)
+            cli.append(tesseract_cli(images, cores, langs))
     ws.close()
+    cli_s, cli_cpu = min(cli)
+    ours_s, ours_cpu = min(ours)
     rows = [
-        f"{n} scanned pages, 300 dpi, languages {langs}, {cores} Tesseract processes",
+        f"{n} scanned pages, 300 dpi, languages {langs}, {cores} Tesseract processes, "
+        f"best of {repeat}",
         "| OCR run | took | per page | cores used | vs CLI |",
         "|---|---|---|---|---|",
         f"| tesseract CLI (xargs -P {cores}) | {cli_s:6.2f} s | {cli_s / n * 1000:5.0f} ms "
@@ -191,13 +205,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=24)
     parser.add_argument("--ui-pages", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     if shutil.which("tesseract") is None:
         print("tesseract is not installed: nothing to measure")
         return 1
     tmp = Path(tempfile.mkdtemp(prefix="pdpacket-bench-ocr-"))
     try:
-        for line in throughput(tmp, args.pages):
+        for line in throughput(tmp, args.pages, args.repeat):
             print(line)
         print()
         if args.ui_pages:
