@@ -3,7 +3,9 @@ selected and copied in any viewer.
 
 Each word is drawn in text render mode 3 (neither filled nor stroked) exactly
 over its box: the font size is the box's height and the text is stretched to
-its width.  The font is a Type 3 font whose glyphs draw nothing, so it is
+its width.  The font is a Type 3 font whose one glyph draws nothing (its
+``d1`` bounding box matters: PDFium, the engine of Chrome and of the window's
+preview, drops one-letter words whose glyph has none), so it is
 embedded by nature (a court's "all fonts embedded" check passes) and costs a
 few hundred bytes per packet; a ToUnicode map gives viewers and pdftotext the
 text (Windows-1252: English, Spanish, Portuguese, French and Haitian Creole;
@@ -45,7 +47,7 @@ def font_objects(proc_num: int, tounicode_num: int) -> tuple[bytes, bytes, bytes
         b"/FirstChar %d/LastChar %d/Widths[%s]/Resources<<>>/ToUnicode %d 0 R>>"
         % (GLYPH_WIDTH, proc_num, diffs, FIRST, LAST, widths, tounicode_num)
     )
-    glyph = b"%d 0 d0" % GLYPH_WIDTH
+    glyph = b"%d 0 0 -200 %d 800 d1" % (GLYPH_WIDTH, GLYPH_WIDTH)
     lines = [
         b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
         b"/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>def",

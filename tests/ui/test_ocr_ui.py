@@ -104,3 +104,22 @@ def test_without_tesseract_the_step_says_how_to_install_it(
     assert "Tesseract (OCR) is not installed" in text
     assert "apt install tesseract-ocr tesseract-ocr-spa" in text
     assert len(workspace.exhibits(evidence.case_id)) == 1  # the import itself worked
+
+
+def test_the_packet_text_layer_reads_in_qtpdf_one_letter_words_too(workspace, tmp_path):
+    """PDFium (QtPdf's engine, and Chrome's) reads the invisible words, including
+    "I" and "a", which it drops when the glyph has no box."""
+    from PySide6.QtPdf import QPdfDocument
+
+    case_id = workspace.create_case(Client(name="Maria Lopez"))
+    lines = ["I have known Maria for a decade.", "She is a devoted mother."]
+    workspace.add_evidence(case_id, [scanned(tmp_path / "letter.png", lines)])
+    workspace.run_ocr(case_id)
+    out = tmp_path / "packet.pdf"
+    workspace.build_packet(case_id, out)
+    doc = QPdfDocument()
+    doc.load(str(out))
+    text = " ".join(doc.getAllText(i).text() for i in range(doc.pageCount()))
+    text = " ".join(text.split())
+    assert "I have known Maria for a decade." in text
+    assert "She is a devoted mother." in text
