@@ -3,6 +3,7 @@
 
     python3 quickstart.py app     # set up and open the window (demo case on first start)
     python3 quickstart.py test    # set up and run the test suite
+    python3 quickstart.py installer   # build this system's installer into dist/
 
 Works on Linux, macOS and Windows (use ``py quickstart.py ...`` there).  Uses only
 the standard library: it creates ``.venv`` beside this file, installs pdpacket
@@ -160,6 +161,13 @@ def main(argv: list[str]) -> int:
         ensure_debian_packages({**TEST_TOOLS, **OCR}, libs=False)
         py = ensure_venv("test")
         return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT)
+    if what == "installer":
+        # Linux: dpkg-deb builds the .deb; the frozen app is checked with the
+        # Qt libraries of this machine (an icon is drawn offscreen)
+        ensure_debian_packages({"dpkg-dev": "dpkg-deb"}, libs=False)
+        ensure_debian_packages(QT_OFFSCREEN, libs=True)
+        script = ROOT / "packaging" / "build_installer.py"
+        return subprocess.call([sys.executable, str(script), *rest], cwd=ROOT)
     print(__doc__)
     return 2
 

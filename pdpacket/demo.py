@@ -86,6 +86,7 @@ def _letter_of_support(writer: str, relation: str, contact: str, body: list[str]
         "",
         "Sincerely,",
         "",
+        f"/s/ {writer}",
         f"{writer}",
         contact,
     ]
@@ -517,6 +518,63 @@ def _write_g28(path: Path) -> None:
 
 # The demo case as a manifest: a data literal, one entry per exhibit, so it
 # stays one function.
+# The demo's interview (the Story step), as the attorney answered it; the
+# arrest's "exhibits" are places in the manifest's exhibit list (14: the
+# certificate of disposition, 15: the FBI Identity History Summary).
+INTERVIEW: dict[str, Any] = {
+    "pronouns": "she",
+    "surname": "Morales Rivas",
+    "reads_english": False,
+    "entry": {
+        "date": "2009-06-12",
+        "place": "New York",
+        "manner": "visa_overstay",
+    },
+    "residence_since": "2009-06-12",
+    "charges": [
+        {
+            "section": "INA 237(a)(1)(B)",
+            "text": "remained in the United States for a time longer than permitted",
+        }
+    ],
+    "status_path": {
+        "kind": "i130_spouse_usc",
+        "basis": "INA 201(b)(2)(A)(i) and INA 245(a)",
+        "details": "Because she was inspected and admitted in 2009, she may adjust status "
+        "under INA 245(a) without leaving the United States once the petition is approved.",
+    },
+    "relatives": [
+        {"relation": "spouse", "name": HUSBAND, "status": "usc", "born": "1985-03-03"},
+        {"relation": "son", "name": "Mateo", "status": "usc", "born": "2014-09-30"},
+    ],
+    "family": f"She married {HUSBAND}, a United States citizen by birth, in Queens on "
+    "August 14, 2021, and they live in Jackson Heights with Mateo.",
+    "employer": "Bright Harbor Cleaning Services",
+    "occupation": "a shift lead",
+    "work_since": "2017",
+    "work": "She and her husband filed and paid their joint federal taxes for 2021 to 2024.",
+    "health": "Mateo has severe persistent asthma, with two hospital admissions in 2024; she "
+    "manages his daily treatment and brings him to every medical visit.",
+    "community": "She has volunteered every Saturday at the St. Brigid food pantry since "
+    "2022, and her pastor, a neighbour and Mateo's teacher wrote letters for her.",
+    "arrests": [
+        {
+            "date": "2015-08-14",
+            "place": "Queens, New York",
+            "charge": "unlicensed operation of a motor vehicle (VTL 511(1)(a))",
+            "level": "",
+            "disposition": "dismissed",
+            "disposition_date": "2016-01-22",
+            "sentence": "",
+            "completed": "",
+            "since": "She has had no other arrest in the seventeen years she has lived here, "
+            "as her FBI Identity History Summary shows.",
+            "exhibits": [14, 15],
+        }
+    ],
+}
+
+
 def demo_manifest() -> dict[str, Any]:
     """The demo case's manifest (its files are written by ``write_demo_evidence``)."""
     court, office = _court_and_office()
@@ -574,15 +632,16 @@ def demo_manifest() -> dict[str, Any]:
             {
                 "id": "criminal_history",
                 "notes": "In August 2015 she was arrested once, for driving without a license.",
-                "explanation": "The charge was dismissed and sealed in January 2016. Her FBI "
-                "Identity History Summary shows no other arrest in the seventeen years she "
-                "has lived here.",
+                "explanation": "The arrest was for driving without a license, not for "
+                "dangerous driving: no accident, injury or alcohol was involved, and the "
+                "dismissed charge was sealed.",
             },
             {"id": "prior_removal_reentry", "applies": False},
             {"id": "immigration_fraud", "applies": False},
             {"id": "security_concerns", "applies": False},
             {"id": "recent_unlawful_entry", "applies": False},
         ],
+        "interview": INTERVIEW,
         "appearance": "g28.pdf",
         "exhibits": [
             {
@@ -679,7 +738,8 @@ def demo_manifest() -> dict[str, Any]:
                 "document_type": "lease",
                 "factor": "long_residence",
                 "section": "Residence",
-                "date": "2025-10-01",
+                "date": "2016-03-01",
+                "date_end": "2025-10-01",
             },
             {
                 "title": "Letters of support (pastor, neighbour, teacher)",
@@ -718,25 +778,23 @@ def demo_manifest() -> dict[str, Any]:
 
 
 # What the attorney wrote in the demo's letter where the draft asks for it, by the
-# start of the placeholder: {cite:TITLE} cites the exhibit with that title.
+# start of the placeholder: {cite:TITLE} cites the exhibit with that title.  The
+# interview tells the story, so the demo's draft has none left; kept for a
+# firm's template that still asks for the story.
 LETTER_WRITING = {
     "Tell the client's story": (
-        "Respondent came to the United States from Honduras in 2009, at twenty-one: she was "
-        "inspected and admitted at New York as a visitor on June 12, 2009, and stayed beyond "
-        "her authorized stay. See {cite:Form I-94 admission record (B-2, June 12, 2009)}. She "
-        "has lived in Queens ever since, raising her son Mateo, a United States citizen born "
-        "there in 2014, and working for the same employer since 2017.\n\n"
-        f"On August 14, 2021, she married {HUSBAND}, a United States citizen by birth. See "
-        "{cite:Marriage certificate of Lucía F. Morales Rivas and Daniel A. Reyes}. On "
-        "November 4, 2025, Mr. Reyes filed a Form I-130 petition for her, which is pending "
-        "before USCIS. See {cite:Form I-797C receipt, I-130 petition filed by Daniel A. "
-        "Reyes}. Once it is approved, Respondent will ask the court to recalendar these "
-        "proceedings so that she can apply to adjust her status before it."
-    ),
-    "pursues the pending petition": (
-        "awaits the decision of USCIS on the I-130 petition her husband filed for her"
+        "Respondent came to the United States from Honduras in 2009, at twenty-one. See "
+        "{cite:Form I-94 admission record (B-2, June 12, 2009)}."
     ),
 }
+# The attorney's own words in the demo's letter: (the draft's sentence, theirs).
+LETTER_EDITS = (
+    (
+        "Thank you for considering this request.",
+        "Thank you for considering this request; Respondent will keep attending every "
+        "hearing while USCIS decides the petition.",
+    ),
+)
 
 
 def complete_letter(text: str, exhibit_ids: Mapping[str, int]) -> str:
@@ -755,6 +813,8 @@ def complete_letter(text: str, exhibit_ids: Mapping[str, int]) -> str:
         return match[0]
 
     done = re.sub(r"\[\[(.*?)\]\]", write, text, flags=re.S)
+    for draft, edit in LETTER_EDITS:
+        done = done.replace(draft, edit)
     return done
 
 

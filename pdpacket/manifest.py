@@ -19,7 +19,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,12 +29,15 @@ from pdpacket.model import (
     DocumentRole,
     FactorAnswer,
     FileRole,
+    PageSlot,
     Proceedings,
     TranslationOrder,
     Translator,
 )
 from pdpacket.model.identifiers import parse_a_number, parse_date, parse_receipt_number
+from pdpacket.model.interview import Arrest, Charge, Entry, Interview, Relative, StatusPath
 from pdpacket.policy import catalog, destinations
+from pdpacket.store.interview import interview_from_dict
 
 if TYPE_CHECKING:
     import jsonschema
@@ -45,6 +48,7 @@ class ManifestFile:
     path: Path
     role: FileRole = FileRole.DOCUMENT
     password: str | None = None
+    pages: tuple[PageSlot, ...] = ()  # page edits over the file; () for none
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class ManifestExhibit:
     factor_ids: tuple[str, ...] = ()
     description: str = ""
     doc_date: str | None = None
+    doc_date_end: str | None = None
     document_type: str = ""
     language: str = "English"
     section: str = ""
@@ -70,6 +75,8 @@ class Manifest:
     factors: tuple[FactorAnswer, ...]
     exhibits: tuple[ManifestExhibit, ...]
     documents: tuple[tuple[DocumentRole, ManifestFile], ...] = ()  # letter, G-28...
+    # arrests[].exhibit_ids are places in ``exhibits`` (1 = the first) until imported
+    interview: Interview | None = None
 
 
 def _err(source: Path, where: str, message: str, hint: str = "") -> ManifestError:
@@ -239,7 +246,60 @@ def _read_manifest(raw: dict[str, Any], source: Path) -> Manifest:
         factors=factors,
         exhibits=exhibits,
         documents=_parse_documents(raw, source, base),
+        interview=_parse_interview(raw, source, len(exhibits)),
     )
+
+
+def _named(obj: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The keys ``names`` of a manifest object, read one by one (absent: left out)."""
+    out = {}
+    for name in names:
+        value = obj.get(name)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _parse_interview(raw: dict[str, Any], source: Path, n_exhibits: int) -> Interview | None:
+    """The optional case interview; an arrest's ``exhibits`` are places in the
+    manifest's exhibit list, counted from 1."""
+    obj = raw.get("interview")
+    if obj is None:
+        return None
+    keys = [f.name for f in fields(Interview)]
+    data = _named(obj, keys)
+    names: dict[str, list[str]] = {
+        key: [f.name for f in fields(cls)]
+        for key, cls in (
+            ("entry", Entry),
+            ("status_path", StatusPath),
+            ("charges", Charge),
+            ("relatives", Relative),
+        )
+    }
+    for key in ("entry", "status_path"):
+        if key in data:
+            data[key] = _named(data[key], names[key])
+    for key in ("charges", "relatives"):
+        data[key] = [_named(x, names[key]) for x in data.get(key) or []]
+    arrest_keys = [f.name for f in fields(Arrest) if f.name != "exhibit_ids"]
+    arrests = []
+    for i, a in enumerate(data.get("arrests") or []):
+        places = a.get("exhibits") or []
+        for n in places:
+            if not 1 <= n <= n_exhibits:
+                raise _err(
+                    source,
+                    f"interview.arrests[{i}].exhibits",
+                    f"{n} is not the place of an exhibit of this manifest.",
+                    f"Use 1 to {n_exhibits}: the exhibit's place in the exhibits list.",
+                )
+        arrests.append({**_named(a, arrest_keys), "exhibit_ids": list(places)})
+    data["arrests"] = arrests
+    try:
+        return interview_from_dict(data)
+    except ValidationError as exc:
+        raise _err(source, f"interview.{exc.field}", exc.message, exc.hint) from exc
 
 
 # Case-level documents: manifest key -> role.  "appearance" is a G-28 unless
@@ -418,7 +478,13 @@ def _parse_file(fr: str | dict[str, Any], where: str, source: Path, base: Path) 
     if isinstance(fr, str):
         return ManifestFile(_resolve_inside(base, fr, source, where))
     path = _resolve_inside(base, fr["path"], source, where)
-    return ManifestFile(path, FileRole(fr.get("role", "document")), fr.get("password"))
+    pages = tuple(
+        PageSlot(int(p["page"]) - 1, int(p.get("rotate", 0)) // 90, bool(p.get("deleted")))
+        for p in fr.get("pages") or ()
+    )
+    if len({p.source for p in pages}) != len(pages):
+        raise _err(source, f"{where}.pages", "names a page twice.", "List each page once.")
+    return ManifestFile(path, FileRole(fr.get("role", "document")), fr.get("password"), pages)
 
 
 TRANSLATOR_KEYS = ("name", "address", "phone", "language")
@@ -441,10 +507,27 @@ def _parse_exhibit(
     for fid in factor_ids:
         _check_factor(source, f"{where}.factor", fid, fw)
     date = _str(e, "date") or None
-    try:
-        parse_date(date, "date")
-    except ValidationError as exc:
-        raise _err(source, f"{where}.date", exc.message, exc.hint) from exc
+    date_end = _str(e, "date_end") or None
+    for key, value in (("date", date), ("date_end", date_end)):
+        try:
+            parse_date(value, key)
+        except ValidationError as exc:
+            raise _err(source, f"{where}.{key}", exc.message, exc.hint) from exc
+    if date_end and not date:
+        raise _err(
+            source,
+            f"{where}.date_end",
+            "is set but the exhibit has no date.",
+            'Give the document\'s first date as "date" and its last as "date_end".',
+        )
+    first, last = parse_date(date, "date"), parse_date(date_end, "date_end")
+    if first and last and last < first:
+        raise _err(
+            source,
+            f"{where}.date_end",
+            f"{last.isoformat()} comes before the exhibit's date, {first.isoformat()}.",
+            '"date" is the document\'s first date and "date_end" its last.',
+        )
     tr = e.get("translator") or {}
     return ManifestExhibit(
         title=title,
@@ -452,6 +535,7 @@ def _parse_exhibit(
         factor_ids=tuple(factor_ids),
         description=_str(e, "description"),
         doc_date=date,
+        doc_date_end=date_end,
         document_type=_str(e, "document_type"),
         language=_str(e, "language") or "English",
         section=_str(e, "section"),

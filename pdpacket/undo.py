@@ -20,6 +20,7 @@ FIELD_NAMES = {
     "title": "title",
     "description": "description",
     "doc_date": "date",
+    "doc_date_end": "end date",
     "factor_ids": "factors",
     "document_type": "document type",
     "language": "language",

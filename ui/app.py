@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from types import TracebackType
 
@@ -51,7 +52,14 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def run(data_dir: str | None = None) -> int:
+def run(data_dir: str | None = None, *, open_archive: str | None = None) -> int:
+    """Open the window (on the demo case the first time); ``open_archive``: a case
+    archive to import as soon as the window is up (a double-clicked .pdpacket).
+
+    PDPACKET_EXIT_AFTER_SHOWN=1 quits once the first window has been shown: what
+    benchmarks/bench_install.py times as "time to the first window"."""
+    from PySide6.QtCore import QTimer
+
     from .main_window import MainWindow
 
     app = create_app()
@@ -61,6 +69,10 @@ def run(data_dir: str | None = None) -> int:
         _install_excepthook()
         window = MainWindow(workspace)
         window.show()
+        if open_archive:
+            QTimer.singleShot(0, lambda: window.archives.import_archive_file(open_archive))
+        if os.environ.get("PDPACKET_EXIT_AFTER_SHOWN") == "1":
+            QTimer.singleShot(0, app.quit)
         return int(app.exec())
     finally:
         workspace.close()

@@ -461,6 +461,13 @@ class ArchiveActions(QObject):
             self.window.flush_steps()
             self._import(path, None)
 
+    def import_archive_file(self, path: str) -> None:
+        """Import ``path`` (a .pdpacket opened from the desktop or `pdpacket open`)."""
+        if self.busy:
+            return
+        self.window.flush_steps()
+        self._import(path, None)
+
     def _import(self, path: str, password: str | None) -> None:
         def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> ArchiveInfo:
             return ws.import_archive(path, password=password, progress=progress, cancel=cancel)

@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
 from pdpacket.errors import ValidationError
 from pdpacket.model import Attorney
 from pdpacket.model.identifiers import format_a_number, parse_a_number
+from pdpacket.model.redaction import RedactionSettings
 from pdpacket.model.signing import SignaturePolicy
 
 from .printer import make_printer
+from .redaction_settings import RedactionSettingsBox
 from .style import RED, hint
 
 EVIDENCE_FILTER = (
@@ -208,6 +210,7 @@ class SettingsValues:
     packet_folder: str = ""
     # where the firm signs electronically ("/s/ Name"), one entry per destination
     esign: tuple[SignaturePolicy, ...] = ()
+    redaction: RedactionSettings | None = None  # None: the group is not shown
 
 
 class SettingsDialog(QDialog):
@@ -276,6 +279,9 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(esign_box)
         esign_box.setVisible(bool(values.esign))  # in the layout first: never a window
+        self.redaction = RedactionSettingsBox(values.redaction or RedactionSettings(frozenset()))
+        layout.addWidget(self.redaction)
+        self.redaction.setVisible(values.redaction is not None)
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
         self._values = values
@@ -295,7 +301,10 @@ class SettingsDialog(QDialog):
             for pol in self._values.esign
         )
         return SettingsValues(
-            replace(self._values.attorney, **data), self.folder.text().strip(), esign
+            replace(self._values.attorney, **data),
+            self.folder.text().strip(),
+            esign,
+            self.redaction.value() if self._values.redaction is not None else None,
         )
 
     @classmethod
@@ -325,6 +334,12 @@ SHORTCUTS_HELP = [
     ("Ctrl+B", "Build the packet (in the letter: bold)"),
     ("Ctrl+I", "Italics (in the letter)"),
     ("Ctrl+,", "Settings"),
+    ("Ctrl+= / Ctrl+- / Ctrl+0", "Pages view: zoom in / out / fit the width"),
+    ("PgUp / PgDn", "Pages view: previous / next page"),
+    ("Ctrl+R / Ctrl+Shift+R", "Pages view: rotate the page right / left"),
+    ("Delete", "Pages view: delete the page, or restore a deleted one"),
+    ("Alt+Up / Alt+Down", "Pages view: move the page up or down"),
+    ("Ctrl+Shift+F", "Pages view: wide view (hide the exhibit list)"),
 ]
 
 

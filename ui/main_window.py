@@ -34,6 +34,7 @@ from . import dialogs
 from .archive_dialogs import ArchiveActions
 from .case_list import CaseListPanel, TwoLineDelegate
 from .context import CaseContext
+from .documents_export import DocumentsExport
 from .models import DETAIL_ROLE, friendly_date
 from .places_dialog import PlacesDialog
 from .steps import STEP_CLASSES, BuildStep, EvidenceStep, ExhibitsStep, Step
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.ctx.settingsRequested.connect(self.open_settings)
 
         self.archives = ArchiveActions(self, self)  # export, import, backups
+        self.documents_export = DocumentsExport(self.ctx, self)
         self._make_actions()
         self._restore()
 
@@ -232,6 +234,13 @@ class MainWindow(QMainWindow):
         packet = bar.addMenu("&Packet")
         self.build_action = self._action("&Build packet", self.build_packet, "Ctrl+B")
         packet.addAction(self.build_action)
+        self.documents_action = self._action(
+            "Export &documents…",
+            self.documents_export.export,
+            tip="Write the cover sheet, motion, proposed order, certificates, declaration and "
+            "letter each in its own Word or PDF file",
+        )
+        packet.addAction(self.documents_action)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts))
@@ -308,6 +317,7 @@ class MainWindow(QMainWindow):
             self.archive_action,
             self.export_case_action,
             self.build_action,
+            self.documents_action,
             *self.step_actions,
         ):
             a.setEnabled(False)
@@ -419,6 +429,7 @@ class MainWindow(QMainWindow):
             self.archive_action,
             self.export_case_action,
             self.build_action,
+            self.documents_action,
             *self.step_actions,
         ):
             a.setEnabled(True)
@@ -476,6 +487,7 @@ class MainWindow(QMainWindow):
             ws.attorney(),
             ws.setting("packet_folder", "") or "",
             tuple(ws.signature_policies()),
+            ws.redaction_settings(),
         )
         answer = dialogs.SettingsDialog.ask(self, values)
         if answer is None:
@@ -486,6 +498,8 @@ class MainWindow(QMainWindow):
         for after in answer.esign:
             if before.get(after.destination_id) != after.electronic_allowed:
                 ws.set_electronic_signature(after.destination_id, after.electronic_allowed)
+        if answer.redaction is not None and answer.redaction != values.redaction:
+            ws.set_redaction_settings(answer.redaction)
         self.ctx.settingsChanged.emit()
         self._schedule_status()
         self.statusBar().showMessage("Settings saved.", 5000)

@@ -189,7 +189,11 @@ class ExhibitTableModel(QAbstractTableModel):
         if col == self.FACTORS:
             return ", ".join(self.factor_label(f) for f in ex.factor_ids)
         if col == self.DATE:
-            return ex.doc_date.isoformat() if ex.doc_date else ""
+            if not ex.doc_date:
+                return ""
+            if not edit and ex.dates and ex.dates[1] != ex.doc_date:
+                return f"{ex.doc_date.isoformat()} \u2013 {ex.dates[1].isoformat()}"
+            return ex.doc_date.isoformat()
         return ""
 
     def _tooltip(self, ex: Exhibit) -> str:
@@ -199,7 +203,8 @@ class ExhibitTableModel(QAbstractTableModel):
         for f in ex.files:
             role = {FileRole.TRANSLATION: "translation", FileRole.CERTIFICATE: "certificate"}
             extra = f" ({role[f.role]})" if f.role in role else ""
-            lines.append(f"{f.original_name}{extra}: {f.pages} page{'s' if f.pages != 1 else ''}")
+            n = f.packet_pages  # after page edits
+            lines.append(f"{f.original_name}{extra}: {n} page{'s' if n != 1 else ''}")
             lines.extend(f"  ⚠ {w}" for w in f.warnings)
         return "\n".join(lines)
 

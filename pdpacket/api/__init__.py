@@ -12,6 +12,8 @@ features is named here.
 
 from pdpacket._version import __version__
 from pdpacket.api.catalogue import Catalogue
+from pdpacket.api.documents import LetterImport, TemplateInfo, UnmatchedCite, WrittenDocument
+from pdpacket.api.pages import PageInfo
 from pdpacket.api.workspace import Workspace
 from pdpacket.errors import CancelledError, PdpacketError
 from pdpacket.intake.service import expand_paths, title_from_filename
@@ -27,9 +29,14 @@ __all__ = [
     "CancelledError",
     "Catalogue",
     "LetterExport",
+    "LetterImport",
     "LetterUpdate",
+    "PageInfo",
     "PdpacketError",
+    "TemplateInfo",
+    "UnmatchedCite",
     "Workspace",
+    "WrittenDocument",
     "__version__",
     "case_matches",
     "catalogue",

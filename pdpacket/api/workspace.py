@@ -23,6 +23,10 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 from pdpacket import letter as letters
 from pdpacket import undo
 from pdpacket.api.catalogue import Catalogue
+from pdpacket.api.documents import DocumentsMixin
+from pdpacket.api.interview import InterviewMixin
+from pdpacket.api.pages import PageTools, check_manifest_pages, write_layout
+from pdpacket.api.redaction import RedactionMixin
 from pdpacket.api.text import TextMixin
 from pdpacket.errors import (
     DatabaseError,
@@ -105,7 +109,7 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace(TextMixin):
+class Workspace(InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, TextMixin):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace
@@ -204,7 +208,10 @@ class Workspace(TextMixin):
 
     def duplicate_case(self, case_id: int, *, name: str = "") -> int:
         """Copy a case (client, proceedings, factors, exhibits) to start a similar one."""
-        return self.store.duplicate_case(case_id, name=name)
+        with self.store.transaction():  # the copy and its interview, or nothing
+            new_id = self.store.duplicate_case(case_id, name=name)
+            self._copy_interview(case_id, new_id)
+        return new_id
 
     def pair_translation(self, exhibit_id: int, translation_exhibit_id: int) -> Exhibit:
         """Make exhibit ``translation_exhibit_id`` the translation of ``exhibit_id``."""
@@ -552,6 +559,7 @@ class Workspace(TextMixin):
                 progress.update(n, len(all_files), f"Importing {mf.path.name}")
                 sf = self.intake.store_file(mf.path, password=mf.password)
                 written.extend(sf.new_blobs)
+                check_manifest_pages(m.source, mf, sf.pages)
                 status = "warning" if sf.warnings else "imported"
                 files.append(
                     ImportResult(str(mf.path), status, " ".join(sf.warnings), pages=sf.pages)
@@ -573,6 +581,7 @@ class Workspace(TextMixin):
                         factor_ids=list(e.factor_ids),
                         description=e.description,
                         doc_date=e.doc_date,
+                        doc_date_end=e.doc_date_end,
                         document_type=e.document_type,
                         language=e.language,
                         section=e.section,
@@ -583,7 +592,7 @@ class Workspace(TextMixin):
                     for mf in e.files:
                         sf, name, osize, psize = stored[(mf.path, mf.role)]
                         self.intake.register(sf, osize, psize)
-                        self.store.add_exhibit_file(
+                        file_id = self.store.add_exhibit_file(
                             ex_id,
                             role=mf.role,
                             original_name=name,
@@ -593,6 +602,9 @@ class Workspace(TextMixin):
                             warnings=sf.warnings,
                             recovered=sf.recovered,
                         )
+                        write_layout(self.store.db, file_id, mf.pages, sf.pages)
+                if m.interview is not None:
+                    self._import_interview(case_id, m.interview)
                 for role, mf in m.documents:
                     sf, name, osize, psize = stored[(mf.path, mf.role)]
                     self.intake.register(sf, osize, psize)
@@ -702,6 +714,7 @@ class Workspace(TextMixin):
     ) -> list[Finding]:
         """The readiness review: errors (not ready), warnings and notes, each with
         its fix and the step of the window where it is fixed."""
+        self.find_personal_numbers_quietly(case_id, today=today)  # pages added since last time
         return readiness.review_case(self.store, case_id, edition=edition, today=today)
 
     # ---- packets --------------------------------------------------------

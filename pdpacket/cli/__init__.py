@@ -27,7 +27,11 @@ if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays 
     from pdpacket.model import BuildResult
 
 from pdpacket.cli.common import case_number, open_workspace
+from pdpacket.cli.desktop import add_desktop_commands, archive_argument, open_window
+from pdpacket.cli.interview import add_interview_commands
 from pdpacket.cli.ocr import add_ocr_command, skip_note, wait_for_ocr
+from pdpacket.cli.pages import add_pages_commands
+from pdpacket.cli.redact import add_redact_command
 from pdpacket.cli.settings import add_destination_command, add_settings_commands
 
 log = logging.getLogger("pdpacket.cli")
@@ -105,6 +109,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     if getattr(args, "integrity_sidecar", False):
         options = dataclasses.replace(options, integrity_sidecar=True)
+    if getattr(args, "factor_table", False):
+        options = dataclasses.replace(options, factor_table=True)
     if getattr(args, "final", False):
         options = dataclasses.replace(options, final=True)
     edition = getattr(args, "edition", None) or "standard"
@@ -271,7 +277,17 @@ def cmd_letter(args: argparse.Namespace) -> int:
     today = parse_date(args.date, "date") if args.date else None
     with open_workspace(args) as ws:
         ws.get_case(args.case)
-        if args.set is not None:
+        if (
+            args.set is not None
+            and str(args.set) != "-"
+            and args.set.suffix.lower()
+            in (
+                ".docx",
+                ".pdf",
+            )
+        ):
+            _import_letter(ws, args.case, args.set)
+        elif args.set is not None:
             ws.save_letter(args.case, _read_text_arg(args.set))
             print(f"letter of case {args.case}: your text was stored", file=sys.stderr)
         if args.refresh or (ws.letter(args.case) is None and (args.out or args.text)):
@@ -293,19 +309,33 @@ def cmd_letter(args: argparse.Namespace) -> int:
                 )
                 for line in c.draft.splitlines() or ["(nothing: the draft removed it)"]:
                     print(f"    | {line}", file=sys.stderr)
+        if args.restore_previous:
+            if ws.restore_previous_letter(args.case):
+                print(f"letter of case {args.case}: the previous letter is back", file=sys.stderr)
+            else:
+                raise BadInputError(
+                    f"Case {args.case} has no letter replaced by an import to put back.",
+                    hint="Only a letter replaced with --set FILE.docx or .pdf can be restored.",
+                )
         if args.resolved:
             ws.resolve_letter_conflicts(args.case)
         letter = ws.letter(args.case)
         if args.text:
             if letter is None:
-                from pdpacket.errors import BadInputError
-
                 raise BadInputError(
                     f"Case {args.case} has no letter yet.",
                     hint=f"Generate the draft: pdpacket letter {args.case} --refresh",
                 )
             sys.stdout.write(letter.text)
-        if args.out:
+        if args.out and args.out.suffix.lower() == ".docx":
+            res = ws.export_letter_word(args.case, args.out, today=today or dt.date.today())
+            cites = (
+                "citations with packet pages"
+                if res.with_pages
+                else "citations with exhibit letters only (build the packet for page numbers)"
+            )
+            print(f"{res.path}: Word document, {res.size:,} bytes, {cites}")
+        elif args.out:
             res = ws.export_letter(args.case, args.out, today=today or dt.date.today())
             cites = (
                 "citations with packet pages"
@@ -313,7 +343,10 @@ def cmd_letter(args: argparse.Namespace) -> int:
                 else "citations with exhibit letters only (build the packet for page numbers)"
             )
             print(f"{res.path}: {res.pages} pages, {res.size:,} bytes, {cites}")
-        if not (args.set or args.refresh or args.resolved or args.text or args.out):
+        if (
+            not (args.set or args.refresh or args.resolved or args.text or args.out)
+            and not args.restore_previous
+        ):
             if letter is None:
                 print(f"case {args.case} has no letter; generate it with --refresh")
             else:
@@ -321,6 +354,54 @@ def cmd_letter(args: argparse.Namespace) -> int:
                 print(f"case {args.case}: letter {state}, {len(letter.text):,} characters")
                 for c in letter.conflicts:
                     print(f'  unresolved conflict in "{c.section or "the opening"}"')
+    return 0
+
+
+def _import_letter(ws: Workspace, case_id: int, path: Path) -> None:
+    res = ws.import_letter(case_id, path)
+    if res.kind == "pdf":
+        read = (
+            f"{res.citations} citation(s) read from its text"
+            if res.readable
+            else "it has no text to read citations from (a scan?): check them by hand"
+        )
+        print(
+            f"letter of case {case_id}: {path.name} is the letter the packet carries, as it "
+            f"is (PDF); {read}",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"letter of case {case_id}: {path.name} is the case's letter now, with "
+            f"{res.citations} citation(s) linked to exhibits",
+            file=sys.stderr,
+        )
+    if res.replaced_upload:
+        print("  the letter uploaded as a PDF was taken out of the packet", file=sys.stderr)
+    for u in res.unmatched:
+        print(f'  not matched: "{u.text}" ({u.problem})', file=sys.stderr)
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    """Every generated document of the case, each alone, as .docx or .pdf."""
+    from pdpacket.model.identifiers import parse_date
+
+    today = parse_date(args.date, "date") if args.date else None
+    with open_workspace(args) as ws:
+        if args.templates:
+            for t in ws.templates():
+                where = "firm's copy" if t.firm else "built in"
+                print(f"{t.name}\t{where}\tverified {t.verified_on or '?'}\t{t.path}")
+            return 0
+        if args.case is None or args.out is None:
+            raise BadInputError(
+                "Give the case and the folder to write the documents in.",
+                hint="pdpacket documents CASE --out FOLDER [--format docx|pdf]",
+            )
+        written = ws.export_documents(args.case, args.out, fmt=args.format, today=today)
+    for w in written:
+        pages = f", {w.pages} page{'s' if w.pages != 1 else ''}" if w.pages else ""
+        print(f"{w.path}\t{w.label}{pages}, {w.size:,} bytes")
     return 0
 
 
@@ -378,9 +459,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "letter",
-        help="the request letter: generate or refresh the draft, edit, export as PDF",
+        help="the request letter: generate or refresh the draft, edit, export as PDF or Word, bring your own in",
         description="With no option, says whether the case has a letter. Options run in "
-        "this order: --set, --refresh, --resolved, --text, --out.",
+        "this order: --set, --restore-previous, --refresh, --resolved, --text, --out.",
     )
     p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument(
@@ -390,13 +471,43 @@ def _add_letter_and_check(sub: argparse._SubParsersAction[argparse.ArgumentParse
         "changed on both sides are reported",
     )
     p.add_argument(
-        "--set", type=Path, metavar="FILE", help="store FILE ('-': standard input) as the letter"
+        "--set",
+        type=Path,
+        metavar="FILE",
+        help="make FILE the letter: a .docx (read as the letter's text, citations written as "
+        "text linked to the exhibits they match), a .pdf (carried as it is), or a text file "
+        "('-': standard input)",
+    )
+    p.add_argument(
+        "--restore-previous",
+        action="store_true",
+        help="put back the letter that --set FILE.docx or .pdf replaced",
     )
     p.add_argument("--resolved", action="store_true", help="mark the merge conflicts as resolved")
     p.add_argument("--text", action="store_true", help="print the letter's text (markup)")
-    p.add_argument("--out", type=Path, metavar="FILE", help="write the letter alone as a PDF")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write the letter alone: FILE.docx as a Word document, else as a PDF",
+    )
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the date printed on the letter")
     p.set_defaults(func=cmd_letter)
+
+    p = sub.add_parser(
+        "documents",
+        help="write each generated document alone (cover, motion, proposed order, "
+        "certificate of service, declaration, letter) as .docx or .pdf",
+        description="Writes the documents pdpacket generates for the case's destination, "
+        "each in its own file, and lists them. --templates lists the document templates and "
+        "whether the firm's copy in the data folder's templates/ folder is used.",
+    )
+    p.add_argument("case", type=case_number, metavar="CASE", nargs="?")
+    p.add_argument("--out", type=Path, metavar="FOLDER", help="the folder to write them in")
+    p.add_argument("--format", choices=["docx", "pdf"], default="docx")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the date printed on them")
+    p.add_argument("--templates", action="store_true", help="list the document templates")
+    p.set_defaults(func=cmd_documents)
 
     p = sub.add_parser(
         "check",
@@ -516,6 +627,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--bates", metavar="PREFIX", help="Bates prefix, e.g. GARCIA- (implies --numbering bates)"
+    )
+    p.add_argument(
+        "--factor-table",
+        action="store_true",
+        help="after the index, a table of which exhibits prove which factor",
     )
     p.add_argument(
         "--date",
@@ -657,15 +773,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_restore)
 
     _add_letter_and_check(sub)
+    add_interview_commands(sub)
     add_settings_commands(sub)
+    add_redact_command(sub)
     add_ocr_command(sub)
     add_destination_command(sub)
+    add_desktop_commands(sub)
+    add_pages_commands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(archive_argument(list(sys.argv[1:] if argv is None else argv)))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -694,22 +814,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error")
         print(f"pdpacket: unexpected error: {exc!r}. Run with -v and report it.", file=sys.stderr)
         return 1
-
-
-def open_window(data_dir: str | None) -> int:
-    # The command line is the entry point above the window; the window's Qt
-    # libraries load only when the window is asked for.
-    try:
-        from pdpacket.ui import app
-    except ImportError as exc:
-        print(
-            f"pdpacket: the window cannot start: {exc}.\n"
-            "  On Debian/Ubuntu install the Qt libraries: sudo apt-get install libgl1 libegl1 "
-            "libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libfontconfig1 libdbus-1-3",
-            file=sys.stderr,
-        )
-        return 1
-    return int(app.run(data_dir))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,7 @@ import json
 import sys
 
 from pdpacket.cli.common import case_number, open_workspace
+from pdpacket.cli.redact import add_redaction_settings
 from pdpacket.errors import BadInputError
 
 # ---- settings: the attorney's details and the firm's choices -------------------------
@@ -72,11 +73,13 @@ def cmd_settings_show(args: argparse.Namespace) -> int:
         folder = str(ws.setting("packet_folder", "") or "")
         keep = ws.backup_keep()
         policies = ws.signature_policies()
+        redaction = ws.redaction_settings()
     data = {
         "attorney": dataclasses.asdict(attorney),
         "packet_folder": folder,
         "backups_keep": keep,
         "electronic_signatures": {p.destination_id: p.electronic_allowed for p in policies},
+        "redaction": {"proposed": sorted(redaction.proposed), "label": redaction.label},
     }
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -93,6 +96,11 @@ def cmd_settings_show(args: argparse.Namespace) -> int:
         state = "allowed" if p.electronic_allowed else "in ink"
         default = "" if p.electronic_allowed == p.default else " (changed by the firm)"
         print(f"  {p.destination_id:<20} {state:<8} {p.label}{default}")
+    print("Redaction (settings redaction ...)")
+    print(
+        f"  {'proposed:':<12} {', '.join(sorted(redaction.proposed)) or '(none: all only listed)'}"
+    )
+    print(f"  {'label:':<12} {'Redacted' if redaction.label else '(plain black box)'}")
     return 0
 
 
@@ -156,6 +164,7 @@ def add_settings_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
     for key, option, text in ATTORNEY_OPTIONS:
         s.add_argument(option, dest=key, metavar="TEXT", default=None, help=text)
     s.set_defaults(func=cmd_settings_attorney)
+    add_redaction_settings(ssub)
     s = ssub.add_parser(
         "esign",
         help='allow or stop electronic "/s/" signatures for a destination',

@@ -15,10 +15,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pdpacket.letter import argument
 from pdpacket.letter.citations import long_date
 from pdpacket.model import Attorney, Case, Exhibit, FactorAnswer, Polarity, Proceedings
+from pdpacket.model.interview import Interview
 from pdpacket.policy import catalog, destinations, law
 from pdpacket.policy.templates import SLOT, fill
+from pdpacket.store import interview as interview_store
 from pdpacket.store import places
 from pdpacket.store.database import Store
 
@@ -103,6 +106,8 @@ def _fill(template: str, **values: str) -> str:
     return fill(template, values)
 
 
+CRIMINAL = "criminal_history"
+
 _HEARINGS = {"master": "master calendar hearing", "individual": "individual hearing"}
 
 
@@ -149,7 +154,14 @@ def _re_lines(case: Case, form: catalog.PdForm | None) -> list[str]:
 
 
 def _facts(
-    case: Case, ref: str, court: catalog.Place | None, included: Sequence[Exhibit]
+    case: Case,
+    answers: Mapping[str, FactorAnswer],
+    ref: str,
+    court: catalog.Place | None,
+    included: Sequence[Exhibit],
+    iv: Interview,
+    voice: argument.Voice,
+    today: dt.date,
 ) -> list[str]:
     p, name = case.proceedings, case.client.name
     facts: list[str] = []
@@ -185,7 +197,14 @@ def _facts(
             label = "receipt number" if len(p.receipts) == 1 else "receipt numbers"
             where += f" USCIS {label}: {', '.join(p.receipts)}."
         facts.append(where)
-    facts.append(_parts()["facts_story"])
+    if iv == Interview():
+        facts.append(_parts()["facts_story"])
+    else:
+        in_proceedings = p.stage not in ("pre_nta", "")
+        argued = frozenset(
+            f for f, a in answers.items() if a.applies and f in argument.SUBJECTS.values()
+        ) | frozenset(f for f, a in answers.items() if a.applies and f == "long_residence")
+        facts.extend(argument.story(iv, voice, today, in_proceedings=in_proceedings, argued=argued))
     return facts
 
 
@@ -194,6 +213,7 @@ def _positive(
     answers: Mapping[str, FactorAnswer],
     ref: str,
     included: Sequence[Exhibit],
+    facts: Mapping[str, str] | None = None,
 ) -> list[str]:
     parts = _parts()
     positive: list[str] = []
@@ -205,9 +225,15 @@ def _positive(
             continue
         fp = parts["factors"].get(factor.id, {})
         positive.append(f"## {fp.get('heading', factor.label)}")
-        argument = _fill(fp.get("argument", ""), ref=ref)
-        notes = _sentence(answer.notes) if answer.notes.strip() else parts["notes_missing"]
-        positive.append(f"{argument} {notes}".strip())
+        claim = _fill(fp.get("argument", ""), ref=ref)
+        # the interview's facts first; the checklist's notes when they read as
+        # sentences; a placeholder (quoting a fragment) otherwise
+        notes = (facts or {}).get(factor.id, "") or (
+            argument.prose_or_rewrite(answer.notes)
+            if answer.notes.strip()
+            else parts["notes_missing"]
+        )
+        positive.append(f"{claim} {notes}".strip())
         support = exhibits_for_factor(factor, included)
         positive.append(_see(support) if support else parts["evidence_missing"])
     if not positive:
@@ -220,12 +246,22 @@ def _negative(
     answers: Mapping[str, FactorAnswer],
     ref: str,
     included: Sequence[Exhibit],
+    iv: Interview | None = None,
+    voice: argument.Voice | None = None,
 ) -> list[str]:
     parts = _parts()
     negative: list[str] = []
     negatives = [f for f in law.case_factors(fw, answers) if f.polarity == Polarity.NEGATIVE]
-    applying = [f for f in negatives if (a := answers.get(f.id)) and a.applies]
-    absent = [f for f in negatives if (a := answers.get(f.id)) and not a.applies]
+    arrests = iv.arrests if iv is not None else ()
+    # an arrest in the interview is always faced, whatever the checklist says
+    applying = [
+        f
+        for f in negatives
+        if ((a := answers.get(f.id)) and a.applies) or (f.id == CRIMINAL and arrests)
+    ]
+    absent = [
+        f for f in negatives if (a := answers.get(f.id)) and not a.applies and f not in applying
+    ]
     # a "no" without a phrase of its own still shows: the answer was entered
     absent_phrases = [
         parts["factors"].get(f.id, {}).get("absent", "")
@@ -236,14 +272,21 @@ def _negative(
     if applying:
         negative.append(f"# {parts['negative_heading']}")
         for factor in applying:
-            answer = answers[factor.id]
+            answer = answers.get(factor.id) or FactorAnswer(factor.id, True)
             fp = parts["factors"].get(factor.id, {})
             negative.append(f"## {fp.get('heading', factor.label)}")
             lead = _fill(fp.get("lead", parts["negative_lead"]), ref=ref)
-            notes = _sentence(answer.notes) if answer.notes.strip() else ""
+            if factor.id == CRIMINAL and arrests and voice is not None:
+                # each arrest on its own, named as the interview names it
+                negative.append(lead)
+                negative.extend(argument.arrest_paragraph(a, voice, included) for a in arrests)
+                if answer.explanation.strip():
+                    negative.append(argument.prose_or_rewrite(answer.explanation))
+                continue
+            notes = argument.prose_or_rewrite(answer.notes)
             negative.append(f"{lead} {notes}".strip())
             negative.append(
-                _sentence(answer.explanation)
+                argument.prose_or_rewrite(answer.explanation)
                 if answer.explanation.strip()
                 else parts["explanation_missing"]
             )
@@ -317,14 +360,20 @@ def compose_draft(
     today: dt.date | None = None,
     office: catalog.Place | None = None,
     court: catalog.Place | None = None,
+    interview: Interview | None = None,
 ) -> str:
-    """The first draft of the letter, from the case data and the templates.
-    ``today`` is the letter's date (the framework sentence depends on it);
-    ``office`` and ``court`` as the firm edited them (default: as shipped)."""
+    """The first draft of the letter, from the case data, its interview and the
+    templates.  ``today`` is the letter's date (the framework sentence and the
+    years of residence depend on it); ``office`` and ``court`` as the firm
+    edited them (default: as shipped)."""
     parts = _parts()
     p = case.proceedings
+    iv = interview or Interview()
+    today = today or dt.date.today()
     name, a_num = case.client.name, case.client.a_number_display
-    ref = client_reference(case)
+    respondent = client_reference(case) == "Respondent"
+    voice = argument.voice(case, iv, respondent)
+    ref = voice.ref
     form = catalog.pd_form(p.pd_form)
     kind, delivery = letter_addressee(p)
     addr = parts["addressees"].get(kind) or parts["addressees"]["opla"]
@@ -343,6 +392,24 @@ def compose_draft(
     reach = [x for x in (attorney.phone, attorney.email) if x]
     contact = " at " + " or ".join(reach) if reach else ""
     name_intro = f"{name} (\u201cRespondent\u201d)" if ref == "Respondent" else name
+    path = argument.path_sentence(case, iv, voice, today, form_parts["consequences"])
+    if iv == Interview() and "{path}" in form_parts["consequences"]:
+        path = _fill(form_parts["consequences"], ref=ref, path=parts["path_missing"])
+    opening, conclusion = parts["opening"], parts["conclusion"]
+    if kind == "court":
+        # a court decides a motion: the letter asks it for the relief itself
+        request = _fill(
+            form_parts.get("court_request", parts["court_request_missing"]),
+            ref=ref,
+            hook=(form.hook if form else "") or "[[legal basis]]",
+        )
+        opening = parts.get("opening_court", opening)
+        conclusion = parts.get("conclusion_court", conclusion)
+    facts = {
+        f.id: argument.equity_facts(f.id, case, iv, voice, today)
+        for f in law.case_factors(fw, answers)
+        if f.polarity == Polarity.POSITIVE
+    }
     values: dict[str, str] = {
         "client_name": name,
         "a_number": a_num,
@@ -352,7 +419,7 @@ def compose_draft(
         "salutation": _fill(addr["salutation"], title=title),
         "re_lines": "\n".join(_re_lines(case, form)),
         "opening": _fill(
-            parts["opening"],
+            opening,
             name=name_intro,
             a_number_phrase=f"{a_num}, " if a_num else "",
             org=org,
@@ -360,28 +427,35 @@ def compose_draft(
         ),
         "framework": _capital(
             _fill(
-                framework_sentence(fw, p, today or dt.date.today()),
+                framework_sentence(fw, p, today),
                 ref=ref,
                 org=org,
                 framework=fw.name,
                 decision_date=long_date(p.decision_date) if p.decision_date else "",
             )
         ),
-        "facts": "\n\n".join(_facts(case, ref, court, included)),
+        "legal_basis_heading": parts["legal_basis_heading"],
+        "legal_basis": argument.legal_basis(case, iv, voice),
+        "facts": "\n\n".join(_facts(case, answers, ref, court, included, iv, voice, today)),
         "positive_heading": parts["positive_heading"],
-        "positive_factors": "\n\n".join(_positive(fw, answers, ref, included)),
-        "negative_factors": "\n\n".join(_negative(fw, answers, ref, included)),
-        "consequences": _fill(form_parts["consequences"], ref=ref),
-        "conclusion": _fill(
-            parts["conclusion"], ref=ref, org=org, request=request, contact=contact
-        ),
+        "positive_factors": "\n\n".join(_positive(fw, answers, ref, included, facts)),
+        "negative_factors": "\n\n".join(_negative(fw, answers, ref, included, iv, voice)),
+        "path": path,
+        "consequences": path,
+        "conclusion": _fill(conclusion, ref=ref, org=org, request=request, contact=contact),
         "signature": "\n".join(_signature(attorney, name)),
     }
+    if kind == "court":
+        # the court does not exercise prosecutorial discretion: it decides the relief
+        values["framework"] = ""
+        values["re_lines"] = values["re_lines"].replace(
+            "Request for prosecutorial discretion:", "Relief requested:"
+        )
     text = fill(_template(), values, fields=SLOT)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def generate_draft(store: Store, case_id: int) -> str:
+def generate_draft(store: Store, case_id: int, *, today: dt.date | None = None) -> str:
     case = store.get_case(case_id)
     p = case.proceedings
     return compose_draft(
@@ -389,6 +463,8 @@ def generate_draft(store: Store, case_id: int) -> str:
         store.factor_answers(case_id),
         store.list_exhibits(case_id),
         store.attorney(),
+        today=today,
         office=places.office(store, p.opla_office_id),
         court=places.court(store, p.court_id),
+        interview=interview_store.get_interview(store, case_id),
     )

@@ -119,6 +119,18 @@ class Translator:
 
 
 @dataclass(frozen=True)
+class PageSlot:
+    """One page of an exhibit file as the packet shows it: which page of the stored
+    PDF (0-based), turned by how many quarter turns clockwise on top of the page's
+    own rotation, and whether the user deleted it (kept in place, greyed, so it can
+    be restored).  The stored PDF itself is never changed."""
+
+    source: int
+    turns: int = 0  # 0-3
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
 class ExhibitFile:
     id: int
     role: FileRole
@@ -131,6 +143,26 @@ class ExhibitFile:
     position: int = 0
     recovered: bool = False  # damaged file, pages recovered: must be compared
     confirmed: bool = False  # the user compared the recovered pages and confirmed them
+    # page edits over the stored PDF (``pages`` counts the stored PDF's pages):
+    # () shows every stored page in order, unturned
+    layout: tuple[PageSlot, ...] = ()
+
+    @property
+    def slots(self) -> tuple[PageSlot, ...]:
+        """Every page slot in order, deleted ones included."""
+        return self.layout or tuple(PageSlot(i) for i in range(self.pages))
+
+    @property
+    def kept(self) -> tuple[PageSlot, ...]:
+        """The pages that go into the packet, in order."""
+        return tuple(s for s in self.slots if not s.deleted)
+
+    @property
+    def packet_pages(self) -> int:
+        """How many pages of this file the packet carries (after page edits)."""
+        if not self.layout:
+            return self.pages
+        return sum(1 for s in self.layout if not s.deleted)
 
 
 @dataclass(frozen=True)
@@ -149,10 +181,23 @@ class Exhibit:
     translator: Translator = field(default_factory=Translator)
     translation_order: TranslationOrder = TranslationOrder.TRANSLATION_FIRST
     files: tuple[ExhibitFile, ...] = ()
+    # A document that spans a period (bank statements, a school's records): its
+    # last date, with ``doc_date`` its first; None for a document of one date.
+    doc_date_end: dt.date | None = None
+
+    @property
+    def dates(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last date the document covers (one date: both the same);
+        None when it is undated.  An end before the start is read as the start."""
+        if self.doc_date is None:
+            return None
+        end = self.doc_date_end or self.doc_date
+        return self.doc_date, max(end, self.doc_date)
 
     @property
     def pages(self) -> int:
-        return sum(f.pages for f in self.files)
+        """Pages the packet carries for it, after page edits (its tab not counted)."""
+        return sum(f.packet_pages for f in self.files)
 
     @property
     def needs_translation(self) -> bool:
@@ -194,6 +239,8 @@ class BuildOptions:
     service_address: str = ""
     include_cover: bool = True
     include_index: bool = True
+    # after the index, a table of which exhibits prove which factor (linked to the exhibits)
+    factor_table: bool = False
     keep_original_size: bool = False
     build_date: dt.date | None = None  # fixed date for reproducible output; None: today
     edition: str = "standard"  # "standard" | "efile" (ECAS) | "email" (to OPLA) | "print"

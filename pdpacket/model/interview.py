@@ -59,6 +59,16 @@ class Arrest:
 
 
 @dataclass(frozen=True)
+class Relative:
+    """A close relative in the United States (for family ties and the path)."""
+
+    relation: str = ""  # an id from resources/interview.json (e.g. "spouse", "son")
+    name: str = ""  # first name or full name, as the letter may use it
+    status: str = ""  # an id from resources/interview.json (e.g. "usc", "lpr")
+    born: str = ""  # partial ISO; a child's age matters (a U.S.-citizen child petitions at 21)
+
+
+@dataclass(frozen=True)
 class StatusPath:
     """The path to lawful status that discretion opens."""
 
@@ -82,3 +92,10 @@ class Interview:
     community: str = ""
     arrests: tuple[Arrest, ...] = ()
     reads_english: bool | None = None  # None: not answered
+    surname: str = ""  # how the letter names the client after "Mr."/"Ms."/"Mx." (never guessed)
+    relatives: tuple[Relative, ...] = ()
+    employer: str = ""  # the client's employer or trade, as the letter may name it
+    occupation: str = ""  # e.g. "a line cook"
+    work_since: str = ""  # partial ISO
+    ground: str = ""  # the 8 CFR 239.2(a) ground a dismissal or cancelled NTA rests on (an id)
+    changed_since_nta: str = ""  # for 239.2(a)(7): what changed after the NTA was issued

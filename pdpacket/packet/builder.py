@@ -148,8 +148,11 @@ def start(
     letter_hook: LetterHook | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    require_exhibits: bool = True,
 ) -> BuildContext:
-    """A build context with the case gathered (step 1)."""
+    """A build context with the case gathered (step 1).  ``require_exhibits``
+    False: for the documents written alone (``packet.documents``), which need
+    no evidence."""
     options = options or BuildOptions()
     ctx = BuildContext(
         store=store,
@@ -163,7 +166,7 @@ def start(
         build_date=options.build_date or dt.date.today(),
     )
     ctx.cancel.raise_if_cancelled()
-    _gather(ctx)
+    _gather(ctx, require_exhibits=require_exhibits)
     return ctx
 
 
@@ -228,7 +231,7 @@ def record(ctx: BuildContext, extra: Mapping[str, object] | None = None) -> Buil
 
 
 # ---- step 1: gather -------------------------------------------------------------
-def _gather(ctx: BuildContext) -> None:
+def _gather(ctx: BuildContext, *, require_exhibits: bool = True) -> None:
     o = ctx.options
     if o.numbering == NumberingStyle.BATES:
         problem = stamps.bates_prefix_problem(o.bates_prefix)
@@ -239,7 +242,7 @@ def _gather(ctx: BuildContext) -> None:
                 "(pages then read MORALES-000001).",
             )
     exhibits = [e for e in ctx.store.list_exhibits(ctx.case.id) if e.in_packet]
-    if not exhibits:
+    if not exhibits and require_exhibits:
         raise BadInputError(
             f"Case {ctx.case.title} has no exhibits with files to put in a packet.",
             hint="Add evidence files to the case first.",

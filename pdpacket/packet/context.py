@@ -19,6 +19,9 @@ from pdpacket.pdf.images import ImageHook
 from pdpacket.policy import catalog
 from pdpacket.store.database import Store
 
+# the index heading of exhibits with no section in a packet whose others have one
+UNSECTIONED_HEADING = "Other exhibits"
+
 
 # ---- the letter's contract ----------------------------------------------------
 @dataclass(frozen=True)
@@ -73,6 +76,10 @@ class Segment:
     numbered: bool = True  # False: a blank back or the copies sheet, which carry no number
     number: int = 0  # 0-based printed number of its first page (``first`` counts every page)
     part: int = 1  # the file (part) of a split packet it is in
+    # page edits: the stored file's pages it shows, in order, as (stored page,
+    # quarter turns); () when unedited.  ``skip``/``of``/``pages`` count these.
+    slots: tuple[tuple[int, int], ...] = ()
+    stored: int = 0  # pages of the stored file (0: ``of or pages``)
 
 
 @dataclass
@@ -176,6 +183,16 @@ class BuildContext:
     @property
     def part_count(self) -> int:
         return len(self.breaks) + 1
+
+    def section_of(self, ex: Exhibit) -> str:
+        """The heading an exhibit goes under in the index and the bookmarks: its
+        section; when other exhibits have sections and it has none, a heading of
+        its own (never the section of the exhibit before it)."""
+        if ex.section.strip():
+            return ex.section
+        if any(pe.exhibit.section.strip() for pe in self.exhibits):
+            return UNSECTIONED_HEADING
+        return ""
 
     def step(self, message: str) -> None:
         self.cancel.raise_if_cancelled()

@@ -88,6 +88,7 @@ class CoverInfo:
     court_caption: bool = True
     court_line: str = ""  # "Immigration court: Boston Immigration Court"
     via: str = ""  # "VIA ELECTRONIC MAIL to pd@example.gov"
+    statement: str = ""  # the cover template's text, printed under the title
 
 
 @dataclass(frozen=True)
@@ -164,9 +165,10 @@ class TranslatorCertificateInfo:
 class InterpretationInfo:
     """The certificate of interpretation of the client's declaration."""
 
-    text: str  # the certification, filled in (resources/signatures.json)
+    text: str  # the certification, filled in (templates/certificate_of_interpretation.md)
     name: str  # the interpreter; "" prints a blank to fill in by hand
     signed: SignedLine = SignedLine()
+    title: str = "CERTIFICATE OF INTERPRETATION"
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,8 @@ class ServiceInfo:
     method: str  # "ecas" | "mail" | "hand"
     served_on: tuple[str, ...]  # "Office of the Principal Legal Advisor", office, address
     signed: SignedLine = SignedLine()
+    text: str = ""  # the certification from its template ("" : the built-in wording)
+    title: str = "CERTIFICATE OF SERVICE"
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,8 @@ class OrderInfo:
     caption: Caption
     motion: str  # "joint motion to reopen"
     relief: str  # "the proceedings are reopened"
+    title: str = "ORDER OF THE IMMIGRATION JUDGE"
+    paragraphs: tuple[str, ...] = ()  # from its template ("" : the built-in wording)
 
 
 @dataclass(frozen=True)
@@ -362,6 +368,8 @@ class Drawing:
         y = self._para(LEFT, y, info.title, RIGHT - LEFT, SERIF_BOLD, 18, 22, "c")
         if info.form_line:
             y = self._para(LEFT, y - 2, info.form_line, RIGHT - LEFT, SERIF, BODY, 15, "c")
+        if info.statement:
+            y = self._para(LEFT + 36, y - 10, info.statement, RIGHT - LEFT - 72, SERIF, 11, 14, "c")
         y -= 36
         if info.addressee_lines:
             self._text(LEFT, y, "Submitted to:", SERIF_ITALIC, 11)
@@ -536,7 +544,7 @@ class Drawing:
     def add_interpretation_certificate(self, info: InterpretationInfo) -> int:
         first = self._new_page()
         y = TOP - 10
-        self._text(PAGE_W / 2, y, "CERTIFICATE OF INTERPRETATION", SERIF_BOLD, 15, "c")
+        self._text(PAGE_W / 2, y, info.title, SERIF_BOLD, 15, "c")
         y -= 44
         y = self._para(LEFT, y, info.text, RIGHT - LEFT, SERIF, BODY, 17)
         self._signature(y - 50, f"Name: {info.name or '_' * 40}", (), info.signed)
@@ -547,7 +555,7 @@ class Drawing:
         first = self._new_page()
         y = self._caption(info.caption, TOP)
         y -= 6
-        self._text(PAGE_W / 2, y, "CERTIFICATE OF SERVICE", SERIF_BOLD, 15, "c")
+        self._text(PAGE_W / 2, y, info.title, SERIF_BOLD, 15, "c")
         y -= 30
         who = info.attorney_name or "_" * 30
         if info.method == "ecas":
@@ -559,7 +567,7 @@ class Drawing:
             how = "by hand delivery on the Department of Homeland Security"
         else:
             how = "by first-class mail, postage prepaid, on the Department of Homeland Security"
-        text = (
+        text = info.text or (
             f"On {info.date_text}, I, {who}, served a copy of this {info.document_title} "
             f"and all attached pages {how}, "
             f"U.S. Immigration and Customs Enforcement, at the following address:"
@@ -582,16 +590,16 @@ class Drawing:
         first = self._new_page()
         y = self._caption(info.caption, TOP)
         y -= 4
-        self._text(PAGE_W / 2, y, "ORDER OF THE IMMIGRATION JUDGE", SERIF_BOLD, 15, "c")
+        self._text(PAGE_W / 2, y, info.title, SERIF_BOLD, 15, "c")
         y -= 30
-        text = (
+        paragraphs = info.paragraphs or (
             f"Upon consideration of the {info.motion}, it is HEREBY ORDERED that the motion be "
-            f"[  ] GRANTED   [  ] DENIED."
+            f"[  ] GRANTED   [  ] DENIED.",
+            f"If granted, {info.relief}.",
         )
-        y = self._para(LEFT, y, text, RIGHT - LEFT, SERIF, BODY, 17)
-        y -= 8
-        y = self._para(LEFT, y, f"If granted, {info.relief}.", RIGHT - LEFT, SERIF, BODY, 17)
-        y -= 8
+        for text in paragraphs:
+            y = self._para(LEFT, y, text, RIGHT - LEFT, SERIF, BODY, 17)
+            y -= 8
         self._text(LEFT, y, "[  ] Other:", SERIF, BODY)
         self.c.setLineWidth(0.5)
         self.c.line(LEFT + 60, y - 2, RIGHT, y - 2)
@@ -607,13 +615,7 @@ class Drawing:
         self.c.line(LEFT, y + 14, RIGHT, y + 14)
         self._text(PAGE_W / 2, y, "CERTIFICATE OF SERVICE", SERIF_BOLD, 11, "c")
         y -= 17
-        for line in (
-            "This document was served by:  [  ] Mail   [  ] Personal Service   "
-            "[  ] Electronic Service",
-            "To:  [  ] Noncitizen   [  ] Noncitizen c/o custodial officer   "
-            "[  ] Noncitizen's atty/rep   [  ] DHS",
-            "Date: ______________________      By: Court Staff ______________________",
-        ):
+        for line in COURT_SERVICE_LINES:
             y = self._para(LEFT, y, line, RIGHT - LEFT, SERIF, 10.5, 15)
         self._end_page()
         return first
@@ -686,6 +688,13 @@ class Drawing:
 
 
 NUMBER_SIZE_FOR_CARRIER = 10
+# the court's own certificate of service, under the judge's order, for court staff
+COURT_SERVICE_LINES = (
+    "This document was served by:  [  ] Mail   [  ] Personal Service   [  ] Electronic Service",
+    "To:  [  ] Noncitizen   [  ] Noncitizen c/o custodial officer   "
+    "[  ] Noncitizen's atty/rep   [  ] DHS",
+    "Date: ______________________      By: Court Staff ______________________",
+)
 
 # ---- the index's row layout (shared by measuring and drawing) -------------------
 COL_DOC = LEFT + 40

@@ -1,9 +1,11 @@
 """The motion a court destination files, drawn by pdpacket: a joint motion (both
 parties sign: the respondent's counsel and, for DHS, an Assistant Chief
 Counsel of OPLA) or the respondent's own motion (counsel signs; DHS's position
-stated; its wording in resources/motions.json), with its caption, title, legal basis, the grounds in the
+stated), with its caption, title, legal basis, the grounds in the
 attorney's words (a ``[[...]]`` the review flags until they are written) and
-the relief asked; and the names of motions and their relief, which the cover,
+the relief asked -- its words from the firm-editable templates
+(resources/templates/motion*.md, joint_motion*.md; ``packet.wording``); and the
+names of motions and their relief, which the cover,
 the proposed order and the certificate of service share.
 
 Plain data in, pages drawn on the packet's one reportlab document.
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pdpacket.packet import draw as layout
+from pdpacket.packet import wording
 from pdpacket.packet.context import BuildContext
 from pdpacket.pdf.text import SERIF, SERIF_BOLD, SERIF_ITALIC
 from pdpacket.policy import catalog
@@ -79,7 +82,8 @@ class MotionInfo:
     client_name: str
     parties: tuple[Party, ...]
     date_text: str = ""
-    # the body, when not the joint motion's (a motion the respondent files alone)
+    # the body from its template, in the letter's markup (paragraphs may hold
+    # several, blank-line separated)
     paragraphs: tuple[str, ...] = ()
 
 
@@ -90,17 +94,22 @@ def unilateral_wording() -> dict[str, str]:
     return wording
 
 
-def _joint_paragraphs(info: MotionInfo) -> tuple[str, ...]:
-    hook = f" under {info.hook}" if info.hook else ""
-    return (
-        f"Respondent {info.client_name}, through counsel, and the Department of Homeland "
-        f"Security, through the Office of the Principal Legal Advisor, U.S. Immigration and "
-        f"Customs Enforcement, jointly move the Immigration Court for an order by which "
-        f"{info.relief}{hook}.",
-        info.grounds,
-        "For these reasons, the parties jointly ask the Court to grant this motion. A proposed "
-        "order is attached.",
+def _body(ctx: BuildContext, name: str, grounds: str, dhs_position: str = "") -> tuple[str, str]:
+    """The motion's title and body from its template (``name``, or the PD form's
+    own ``name-FORM.md``), filled in: ``(title, body)``."""
+    form = ctx.info.form
+    hook = form.hook if form else ""
+    vals = wording.values(ctx)
+    vals.update(
+        title=document_title(ctx).upper(),
+        motion=motion_name(form.id if form else "", ctx.info.joint_motion),
+        relief=relief(form.id if form else ""),
+        under_hook=unilateral_wording()["hook"].replace("{hook}", hook) if hook else "",
+        grounds=grounds,
+        dhs_position=dhs_position,
     )
+    t = wording.template(ctx.store, name, form.id if form else "")
+    return t.filled_title(vals), t.filled(vals)
 
 
 def _signature_block(d: layout.Drawing, x: float, y: float, width: float, party: Party) -> float:
@@ -134,13 +143,15 @@ def add_motion(d: layout.Drawing, info: MotionInfo) -> int:
     y = d._para(layout.LEFT, y - 4, info.title, layout.RIGHT - layout.LEFT, SERIF_BOLD, 14, 17, "c")
     y -= 12
     width = layout.RIGHT - layout.LEFT
-    paragraphs: Sequence[str] = info.paragraphs or _joint_paragraphs(info)
-    for text in paragraphs:
-        for para in text.split("\n\n"):
+    paragraphs: Sequence[str] = info.paragraphs
+    for chunk in paragraphs:
+        for para in wording.paragraphs(chunk):
             if y < layout.BOTTOM + 40:
                 d._end_page()
                 y = layout.TOP
-            y = d._para(layout.LEFT, y, para.strip(), width, SERIF, layout.BODY, 17) - 8
+            text = wording.plain(para.strip())
+            if text:
+                y = d._para(layout.LEFT, y, text, width, SERIF, layout.BODY, 17) - 8
     block_height = 40 + 14 * max(len(p.lines) for p in info.parties) + 60
     if y - block_height < layout.BOTTOM:
         d._end_page()
@@ -215,9 +226,10 @@ def motion_info(ctx: BuildContext, caption: layout.Caption) -> MotionInfo:
     dhs += ["U.S. Department of Homeland Security", "Office of the Principal Legal Advisor"]
     dhs += [office.name if office else ""]
     grounds = ctx.case.proceedings.motion_grounds.strip() or GROUNDS_PLACEHOLDER
+    title, body = _body(ctx, "joint_motion", grounds)
     return MotionInfo(
         caption=caption,
-        title=document_title(ctx).upper(),
+        title=title,
         hook=form.hook if form else "",
         relief=relief(form.id if form else ""),
         grounds=grounds,
@@ -227,38 +239,36 @@ def motion_info(ctx: BuildContext, caption: layout.Caption) -> MotionInfo:
             Party("For the Department of Homeland Security", tuple(x for x in dhs if x)),
         ),
         date_text=_date_long(ctx.build_date),
+        paragraphs=(body,),
     )
 
 
 def _unilateral_info(ctx: BuildContext, caption: layout.Caption) -> MotionInfo:
     """A motion the respondent files alone (court_motion, court_motion_paper):
-    its wording from resources/motions.json; DHS's position and the grounds are
+    its wording from templates/motion*.md and resources/motions.json; DHS's position and the grounds are
     the attorney's to write (``[[...]]`` until then, which keeps it a draft)."""
     w = unilateral_wording()
     form = ctx.info.form
     hook = form.hook if form else ""
     rel = relief(form.id if form else "")
     written = ctx.case.proceedings.motion_grounds.strip()
-    values = {
-        "client": ctx.case.client.name,
-        "relief": rel,
-        "hook": w["hook"].replace("{hook}", hook) if hook else "",
-    }
-    opening = w["opening"]
-    for key, value in values.items():
-        opening = opening.replace("{" + key + "}", value)
     # the grounds the attorney writes state DHS's position too (motions.json says why)
-    body = (opening, written) if written else (opening, w["dhs_position"], w["grounds_placeholder"])
+    title, body = _body(
+        ctx,
+        "motion",
+        written or w["grounds_placeholder"],
+        "" if written else w["dhs_position"],
+    )
     return MotionInfo(
         caption=caption,
-        title=f"{w['title_prefix']} {document_title(ctx).upper()}",
+        title=title,
         hook=hook,
         relief=rel,
         grounds=written or w["grounds_placeholder"],
         client_name=ctx.case.client.name,
         parties=(Party(w["signer_heading"], _counsel_lines(ctx), _counsel_signed(ctx)),),
         date_text=_date_long(ctx.build_date),
-        paragraphs=(*body, w["closing"]),
+        paragraphs=(body,),
     )
 
 

@@ -4,13 +4,13 @@ and the plan (``draw`` lays them out)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pdpacket.model import Polarity
 from pdpacket.model.signing import Signature
 from pdpacket.packet import draw as layout
-from pdpacket.packet import motion
+from pdpacket.packet import motion, wording
 from pdpacket.packet.context import BuildContext, Segment
+from pdpacket.packet.dates import date_long, tab_date
+from pdpacket.packet.factors import FACTOR_NOTE, FACTOR_TABLE_TITLE, factor_rows
 from pdpacket.packet.motion import case_caption as case_caption
 from pdpacket.packet.motion import document_title as document_title
 from pdpacket.packet.plan import (
@@ -20,13 +20,7 @@ from pdpacket.packet.plan import (
     part_note,
     part_segments,
 )
-from pdpacket.policy import signing as signing_policy
-from pdpacket.policy.templates import fill
 from pdpacket.store import signatures as signing
-
-
-def date_long(d: dt.date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
 
 
 def _attorney_lines(ctx: BuildContext) -> tuple[str, ...]:
@@ -102,7 +96,10 @@ def _cover(ctx: BuildContext, caption: layout.Caption) -> layout.CoverInfo:
         if p.hearing_type:
             hearing += f" ({p.hearing_type} hearing)"
     dest = info.destination
-    title = document_title(ctx).upper()
+    vals = wording.values(ctx)
+    vals["title"] = document_title(ctx).upper()
+    t = wording.template(ctx.store, "cover", dest.id if dest is not None else "")
+    title = t.filled_title(vals) or vals["title"]
     via = dest.via if dest is not None and "[[" not in dest.via else ""
     if via and dest is not None and dest.sent_by == "email" and info.office and info.office.email:
         via += f" to {info.office.email}"
@@ -120,10 +117,11 @@ def _cover(ctx: BuildContext, caption: layout.Caption) -> layout.CoverInfo:
         addressee_lines=_addressee(ctx),
         receipts=p.receipts,
         date_text=date_long(ctx.build_date),
+        statement=" ".join(wording.drawn_paragraphs(t, vals)),
     )
 
 
-def _continued_tab(s: Segment) -> layout.TabInfo:
+def _continued_tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
     """The tab page that opens the rest of an exhibit in a later part."""
     assert s.exhibit is not None
     pe = s.exhibit
@@ -132,7 +130,7 @@ def _continued_tab(s: Segment) -> layout.TabInfo:
     return layout.TabInfo(
         letter=pe.letter,
         title=ex.title,
-        section=ex.section,
+        section=ctx.section_of(ex),
         pages=page_range(pe.first_page, pe.last_page),
         continued=f"(continued from Part {before[-1] if before else s.part - 1})",
     )
@@ -155,8 +153,8 @@ def _tab(ctx: BuildContext, s: Segment) -> layout.TabInfo:
         letter=pe.letter,
         title=ex.title,
         description=ex.description,
-        date=date_long(ex.doc_date) if ex.doc_date else "",
-        section=ex.section,
+        date=tab_date(ex),
+        section=ctx.section_of(ex),
         factors=tuple(factors),
         addresses=tuple(addresses),
         contents=contents,
@@ -198,20 +196,30 @@ def _court_line(ctx: BuildContext) -> str:
 def _order(ctx: BuildContext, caption: layout.Caption) -> layout.OrderInfo:
     form_id = ctx.info.form.id if ctx.info.form else ""
     name = motion.motion_name(form_id, ctx.info.joint_motion)
-    return layout.OrderInfo(caption, name, motion.relief(form_id))
+    vals = wording.values(ctx)
+    vals.update(motion=name, relief=motion.relief(form_id))
+    t = wording.template(ctx.store, "proposed_order", form_id)
+    return layout.OrderInfo(
+        caption,
+        name,
+        motion.relief(form_id),
+        title=t.filled_title(vals) or "ORDER OF THE IMMIGRATION JUDGE",
+        paragraphs=wording.drawn_paragraphs(t, vals),
+    )
 
 
 def _interpretation(ctx: BuildContext, sigs: list[Signature]) -> layout.InterpretationInfo:
     sig = signing.find(sigs, "interpretation", "interpreter")
     name = sig.name if sig else ""
     client = ctx.case.client
-    values = {
-        "interpreter": name or "_" * 30,
-        "language": client.language or "_" * 14,
-        "client": client.name,
-    }
+    vals = wording.values(ctx)
+    vals.update(interpreter=name or "_" * 30, language=client.language or "_" * 14)
+    t = wording.template(ctx.store, "certificate_of_interpretation")
     return layout.InterpretationInfo(
-        fill(signing_policy.interpretation_text(), values), name, _signed(sig)
+        " ".join(wording.drawn_paragraphs(t, vals)),
+        name,
+        _signed(sig),
+        title=t.filled_title(vals) or "CERTIFICATE OF INTERPRETATION",
     )
 
 
@@ -230,14 +238,19 @@ def _service(
     if o.service_method != "ecas":
         address = o.service_address.strip() or (office.address if office else "")
         served += [x.strip() for x in address.replace(";", "\n").split("\n") if x.strip()]
+    title = (
+        document_title(ctx)
+        .lower()
+        .replace("request for prosecutorial discretion", "Request for Prosecutorial Discretion")
+    )
+    vals = wording.values(ctx)
+    vals.update(server=who or "_" * 30, document=title, served_on="; ".join(served))
+    t = wording.template(ctx.store, "certificate_of_service", o.service_method)
     return layout.ServiceInfo(
         caption=caption,
-        document_title=document_title(ctx)
-        .lower()
-        .replace(
-            "request for prosecutorial discretion",
-            "Request for Prosecutorial Discretion",
-        ),
+        document_title=title,
+        text=" ".join(wording.drawn_paragraphs(t, vals)),
+        title=t.filled_title(vals) or "CERTIFICATE OF SERVICE",
         date_text=date_long(ctx.build_date),
         attorney_name=who,
         attorney_ids=f"EOIR ID {a.eoir_id}" if a.eoir_id and who == a.name else "",
@@ -261,10 +274,15 @@ def _add_piece(
     elif s.drawn == "index":
         rows = tuple(index_rows(ctx, ctx.segments))
         at[s.drawn] = d.add_index(layout.IndexInfo(caption, rows, **index_layout(ctx)))
+    elif s.drawn == "factors":
+        rows = tuple(factor_rows(ctx))
+        at[s.drawn] = d.add_index(
+            layout.IndexInfo(caption, rows, title=FACTOR_TABLE_TITLE.upper(), note=FACTOR_NOTE)
+        )
     elif s.kind == "part":
         at[s.drawn] = d.add_index(_part_contents(ctx, s.part, caption))
     elif s.kind == "continued" and s.exhibit is not None:
-        at[s.drawn] = d.add_tab(_continued_tab(s))
+        at[s.drawn] = d.add_tab(_continued_tab(ctx, s))
     elif s.drawn == "blank":
         at[s.drawn] = d.add_blank()
     elif s.drawn == "copies" and ctx.copies is not None:

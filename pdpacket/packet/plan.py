@@ -10,7 +10,6 @@ index's rows, which the index page and each part's contents page draw.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pdpacket.errors import PdpacketError
@@ -18,6 +17,8 @@ from pdpacket.model import ExhibitFile, FileRole, TranslationOrder
 from pdpacket.packet import draw as layout
 from pdpacket.packet import motion
 from pdpacket.packet.context import BuildContext, CiteTarget, PlannedExhibit, Segment
+from pdpacket.packet.dates import index_date
+from pdpacket.packet.factors import FACTOR_NOTE, FACTOR_TABLE_TITLE, factor_rows
 from pdpacket.packet.source import count_pages
 from pdpacket.store import signatures as signing
 
@@ -31,7 +32,14 @@ def _exhibit_segments(ctx: BuildContext, pe: PlannedExhibit) -> list[Segment]:
 
     def files(kind: str, title: str, fs: tuple[ExhibitFile, ...]) -> list[Segment]:
         return [
-            Segment(kind, title if n == 0 else "", f.pages, blob=f.pdf_sha256)
+            Segment(
+                kind,
+                title if n == 0 else "",
+                f.packet_pages,
+                blob=f.pdf_sha256,
+                slots=tuple((p.source, p.turns) for p in f.kept) if f.layout else (),
+                stored=f.pages,
+            )
             for n, f in enumerate(fs)
         ]
 
@@ -104,6 +112,9 @@ def _compose(ctx: BuildContext, letter_pages: int, index_pages: int) -> list[Seg
             segs.append(Segment("interpretation", title, 1, drawn="interpretation", fit=False))
     if o.include_index:
         segs.append(Segment("index", "Index of Exhibits", index_pages, drawn="index", fit=False))
+    if o.factor_table:
+        n = layout.index_page_count(factor_rows(ctx), note=FACTOR_NOTE)
+        segs.append(Segment("factors", FACTOR_TABLE_TITLE, n, drawn="factors", fit=False))
     for i, pe in enumerate(ctx.exhibits):
         pe.segments = _exhibit_segments(ctx, pe)
         for s in pe.segments:
@@ -139,6 +150,7 @@ _STARTS = frozenset(
         "appearance",
         "declaration",
         "index",
+        "factors",
         "tab",
         "order",
         "service",
@@ -293,10 +305,6 @@ def plan(ctx: BuildContext) -> None:
     ctx.segments = segs
 
 
-def _date_short(d: dt.date | None) -> str:
-    return f"{d:%m/%d/%Y}" if d else ""
-
-
 def page_range(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
@@ -338,9 +346,10 @@ def index_rows(ctx: BuildContext, segs: list[Segment]) -> list[layout.IndexRow]:
         elif s.kind in ("tab", "continued") and s.exhibit is not None:
             pe = s.exhibit
             ex = pe.exhibit
-            if ex.section and ex.section != section:
-                rows.append(layout.IndexRow(title=ex.section, heading=True))
-            section = ex.section
+            heading = ctx.section_of(ex)
+            if heading and heading != section:
+                rows.append(layout.IndexRow(title=heading, heading=True))
+            section = heading
             if s.kind == "continued":  # a part's contents: the exhibit began in an earlier part
                 if any(x.kind == "tab" and x.exhibit is pe for x in segs):
                     continue  # the full index: one row per exhibit
@@ -368,7 +377,7 @@ def index_rows(ctx: BuildContext, segs: list[Segment]) -> list[layout.IndexRow]:
                     letter=pe.letter,
                     title=ex.title,
                     description=desc,
-                    date=_date_short(ex.doc_date),
+                    date=index_date(ex),
                     pages=page_range(*spans[ex.id]),
                     target=s.first,
                     part=page_range(parts[0], parts[-1]) if split else "",

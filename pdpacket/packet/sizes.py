@@ -12,7 +12,7 @@ from typing import Any
 
 from pdpacket.packet import draw as layout
 from pdpacket.packet.context import BuildContext, Segment
-from pdpacket.packet.source import Source
+from pdpacket.packet.source import Source, laid_out
 from pdpacket.pdf.images import ImageHook, recode_image
 from pdpacket.pdf.syntax import Ref
 from pdpacket.pdf.writer import DROP_KEYS, NOT_COPIED_TYPES
@@ -64,7 +64,10 @@ def segment_size(ctx: BuildContext, s: Segment) -> int:
         return (DRAWN_PAGE + PAGE_OVERHEAD) * s.pages
     if s.letter_pdf:
         return len(ctx.letter_pdf) + PAGE_OVERHEAD * s.pages
-    return _blob_size(ctx, s.blob) + PAGE_OVERHEAD * s.pages
+    size = _blob_size(ctx, s.blob)
+    if s.stored and s.slots:  # page edits: the pages it keeps, in proportion
+        size = size * len(s.slots) // s.stored
+    return size + PAGE_OVERHEAD * s.pages
 
 
 @dataclass(frozen=True)
@@ -83,17 +86,20 @@ def page_sizes(ctx: BuildContext, s: Segment, cache: dict[str, PageSizes]) -> Pa
     if not s.blob:
         per = segment_size(ctx, s) // max(1, s.pages)
         return PageSizes((per,) * s.pages, (0,) * s.pages)
-    whole = cache.get(s.blob)
+    key = f"{s.blob}|{s.slots}"
+    whole = cache.get(key)
     if whole is None:
-        whole = cache[s.blob] = _file_page_sizes(ctx, s)
+        whole = cache[key] = _file_page_sizes(ctx, s)
     end = s.skip + s.pages
     return PageSizes(whole.own[s.skip : end], whole.again[s.skip : end])
 
 
 def _file_page_sizes(ctx: BuildContext, s: Segment) -> PageSizes:
-    total = s.of or s.pages
+    total = s.stored or s.of or s.pages
     src = Source(ctx.store.blobs.read(s.blob), s.title or "A stored file")
     pages = src.pages(total)
+    if s.slots:
+        pages = laid_out(src, pages, s.slots)
     sizes: dict[Ref, int] = {}
     seen: set[Ref] = set()
     own: list[int] = []

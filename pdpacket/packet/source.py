@@ -35,7 +35,7 @@ from pypdf.generic import (
 )
 
 from pdpacket.errors import IntegrityError, PdpacketError
-from pdpacket.pdf.reader import Entry, Unusual, read_indirect, walk_pages
+from pdpacket.pdf.reader import Entry, Unusual, read_indirect, rotation, walk_pages
 from pdpacket.pdf.syntax import NULL, Name, Raw, Ref
 
 log = logging.getLogger("pdpacket.packet")
@@ -162,6 +162,21 @@ class Source:
             return [from_pypdf(p) for p in self.reader.pages]
         except _READ_ERRORS as exc:
             raise _damaged(self.what, exc) from exc
+
+
+def laid_out(
+    src: Source, pages: list[dict[str, Any]], slots: tuple[tuple[int, int], ...]
+) -> list[dict[str, Any]]:
+    """A file's pages after page edits: ``slots`` are (stored page, quarter turns
+    clockwise), the turn added to the page's own /Rotate."""
+    out = []
+    for index, turns in slots:
+        page = pages[index]
+        if turns % 4:
+            page = dict(page)
+            page["/Rotate"] = Raw(b"%d" % ((rotation(src, page) + 90 * turns) % 360))
+        out.append(page)
+    return out
 
 
 def page_texts(data: bytes) -> list[str]:

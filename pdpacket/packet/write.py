@@ -31,7 +31,7 @@ from pdpacket.model.text import OcrStatus, Word
 from pdpacket.packet import draw as layout
 from pdpacket.packet.context import BuildContext, Output, PlannedExhibit, Segment
 from pdpacket.packet.pages import document_title
-from pdpacket.packet.source import Source
+from pdpacket.packet.source import Source, laid_out
 from pdpacket.pdf import allowlist, stamps, syntax, textlayer
 from pdpacket.pdf.images import ImageHook
 from pdpacket.pdf.reader import content_refs, rotation, visible_box
@@ -254,7 +254,7 @@ def _segment_pages(
         what = s.title or (f"Exhibit {s.exhibit.letter}" if s.exhibit else "A document")
         src = Source(files.read(s.blob), what)
         key = s.blob
-    total = s.of or s.pages
+    total = s.stored or s.of or s.pages
     pages = src.pages(total)
     if len(pages) != total:
         raise IntegrityError(
@@ -262,6 +262,8 @@ def _segment_pages(
             f"not the {total} recorded.",
             hint="Remove the file from the exhibit and add it again.",
         )
+    if s.slots:
+        pages = laid_out(src, pages, s.slots)
     for page in pages[s.skip : s.skip + s.pages]:
         yield key, src, page
 
@@ -287,11 +289,17 @@ def _refuse_uncleaned(ctx: BuildContext) -> None:
 OCR_WARNING = "No text layer on "
 
 
+def stored_page(s: Segment, n: int) -> int:
+    """The page of the stored file that the segment's ``n``-th page shows (page
+    edits may reorder, leave out or turn the stored pages)."""
+    return s.slots[s.skip + n][0] if s.slots else s.skip + n
+
+
 def _load_text_layers(ctx: BuildContext) -> None:
     """The words OCR read on the packet's scanned pages; the build says how many
     scanned pages it carries without them (OCR pending, failed or unavailable)."""
     wanted = {
-        (s.blob, s.skip + n)
+        (s.blob, stored_page(s, n))
         for o in ctx.outputs
         for s in o.segments
         if s.blob
@@ -466,7 +474,7 @@ def _write_body(ctx: BuildContext, out: Out, files: _Prefetch, output: Output) -
                 if s.numbered
                 else ""
             )
-            words = ctx.text_layers.get((s.blob, s.skip + n), ()) if s.blob else ()
+            words = ctx.text_layers.get((s.blob, stored_page(s, n)), ()) if s.blob else ()
             op = wr.add_page(
                 cp,
                 key,
@@ -523,7 +531,7 @@ def _outline(ctx: BuildContext, segments: list[Segment] | None = None) -> list[O
             continue
         pe = s.exhibit
         if s.kind in ("tab", "continued"):
-            name = pe.exhibit.section
+            name = ctx.section_of(pe.exhibit)
             if name and name != section_name:
                 section = OutlineNode(name, s.first - base, open=True)
                 top.append(section)
@@ -550,6 +558,8 @@ def _document_id(ctx: BuildContext, output: Output | None = None) -> bytes:
         h.update(hashlib.sha256(repr(sorted(ctx.text_layers.items())).encode()).digest())
     for s in ctx.segments if output is None else output.segments:
         h.update(f"{s.kind}|{s.blob}|{s.drawn}|{s.pages}|{s.fit}\n".encode())
+        if s.slots:
+            h.update(f"{s.slots}|{s.stored}\n".encode())
         if s.skip or s.of or not s.numbered or s.part > 1:
             h.update(f"{s.skip}|{s.of}|{s.numbered}|{s.part}\n".encode())
     if output is not None and output.part:

@@ -46,10 +46,3 @@ def wet_note() -> str:
 
 def attorney_title() -> str:
     return str(data().get("attorney_title") or "Attorney for {ref}")
-
-
-def interpretation_text() -> str:
-    """The certificate of interpretation's wording, with {interpreter}, {language}
-    and {client} to fill in."""
-    entry = data().get("interpretation_certificate") or {}
-    return str(entry.get("text") or "")

@@ -20,6 +20,7 @@ from pdpacket.model import (
     Location,
     Severity,
 )
+from pdpacket.model.interview import Interview
 from pdpacket.policy import catalog
 from pdpacket.policy import rules as policy_rules
 from pdpacket.policy.templates import fill
@@ -46,6 +47,7 @@ class ReviewContext:
     documents: list[CaseDocument] = field(default_factory=list)
     office_rules: dict[str, Any] = field(default_factory=dict)
     options: BuildOptions | None = None  # the build about to run, if any
+    interview: Interview = field(default_factory=Interview)  # the case interview
 
     @property
     def included(self) -> list[Exhibit]:

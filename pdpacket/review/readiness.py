@@ -36,13 +36,18 @@ from pdpacket.policy import catalog, destinations, law
 from pdpacket.policy import rules as policy_rules
 from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
+from pdpacket.review.evidence import check_evidence
+from pdpacket.review.personal_numbers import check_personal_numbers
 from pdpacket.review.signatures import check_signatures
+from pdpacket.review.templates import check_templates
 from pdpacket.review.text import check_text
+from pdpacket.review.textcites import check_text_cites
 from pdpacket.store.database import Store
+from pdpacket.store.interview import get_interview
 
 log = logging.getLogger("pdpacket.review")
 
-STEPS = ("client", "stage", "factors", "evidence", "exhibits", "letter", "build")
+STEPS = ("client", "stage", "factors", "story", "evidence", "exhibits", "letter", "build")
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 # Forms that need pending proceedings: asking for them after a final order is the
 # classic wrong-form mistake (there is nothing left to dismiss).
@@ -83,6 +88,7 @@ def review_case(
         documents=store.case_documents(case_id),
         office_rules=office_rules,
         options=options,
+        interview=get_interview(store, case_id),
     )
     found: list[Finding] = []
     for check in CHECKS:
@@ -540,10 +546,14 @@ CHECKS: Sequence[Check] = (
     _check_factors,
     _check_exhibits,
     _check_letter,
+    check_text_cites,
     _check_build,
     _check_office,
     check_destination,
     check_signatures,
+    check_personal_numbers,
+    check_templates,
+    check_evidence,
     check_text,
 )
 

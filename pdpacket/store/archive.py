@@ -56,6 +56,7 @@ from pdpacket.model import ArchiveInfo
 from pdpacket.model.markup import remap_citations, text_hash
 from pdpacket.model.progress import CancelToken, NullProgress, Progress
 from pdpacket.store import cleaning
+from pdpacket.store import interview as interview_store
 from pdpacket.store.atomic import atomic_file
 from pdpacket.store.blobs import CHUNK, TMP_PREFIX, remove_temporaries, sha256_bytes
 from pdpacket.store.caserows import (
@@ -823,6 +824,7 @@ def _insert(
                 (mapping.get(old), new_rowid),
             )
     _remap_letter_citations(con, idmap)
+    _remap_interview_exhibits(con, idmap)
     cases = idmap.get("cases", {})
     if len(cases) != 1:
         raise ArchiveError("archive", "it does not hold exactly one case.")
@@ -849,6 +851,19 @@ def _remap_letter_citations(con: sqlite3.Connection, idmap: dict[str, dict[Any, 
             "WHERE case_id = ?",
             (text, draft, text_hash(draft), json.dumps(conflicts, ensure_ascii=False), case_id),
         )
+
+
+def _remap_interview_exhibits(con: sqlite3.Connection, idmap: dict[str, dict[Any, Any]]) -> None:
+    """The interview names the exhibits that prove each arrest by id: point
+    them at the exhibits' new ids."""
+    exhibits = {int(k): int(v) for k, v in idmap.get("exhibits", {}).items()}
+    for case_id in idmap.get("cases", {}).values():
+        row = con.execute("SELECT data FROM interviews WHERE case_id = ?", (case_id,)).fetchone()
+        if row is not None:
+            con.execute(
+                "UPDATE interviews SET data = ? WHERE case_id = ?",
+                (interview_store.remap_exhibits(row[0], exhibits), case_id),
+            )
 
 
 def sweep_temporary(data_dir: Path) -> list[str]:

@@ -38,7 +38,7 @@ from pdpacket.model import (
     Translator,
 )
 from pdpacket.model.identifiers import parse_a_number, parse_date, parse_receipt_number
-from pdpacket.store import backup
+from pdpacket.store import backup, page_edits
 from pdpacket.store.blobs import BlobStore
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import BLOBS_DIR, DB_NAME, ensure_private_dir
@@ -62,6 +62,7 @@ EXHIBIT_EDITABLE = {
     "title",
     "description",
     "doc_date",
+    "doc_date_end",
     "factor_ids",
     "document_type",
     "language",
@@ -327,6 +328,7 @@ class Store:
                     ex.title,
                     description=ex.description,
                     doc_date=ex.doc_date,
+                    doc_date_end=ex.doc_date_end,
                     factor_ids=list(ex.factor_ids),
                     document_type=ex.document_type,
                     language=ex.language,
@@ -336,7 +338,7 @@ class Store:
                     translation_order=ex.translation_order,
                 )
                 for f in ex.files:
-                    self.add_exhibit_file(
+                    new_file = self.add_exhibit_file(
                         ex_id,
                         role=f.role,
                         original_name=f.original_name,
@@ -346,6 +348,7 @@ class Store:
                         warnings=f.warnings,
                         recovered=f.recovered,
                     )
+                    page_edits.copy(self.db, f, new_file)
             self.audit(new_id, "case.duplicate", source=case_id)
         return new_id
 
@@ -478,7 +481,8 @@ class Store:
                     "(SELECT original_sha256 FROM exhibit_files) "
                     "AND sha256 NOT IN (SELECT pdf_sha256 FROM exhibit_files) "
                     "AND sha256 NOT IN (SELECT original_sha256 FROM case_documents) "
-                    "AND sha256 NOT IN (SELECT pdf_sha256 FROM case_documents)"
+                    "AND sha256 NOT IN (SELECT pdf_sha256 FROM case_documents) "
+                    "AND sha256 NOT IN (SELECT unredacted_sha256 FROM redacted_files)"
                 )
             return self.blobs.sweep(self.referenced_blobs() | set(also_keep))
 
@@ -579,8 +583,9 @@ class Store:
                 rows[0]["case_id"], "file.confirm", file=file_id, name=rows[0]["original_name"]
             )
         frows = self._q(
-            "SELECT f.*, b.size AS size FROM exhibit_files f LEFT JOIN blobs b "
-            "ON b.sha256 = f.pdf_sha256 WHERE f.id = ?",
+            "SELECT f.*, b.size AS size, pe.layout AS layout FROM exhibit_files f LEFT JOIN "
+            "blobs b ON b.sha256 = f.pdf_sha256 LEFT JOIN page_edits pe ON pe.file_id = f.id "
+            "WHERE f.id = ?",
             (file_id,),
         )
         return self._file_from_row(frows[0])
@@ -653,6 +658,7 @@ class Store:
                 "title": exhibit.title,
                 "description": exhibit.description,
                 "doc_date": exhibit.doc_date,
+                "doc_date_end": exhibit.doc_date_end,
                 "factor_ids": exhibit.factor_ids,
                 "document_type": exhibit.document_type,
                 "language": exhibit.language,
@@ -691,6 +697,7 @@ class Store:
                         now_iso() if f.confirmed else None,
                     ),
                 )
+                page_edits.copy(self.db, f, f.id)
             self._touch(exhibit.case_id)
             self.audit(exhibit.case_id, "exhibit.restore", exhibit=exhibit.id, title=exhibit.title)
 
@@ -704,7 +711,7 @@ class Store:
             raise ValueError("a translation is paired with another exhibit of the same case")
         with self.transaction():
             for f in source.files:
-                self.add_exhibit_file(
+                new_file = self.add_exhibit_file(
                     target.id,
                     role=FileRole.TRANSLATION if f.role == FileRole.DOCUMENT else f.role,
                     original_name=f.original_name,
@@ -713,6 +720,7 @@ class Store:
                     pages=f.pages,
                     warnings=f.warnings,
                 )
+                page_edits.copy(self.db, f, new_file)
             self.remove_exhibit(source.id)
             self.audit(
                 target.case_id, "exhibit.pair_translation", exhibit=target.id, source=source.id
@@ -732,6 +740,7 @@ class Store:
             position=r["position"],
             recovered=bool(r.get("recovered") or 0),
             confirmed=bool(r.get("confirmed_at")),
+            layout=page_edits.decode(r.get("layout")),
         )
 
     def _exhibits(self, where: str, params: Sequence[Any]) -> list[Exhibit]:
@@ -741,8 +750,9 @@ class Store:
         ids = [r["id"] for r in rows]
         marks = ", ".join("?" * len(ids))
         frows = self._q(
-            f"SELECT f.*, b.size AS size FROM exhibit_files f LEFT JOIN blobs b "
-            f"ON b.sha256 = f.pdf_sha256 WHERE f.exhibit_id IN ({marks}) "
+            f"SELECT f.*, b.size AS size, pe.layout AS layout FROM exhibit_files f LEFT JOIN "
+            f"blobs b ON b.sha256 = f.pdf_sha256 LEFT JOIN page_edits pe ON pe.file_id = f.id "
+            f"WHERE f.exhibit_id IN ({marks}) "
             f"ORDER BY f.exhibit_id, f.position, f.id",
             ids,
         )
@@ -757,6 +767,7 @@ class Store:
                 title=r["title"],
                 description=r["description"],
                 doc_date=_date(r["doc_date"]),
+                doc_date_end=_date(r["doc_date_end"]),
                 factor_ids=tuple(json.loads(r["factor_ids"])),
                 document_type=r["document_type"],
                 language=r["language"],
@@ -931,8 +942,9 @@ def _exhibit_values(attrs: dict[str, Any]) -> dict[str, Any]:
     for key, value in attrs.items():
         if key == "factor_ids":
             out[key] = json.dumps(list(value or ()))
-        elif key == "doc_date":
-            out[key] = _iso(parse_date(value, "document date"))
+        elif key in ("doc_date", "doc_date_end"):
+            what = "document date" if key == "doc_date" else "document end date"
+            out[key] = _iso(parse_date(value, what))
         elif key == "translator":
             t = value if isinstance(value, Translator) else Translator(**(value or {}))
             out[key] = json.dumps(asdict(t), sort_keys=True)

@@ -299,6 +299,91 @@ def m008_signatures(db: Database) -> None:
     )
 
 
+@migrations(name="m018_evidence")
+def m018_evidence(db: Database) -> None:
+    """An exhibit's last date, for a document that spans a period (a bank's
+    statements 2016-2025): the index prints the range and the residence
+    timeline counts every year of it.  NULL: a document of one date."""
+    _run(db, "ALTER TABLE exhibits ADD COLUMN doc_date_end TEXT")
+
+
+@migrations(name="m016_page_edits")
+def m016_page_edits(db: Database) -> None:
+    """Page edits over an exhibit file's stored PDF (which is never changed): the
+    pages the packet shows, in order, as JSON ``[[stored page, quarter turns,
+    deleted], ...]``.  No row: every stored page, in order, unturned."""
+    _run(
+        db,
+        """
+        CREATE TABLE page_edits (
+            file_id INTEGER PRIMARY KEY REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            layout TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
+@migrations(name="m012_interview")
+def m012_interview(db: Database) -> None:
+    """The case interview: one JSON document per case (``model.interview``),
+    with the version of its format, so a later format can read an older one."""
+    _run(
+        db,
+        """
+        CREATE TABLE interviews (
+            case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
+@migrations(name="m014_redactions")
+def m014_redactions(db: Database) -> None:
+    """Personal numbers found on evidence pages and the redactions that remove
+    them: one row per box (found or drawn by hand) with its kind, the attorney's
+    decision and whether it was applied; which pages were searched (and by which
+    version of the finder, on which stored bytes); and, for a file whose stored
+    PDF was redacted, the PDF it had before, kept for the attorney."""
+    _run(
+        db,
+        """
+        CREATE TABLE redactions (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            file_id INTEGER NOT NULL REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            page INTEGER NOT NULL,
+            x0 REAL NOT NULL,
+            y0 REAL NOT NULL,
+            x1 REAL NOT NULL,
+            y1 REAL NOT NULL,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'proposed',
+            source TEXT NOT NULL DEFAULT 'auto',
+            masked TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX redactions_file ON redactions(file_id, page);
+        CREATE TABLE redaction_scans (
+            file_id INTEGER NOT NULL REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            page INTEGER NOT NULL,
+            pdf_sha256 TEXT NOT NULL,
+            finder TEXT NOT NULL,
+            PRIMARY KEY (file_id, page)
+        );
+        CREATE TABLE redacted_files (
+            file_id INTEGER PRIMARY KEY REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            unredacted_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            applied_at TEXT NOT NULL
+        )
+        """,
+    )
+
+
 @migrations(name="m013_ocr")
 def m013_ocr(db: Database) -> None:
     """Text found on stored evidence pages, derived from a stored PDF's bytes (so

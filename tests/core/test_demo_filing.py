@@ -120,7 +120,8 @@ def test_the_demo_letter_is_written_in_full(workspace):
     case_id = workspace.create_demo_case()
     text = workspace.letter(case_id).text
     assert not re.search(r"\[\[", text)
-    assert "awaits the decision of USCIS on the I-130 petition her husband filed" in text
+    # the path that discretion opens, from the demo's interview
+    assert "through the petition filed by her United States citizen spouse" in text
 
 
 def test_the_demo_hearing_stays_ahead_of_the_filing_deadline():

@@ -165,7 +165,7 @@ def test_draft_has_every_part_of_a_strong_request(workspace, tmp_path):
     assert f"Disposition, {{{{pages:{disp}}}}}" in draft
     assert "has no prior removal order" in draft  # negatives answered "no"
     # what the discretion allows, not counsel's advice to the client
-    assert "# What discretion would allow" in draft and "Dismissal would allow" in draft
+    assert "# The path that discretion opens" in draft and "Dismissal would allow" in draft
     assert "Counsel has advised" not in draft
     assert "# Conclusion" in draft and "Respectfully submitted," in draft
     assert "Ana Ortiz\nOrtiz Immigration Law" in draft and "Counsel for Rosa Test" in draft

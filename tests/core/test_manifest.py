@@ -172,6 +172,8 @@ def _example(node, schema, path, files):
     kind = node["type"][0] if isinstance(node["type"], list) else node["type"]
     if kind == "boolean":
         return True
+    if kind == "integer":
+        return 1
     if path.endswith(".path"):
         files.append(path.replace(".", "_").replace("[]", "") + ".pdf")
         return files[-1]
@@ -182,6 +184,14 @@ def _example(node, schema, path, files):
         "proceedings.decision_date": "2024-06-03",
         "proceedings.receipts[]": "IOE0912345678",
         "exhibits[].date": "2020-01-01",
+        "exhibits[].date_end": "2021-06-30",
+        "exhibits[].files[].pages[].page": 1,
+        "interview.entry.date": "2005-03",
+        "interview.residence_since": "2005",
+        "interview.work_since": "2017",
+        "interview.relatives[].born": "2014-09-30",
+        "interview.arrests[].date": "2015-08-14",
+        "interview.arrests[].disposition_date": "2016",
     }.get(path, "x")
 
 

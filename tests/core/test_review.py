@@ -102,6 +102,9 @@ def good_case(ws: Workspace, folder: Path) -> tuple[int, dict[str, int]]:
             pages=3,
             document_type="lease",
             factor_ids=["long_residence"],
+            # the leases cover every year since the residence claimed in the notes
+            doc_date="2005-03-01",
+            doc_date_end="2025-02-28",
         ),
         "g28": add_exhibit(ws, case_id, folder, "g28", document_type="g28"),
     }

@@ -172,7 +172,8 @@ def test_generate_cite_edit_and_the_letters_follow_a_reorder(
     window.ctx.history.undo()
     assert not letter_ui.chip_text(pay_token, step.editor.chips.infos)[2]
     window.refresh_status()
-    assert window.sidebar.item(5).data(Qt.ItemDataRole.UserRole) == "letter"
+    row = [s.key for s in window.steps].index("letter")
+    assert window.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == "letter"
 
 
 def test_toolbar_keys_undo_and_clipboard(qtbot, window, workspace, tmp_path):

@@ -156,15 +156,17 @@ def test_the_demo_case_reaches_ready_to_file(qtbot, window, workspace, evidence_
     )
     window.ctx.settingsChanged.emit()
 
-    # The letter: generate, then write the story and the next step in the editor
+    # The letter: generate, then edit it in the editor
     press_enter_on(qtbot, step, "letter.missing")
     assert window.current_step().key == "letter"
     letter = window.step("letter")
     letter.empty_button.click()
     editor = letter.editor
     exhibits = {e.title: e.id for e in ws.exhibits(case_id)}
-    assert letter.select_object("", "letter.placeholder")
-    qtbot.keyClicks(editor, "She has raised her son Mateo here on her own. See ")
+    # the demo's interview told the story: the attorney adds a sentence of their own
+    assert not letter.select_object("", "letter.placeholder")
+    assert editor.select_pattern(r"Thank you for considering this request\.")
+    qtbot.keyClicks(editor, "She has raised her son Mateo here. See ")
     letter.cite_panel.cite(exhibits["U.S. birth certificate of son Mateo J. Morales"])
     qtbot.keyClicks(editor, ".")
     while letter.select_object("", "letter.placeholder"):

@@ -219,13 +219,14 @@ def test_a_whole_case_from_new_to_packet(qtbot, window, workspace, evidence_dir,
         "client",
         "stage",
         "factors",
+        "story",
         "evidence",
         "exhibits",
         "letter",
         "review",
         "build",
     ]
-    assert "Draft" in window.sidebar.item(7).data(Qt.ItemDataRole.UserRole + 2)
+    assert "Draft" in window.sidebar.item(sidebar.index("build")).data(Qt.ItemDataRole.UserRole + 2)
 
 
 def test_translation_paired_with_a_foreign_document(qtbot, window, workspace, evidence_dir):

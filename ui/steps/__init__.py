@@ -13,6 +13,7 @@ from .client import ClientStep
 from .evidence import EvidenceStep
 from .exhibits import ExhibitsStep
 from .factors import FactorsStep
+from .interview import InterviewStep
 from .letter import LetterStep
 from .review import ReviewStep
 from .stage import StageStep
@@ -21,6 +22,7 @@ STEP_CLASSES: list[type[Step]] = [
     ClientStep,
     StageStep,
     FactorsStep,
+    InterviewStep,
     EvidenceStep,
     ExhibitsStep,
     LetterStep,
@@ -35,6 +37,7 @@ __all__ = [
     "EvidenceStep",
     "ExhibitsStep",
     "FactorsStep",
+    "InterviewStep",
     "LetterStep",
     "ReviewStep",
     "StageStep",

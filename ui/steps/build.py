@@ -69,6 +69,7 @@ OPTION_TEXT: dict[str, tuple[str, dict[str, str]]] = {
     "service_address": ("Served &on (address)", {}),
     "include_cover": ("Co&ver page", {}),
     "include_index": ("&Index of exhibits", {}),
+    "factor_table": ("E&xhibits by factor, after the index", {}),
     "keep_original_size": ("&Keep original page sizes (no fitting to letter)", {}),
     "build_date": ("&Date on the packet", {}),
     # the editions

@@ -50,7 +50,7 @@ from ..case_list import TwoLineDelegate
 from ..context import CaseContext
 from ..fields import Check, TextField, message_label
 from ..models import DETAIL_ROLE, packet_letters
-from ..preview import PagesPanel
+from ..pages_view import PageEditor
 from ..style import Banner, EmptyState, State, hint, state_icon
 from ..workers import Job, JobFunction, SignalProgress
 from .base import Step, StepStatus, field_box
@@ -170,7 +170,35 @@ class ExhibitEditor(QWidget):
                 debounce_ms=None,
             )
         )
-        form.addRow(self._label("&Date", self.date), field_box(self.date, self.date_msg))
+        # a document that spans a period (bank statements 2016-2025): its last date
+        self.date_end = QLineEdit()
+        self.date_end.setAccessibleName("Document end date")
+        self.date_end.setPlaceholderText("to (optional)")
+        self.date_end.setToolTip(
+            "For a document that covers a period (statements, school records): its last date. "
+            "The index then shows the range, e.g. 2016–2025."
+        )
+        self.date_end_msg = message_label()
+        self.date_end_field = step.track(
+            TextField(
+                self.date_end,
+                save=lambda t: self._edit(
+                    "doc_date_end", parse_date(t.strip(), "document end date")
+                ),
+                validate=self._check_end_date,
+                message=self.date_end_msg,
+                debounce_ms=None,
+            )
+        )
+        dates = QWidget()
+        dates_row = QHBoxLayout(dates)
+        dates_row.setContentsMargins(0, 0, 0, 0)
+        dates_row.addWidget(field_box(self.date, self.date_msg), 1)
+        to = QLabel("t&o")
+        to.setBuddy(self.date_end)
+        dates_row.addWidget(to, 0, Qt.AlignmentFlag.AlignTop)
+        dates_row.addWidget(field_box(self.date_end, self.date_end_msg), 1)
+        form.addRow(self._label("&Date", self.date), dates)
 
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
@@ -291,6 +319,7 @@ class ExhibitEditor(QWidget):
         try:
             self.title_field.set_text(ex.title)
             self.date_field.set_text(ex.doc_date.isoformat() if ex.doc_date else "")
+            self.date_end_field.set_text(ex.doc_date_end.isoformat() if ex.doc_date_end else "")
             self.description_field.set_text(ex.description)
             self.section_field.set_text(ex.section)
             self.doc_type.setCurrentIndex(max(0, self.doc_type.findData(ex.document_type)))
@@ -314,6 +343,7 @@ class ExhibitEditor(QWidget):
             for field in (
                 self.title_field,
                 self.date_field,
+                self.date_end_field,
                 self.description_field,
                 self.section_field,
             ):
@@ -391,6 +421,17 @@ class ExhibitEditor(QWidget):
         )
         if not ok:
             raise ValidationError(field, f"The {field.replace('_', ' ')} was not saved.")
+
+    def _check_end_date(self, text: str) -> Check:
+        found = check_date(text, "document end date", "past")
+        if found.state != "ok":
+            return found
+        start, end = self.exhibit.doc_date if self.exhibit else None, parse_date(text.strip())
+        if start is None:
+            return Check("error", "Enter the document's first date (Date) too.")
+        if end is not None and end <= start:
+            return Check("error", "The end date must come after the document's date.")
+        return found
 
     def _doc_type_changed(self) -> None:
         if not self._loading:
@@ -490,6 +531,12 @@ class EvidenceStep(Step):
         self.cancel.clicked.connect(self._cancel_import)
         bar.addWidget(self.add_files)
         bar.addWidget(self.add_folder)
+        self.redact = QPushButton("&Redact…")  # personal numbers: find, decide, remove
+        self.redact.setToolTip(
+            "Find other people's SSNs, A-numbers and the like on this exhibit and remove them"
+        )
+        self.redact.clicked.connect(self.open_redaction)
+        bar.addWidget(self.redact)
         bar.addWidget(self.progress, 1)
         bar.addWidget(self.cancel)
         bar.addStretch(0)
@@ -525,6 +572,10 @@ class EvidenceStep(Step):
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         remove.triggered.connect(self.remove_current)
         self.list.addAction(remove)
+        redact = QAction("Redact…", self.list)
+        redact.triggered.connect(self.open_redaction)
+        self.list.addAction(redact)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.list.setItemDelegate(TwoLineDelegate(self.list))
         self.list.setUniformItemSizes(True)
         self.list_stack.addWidget(self.empty)
@@ -551,7 +602,7 @@ class EvidenceStep(Step):
         editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
         editor_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor_scroll.setWidget(self.editor)
-        self.pages = PagesPanel(ctx)
+        self.pages = PageEditor(ctx)
         self.tabs.addTab(editor_scroll, "&Details")
         self.tabs.addTab(self.pages, "&Pages")
         split.addWidget(self.tabs)
@@ -692,6 +743,15 @@ class EvidenceStep(Step):
 
     def current_exhibit(self) -> Exhibit | None:
         return self.editor.exhibit
+
+    def open_redaction(self) -> None:
+        from ..redaction_dialog import RedactionDialog
+
+        ex = self.current_exhibit()
+        if ex is None or not ex.files:
+            self.ctx.say("Select an exhibit with pages to redact.")
+            return
+        RedactionDialog(self.ctx, ex, self).exec()
 
     def remove_current(self) -> None:
         """Delete on the list: remove the selected exhibit (Ctrl+Z brings it back)."""

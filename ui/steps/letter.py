@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket.api import LetterExport, Workspace, factor_heading
+from pdpacket.api import LetterExport, LetterImport, Workspace, factor_heading
 from pdpacket.errors import PdpacketError
 from pdpacket.model import DocumentRole, Letter, LetterConflict, markup
 from pdpacket.model.progress import CancelToken
@@ -59,6 +59,46 @@ def pick_letter_path(parent: QWidget | None, suggested: str) -> str:
     if path and not path.lower().endswith(".pdf"):
         path += ".pdf"
     return str(path)
+
+
+def pick_word_path(parent: QWidget | None, suggested: str) -> str:
+    """Where to write the letter as a Word file (tests replace this function)."""
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Export the letter as Word", suggested, "Word document (*.docx)"
+    )
+    if path and not path.lower().endswith(".docx"):
+        path += ".docx"
+    return str(path)
+
+
+def pick_own_letter(parent: QWidget | None) -> str:
+    """The attorney's own letter to use (tests replace this function)."""
+    path, _ = QFileDialog.getOpenFileName(
+        parent,
+        "Use my own letter",
+        "",
+        "Letters (*.docx *.pdf *.txt *.md);;Word document (*.docx);;PDF (*.pdf)",
+    )
+    return str(path)
+
+
+def confirm_own_letter(parent: QWidget | None, name: str, pdf: bool) -> bool:
+    """Ask before the letter is replaced (tests replace this function)."""
+    from ..dialogs import confirm
+
+    if pdf:
+        text = (
+            f"The packet will carry {name} as the letter, exactly as it is. Its citations are "
+            "checked against the exhibits in the review, but they will not follow the exhibits "
+            "if they are re-lettered. The letter you edit here is kept."
+        )
+    else:
+        text = (
+            f"{name} becomes the letter you edit here. Citations written in it that match an "
+            "exhibit (\u201cExh. F at 22\u201d, \u201cExhibit F, p. 3\u201d) become citations. "
+            "Your current letter is kept: \u201cPut previous letter back\u201d restores it."
+        )
+    return confirm(parent, "Use my own letter", text, "Use it")
 
 
 # ---- the step -----------------------------------------------------------------------------
@@ -130,6 +170,26 @@ class LetterStep(Step):
         self.export_button.setToolTip("Save the letter alone as a PDF")
         self.export_button.clicked.connect(self.export_pdf)
         bar.addWidget(self.export_button)
+        self.word_button = QPushButton("Export as &Word…")
+        self.word_button.setObjectName("exportWord")
+        self.word_button.setToolTip(
+            "Save the letter as a Word document (.docx), citations written out as in the packet"
+        )
+        self.word_button.clicked.connect(self.export_word)
+        bar.addWidget(self.word_button)
+        self.own_button = QPushButton("&Use my own letter…")
+        self.own_button.setObjectName("ownLetter")
+        self.own_button.setToolTip(
+            "Bring in a letter written in Word (.docx, its citations linked to the exhibits) "
+            "or a finished PDF (carried as it is)"
+        )
+        self.own_button.clicked.connect(self.use_own_letter)
+        bar.addWidget(self.own_button)
+        self.previous_button = QPushButton("Put previous letter back")
+        self.previous_button.setObjectName("previousLetter")
+        self.previous_button.clicked.connect(self.restore_previous)
+        self.previous_button.setVisible(False)
+        bar.addWidget(self.previous_button)
         col.addLayout(bar)
 
         self.notice = Banner("info")
@@ -253,8 +313,19 @@ class LetterStep(Step):
             if has
             else "Draft the letter from the case"
         )
-        for w in (*self.format_buttons.values(), self.export_button, self.save_state):
+        for w in (
+            *self.format_buttons.values(),
+            self.export_button,
+            self.word_button,
+            self.save_state,
+        ):
             w.setVisible(has)
+        previous = (
+            self.ctx.workspace.previous_letter(self.ctx.case_id) if self.ctx.has_case else None
+        )
+        self.previous_button.setVisible(previous is not None)
+        if previous is not None:
+            self.previous_button.setToolTip(f"Undo the use of {previous} as the letter")
         self.refresh_button.setVisible(has)
         self._update_save_state()
         self._check_stale()
@@ -287,8 +358,26 @@ class LetterStep(Step):
     def _exhibits_changed(self) -> None:
         if not self.ctx.has_case:
             return
+        self._follow_stored_letter()
         self._show_exhibits()
         self._case_changed()
+
+    def _follow_stored_letter(self) -> None:
+        """The page tools point citations at moved pages in the stored letter: show
+        that text, so a later save does not put the old pages back (the editor
+        holds nothing unsaved here: leaving this step saved it)."""
+        if self.letter is None or self._save_timer.isActive():
+            return
+        stored = self.ctx.workspace.letter(self.ctx.case_id)
+        if stored is None or stored.text == self._stored or self.editor.markup() != self._stored:
+            return
+        self.letter = stored
+        self._loading = True
+        try:
+            self.editor.set_markup(stored.text)
+        finally:
+            self._loading = False
+        self._stored = self.editor.markup()
 
     def _case_changed(self) -> None:
         if self.ctx.has_case and self.letter is not None:
@@ -544,6 +633,100 @@ class LetterStep(Step):
         self.export_button.setEnabled(True)
         self.ctx.fail(exc, action="exporting the letter")
 
+    def export_word(self) -> None:
+        if self.letter is None or self.export_job is not None:
+            return
+        if not self.commit():
+            return
+        path = pick_word_path(self, str(Path(self.default_export_path()).with_suffix(".docx")))
+        if not path:
+            return
+        case_id = self.ctx.case_id
+
+        def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> object:
+            return ws.export_letter_word(case_id, path)
+
+        self.word_button.setEnabled(False)
+        self.export_job = self.ctx.runner.submit(work, "export letter as Word")
+        self.export_job.succeeded.connect(self._exported_word)
+        self.export_job.failed.connect(self._export_failed)
+
+    def _exported_word(self, result: LetterExport) -> None:
+        self.export_job = None
+        self.word_button.setEnabled(True)
+        how = (
+            "Citations carry the packet's page numbers."
+            if result.with_pages
+            else "Citations name the exhibits' letters; build the packet to add page numbers."
+        )
+        self.notice.set_text(f"Letter saved as a Word document: {result.path}\n{how}", "ok")
+        self.ctx.say(f"Letter exported to {Path(result.path).name}.")
+
+    def use_own_letter(self) -> None:
+        """Make an attorney's own .docx (or .pdf) letter the case's letter."""
+        if not self.ctx.has_case or self.export_job is not None or not self.commit():
+            return
+        path = pick_own_letter(self)
+        if not path:
+            return
+        if not confirm_own_letter(self, Path(path).name, path.lower().endswith(".pdf")):
+            return
+        case_id = self.ctx.case_id
+
+        def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> object:
+            return ws.import_letter(case_id, path)
+
+        self.own_button.setEnabled(False)
+        self.export_job = self.ctx.runner.submit(work, "use my own letter")
+        self.export_job.succeeded.connect(lambda r, c=case_id: self._own_letter_used(c, r))
+        self.export_job.failed.connect(self._own_letter_failed)
+
+    def _own_letter_used(self, case_id: int, result: LetterImport) -> None:
+        self.export_job = None
+        self.own_button.setEnabled(True)
+        if case_id == self.ctx.case_id:
+            self.load()
+        self.ctx.letterChanged.emit()
+        self.statusChanged.emit()
+        name = Path(result.path).name
+        if result.kind == "pdf":
+            text = f"{name} is the letter the packet carries, as it is."
+            if not result.readable:
+                text += " It has no text to read (a scan?): check its citations by hand."
+        else:
+            text = f"{name} is the letter now: {result.citations} citation(s) linked to exhibits."
+        if result.replaced_upload:
+            text += " The letter uploaded as a PDF was taken out of the packet."
+        kind = "ok"
+        if result.unmatched:
+            kind = "warning"
+            listed = "; ".join(f"\u201c{u.text}\u201d ({u.problem})" for u in result.unmatched[:5])
+            more = len(result.unmatched) - 5
+            text += f"\nNot matched to an exhibit: {listed}" + (
+                f" and {more} more" if more > 0 else ""
+            )
+        self.notice.set_text(text, kind)
+        self.ctx.say(f"{name} is the case's letter.")
+
+    def _own_letter_failed(self, exc: BaseException) -> None:
+        self.export_job = None
+        self.own_button.setEnabled(True)
+        self.ctx.fail(exc, action="reading your letter")
+
+    def restore_previous(self) -> None:
+        if not self.ctx.has_case:
+            return
+        try:
+            done = self.ctx.workspace.restore_previous_letter(self.ctx.case_id)
+        except PdpacketError as exc:
+            self.ctx.fail(exc, action="restoring the previous letter")
+            return
+        self.load()
+        self.ctx.letterChanged.emit()
+        self.statusChanged.emit()
+        if done:
+            self.notice.set_text("The previous letter is back.", "ok")
+
     # ---- the review's jumps ------------------------------------------------------------------------
     def select_object(self, object_id: str, code: str = "") -> bool:
         """Show what a review finding is about: a citation of an exhibit, a
@@ -551,7 +734,9 @@ class LetterStep(Step):
         if self.letter is None:
             return False
         done = False
-        if object_id.isdigit():
+        if code == "letter.unmatched_cite" and object_id:
+            done = self.editor.select_pattern(re.escape(object_id))
+        elif object_id.isdigit():
             done = self.editor.select_citation(int(object_id))
         elif object_id:
             title = factor_heading(object_id)

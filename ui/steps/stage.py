@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from pdpacket.api import catalogue
+from pdpacket.errors import PdpacketError
 from pdpacket.model.identifiers import parse_date
 
 from ..context import CaseContext
@@ -40,6 +45,16 @@ JOINT_GROUNDS_HINT = (
     "(printed in the motion after its legal basis)"
 )
 ADDRESSEES = {"opla": "OPLA (the Chief Counsel)", "ero": "the ICE field office (ERO)"}
+
+
+def pick_advice_path(parent: QWidget | None, suggested: str) -> str:
+    """Where to save the client-advice note (tests replace this function)."""
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "Save the client-advice note as", suggested, "PDF (*.pdf)"
+    )
+    if path and not path.lower().endswith(".pdf"):
+        path += ".pdf"
+    return str(path)
 
 
 class StageStep(Step):
@@ -83,6 +98,17 @@ class StageStep(Step):
         self.consequences = Banner("info")
         self.consequences.setObjectName("consequences")
         col.addWidget(self.consequences)
+        self.advice_button = QPushButton("Save client-&advice note…")
+        self.advice_button.setAccessibleName("Save the client-advice note as a PDF")
+        self.advice_button.setToolTip(
+            "What the chosen form means for the client, for the client and the file: "
+            "never part of the letter or the packet"
+        )
+        self.advice_button.clicked.connect(self.save_advice)
+        advice_row = QHBoxLayout()
+        advice_row.addWidget(self.advice_button)
+        advice_row.addStretch(1)
+        col.addLayout(advice_row)
         self.joint = QCheckBox(
             "This is a &joint motion with OPLA (“JOINT MOTION” on the cover; "
             "no certificate of service)"
@@ -277,6 +303,19 @@ class StageStep(Step):
             self.consequences.set_text(f"What to weigh with the client: {form.consequences}")
         else:
             self.consequences.set_text("")
+
+    def save_advice(self) -> None:
+        """Write the client-advice note where the user says (not part of the packet)."""
+        name = self.ctx.case().client.name.replace(" ", "_") or "client"
+        path = pick_advice_path(self, f"Advice_{name}.pdf")
+        if not path:
+            return
+        try:
+            out = self.ctx.workspace.export_client_advice(self.ctx.case_id, path)
+        except PdpacketError as exc:
+            self.ctx.fail(exc, "saving the client-advice note")
+            return
+        self.ctx.say(f"Client-advice note saved to {Path(out).name} (not part of the packet).")
 
     # ---- storing ------------------------------------------------------------------
     def _stage_toggled(self, button: QRadioButton, checked: bool) -> None:
