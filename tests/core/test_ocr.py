@@ -441,3 +441,35 @@ def test_tesseract_is_found_where_the_windows_installer_puts_it(tmp_path, monkey
     assert engine.tesseract_path() is None  # this machine is not Windows
     monkeypatch.setattr(engine.sys, "platform", "win32")
     assert engine.tesseract_path() == str(exe)
+
+
+def test_the_text_layer_follows_page_edits(workspace, tmp_path):
+    """Pages moved, turned and deleted in the Evidence step: each packet page
+    carries the words of the stored page it shows, the right way round."""
+    first = Image.open(scanned(tmp_path / "p1.png", ["Alpha page of the lease", *LETTER]))
+    second = Image.open(scanned(tmp_path / "p2.png", ["Bravo page of the lease", *ACTA]))
+    path = tmp_path / "two_pages.pdf"
+    first.save(path, "PDF", save_all=True, append_images=[second], resolution=300)
+    ws = workspace
+    case_id = new_case(ws)
+    add(ws, case_id, path)
+    ex = ws.exhibits(case_id)[0]
+    ws.run_ocr(case_id)
+    ws.move_pages(ex.id, [2], 1)
+    ws.rotate_pages(ex.id, [1], 90)
+    ws.delete_pages(ex.id, [2])
+    out = tmp_path / "p.pdf"
+    ws.build_packet(case_id, out)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Bravo" in text and "Alpha" not in text
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True
+    ).stdout
+    n, page_xml = next((i, p) for i, p in enumerate(bbox.split("<page ")[1:], 1) if "Bravo" in p)
+    png = render(out, n, tmp_path, dpi=100)
+    m = re.search(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">Bravo', page_xml
+    )
+    assert m
+    x0, y0, x1, y1 = (float(v) for v in m.groups())
+    assert dark_fraction(png, (x0, 792 - y1, x1, 792 - y0)) > 0.08
