@@ -473,3 +473,24 @@ def test_the_text_layer_follows_page_edits(workspace, tmp_path):
     assert m
     x0, y0, x1, y1 = (float(v) for v in m.groups())
     assert dark_fraction(png, (x0, 792 - y1, x1, 792 - y0)) > 0.08
+
+
+def test_the_evidence_review_reads_a_scanned_letter_of_support(workspace, tmp_path):
+    """The review's reading of exhibits (dates, signatures, contact details)
+    reads a scanned letter through its OCR words."""
+    from pdpacket.review.evidence import support_letter_gaps
+
+    lines = [
+        "March 3, 2026",
+        "Dear Officer Whitfield,",
+        "I have known Maria Lopez for eleven years.",
+        "You can reach me at 718-555-0142.",
+        "Signature: Thomas Whitfield",
+    ]
+    ws = workspace
+    case_id = new_case(ws)
+    add(ws, case_id, scanned(tmp_path / "support_letter.png", lines))
+    ex = ws.exhibits(case_id)[0]
+    assert support_letter_gaps(ws.store, ex) is None  # no text yet: nothing to judge
+    ws.run_ocr(case_id)
+    assert support_letter_gaps(ws.store, ex) == []  # signed, dated, a phone, how they know her
