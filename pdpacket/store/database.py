@@ -42,6 +42,7 @@ from pdpacket.store import backup, page_edits
 from pdpacket.store.blobs import BlobStore
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import BLOBS_DIR, DB_NAME, ensure_private_dir
+from pdpacket.store.transactions import immediate
 
 
 def now_iso() -> str:
@@ -102,7 +103,7 @@ class Store:
     # ---- transactions -------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with _sqlite_errors_as_ours(self.data_dir), self.db.atomic():
+        with _sqlite_errors_as_ours(self.data_dir), immediate(self.db):
             yield
 
     def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:

@@ -494,3 +494,39 @@ def test_the_evidence_review_reads_a_scanned_letter_of_support(workspace, tmp_pa
     assert support_letter_gaps(ws.store, ex) is None  # no text yet: nothing to judge
     ws.run_ocr(case_id)
     assert support_letter_gaps(ws.store, ex) == []  # signed, dated, a phone, how they know her
+
+
+def test_an_edit_waits_for_a_background_write_instead_of_failing(tmp_path):
+    """OCR writes its results from a background job while the window saves an
+    edit: the edit's transaction waits its turn rather than failing with
+    "database is locked" (which a deferred transaction that has read does)."""
+    import threading
+    import time
+
+    from pdpacket.store.database import Store
+
+    window = Store(tmp_path)
+    errors: list[BaseException] = []
+
+    def job() -> None:  # a background job has its own connection
+        store = Store(tmp_path)
+        try:
+            store.set_setting("ocr.languages", ["spa"])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            store.close()
+
+    try:
+        writer = threading.Thread(target=job)
+        with window.transaction():
+            window.get_setting("ocr.languages")  # the edit reads first
+            writer.start()
+            time.sleep(0.5)  # the job's write comes in between
+            window.set_setting("packet_folder", "/tmp")
+        writer.join(timeout=30)
+        assert errors == []
+        assert window.get_setting("packet_folder") == "/tmp"
+        assert window.get_setting("ocr.languages") == ["spa"]
+    finally:
+        window.close()
