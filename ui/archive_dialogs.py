@@ -79,7 +79,14 @@ REASONS = {
     "manual": "made by hand",
 }
 # jobs that only read the database: a restore may go ahead while they run
-READ_ONLY_JOBS = ("review", "letter preview", "thumbnails", "print packet", "export letter")
+READ_ONLY_JOBS = (
+    "review",
+    "letter preview",
+    "thumbnails",
+    "pages of",  # the Pages tab's thumbnails of an exhibit
+    "print packet",
+    "export letter",
+)
 
 
 # ---- pickers ------------------------------------------------------------------------------

@@ -36,6 +36,12 @@ class TextMixin:
         self.store.get_case(case_id)
         return len(textpages.pending_pages(self.store, case_id))
 
+    def ocr_needs_run(self, case_id: int) -> bool:
+        """Whether ``run_ocr`` has anything to do for the case, answered without
+        reading any file (for the window, before it starts a background run)."""
+        files = table.case_files(self.store, case_id)
+        return table.needs_run(self.store, (f.pdf_sha256 for f in files))
+
     def run_ocr(
         self,
         case_id: int,

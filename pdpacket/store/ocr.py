@@ -80,6 +80,24 @@ def analysed(store: Store, shas: Iterable[str]) -> set[str]:
     return {r["pdf_sha256"] for r in rows}
 
 
+def needs_run(store: Store, shas: Iterable[str]) -> bool:
+    """Whether OCR has anything to do for these files (cheap: no file is read):
+    one not analysed yet, a page waiting, or a language to detect."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return False
+    marks = ", ".join("?" * len(wanted))
+    row = store._q(
+        f"SELECT (SELECT COUNT(*) FROM text_files WHERE pdf_sha256 IN ({marks})) AS analysed, "
+        f"(SELECT COUNT(*) FROM text_files WHERE detected_at IS NULL "
+        f"AND pdf_sha256 IN ({marks})) AS stale, "
+        f"(SELECT COUNT(*) FROM ocr_pages WHERE status IN ('pending', 'unavailable') "
+        f"AND pdf_sha256 IN ({marks})) AS waiting",
+        [*wanted, *wanted, *wanted],
+    )[0]
+    return bool(row["analysed"] < len(wanted) or row["stale"] or row["waiting"])
+
+
 def record_analysis(
     store: Store, sha: str, pages: int, image_pages: Sequence[int], status: OcrStatus
 ) -> None:

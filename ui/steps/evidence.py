@@ -545,7 +545,7 @@ class EvidenceStep(Step):
         self.summary.setObjectName("importSummary")
         col.addWidget(self.summary)
         self.ocr = OcrBar(ctx)  # scanned pages are read in the background after each import
-        self.ocr.finished.connect(lambda _outcome: self._refresh())
+        self.ocr.finished.connect(lambda _outcome: self._ocr_finished())
         col.addWidget(self.ocr)
         self.language_banner = LanguageBanner(ctx)
         self.language_banner.changed.connect(self._language_decided)
@@ -643,7 +643,7 @@ class EvidenceStep(Step):
         self._selected_id = 0
         self.language_banner.show_proposal(None)
         self._refresh()
-        self.ocr.start()
+        self.ocr.start(if_needed=True)
 
     def _exhibits_changed(self) -> None:
         if self.ctx.has_case:
@@ -655,31 +655,9 @@ class EvidenceStep(Step):
         keep = self._selected_id
         self.list.blockSignals(True)
         self.list.clear()
-        detected = {
-            p.exhibit_id: p.language
-            for p in self.ocr.proposals
-            if p.exhibit_language in ("", "English")
-        }
         for letter, ex in zip(letters, self.exhibits, strict=True):
-            pages = f"{ex.pages} page{'s' if ex.pages != 1 else ''}"
-            flag = ""
-            if ex.needs_translation and not ex.files_with_role(FileRole.TRANSLATION):
-                flag = " · needs translation"
-            elif (
-                ex.id in detected
-                and ex.language in ("", "English")
-                and not ex.files_with_role(FileRole.TRANSLATION)
-            ):
-                flag = f" · reads as {detected[ex.id]}: needs translation"
-            item = QListWidgetItem(f"{letter}   {ex.title}")
-            item.setData(DETAIL_ROLE, f"{pages}{flag}")
-            item.setToolTip(f"{ex.title}\n{pages}{flag}")
-            item.setData(Qt.ItemDataRole.UserRole, ex.id)
-            item.setData(
-                Qt.ItemDataRole.AccessibleTextRole, f"Exhibit {letter}: {ex.title}, {pages}{flag}"
-            )
-            warn = any(f.warnings for f in ex.files) or bool(flag)
-            item.setIcon(state_icon(State.WARNING if warn else State.DONE))
+            item = QListWidgetItem()
+            self._describe(item, letter, ex)
             self.list.addItem(item)
         self.list.blockSignals(False)
         self.list_stack.setCurrentWidget(self.list if self.exhibits else self.empty)
@@ -692,6 +670,35 @@ class EvidenceStep(Step):
         else:
             self._show(None)
         self.statusChanged.emit()
+
+    def _describe(self, item: QListWidgetItem, letter: str, ex: Exhibit) -> None:
+        """An exhibit's row: title, pages, and what it still needs."""
+        detected = {p.exhibit_id: p.language for p in self.ocr.proposals}
+        pages = f"{ex.pages} page{'s' if ex.pages != 1 else ''}"
+        flag = ""
+        untranslated = not ex.files_with_role(FileRole.TRANSLATION)
+        if ex.needs_translation and untranslated:
+            flag = " · needs translation"
+        elif ex.id in detected and ex.language in ("", "English") and untranslated:
+            flag = f" · reads as {detected[ex.id]}: needs translation"
+        item.setText(f"{letter}   {ex.title}")
+        item.setData(DETAIL_ROLE, f"{pages}{flag}")
+        item.setToolTip(f"{ex.title}\n{pages}{flag}")
+        item.setData(Qt.ItemDataRole.UserRole, ex.id)
+        item.setData(
+            Qt.ItemDataRole.AccessibleTextRole, f"Exhibit {letter}: {ex.title}, {pages}{flag}"
+        )
+        warn = any(f.warnings for f in ex.files) or bool(flag)
+        item.setIcon(state_icon(State.WARNING if warn else State.DONE))
+
+    def _ocr_finished(self) -> None:
+        """OCR ran: each row says what it still needs, and a detected language is
+        proposed (the exhibits and the selection stay as they are)."""
+        for row, letter in enumerate(packet_letters(self.exhibits)):
+            item = self.list.item(row)
+            if item is not None:
+                self._describe(item, letter, self.exhibits[row])
+        self._show_language()
 
     def _selection_changed(self, item: QListWidgetItem | None, _prev: object = None) -> None:
         ex_id = int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else 0

@@ -77,13 +77,17 @@ class OcrBar(QWidget):
     def running(self) -> bool:
         return self.job is not None
 
-    def start(self, *, retry: bool = False) -> None:
+    def start(self, *, retry: bool = False, if_needed: bool = False) -> None:
         """Read the case's scanned pages in the background (again after the running
-        job when one is running)."""
+        job when one is running).  ``if_needed``: only when something waits (no
+        background job, which would hold up a restore, for nothing)."""
         if not self.ctx.has_case:
             return
         if self.job is not None:
             self._again = True
+            return
+        if if_needed and not self.ctx.workspace.ocr_needs_run(self.ctx.case_id):
+            self._show_ready()
             return
         self.bar.setRange(0, 0)
         self.bar.setFormat("Looking for scanned pages…")
@@ -97,6 +101,15 @@ class OcrBar(QWidget):
         self.job.progress.connect(self._progress)
         self.job.succeeded.connect(self._done)
         self.job.failed.connect(self._failed)
+
+    def _show_ready(self) -> None:
+        """Nothing to read: the proposals are the case's as they stand."""
+        try:
+            self.proposals = self.ctx.workspace.language_proposals(self.ctx.case_id)
+        except Exception as exc:  # the review shows the same; never stop the step
+            self.proposals = []
+            self.label.setText(f"Languages not checked: {exc}")
+        self.finished.emit((OcrSummary(), self.proposals))
 
     def stop(self) -> None:
         if self.job is not None:
