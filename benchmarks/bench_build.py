@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import letter
@@ -166,6 +167,31 @@ def make_case(data_dir: Path, files_dir: Path, exhibits: int) -> tuple[int, list
     return case_id, paths
 
 
+# Imports ``pdpacket`` from the source tree given as the first argument (this
+# one, or another commit's extracted by ``--against``) whatever is installed:
+# the package, and its data folders (resources/, ui/) as the wheel maps them.
+BOOT = """
+import importlib.util, sys
+_root = sys.argv.pop(1)
+_spec = importlib.util.spec_from_file_location(
+    "pdpacket", _root + "/pdpacket/__init__.py", submodule_search_locations=[_root + "/pdpacket", _root]
+)
+_mod = importlib.util.module_from_spec(_spec)
+sys.modules["pdpacket"] = _mod
+_spec.loader.exec_module(_mod)
+"""
+
+MAKE = """
+import json, sys
+_bench = importlib.util.spec_from_file_location("bench_build", sys.argv[1])
+bench = importlib.util.module_from_spec(_bench)
+_bench.loader.exec_module(bench)
+from pathlib import Path
+case_id, _paths = bench.make_case(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
+assert sys.modules["pdpacket"].__file__.startswith(_root), sys.modules["pdpacket"].__file__
+print(json.dumps({"case_id": case_id}))
+"""
+
 BUILD = """
 import json, resource, sys, time, datetime
 from pdpacket.api import Workspace
@@ -176,19 +202,78 @@ with Workspace.open(sys.argv[1]) as ws:
                         BuildOptions(build_date=datetime.date(2026, 3, 20)))
 elapsed = time.perf_counter() - t
 print(json.dumps({"seconds": elapsed, "pages": r.pages, "size": r.size,
+                  "code": sys.modules["pdpacket"].__file__,
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
-def build(data_dir: Path, case_id: int, out: Path) -> dict[str, float]:
+def build(data_dir: Path, case_id: int, out: Path, tree: Path = ROOT) -> dict[str, Any]:
+    """One build in a fresh process, with the code of source tree ``tree``."""
     res = subprocess.run(
-        [sys.executable, "-c", BUILD, str(data_dir), str(case_id), str(out)],
+        [sys.executable, "-c", BOOT + BUILD, str(tree), str(data_dir), str(case_id), str(out)],
         capture_output=True,
         text=True,
         check=True,
-        cwd=ROOT,
+        cwd=tree,
     )
-    return json.loads(res.stdout)  # type: ignore[no-any-return]
+    out: dict[str, Any] = json.loads(res.stdout)
+    assert str(out.pop("code")).startswith(str(tree)), "built with the wrong code"
+    return out
+
+
+def make_case_with(tree: Path, data_dir: Path, files_dir: Path, exhibits: int) -> int:
+    """``make_case`` run with the code of source tree ``tree`` (its own database)."""
+    files_dir.mkdir(parents=True, exist_ok=True)
+    args = [str(tree), __file__, str(data_dir), str(files_dir), str(exhibits)]
+    res = subprocess.run(
+        [sys.executable, "-c", BOOT + MAKE, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tree,
+    )
+    return int(json.loads(res.stdout.splitlines()[-1])["case_id"])
+
+
+def extract(ref: str, into: Path) -> Path:
+    """The source tree of git commit ``ref`` (``git archive``), to build with."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def compare(ref: str, exhibits: int, repeat: int) -> None:
+    """This tree's build against commit ``ref``'s on the same pages, runs
+    alternated (noise on a shared machine hits both), best and median of each."""
+    import statistics
+
+    with tempfile.TemporaryDirectory(prefix="pdpacket-bench-") as tmp:
+        trees = {"this tree": ROOT, ref: extract(ref, Path(tmp) / "ref")}
+        cases = {
+            name: make_case_with(tree, Path(tmp) / f"data-{k}", Path(tmp) / f"files-{k}", exhibits)
+            for k, (name, tree) in enumerate(trees.items())
+        }
+        times: dict[str, list[float]] = {name: [] for name in trees}
+        pages = 0
+        for _ in range(repeat):
+            for k, (name, tree) in enumerate(trees.items()):
+                r = build(Path(tmp) / f"data-{k}", cases[name], Path(tmp) / f"p{k}.pdf", tree)
+                times[name].append(r["seconds"])
+                pages = int(r["pages"])
+    print(
+        f"{exhibits * PAGES_PER_EXHIBIT} evidence pages, {pages} packet pages, {repeat} runs each"
+    )
+    print(f"{'code':>24} {'best s':>8} {'median s':>9}")
+    for name, ts in times.items():
+        print(f"{name[:24]:>24} {min(ts):>8.2f} {statistics.median(ts):>9.2f}")
+    mine, theirs = times["this tree"], times[ref]
+    print(
+        f"this tree / {ref}: best {min(mine) / min(theirs):.2f}, median "
+        f"{statistics.median(mine) / statistics.median(theirs):.2f} (target <= 1.10)"
+    )
 
 
 def baseline(paths: list[Path], work: Path) -> float:
@@ -216,7 +301,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="100 and 400 pages")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--against",
+        metavar="REF",
+        help="instead: the 2,000-page build (400 with --quick) with this tree's code and "
+        "with git commit REF's (e.g. main), alternated, and the ratio",
+    )
     args = ap.parse_args()
+    if args.against:
+        compare(args.against, 20 if args.quick else 100, args.repeat)
+        return
     sizes = (5, 20) if args.quick else (5, 100)
     rows = []
     with tempfile.TemporaryDirectory(prefix="pdpacket-bench-") as tmp:

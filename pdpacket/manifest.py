@@ -436,14 +436,13 @@ def _parse_factors(
     out = []
     for i, f in enumerate(items):
         _check_factor(source, f"factors[{i}].id", f["id"], fw)
-        out.append(
-            FactorAnswer(
-                factor_id=f["id"],
-                applies=bool(f.get("applies", True)),
-                notes=_str(f, "notes"),
-                explanation=_str(f, "explanation"),
-            )
+        answer = FactorAnswer(
+            factor_id=f["id"],
+            applies=bool(f.get("applies", True)),
+            notes=_str(f, "notes"),
+            explanation=_str(f, "explanation"),
         )
+        out.append(answer.with_state(f["state"]) if f.get("state") else answer)
     return tuple(out)
 
 

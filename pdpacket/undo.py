@@ -28,6 +28,7 @@ FIELD_NAMES = {
     "included": "inclusion",
     "translator": "translator",
     "translation_order": "translation order",
+    "guessed": "guesses",
 }
 
 # typing into these merges into one step, like a text editor's undo

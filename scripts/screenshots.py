@@ -2,6 +2,8 @@
 
     .venv/bin/python scripts/screenshots.py shots/              # 1280x800, 100 %
     .venv/bin/python scripts/screenshots.py shots/ --scale 1.5  # as at 150 % scaling
+    .venv/bin/python scripts/screenshots.py shots/ --small      # 1024x640 at 100 % and
+                                                                # at 150 %, in two folders
 
 It works on a throw-away data folder with the fictional demo case (plus an
 empty case for the empty states), builds the demo packet once so the Build
@@ -31,7 +33,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--screen", action="store_true", help="use the real display instead of offscreen"
     )
+    parser.add_argument(
+        "--small",
+        action="store_true",
+        help="the smallest window it must work in: 1024x640 at 100 %% and at 150 %% "
+        "(into OUT/1024x640 and OUT/1024x640-150)",
+    )
     args = parser.parse_args(argv)
+    if args.small:  # the scale is read once per process: one run each
+        import subprocess
+
+        for sub, scale in (("1024x640", "1"), ("1024x640-150", "1.5")):
+            cmd = [sys.executable, __file__, str(args.out / sub), "--size", "1024x640"]
+            subprocess.run([*cmd, "--scale", scale], check=True)
+        return 0
     if not args.screen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if args.scale != 1.0:
@@ -83,6 +98,14 @@ def main(argv: list[str] | None = None) -> int:
             FactorAnswer("long_residence", True, "She has lived in Jackson Heights since 2009."),
         )
         step.refresh()  # type: ignore[attr-defined]
+
+    def camera_photo(folder: Path) -> Path:
+        """A phone photo named as the phone names it: a title is not guessed from it."""
+        from PIL import Image
+
+        path = folder / "IMG_20240514_4001.jpg"
+        Image.new("RGB", (600, 800), (231, 226, 214)).save(path, "JPEG")
+        return path
 
     def dialog_shots(window: MainWindow) -> None:
         from pdpacket.ui.archive_dialogs import BackupsDialog, ExportPasswordDialog
@@ -144,7 +167,18 @@ def main(argv: list[str] | None = None) -> int:
                     letter_conflict(ws, demo, step)
                     shot(window, "letter-conflicts")
                     step.keep_all_mine()  # type: ignore[attr-defined]
+                if step.key == "factors":
+                    negative = step.rows["criminal_history"]  # type: ignore[attr-defined]
+                    step.scroll_area.ensureWidgetVisible(negative)  # type: ignore[attr-defined]
+                    shot(window, "factors-negative")
+                if step.key == "documents":
+                    step.show_document(step.documents and next(iter(step.documents)))  # type: ignore[attr-defined]
+                    shot(window, "documents-seen")
                 if step.key == "evidence":
+                    guessed = ws.add_evidence(demo, [camera_photo(Path(tmp))])[0].exhibit_id
+                    window.ctx.exhibitsChanged.emit()
+                    step.select_exhibit(guessed)  # type: ignore[attr-defined]
+                    shot(window, "evidence-guessed")
                     step.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
                     step.select_exhibit(ws.exhibits(demo)[3].id)  # type: ignore[attr-defined]
                     shot(window, "evidence-pages")

@@ -39,7 +39,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pdpacket.api import ArchivePasswordRequiredError, ArchiveWrongPasswordError, Workspace
+from pdpacket.api import (
+    ArchiveCaseExistsError,
+    ArchivePasswordRequiredError,
+    ArchiveWrongPasswordError,
+    Workspace,
+)
 from pdpacket.errors import CancelledError, PdpacketError
 from pdpacket.model import ArchiveInfo, BackupInfo
 from pdpacket.model.progress import CancelToken
@@ -269,6 +274,7 @@ class BackupsDialog(QDialog):
         )
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("backupTable")
+        self.table.setTabKeyNavigation(False)  # one Tab stop; arrows move inside
         self.table.setAccessibleName("Backups, newest first")
         self.table.setHorizontalHeaderLabels(["Made", "Why", "Size"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -475,20 +481,36 @@ class ArchiveActions(QObject):
         self.window.flush_steps()
         self._import(path, None)
 
-    def _import(self, path: str, password: str | None) -> None:
+    def _import(self, path: str, password: str | None, if_exists: str = "refuse") -> None:
         def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> ArchiveInfo:
-            return ws.import_archive(path, password=password, progress=progress, cancel=cancel)
+            return ws.import_archive(
+                path, password=password, progress=progress, cancel=cancel, if_exists=if_exists
+            )
 
         job = self._submit(work, "import archive", "Importing the case", self.parent_widget)
         job.succeeded.connect(self._imported)
-        job.failed.connect(lambda exc: self._import_failed(exc, path))
+        job.failed.connect(lambda exc: self._import_failed(exc, path, password))
 
-    def _import_failed(self, exc: BaseException, path: str) -> None:
+    def _import_failed(self, exc: BaseException, path: str, password: str | None) -> None:
         if isinstance(exc, ArchivePasswordRequiredError | ArchiveWrongPasswordError):
             retry = isinstance(exc, ArchiveWrongPasswordError)
             password = ArchivePasswordDialog.ask(self.parent_widget, Path(path).name, retry=retry)
             if password:
                 self._import(path, password)
+            return
+        if isinstance(exc, ArchiveCaseExistsError):
+            answer = dialogs.choose(
+                self.parent_widget,
+                "The case is already here",
+                f"The case of {exc.client_name} in {Path(path).name} is already in pdpacket. "
+                "Update that case with the archive's contents (what was changed here since "
+                "is replaced), or keep both as separate cases?",
+                [("update", "&Update the case"), ("keep_both", "&Keep both")],
+            )
+            if answer:
+                self._import(path, password, answer)
+            else:
+                self.window.statusBar().showMessage("Import cancelled: nothing changed.", 8000)
             return
         self._failed(exc, "importing the case archive")
 

@@ -123,6 +123,10 @@ class CaseListPanel(QWidget):
         for label, key in SORTS:
             self.sort.addItem(f"Sort: {label}", key)
         self.sort.currentIndexChanged.connect(lambda *_: self.refresh())
+        self.sort.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.sort.setMinimumContentsLength(10)
         self.show_archived = QCheckBox("Archived")
         self.show_archived.setToolTip("Show archived cases too")
         self.show_archived.setAccessibleName("Show archived cases")

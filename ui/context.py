@@ -38,6 +38,7 @@ class CaseContext(QObject):
         self.history = UndoHistory(
             workspace, self.exhibitsChanged.emit, lambda exc, action: self.fail(exc, action), self
         )
+        self.history.said.connect(self.statusMessage.emit)
         self._exhibits: list[Exhibit] | None = None
         # connected first, so every other listener reads fresh exhibits
         self.exhibitsChanged.connect(self._forget_exhibits)

@@ -100,6 +100,22 @@ def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
     return box.clickedButton() is ok
 
 
+def choose(
+    parent: QWidget | None, title: str, text: str, choices: list[tuple[str, str]]
+) -> str | None:
+    """A question with several answers (key, button text), the first the default;
+    None when cancelled."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    buttons = {
+        box.addButton(label, QMessageBox.ButtonRole.AcceptRole): key for key, label in choices
+    }
+    box.setDefaultButton(next(iter(buttons)))
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((key for button, key in buttons.items() if button is clicked), None)
+
+
 # ---- new case ---------------------------------------------------------------
 @dataclass(frozen=True)
 class NewCase:
@@ -326,7 +342,7 @@ SHORTCUTS_HELP = [
     ("Ctrl+N", "New case"),
     ("Ctrl+O", "Open a case (search the case list)"),
     ("Ctrl+Shift+D", "Duplicate the open case"),
-    ("Ctrl+1 … Ctrl+8", "Go to a step"),
+    ("Ctrl+1 … Ctrl+9", "Go to a step"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo exhibit changes"),
     ("F2", "Rename the selected exhibit"),
     ("Delete", "Remove the selected exhibits (undo with Ctrl+Z)"),

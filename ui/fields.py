@@ -23,7 +23,9 @@ from .style import GREEN, GREY, RED
 
 @dataclass(frozen=True)
 class Check:
-    state: str  # "ok" | "neutral" | "error"
+    # "ok" | "neutral" | "error" (not stored until fixed) | "alert" (stored, shown in
+    # red: a valid value that something needs doing about, e.g. a passed deadline)
+    state: str
     message: str = ""
 
 
@@ -66,7 +68,6 @@ class TextField(QObject):
             widget.installEventFilter(self)
         if message is not None:
             message.setWordWrap(True)
-            message.setVisible(False)
 
     # ---- reading / writing the widget -------------------------------------
     def text(self) -> str:
@@ -164,17 +165,19 @@ class TextField(QObject):
         label = self.message
         if label is None:
             return
-        colour = {"ok": GREEN, "error": RED}.get(check.state, GREY)
+        colour = {"ok": GREEN, "error": RED, "alert": RED}.get(check.state, GREY)
         label.setStyleSheet(f"color: {colour};")
-        label.setText(check.message)
-        label.setVisible(bool(check.message))
+        label.setText(check.message)  # the line keeps its space: the form never jumps
         self.widget.setAccessibleDescription(check.message)
         self.widget.setProperty("invalid", check.state == "error")
 
 
 def message_label(parent: QWidget | None = None) -> QLabel:
+    """The line under a field for what its check says.  Its space is kept when
+    empty, so a message appearing while someone types does not push the fields
+    below it from under the mouse."""
     label = QLabel(parent)
     label.setObjectName("fieldMessage")
     label.setWordWrap(True)
-    label.setVisible(False)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing())
     return label

@@ -35,10 +35,11 @@ from .archive_dialogs import ArchiveActions
 from .case_list import CaseListPanel, TwoLineDelegate
 from .context import CaseContext
 from .documents_export import DocumentsExport
+from .fields import TextField
 from .models import DETAIL_ROLE, friendly_date
 from .places_dialog import PlacesDialog
 from .steps import STEP_CLASSES, BuildStep, EvidenceStep, ExhibitsStep, Step
-from .style import RED, EmptyState, app_icon, scaled_font, state_icon
+from .style import RED, Banner, EmptyState, app_icon, scaled_font, state_icon
 from .workers import TaskRunner
 
 SETTINGS_FILE = "window.ini"
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         fm = self.fontMetrics()
         titles = max(fm.horizontalAdvance(f"{n}  {s.title}") for n, s in enumerate(self.steps, 1))
         # room for the title or a summary ("Dismissal without prejudice"), and the icon
-        self.sidebar.setFixedWidth(max(titles, fm.averageCharWidth() * 30) + fm.height() * 3)
+        self.sidebar.setFixedWidth(max(titles, fm.averageCharWidth() * 24) + fm.height() * 3)
         self.sidebar.currentRowChanged.connect(self._show_step)
 
         self.header = QLabel()
@@ -99,6 +100,14 @@ class MainWindow(QMainWindow):
         hb.setContentsMargins(m * 2, m, m * 2, m // 2)
         hb.addWidget(self.header, 1)
         cv.addWidget(header_box)
+        self.demo_banner = Banner(
+            "warning",
+            "Demo case: the client, the attorney and every document are fictional. "
+            "Use it to try pdpacket; never file it.",
+        )
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setVisible(False)
+        cv.addWidget(self.demo_banner)
         body = QHBoxLayout()
         body.setContentsMargins(m, 0, 0, 0)
         body.setSpacing(0)
@@ -124,6 +133,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setCollapsible(0, True)  # a narrow window can fold the case list away
         self.splitter.setSizes([fm.averageCharWidth() * 34, 1000])
         self.setCentralWidget(self.splitter)
         self.statusBar().setSizeGripEnabled(True)
@@ -224,7 +234,7 @@ class MainWindow(QMainWindow):
         self.step_actions: list[QAction] = []
         for n, step in enumerate(self.steps, 1):
             a = self._action(
-                f"&{n} {step.title}",
+                f"&{n} {step.title.replace('&', '&&')}",  # "Client & proceedings": a literal &
                 lambda _=False, k=step.key: self.go_to_step(k),
                 f"Ctrl+{n}" if n < 10 else None,
             )
@@ -460,6 +470,8 @@ class MainWindow(QMainWindow):
         if case.archived:
             text += " &nbsp;<i>(archived)</i>"
         self.header.setText(text)
+        demo = case.id in (self.workspace.setting("demo_case_ids", []) or [])
+        self.demo_banner.setVisible(demo)
         self.setWindowTitle(f"{case.title} — pdpacket")
 
     # ---- commands ------------------------------------------------------------------------------
@@ -519,12 +531,44 @@ class MainWindow(QMainWindow):
 
     # ---- closing -----------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.flush_steps()
+        if not self.flush_steps() and not self._close_anyway():
+            event.ignore()  # back to the field, with the value still in it
+            return
         self.save_settings()
         for job in self.runner.active_jobs():
             job.cancel()
         self.runner.shutdown()
         event.accept()
+
+    def unsaved_field(self) -> tuple[Step, TextField] | None:
+        """The first field still holding a value that was not stored (invalid)."""
+        for step in self.steps:
+            for field in step.fields:
+                if field.dirty:
+                    return step, field
+        return None
+
+    def _close_anyway(self) -> bool:
+        """A field holds an invalid value: close and lose it only if the user says so."""
+        found = self.unsaved_field()
+        what = (
+            f"{found[1].widget.accessibleName() or 'A field'} holds “{found[1].text().strip()}”, "
+            "which is not valid, so it was not saved."
+            if found
+            else "A field holds a value that is not valid, so it was not saved."
+        )
+        answer = dialogs.choose(
+            self,
+            "A value was not saved",
+            f"{what} Go back and correct it, or close and lose it?",
+            [("fix", "&Go back and correct it"), ("close", "&Close and lose it")],
+        )
+        if answer == "close":
+            return True
+        if found:
+            self.go_to_step(found[0].key)
+            found[1].widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return False
 
 
 def _esc(text: str) -> str:

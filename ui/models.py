@@ -313,6 +313,15 @@ def _build_status_tip(b: BuildRecord) -> str:
     )
 
 
+def build_parts(b: BuildRecord) -> list[tuple[str, int]]:
+    """Each file a build wrote, with its size: one, or the parts of a split edition
+    (whose record names part 1 only)."""
+    parts, sizes = b.options.get("parts"), b.options.get("part_sizes")
+    if isinstance(parts, list) and isinstance(sizes, list) and len(parts) == len(sizes) > 0:
+        return [(str(p), int(n)) for p, n in zip(parts, sizes, strict=True)]
+    return [(b.path, b.size)]
+
+
 class BuildHistoryModel(QAbstractTableModel):
     """Packets built for the case: when, final or draft, pages, size, hash and where."""
 
@@ -355,17 +364,20 @@ class BuildHistoryModel(QAbstractTableModel):
                 return local_time(b.created_at)
             if col == 1:
                 return b.status
+            parts = build_parts(b)
             if col == 2:
                 return str(b.pages)
             if col == 3:
-                return human_size(b.size)
+                return human_size(sum(size for _, size in parts))
             if col == 4:
                 return b.sha256[:12] + "…"
-            return Path(b.path).name + ("" if exists else " (moved or deleted)")
+            name = Path(b.path).name + (f" + {len(parts) - 1} more" if len(parts) > 1 else "")
+            return name + ("" if exists else " (moved or deleted)")
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 1:
                 return _build_status_tip(b)
-            return f"{b.path}\nSHA-256 {b.sha256}" + ("" if exists else "\nThe file is gone.")
+            files = "\n".join(f"{p} ({human_size(n)})" for p, n in build_parts(b))
+            return f"{files}\nSHA-256 {b.sha256}" + ("" if exists else "\nThe file is gone.")
         if role == Qt.ItemDataRole.ForegroundRole and not exists:
             return QBrush(QColor(GREY))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):

@@ -74,6 +74,7 @@ class PlacesTable(QTableWidget):
         self.setHorizontalHeaderLabels([c[1] for c in columns])
         self.setAccessibleName("Offices" if kind == "office" else "Courts")
         self.verticalHeader().setVisible(False)
+        self.setTabKeyNavigation(False)  # one Tab stop; arrows move between cells
         self.horizontalHeader().setStretchLastSection(True)
         self.setWordWrap(False)
         self.places: list[Place] = []

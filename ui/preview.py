@@ -164,9 +164,10 @@ class PagesPanel(QWidget):
         if self.job is not None:
             self.job.cancel()
             self.job = None
+        # forget the old pages before the list can signal a row of them
+        self.thumbnails = []
         self.exhibit = exhibit
         self.thumbs.clear()
-        self.thumbnails = []
         for doc, buf in self._docs.values():
             doc.close()
             buf.close()
@@ -222,6 +223,8 @@ class PagesPanel(QWidget):
         if not 0 <= row < len(self.thumbnails) or self.exhibit is None:
             return
         t = self.thumbnails[row]
+        if t.file_index >= len(self.exhibit.files):
+            return  # a page of the exhibit shown before this one
         if t.file_index not in self._docs:
             f = self.exhibit.files[t.file_index]
             try:

@@ -20,6 +20,7 @@ from pdpacket.model import HistoryStep
 
 class UndoHistory(QObject):
     changed = Signal()  # what can be undone or redone changed
+    said = Signal(str)  # what an undo or redo did, for the status bar
 
     def __init__(
         self,
@@ -39,10 +40,22 @@ class UndoHistory(QObject):
         return self._call(action, change)
 
     def undo(self) -> bool:
-        return self._call("undoing", self.workspace.undo)
+        return self._reported(self.workspace.undo_text, "undoing", self.workspace.undo)
 
     def redo(self) -> bool:
-        return self._call("redoing", self.workspace.redo)
+        return self._reported(self.workspace.redo_text, "redoing", self.workspace.redo)
+
+    def _reported(
+        self, text: Callable[[], str], action: str, fn: Callable[[], HistoryStep | None]
+    ) -> bool:
+        """Undo or redo, and say what was done: the status bar never keeps saying
+        what the undo just took back ("Removed 1 exhibit")."""
+        what = text()
+        ok = self._call(action, fn)
+        if ok and what:
+            verb, _, rest = what.partition(" ")
+            self.said.emit(f"{'Undone' if verb == 'Undo' else 'Redone'}: {rest}.")
+        return ok
 
     def clear(self) -> None:
         self.workspace.clear_history()

@@ -18,14 +18,21 @@ from pdpacket.api.workspace import Workspace
 from pdpacket.errors import CancelledError, PdpacketError
 from pdpacket.intake.service import expand_paths, title_from_filename
 from pdpacket.letter import LetterExport, LetterUpdate, factor_heading, page_range
+from pdpacket.model.attachments import AttachmentInfo
 from pdpacket.model.case_list import case_matches, sort_cases
-from pdpacket.store.archive import ArchivePasswordRequiredError, ArchiveWrongPasswordError
+from pdpacket.store.archive import (
+    ArchiveCaseExistsError,
+    ArchivePasswordRequiredError,
+    ArchiveWrongPasswordError,
+)
 
 catalogue = Workspace.catalogue  # for the window's code that has no workspace at hand
 
 __all__ = [
+    "ArchiveCaseExistsError",
     "ArchivePasswordRequiredError",
     "ArchiveWrongPasswordError",
+    "AttachmentInfo",
     "CancelledError",
     "Catalogue",
     "LetterExport",

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from pdpacket.model.policy import Destination, DocumentType, Framework, PdForm, Place, Stage
-from pdpacket.policy import catalog, destinations
+from pdpacket.model import Proceedings
+from pdpacket.model.policy import (
+    Destination,
+    DocumentType,
+    FilingDeadline,
+    Framework,
+    PdForm,
+    Place,
+    Stage,
+)
+from pdpacket.policy import catalog, deadlines, destinations
 
 
 class Catalogue:
@@ -60,3 +69,9 @@ class Catalogue:
     @staticmethod
     def destination(destination_id: str) -> Destination | None:
         return destinations.destination(destination_id)
+
+    @staticmethod
+    def filing_deadline(proceedings: Proceedings) -> FilingDeadline | None:
+        """The filing deadline before the next hearing (None: no hearing date), as
+        the review judges it: binding for a court filing of a non-detained case."""
+        return deadlines.filing_deadline(proceedings)

@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from pdpacket import letter as letters
 from pdpacket import undo
+from pdpacket.api.attachments import AttachmentsMixin
 from pdpacket.api.catalogue import Catalogue
 from pdpacket.api.documents import DocumentsMixin
 from pdpacket.api.interview import InterviewMixin
@@ -35,7 +36,7 @@ from pdpacket.errors import (
     ValidationError,
     disk_full_guard,
 )
-from pdpacket.intake.pdfclean import clean_stored_pdf
+from pdpacket.intake.pdfclean import StoredCleaning
 from pdpacket.intake.service import (
     EvidenceIntake,
     StoredFile,
@@ -78,7 +79,7 @@ from pdpacket.packet import builder as packet
 from pdpacket.packet import editions, integrity
 from pdpacket.policy import destinations
 from pdpacket.review import readiness
-from pdpacket.store import archive, backup, cleaning, places
+from pdpacket.store import archive, backup, cleaning, leftovers, places
 from pdpacket.store import signatures as signing
 from pdpacket.store.database import Store
 from pdpacket.store.migrations import migrations
@@ -109,7 +110,9 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace(InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, TextMixin):
+class Workspace(
+    InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, AttachmentsMixin, TextMixin
+):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace
@@ -157,6 +160,7 @@ class Workspace(InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, TextM
                 return []
             archive.sweep_temporary(self.data_dir)
             backup.sweep_temporary(self.data_dir)
+            leftovers.sweep_packet_temporaries(self.store)  # beside packets a kill cut short
             removed = self.store.sweep_blobs(also_keep=backup.referenced_blobs(self.data_dir))
         if removed:
             log.info("sweep removed %d unreferenced evidence files", len(removed))
@@ -858,21 +862,28 @@ class Workspace(InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, TextM
         password: str | None = None,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
+        if_exists: str = "keep_both",
     ) -> ArchiveInfo:
         """Create a new case from an archive, after checking every hash; all or
         nothing.  Every PDF the case builds from is cleaned as intake cleans a
         client's file (an archive is a file people pass around: its hashes prove
         it whole, not safe).  Raises ``ArchivePasswordRequiredError`` /
         ``ArchiveWrongPasswordError`` for encrypted archives, ``ArchiveError`` for
-        damaged or altered ones and for a file the cleaning refuses."""
-        return archive.import_archive(
+        damaged or altered ones and for a file the cleaning refuses.  ``warnings``
+        holds each file's warnings (file name, messages): as recorded at its
+        intake and what this cleaning said.  The case already here: ``if_exists``
+        "refuse" (``ArchiveCaseExistsError``), "keep_both" or "update" (replaces it)."""
+        clean = StoredCleaning()
+        info = archive.import_archive(
             self.store,
             path,
             password=password,
             progress=progress,
             cancel=cancel,
-            clean=clean_stored_pdf,
+            clean=clean,
+            if_exists=if_exists,
         )
+        return replace(info, warnings=clean.per_file(self.store.list_exhibits(info.case_id)))
 
     # ---- backups --------------------------------------------------------
     def list_backups(self) -> list[BackupInfo]:

@@ -24,7 +24,7 @@ from pdpacket.errors import BadInputError, PdpacketError
 
 if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays quick
     from pdpacket.api import Workspace
-    from pdpacket.model import BuildResult
+    from pdpacket.model import BuildResult, ImportResult
 
 from pdpacket.cli.common import case_number, open_workspace
 from pdpacket.cli.desktop import add_desktop_commands, archive_argument, open_window
@@ -230,8 +230,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import_archive(args: argparse.Namespace) -> int:
     password = _password(args.password, confirm=False)
+    if_exists = "update" if args.update else "keep_both" if args.keep_both else "refuse"
     with open_workspace(args) as ws:
-        info = ws.import_archive(args.archive, password=password)
+        info = ws.import_archive(args.archive, password=password, if_exists=if_exists)
+    for name, message in info.warnings:  # as `add` and `import` print them; exit 0
+        print("\t".join(("warning", name, message)), file=sys.stderr)
     print(f"{info.case_id}\t{info.client_name}\t{info.blobs} evidence files")
     return 0
 
@@ -554,12 +557,64 @@ def cmd_add(args: argparse.Namespace) -> int:
             )
         else:
             results = ws.add_evidence(args.case, args.paths, passwords=passwords, progress=progress)
+        if args.attachments:  # each PDF's attached files as exhibits of their own
+            results = _with_attachments(ws, results)
         if progress is not None:
             print(file=sys.stderr)
         for r in results:
             print("\t".join(x for x in (r.status, r.path, r.message) if x))
         sys.stdout.flush()
         _ocr(ws, args.case, args)
+    return 2 if any(r.status == "refused" for r in results) else 0
+
+
+def _with_attachments(ws: Workspace, results: list[ImportResult]) -> list[ImportResult]:
+    out = []
+    for r in results:
+        out.append(r)
+        if r.attachments and r.status in ("imported", "warning") and r.exhibit_id:
+            out.extend(ws.add_attachments(r.exhibit_id, file_id=r.file_id))
+    return out
+
+
+def cmd_attachments(args: argparse.Namespace) -> int:
+    """List the files an exhibit's PDFs carry; ``--add`` adds them as exhibits."""
+    from pdpacket.errors import BadInputError
+
+    with open_workspace(args) as ws:
+        if not args.add:
+            found = ws.list_attachments(args.exhibit, password=args.password)
+            if not found:
+                print(f"Exhibit {args.exhibit} carries no attached files.", file=sys.stderr)
+            for a in found:
+                added = (
+                    f"in the case (exhibit {a.in_case_exhibit_id})"
+                    if a.in_case_exhibit_id
+                    else "not added"
+                )
+                print(
+                    "\t".join(
+                        (
+                            str(a.number),
+                            a.name,
+                            f"{a.size:,} bytes",
+                            f"{a.carrier}, {a.where}",
+                            added,
+                        )
+                    )
+                )
+            return 0
+        parts = [p.strip().lower() for item in args.add for p in item.split(",") if p.strip()]
+        bad = [p for p in parts if p != "all" and not p.isdigit()]
+        if bad:
+            raise BadInputError(
+                f"--add {bad[0]!r}: give attachment numbers (1,2) or all.",
+                hint="List them with `pdpacket attachments EXHIBIT`.",
+            )
+        numbers = [] if "all" in parts else [int(p) for p in parts]
+        results = ws.add_attachments(args.exhibit, numbers, password=args.password)
+    for r in results:
+        print("\t".join(x for x in (r.status, r.path, r.message) if x))
     return 2 if any(r.status == "refused" for r in results) else 0
 
 
@@ -741,7 +796,26 @@ def build_parser() -> argparse.ArgumentParser:
         default="translation",
         help="with --exhibit: what the files are (default: translation)",
     )
+    p.add_argument(
+        "--attachments",
+        action="store_true",
+        help="also add the files each PDF carries (attachments) as exhibits of their own",
+    )
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser(
+        "attachments",
+        help="list the files an exhibit's PDFs carry (attachments); --add adds them as exhibits",
+        description="One line per attached file: number, name, size, the PDF that carries "
+        "it and where, and whether it is already in the case. --add N[,M] or --add all adds "
+        "them as new exhibits through the normal intake (one line per file, as `add`).",
+    )
+    p.add_argument("exhibit", type=int, metavar="EXHIBIT", help="the exhibit's id")
+    p.add_argument(
+        "--add", action="append", metavar="N[,M]|all", help="add these attachments as exhibits"
+    )
+    p.add_argument("--password", default=None, help="the PDF's password, if it has one")
+    p.set_defaults(func=cmd_attachments)
 
     pw_help = "encrypt with a password (asked for, without echo, when no value is given)"
     p = sub.add_parser("export", help="write a case (data and evidence) to one archive file")
@@ -760,6 +834,17 @@ def build_parser() -> argparse.ArgumentParser:
         const=ASK,
         default=None,
         help="the archive's password (asked for when no value is given)",
+    )
+    same = p.add_mutually_exclusive_group()
+    same.add_argument(
+        "--update",
+        action="store_true",
+        help="the case is already here: replace it with the archive's contents",
+    )
+    same.add_argument(
+        "--keep-both",
+        action="store_true",
+        help="the case is already here: add the archive's as a second case",
     )
     p.set_defaults(func=cmd_import_archive)
 

@@ -6,13 +6,16 @@ placement matrix, not by turning the pixels, which costs nothing), at no more
 than 300 dpi (never upsampled), and encoded small:
 
 - colour photos and colour scans: JPEG (decoded at reduced size with Pillow's
-  ``draft()`` when the file is at least twice as large as needed);
+  ``draft()`` when the file is at least twice as large as needed); a JPEG that
+  needs no resizing and weighs at most 200 KB (a 300x200 photo) is kept as
+  it is, its metadata cut losslessly (``jpegstrip``);
 - black-and-white scans: 1-bit CCITT G4 (Flate when G4 is unavailable);
 - grayscale document scans and few-colour screenshots: lossless Flate, unless
   that is several times larger than a high-quality JPEG (noisy scans).
 
 Scans (files that say they are 100-1200 dpi and are at most page-sized) are
-placed at their real size, without margins; photos and everything else are
+placed at their real size, without margins (a landscape scan turned to
+portrait, top to the left, as PDF pages are); photos and everything else are
 fitted into the page with margins (0.5 inch sides, 0.75 inch top and bottom:
 the top is where court fasteners go, the bottom where page numbers go).
 
@@ -36,6 +39,7 @@ from PIL import Image, ImageChops, UnidentifiedImageError
 from PIL.JpegImagePlugin import get_sampling
 
 from pdpacket.errors import IntakeError
+from pdpacket.intake.jpegstrip import kept_jpeg
 from pdpacket.model import NormalisedFile
 from pdpacket.pdf.syntax import number
 
@@ -60,12 +64,18 @@ MAX_DECODED_PIXELS = 100_000_000  # what may be decoded at once (after draft())
 MAX_FRAMES = 500
 TALL_RATIO = 2.5  # height/width beyond which a picture is split over pages
 SMALL_IMAGE_PX = 1000  # longest side below this: warn that it may not be legible
+LANDSCAPE_RATIO = 1.02  # a scan wider than tall by more than this is turned (as PDF pages)
 
 PHOTO_QUALITY = 60
 PHOTO_QUALITY_LOW = 45
 PHOTO_MAX_BITS_PER_PIXEL = 0.5
 SCAN_JPEG_QUALITY = 75
 FLATE_SMALL_ENOUGH = 600_000  # bytes a page: lossless whenever it is at most this
+# A JPEG that needs no resizing is kept as it is when it weighs no more than a
+# re-encoded 12-megapixel photo page does (~250 KB): small pictures keep every
+# pixel, and a packet of mid-size photos does not grow; heavier ones are
+# re-encoded as before (the e-filing edition can still reduce them all).
+KEPT_MAX_BYTES = 200_000
 FLATE_MAX_RATIO = 2.0  # lossless gray is kept unless > this many times a q75 JPEG
 
 # Resizing is split into horizontal bands on two threads (Pillow releases the
@@ -232,6 +242,10 @@ def _frame_page(
         )
     if orientation == 1 and not keep_original_size and h / w > TALL_RATIO:
         return _tall_pages(name, im, kind, notes)
+    if kind == "jpeg" and data and single_frame and layout.stored_target == (w, h):
+        kept = _kept_jpeg(data, im)
+        if kept is not None:
+            return [(PlacedImage(kept, layout.matrix), page)]
     if data and single_frame and _split_decode_fits(im, kind, layout.stored_target):
         work = _decode_jpeg_split(data, layout.stored_target)
         encoded = _encode_jpeg(work, PHOTO_QUALITY, photo=True)
@@ -261,6 +275,29 @@ def _frame_page(
         len(encoded.data),
     )
     return [(PlacedImage(encoded, layout.matrix), page)]
+
+
+def _kept_jpeg(data: bytes, im: Image.Image) -> EncodedImage | None:
+    """A JPEG that needs no resizing, as it is: its pixels untouched, its
+    metadata cut losslessly (``jpegstrip``); ``None`` to re-encode instead (CMYK,
+    an odd structure, or heavier than a photo page may be)."""
+    if im.mode not in ("RGB", "L"):
+        return None
+    w, h = im.size
+    stripped = kept_jpeg(data, im.size, im.mode)
+    if stripped is None or len(stripped) > KEPT_MAX_BYTES:
+        return None
+    gray = im.mode == "L"
+    return EncodedImage(
+        width=w,
+        height=h,
+        colorspace=b"/DeviceGray" if gray else b"/DeviceRGB",
+        bits=8,
+        filter=b"/DCTDecode",
+        parms=b"",
+        data=stripped,
+        how="jpeg-kept",
+    )
 
 
 def _tall_pages(
@@ -374,13 +411,21 @@ def _layout(
     """Where the upright picture goes on the page, and the pixels it needs."""
     dw, dh = disp
     physical = (dw / dpi[0] * 72, dh / dpi[1] * 72) if dpi else None
+    turn = False
     if keep_original_size and physical:
         page = physical
         box_w, box_h = physical
         x = y = 0.0
     else:
         page = (PAGE_W, PAGE_H)
-        if physical and physical[0] <= PAGE_W * 1.45 and physical[1] <= PAGE_H * 1.45:
+        if physical and physical[0] > physical[1] * LANDSCAPE_RATIO:
+            # a landscape scan (a pay stub): turned a quarter to portrait, top to the
+            # left, as PDF pages and the packet turn one, instead of shrinking across
+            turn = physical[1] <= PAGE_W * 1.45 and physical[0] <= PAGE_H * 1.45
+        if turn and physical:
+            s = min(1.0, PAGE_W / physical[1], PAGE_H / physical[0])
+            box_w, box_h = physical[1] * s, physical[0] * s
+        elif physical and physical[0] <= PAGE_W * 1.45 and physical[1] <= PAGE_H * 1.45:
             # A scan: its real size when that fits, else fitted to the whole page.
             s = min(1.0, PAGE_W / physical[0], PAGE_H / physical[1])
             box_w, box_h = physical[0] * s, physical[1] * s
@@ -394,10 +439,13 @@ def _layout(
         if box_h > PAGE_H - TOP_MARGIN - BOTTOM_MARGIN:
             y = (PAGE_H - box_h) / 2
     # pixels needed: never more than the source has, never more than 300 dpi
-    k = min(1.0, box_w / 72 * TARGET_DPI / dw, box_h / 72 * TARGET_DPI / dh)
+    across, up = (box_h, box_w) if turn else (box_w, box_h)  # the picture's width, height
+    k = min(1.0, across / 72 * TARGET_DPI / dw, up / 72 * TARGET_DPI / dh)
     tw, th = max(1, round(dw * k)), max(1, round(dh * k))
     stored = (th, tw) if orientation in (5, 6, 7, 8) else (tw, th)
     a, b, c, d, e, f = ORIENTATION_MATRIX[orientation]
+    if turn:  # then (u, v) -> (1 - v, u): the upright picture's top to the left
+        a, b, c, d, e, f = -b, a, -d, c, 1 - f, e
     matrix = (a * box_w, b * box_h, c * box_w, d * box_h, e * box_w + x, f * box_h + y)
     return page, _Layout(stored, matrix)
 

@@ -30,6 +30,13 @@ FLAG_PRINT = 4
 FLAG_NOVIEW = 32
 FF_MULTILINE = 1 << 12
 FF_PASSWORD = 1 << 13
+FF_RADIO = 1 << 15
+HELVETICA = {
+    NameObject("/Type"): NameObject("/Font"),
+    NameObject("/Subtype"): NameObject("/Type1"),
+    NameObject("/BaseFont"): NameObject("/Helvetica"),
+    NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+}
 
 
 def _inherited(annot: Any, key: str) -> Any:
@@ -207,10 +214,11 @@ def _text_appearance(annot: Any, default_da: str) -> StreamObject | None:
     text = (
         "" if flags & FF_PASSWORD else _field_value(annot).replace("\r\n", "\n").replace("\r", "\n")
     )
-    if not text.strip():
-        return None
     rect = [float(v) for v in annot["/Rect"]]
     w, h = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
+    outline = outline_ops(annot, w, h)
+    if not text.strip():  # an empty field keeps its box: the reader sees it was left empty
+        return _form_xobject(outline, w, h) if outline else None
     da = str(_inherited(annot, "/DA") or default_da or "")
     m = _DA_SIZE.search(da)
     size = float(m.group(1)) if m else 0.0
@@ -232,6 +240,7 @@ def _text_appearance(annot: Any, default_da: str) -> StreamObject | None:
     quad = int(_inherited(annot, "/Q") or 0)
     leading = size * 1.15
     out = [
+        outline,
         b"/Tx BMC q",
         b"%s %s %s %s re W n"
         % (number(1, 5), number(1, 5), number(max(w - 2, 0), 5), number(max(h - 2, 0), 5)),
@@ -246,19 +255,17 @@ def _text_appearance(annot: Any, default_da: str) -> StreamObject | None:
         )
         y -= leading
     out.append(b"ET Q EMC")
-    helvetica = {
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-    }
-    return _form_xobject(b"\n".join(out), w, h, "/Helv", helvetica)
+    return _form_xobject(b"\n".join(out), w, h, "/Helv", HELVETICA)
 
 
 def _form_xobject(
-    content: bytes, w: float, h: float, font_key: str, font: dict[NameObject, NameObject]
+    content: bytes,
+    w: float,
+    h: float,
+    font_key: str = "",
+    font: dict[NameObject, NameObject] | None = None,
 ) -> StreamObject:
-    """A generated appearance: ``content`` in a ``w`` x ``h`` form naming one font."""
+    """A generated appearance: ``content`` in a ``w`` x ``h`` form naming one font (or none)."""
     stream = DecodedStreamObject()
     stream.set_data(content)
     stream.update(
@@ -268,15 +275,14 @@ def _form_xobject(
             NameObject("/BBox"): ArrayObject(
                 [FloatObject(0), FloatObject(0), FloatObject(w), FloatObject(h)]
             ),
-            NameObject("/Resources"): DictionaryObject(
-                {
-                    NameObject("/Font"): DictionaryObject(
-                        {NameObject(font_key): DictionaryObject(font)}
-                    )
-                }
-            ),
         }
     )
+    resources = DictionaryObject()
+    if font_key and font:
+        resources[NameObject("/Font")] = DictionaryObject(
+            {NameObject(font_key): DictionaryObject(font)}
+        )
+    stream[NameObject("/Resources")] = resources
     return stream
 
 
@@ -296,21 +302,92 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def _check_appearance(annot: Any) -> StreamObject | None:
-    """A tick for a checked box that has no appearance of its own."""
+    """A box (or a radio button's circle) as its /MK draws it, with a tick when
+    it is checked, for a button that has no appearance for its state; an
+    unticked box keeps its outline, so a reader sees it was left empty."""
     state = annot.get("/AS") or _inherited(annot, "/V")
-    if state is None or str(state) in ("/Off", "Off", ""):
-        return None
     rect = [float(v) for v in annot["/Rect"]]
     w, h = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
-    size = min(w, h) * 0.8
-    tick = b"q BT /ZaDb %s Tf 0 g 1 0 0 1 %s %s Tm (4) Tj ET Q" % (
-        number(size, 5),
-        number((w - size * 0.85) / 2, 5),
-        number((h - size * 0.7) / 2, 5),
+    outline = outline_ops(annot, w, h)
+    if state is None or str(state) in ("/Off", "Off", ""):
+        return _form_xobject(outline, w, h) if outline else None
+    # the tick is drawn as a path, not a ZapfDingbats glyph: no font to embed
+    s = min(w, h)
+    x0, y0 = (w - s) / 2, (h - s) / 2
+    points = [(0.2, 0.52), (0.42, 0.26), (0.8, 0.8)]
+    path = [number(x0 + fx * s, 4) + b" " + number(y0 + fy * s, 4) for fx, fy in points]
+    tick = outline + b"q 0 G 1 J 1 j %s w %s m %s l %s l S Q" % (
+        number(max(s * 0.12, 0.5), 4),
+        *path,
     )
-    dingbats = {
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/ZapfDingbats"),
-    }
-    return _form_xobject(tick, w, h, "/ZaDb", dingbats)
+    return _form_xobject(tick, w, h)
+
+
+def _colour_ops(value: Any, stroke: bool) -> bytes:
+    """``0 0 1 RG`` for an /MK colour array (gray, RGB or CMYK); b"" for none."""
+    arr = value.get_object() if value is not None else None
+    if not isinstance(arr, ArrayObject) or len(arr) not in (1, 3, 4):
+        return b""
+    op = {1: b"g", 3: b"rg", 4: b"k"}[len(arr)]
+    return b" ".join(number(float(v), 4) for v in arr) + b" " + (op.upper() if stroke else op)
+
+
+def outline_ops(annot: Any, w: float, h: float) -> bytes:
+    """A widget's background and border as its /MK and /BS (or /Border) give
+    them, in a ``w`` x ``h`` box: what a viewer draws around an empty field or an
+    unticked box.  Radio buttons get a circle; b"" when the form gives neither."""
+    mk = annot.get("/MK")
+    mk = mk.get_object() if mk is not None else None
+    if not isinstance(mk, DictionaryObject):
+        return b""
+    fill = _colour_ops(mk.get("/BG"), stroke=False)
+    stroke = _colour_ops(mk.get("/BC"), stroke=True)
+    if not fill and not stroke:
+        return b""
+    bs = annot.get("/BS")
+    bs = bs.get_object() if bs is not None else None
+    width, style = 1.0, "/S"
+    if isinstance(bs, DictionaryObject):
+        width = float(bs.get("/W", 1) or 0)
+        style = str(bs.get("/S", "/S"))
+    elif "/Border" in annot:
+        border = annot["/Border"].get_object()
+        if isinstance(border, ArrayObject) and len(border) >= 3:
+            width = float(border[2])
+    radio = _inherited(annot, "/FT") == "/Btn" and int(_inherited(annot, "/Ff") or 0) & FF_RADIO
+    out = [b"q"]
+    if radio:
+        shape = _circle(w / 2, h / 2, max(min(w, h) / 2 - width / 2, 0.5))
+    else:
+        i = width / 2
+        shape = b"%s %s %s %s re" % tuple(
+            number(v, 4) for v in (i, i, max(w - width, 0), max(h - width, 0))
+        )
+    if fill:
+        out += [fill, shape, b"f"]
+    if stroke and width > 0:
+        out += [stroke, number(width, 4) + b" w"]
+        if style == "/D":
+            out.append(b"[3] 0 d")
+        if style == "/U" and not radio:
+            out.append(
+                b"0 %s m %s %s l S" % (number(width / 2, 4), number(w, 4), number(width / 2, 4))
+            )
+        else:
+            out += [shape, b"S"]
+    out.append(b"Q\n")
+    return b"\n".join(out)
+
+
+def _circle(cx: float, cy: float, r: float) -> bytes:
+    k = 0.5523 * r
+    pts = [
+        (cx + r, cy),
+        (cx + r, cy + k, cx + k, cy + r, cx, cy + r),
+        (cx - k, cy + r, cx - r, cy + k, cx - r, cy),
+        (cx - r, cy - k, cx - k, cy - r, cx, cy - r),
+        (cx + k, cy - r, cx + r, cy - k, cx + r, cy),
+    ]
+    ops = [b"%s %s m" % (number(pts[0][0], 4), number(pts[0][1], 4))]
+    ops += [b" ".join(number(v, 4) for v in p) + b" c" for p in pts[1:]]
+    return b" ".join(ops) + b" h"

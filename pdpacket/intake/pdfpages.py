@@ -21,6 +21,7 @@ from pdpacket.pdf.syntax import number
 
 LETTER = (612.0, 792.0)
 SIZE_TOLERANCE = 2.0  # points: a page this close to 8.5x11 is letter
+LANDSCAPE_RATIO = 1.02  # wider than tall by more than this: turned (as ``pdf.stamps``)
 
 # Page keys that are carried over; everything else (actions, thumbnails,
 # metadata, structure references, transitions...) is dropped.
@@ -82,6 +83,13 @@ def page_transform(
         r, dw, dh = (1, 0, 0, 1, -x0, -y0), w, h
     u = user_unit if user_unit > 0 else 1.0
     dw, dh = dw * u, dh * u
+    if not keep_original_size and dw > dh * LANDSCAPE_RATIO:
+        # a landscape page (a pay stub): turned a quarter counter-clockwise, its top
+        # to the left, as the packet turns one (``pdf.stamps.place``), so it fills
+        # the letter page instead of shrinking to ~77 % across it
+        a, b, c, d, e, f = r
+        r = (-b, a, -d, c, -f + dh / u, e)
+        dw, dh = dh, dw
     if keep_original_size:
         s, page, tx, ty = u, (dw, dh), 0.0, 0.0
     else:

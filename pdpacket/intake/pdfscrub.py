@@ -15,6 +15,7 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NullObject,
+    StreamObject,
 )
 
 log = logging.getLogger("pdpacket.pdfclean")
@@ -80,6 +81,30 @@ def scrub(writer: PdfWriter) -> int:
     if cuts:
         log.info("scrubbed %d references to actions, scripts, attachments or metadata", cuts)
     return cuts
+
+
+def drop_unreachable(writer: PdfWriter) -> int:
+    """Write no object the catalog cannot reach: an object ``scrub`` cut off (an
+    embedded file, a script) would otherwise still be written out, unreferenced,
+    with its bytes in the stored file.  Returns how many were dropped."""
+    seen: set[int] = set()
+    stack: list[Any] = [writer._root_object.indirect_reference]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if obj.idnum not in seen:
+                seen.add(obj.idnum)
+                stack.append(obj.get_object())
+        elif isinstance(obj, DictionaryObject):
+            stack.extend(dict.values(obj))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    dropped = 0
+    for n, obj in enumerate(writer._objects, 1):
+        if obj is not None and n not in seen:
+            writer._objects[n - 1] = None
+            dropped += 1
+    return dropped
 
 
 def strip_resource_metadata(page: Any) -> None:
@@ -200,3 +225,40 @@ def drop_hidden_content(
     out = ContentStream(None, None)
     out.operations = kept
     return bytes(out.get_data()), dropped
+
+
+MAX_FORM_DEPTH = 16
+
+
+def drop_hidden_in_forms(
+    owner: Any, hidden: frozenset[tuple[int, int]], seen: set[int], depth: int = 0
+) -> int:
+    """Hidden-layer content inside the form XObjects ``owner`` (a page or a form)
+    names, at any depth: each form's own content loses its hidden sections and
+    the XObjects it draws on a hidden layer.  A form shared by several pages is
+    cleaned once (``seen``).  Returns how many pieces were dropped."""
+    if depth > MAX_FORM_DEPTH:
+        return 0
+    res = owner.get("/Resources")
+    res = res.get_object() if res is not None else None
+    xobjects = res.get("/XObject") if isinstance(res, DictionaryObject) else None
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return 0
+    dropped = 0
+    for ref in xobjects.values():
+        form = ref.get_object()
+        if not isinstance(form, StreamObject) or form.get("/Subtype") != "/Form":
+            continue
+        if id(form) in seen:
+            continue
+        seen.add(id(form))
+        try:
+            new, cut = drop_hidden_content(form, bytes(form.get_data()), hidden)
+            if cut:
+                form.set_data(new)
+                dropped += cut
+        except Exception as exc:  # an odd form keeps its layers
+            log.info("hidden layers not removed from a form: %s", exc)
+        dropped += drop_hidden_in_forms(form, hidden, seen, depth + 1)
+    return dropped

@@ -10,6 +10,7 @@ calls; this module knows nothing of manifests, letters or packets.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -51,6 +52,7 @@ class StoredFile:
     recovered: bool = False  # read from a damaged original: the user must compare
     original_size: int = 0
     pdf_size: int = 0
+    attachments: tuple[str, ...] = ()  # files the PDF carried (see ``intake.attachments``)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class EvidenceIntake:
         try:
             with self.store.transaction():
                 self.register(sf, p.stat().st_size, len(self.store.blobs.read(sf.pdf_sha256)))
-                self.store.add_exhibit_file(
+                file_id = self.store.add_exhibit_file(
                     exhibit_id,
                     role=role,
                     original_name=p.name,
@@ -110,7 +112,15 @@ class EvidenceIntake:
             self.discard_blobs(sf.new_blobs)
             raise
         status = "warning" if sf.warnings else "imported"
-        return ImportResult(str(p), status, " ".join(sf.warnings), exhibit_id, sf.pages)
+        return ImportResult(
+            str(p),
+            status,
+            " ".join(sf.warnings),
+            exhibit_id,
+            sf.pages,
+            file_id=file_id,
+            attachments=sf.attachments,
+        )
 
     def store_file(
         self,
@@ -189,6 +199,7 @@ class EvidenceIntake:
             recovered=norm.recovered,
             original_size=len(original),
             pdf_size=len(norm.pdf),
+            attachments=norm.attachments,
         )
 
     def register(self, sf: StoredFile, original_size: int, pdf_size: int) -> None:
@@ -317,12 +328,17 @@ class EvidenceIntake:
                     ex_id = exhibit_id
                 else:
                     dtype = catalog.guess_document_type(path.name)
+                    factors = list(factor_ids) or (list(dtype.factor_ids[:1]) if dtype else [])
+                    # what a file name suggests is a guess until someone confirms it
+                    guessed = ["title", "language"]
+                    guessed += ["document_type"] if dtype else []
+                    guessed += ["factor_ids"] if factors and not factor_ids else []
                     ex_id = self.store.add_exhibit(
                         case_id,
-                        title_from_filename(path.name),
-                        factor_ids=list(factor_ids)
-                        or (list(dtype.factor_ids[:1]) if dtype else []),
+                        title_from_filename(path.name, dtype.label if dtype else ""),
+                        factor_ids=factors,
                         document_type=dtype.id if dtype else "",
+                        guessed=guessed,
                     )
                 file_id = self.store.add_exhibit_file(
                     ex_id,
@@ -343,7 +359,13 @@ class EvidenceIntake:
             raise
         status = "warning" if sf.warnings else "imported"
         return ImportResult(
-            str(path), status, " ".join(sf.warnings), ex_id, sf.pages, file_id=file_id
+            str(path),
+            status,
+            " ".join(sf.warnings),
+            ex_id,
+            sf.pages,
+            file_id=file_id,
+            attachments=sf.attachments,
         )
 
 
@@ -391,9 +413,33 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
-def title_from_filename(name: str) -> str:
-    """'birth_certificate-son (1).pdf' -> 'Birth certificate son'."""
+# names cameras, phones and scanners give files: they say nothing of the document
+_DEVICE_NAME = re.compile(
+    r"(?:img|dsc|dscn|dscf|pxl|mvimg|scan|scanned|screenshot|whatsapp image|signal|p)?[\s_-]*\d[\d\s_.()-]*(?:wa\d+)?(?:[\s_-]*(?:\(\d+\)|copy))?",
+    re.IGNORECASE,
+)
+_NAME_DATE = re.compile(r"(?<!\d)(20\d\d)[-_]?(0[1-9]|1[0-2])[-_]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".gif", ".bmp"}
+
+
+def title_from_filename(name: str, type_label: str = "") -> str:
+    """'birth_certificate-son (1).pdf' -> 'Birth certificate son'.  A name a camera
+    or scanner made up ('IMG_4001.jpg', 'DSC_0001', '4001.pdf') gives the
+    document type's label when one was recognised, else 'Photo' or 'Scan' with
+    the date the name carries ('Photo of May 14, 2023')."""
     stem = Path(name).stem
+    if _DEVICE_NAME.fullmatch(stem.strip()):
+        if type_label:
+            return type_label
+        kind = "Photo" if Path(name).suffix.lower() in _PHOTO_SUFFIXES else "Scan"
+        m = _NAME_DATE.search(stem)
+        if m:
+            try:
+                day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+                return f"{kind} of {day:%B} {day.day}, {day.year}"
+            except ValueError:
+                pass
+        return kind
     for ch in "_-.":
         stem = stem.replace(ch, " ")
     stem = re.sub(r"\(\d+\)|\b(scan|img|copy|final)\b", " ", stem, flags=re.I)

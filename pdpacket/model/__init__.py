@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from pdpacket.model.identifiers import exhibit_letter, format_a_number
@@ -35,6 +35,18 @@ class NumberingStyle(StrEnum):
 class TranslationOrder(StrEnum):
     TRANSLATION_FIRST = "translation_first"  # translation, certificate, original
     ORIGINAL_FIRST = "original_first"  # original, translation, certificate
+
+
+class FactorState(StrEnum):
+    """An answer on one factor: it applies, it does not, or nobody has said."""
+
+    APPLIES = "applies"
+    DOES_NOT_APPLY = "does_not_apply"
+    UNANSWERED = "unanswered"
+
+
+# What intake guessed from a file name, kept on the exhibit until someone confirms it.
+GUESSABLE = ("title", "document_type", "factor_ids", "language")
 
 
 class Severity(StrEnum):
@@ -104,6 +116,22 @@ class FactorAnswer:
     applies: bool = False
     notes: str = ""
     explanation: str = ""  # for negative factors: explanation and mitigation
+    # False: notes kept, but nobody has said yet whether the factor applies
+    answered: bool = True
+
+    @property
+    def state(self) -> FactorState:
+        if self.applies:
+            return FactorState.APPLIES
+        return FactorState.DOES_NOT_APPLY if self.answered else FactorState.UNANSWERED
+
+    def with_state(self, state: FactorState | str) -> FactorAnswer:
+        state = FactorState(state)
+        return replace(
+            self,
+            applies=state == FactorState.APPLIES,
+            answered=state != FactorState.UNANSWERED,
+        )
 
 
 @dataclass(frozen=True)
@@ -193,6 +221,20 @@ class Exhibit:
             return None
         end = self.doc_date_end or self.doc_date
         return self.doc_date, max(end, self.doc_date)
+
+    guessed: tuple[str, ...] = ()  # fields of GUESSABLE still as intake guessed them
+
+    @property
+    def confirmed(self) -> Exhibit:
+        """The exhibit as a person stated it: a guessed type or factors left out, so
+        a guess never counts as support until someone confirms it."""
+        if not {"document_type", "factor_ids"} & set(self.guessed):
+            return self
+        return replace(
+            self,
+            document_type="" if "document_type" in self.guessed else self.document_type,
+            factor_ids=() if "factor_ids" in self.guessed else self.factor_ids,
+        )
 
     @property
     def pages(self) -> int:
@@ -322,6 +364,7 @@ class NormalisedFile:
     kind: str  # "pdf", "jpeg", "png", "tiff", ...
     warnings: tuple[str, ...] = ()
     recovered: bool = False  # a damaged file read in part: the user must compare
+    attachments: tuple[str, ...] = ()  # names of the files a PDF carried (not in its pages)
 
 
 @dataclass(frozen=True)
@@ -335,6 +378,7 @@ class ImportResult:
     pages: int = 0
     file_id: int = 0  # the exhibit file row that was added
     needs_password: bool = False  # refused for a missing or wrong password: ask and retry
+    attachments: tuple[str, ...] = ()  # files the PDF carried: offer them as exhibits
 
 
 @dataclass(frozen=True)
@@ -369,6 +413,7 @@ class ArchiveInfo:
     size: int
     sha256: str  # of the archive file as written
     encrypted: bool
+    warnings: tuple[tuple[str, str], ...] = ()  # import: (file name, its intake warnings)
 
 
 @dataclass(frozen=True)

@@ -142,3 +142,20 @@ class DocumentType:
     category: str
     keywords: tuple[str, ...]
     factor_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FilingDeadline:
+    """The filing deadline before a hearing (``policy.deadlines``)."""
+
+    hearing: dt.date
+    days_before: int
+    with_court: bool  # a filing with the court of a non-detained case: the deadline binds
+    kind: str  # "a master calendar hearing", "an individual hearing" or "the hearing"
+
+    @property
+    def due(self) -> dt.date:
+        return self.hearing - dt.timedelta(days=self.days_before)
+
+    def passed(self, today: dt.date) -> bool:
+        return today > self.due

@@ -79,7 +79,7 @@ def check_options(options: BuildOptions) -> None:
         raise BadInputError(
             f"A size limit of {options.max_mb:g} MB is too small: each file carries about "
             f"0.15 MB of fonts and page structure.",
-            hint=f"Give at least {MIN_MB:g} MB (--max-mb).",
+            hint=f"Give a largest file size of at least {MIN_MB:g} MB.",
         )
     if options.jpeg_quality and not 20 <= options.jpeg_quality <= 95:
         raise BadInputError(
@@ -327,7 +327,7 @@ def _choose_parts(
         raise SizeLimitError(
             f"The cover, the request letter, the forms and the index alone come to about "
             f"{(used + overhead) / MB:.1f} MB, over the {cap / MB:g} MB limit of a file.",
-            hint="Give a larger limit (--max-mb), or upload smaller appearance forms or "
+            hint="Give a larger largest-file size, or upload smaller appearance forms or "
             "declaration (scanned at 300 dpi, grayscale).",
         )
     n = len(ctx.exhibits)
@@ -596,16 +596,20 @@ def _write_email(ctx: BuildContext, stem: Path, result: BuildResult) -> BuildRes
 
 # ---- tidying up ----------------------------------------------------------------------------------
 def _remove_stale(earlier: Sequence[object], ctx: BuildContext, stem: Path) -> list[str]:
-    """Files of an earlier build of this case with the same name that this build no
-    longer writes (``_Part4`` when there are now three parts, the one-file PDF
-    when it is now split): removed, so nobody files an old part."""
+    """Files of an earlier build of this case's same edition with the same name that
+    this build no longer writes (``_Part4`` when there are now three parts, the
+    one-file PDF when it is now split): removed, so nobody files an old part."""
     now = {str(o.path.resolve()) for o in ctx.outputs}
     folder = stem.parent.resolve()
     pattern = re.compile(re.escape(stem.name) + r"(_Part\d+)?\.pdf")
     removed = []
+    edition = ctx.options.edition
     for build in earlier:
+        options = getattr(build, "options", {})
+        if options.get("edition", "standard") != edition:
+            continue  # another edition's packet may have been served: never removed
         paths = [getattr(build, "path", "")]
-        parts = getattr(build, "options", {}).get("parts")
+        parts = options.get("parts")
         if isinstance(parts, list):
             paths += [str(x) for x in parts]
         for raw in paths:  # recorded resolved: compare as text first

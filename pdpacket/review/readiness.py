@@ -32,7 +32,7 @@ from pdpacket.model import (
     markup,
     packet_exhibits,
 )
-from pdpacket.policy import catalog, destinations, law
+from pdpacket.policy import catalog, deadlines, destinations, law
 from pdpacket.policy import rules as policy_rules
 from pdpacket.review.context import ReviewContext, rules
 from pdpacket.review.destination import check_destination
@@ -47,7 +47,17 @@ from pdpacket.store.interview import get_interview
 
 log = logging.getLogger("pdpacket.review")
 
-STEPS = ("client", "stage", "factors", "story", "evidence", "exhibits", "letter", "build")
+STEPS = (
+    "client",
+    "stage",
+    "factors",
+    "story",
+    "evidence",
+    "exhibits",
+    "documents",
+    "letter",
+    "build",
+)
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 # Forms that need pending proceedings: asking for them after a final order is the
 # classic wrong-form mistake (there is nothing left to dismiss).
@@ -80,7 +90,8 @@ def review_case(
         case=case,
         today=today or dt.date.today(),
         edition=edition,
-        exhibits=store.list_exhibits(case_id),
+        # a type or factors guessed from a file name count only once confirmed
+        exhibits=[e.confirmed for e in store.list_exhibits(case_id)],
         answers=store.factor_answers(case_id),
         framework=catalog.framework(case.proceedings.framework_id),
         letter=store.get_letter(case_id),
@@ -154,24 +165,45 @@ def _verb(form_id: str) -> str:
     }.get(form_id, "stipulate in")
 
 
-def _deadline_days(ctx: ReviewContext) -> int:
-    return int(
-        ctx.office_rules.get("filing_deadline_days", rules().get("filing_deadline_days", 15))
-    )
-
-
 def _check_hearing(ctx: ReviewContext) -> Iterator[Finding | None]:
-    hearing = ctx.case.proceedings.hearing_date
-    if hearing is None:
+    p = ctx.case.proceedings
+    deadline = deadlines.filing_deadline(p)
+    if deadline is None:
+        yield _for_stage(ctx, "hearing.missing")
         return
-    days = (hearing - ctx.today).days
-    shown = letters.long_date(hearing)
+    days = (deadline.hearing - ctx.today).days
+    shown = letters.long_date(deadline.hearing)
+    values = {
+        "hearing": shown,
+        "days": days,
+        "deadline": deadline.days_before,
+        "kind": deadline.kind,
+        "due": letters.long_date(deadline.due),
+    }
     if days < 0:
         yield ctx.finding("hearing.past", hearing=shown)
-    elif days <= _deadline_days(ctx):
-        yield ctx.finding(
-            "hearing.within_deadline", hearing=shown, days=days, deadline=_deadline_days(ctx)
-        )
+    elif deadline.passed(ctx.today) and deadline.with_court:
+        yield ctx.finding("hearing.deadline_passed", **values)
+    elif days <= deadline.days_before:
+        yield ctx.finding("hearing.within_deadline", **values)
+
+
+def _check_starred(ctx: ReviewContext) -> Iterator[Finding | None]:
+    """The Client step's starred fields, where the case's stage needs them."""
+    c, p = ctx.case.client, ctx.case.proceedings
+    if not c.a_number:
+        yield _for_stage(ctx, "client.no_a_number")
+    if not p.court_id:
+        yield _for_stage(ctx, "proceedings.no_court")
+
+
+def _for_stage(ctx: ReviewContext, code: str) -> Finding | None:
+    """A rule with ``stages`` applies at those stages, or while no stage is chosen."""
+    stages = rules()["rules"].get(code, {}).get("stages")
+    stage = ctx.case.proceedings.stage
+    if stages and stage and stage not in stages:
+        return None
+    return ctx.finding(code)
 
 
 # ---- the framework: in force, and every answer one of its factors --------------------
@@ -253,12 +285,35 @@ def _check_factors(ctx: ReviewContext) -> Iterator[Finding | None]:
     if needs_disposition and not has_disposition:
         first = needs_disposition[0]
         yield ctx.finding("criminal.no_certified_disposition", first.id, factor=first.label)
-    unanswered = [f.label for f in fw.negative if f.id not in answers]
+    unanswered = [f.label for f in fw.negative if f.id not in answers or not answers[f.id].answered]
     if unanswered:
         yield ctx.finding("factor.negatives_unanswered", factors="; ".join(unanswered))
 
 
 # ---- exhibits and files ---------------------------------------------------------------
+GUESS_WORDS = {"document_type": "document type", "factor_ids": "factors"}
+
+
+def _check_guesses(ctx: ReviewContext) -> Iterator[Finding | None]:
+    """An exhibit whose guessed type or factors would count as support (for a
+    factor claimed, or as the client's identity) if someone confirmed them."""
+    guessed = [e for e in ctx.store.list_exhibits(ctx.case.id) if e.included and e.guessed]
+    if not guessed:
+        return
+    claimed = [f for f in ctx.framework.factors if (a := ctx.answers.get(f.id)) and a.applies]
+
+    def support(exhibits: list[Exhibit]) -> set[tuple[str, int]]:
+        found = {(f.id, e.id) for f in claimed for e in letters.exhibits_for_factor(f, exhibits)}
+        return found | {("identity", e.id) for e in letters.identity_exhibits(exhibits)}
+
+    hidden = {e_id for _, e_id in support(guessed) - support([e.confirmed for e in guessed])}
+    for e in guessed:
+        if e.id not in hidden:
+            continue
+        what = [GUESS_WORDS[g] for g in e.guessed if g in GUESS_WORDS]
+        yield ctx.finding("exhibit.guessed", e.id, exhibit=e.title, what=" and ".join(what))
+
+
 def _check_exhibits(ctx: ReviewContext) -> Iterator[Finding | None]:
     blobs = ctx.store.blobs
     for e in ctx.included:
@@ -541,10 +596,12 @@ def _check_office(ctx: ReviewContext) -> Iterator[Finding | None]:
 CHECKS: Sequence[Check] = (
     _check_stage,
     _check_hearing,
+    _check_starred,
     _check_framework,
     _check_demo_attorney,
     _check_factors,
     _check_exhibits,
+    _check_guesses,
     _check_letter,
     check_text_cites,
     _check_build,

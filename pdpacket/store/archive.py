@@ -129,6 +129,24 @@ class ArchiveWrongPasswordError(ArchiveError):
     """The password given does not open the archive."""
 
 
+class ArchiveCaseExistsError(ArchiveError):
+    """The archive's case is already in this workspace (imported before, or the
+    case it was exported from): update that case, keep both, or stop."""
+
+    def __init__(self, filename: str, case_id: int, client_name: str) -> None:
+        super().__init__(
+            filename,
+            f"the case of {client_name} is already here (case {case_id}).",
+            hint="Import it again to update that case with the archive's contents "
+            "(--update), or to keep both as separate cases (--keep-both).",
+        )
+        self.case_id = case_id
+        self.client_name = client_name
+
+
+IF_EXISTS = ("refuse", "keep_both", "update")
+
+
 # ---- writing ------------------------------------------------------------------
 class _Sink:
     """A write-only, unseekable file for zipfile: hashes what is written and, with a
@@ -578,8 +596,14 @@ def import_archive(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
     clean: Cleaner | None = None,
+    if_exists: str = "keep_both",
 ) -> ArchiveInfo:
     """Create a new case from an archive; all or nothing.
+
+    The same case already here (same creation time, client and A-number):
+    ``if_exists`` "refuse" raises ``ArchiveCaseExistsError``, "keep_both" adds a
+    second case, "update" replaces the case here with the archive's, in the same
+    transaction.
 
     The hashes prove the archive is whole, not that its PDFs are safe: every
     PDF a case's rows build from goes through ``clean`` (intake's cleaning,
@@ -609,6 +633,9 @@ def import_archive(
                         raise _damaged(name, f"its structure is not valid ({exc})") from exc
                     schema = read_schema(store.db.conn)
                     rows = _check_rows(checked, schema, name)
+                    existing = _same_case(store, rows)
+                    if existing and if_exists == "refuse":
+                        raise ArchiveCaseExistsError(name, *existing)
                     total = len(checked.blobs)
                     _copy_blobs(zf, checked.blobs, store, name, written, progress, cancel)
                     cancel.raise_if_cancelled()
@@ -619,7 +646,10 @@ def import_archive(
                             stale = _clean_case_files(
                                 store, case_id, clean, name, written, progress, cancel
                             )
-                        store.audit(case_id, "case.import_archive", file=name)
+                        replaced = existing[0] if existing and if_exists == "update" else None
+                        if replaced is not None:
+                            store.delete_case(replaced)
+                        store.audit(case_id, "case.import_archive", file=name, replaced=replaced)
         except BaseException:
             referenced = store.referenced_blobs()
             for sha in written:
@@ -828,7 +858,52 @@ def _insert(
     cases = idmap.get("cases", {})
     if len(cases) != 1:
         raise ArchiveError("archive", "it does not hold exactly one case.")
-    return int(next(iter(cases.values())))
+    case_id = int(next(iter(cases.values())))
+    _remap_audit(con, idmap, case_id)
+    return case_id
+
+
+def _same_case(store: Store, rows: dict[str, list[dict[str, Any]]]) -> tuple[int, str] | None:
+    """The case here that the archive's case is (imported before, or exported from
+    this workspace): created at the same moment, for the same client (the same
+    name, or the same A-number when the name has been corrected since)."""
+    cases, clients = rows.get("cases") or [{}], rows.get("clients") or [{}]
+    found = store.db.execute(
+        "SELECT c.id, cl.name FROM cases c JOIN clients cl ON cl.case_id = c.id "
+        "WHERE c.created_at = ? AND (cl.name = ? OR (cl.a_number != '' AND cl.a_number = ?)) "
+        "ORDER BY c.id DESC",
+        (cases[0].get("created_at"), clients[0].get("name"), clients[0].get("a_number", "")),
+    ).fetchone()
+    return (int(found[0]), str(found[1])) if found else None
+
+
+# audit details that name rows by id: the key, and the table whose ids they are
+_AUDIT_IDS = {"exhibit": "exhibits", "order": "exhibits", "file": "exhibit_files"}
+
+
+def _remap_audit(con: sqlite3.Connection, idmap: dict[str, dict[Any, Any]], case_id: int) -> None:
+    """The case's audit log names exhibits and files by the ids they had where it
+    was exported: point those at the ids the import gave them."""
+    rows = con.execute("SELECT id, detail FROM audit_log WHERE case_id = ?", (case_id,)).fetchall()
+    for row_id, text in rows:
+        try:
+            detail = json.loads(text or "{}")
+        except ValueError:
+            continue
+        if not isinstance(detail, dict):
+            continue
+        changed = False
+        for key, table in _AUDIT_IDS.items():
+            ids, value = idmap.get(table, {}), detail.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and value in ids:
+                detail[key], changed = ids[value], True
+            elif isinstance(value, list) and all(isinstance(v, int) for v in value):
+                detail[key], changed = [ids.get(v, v) for v in value], True
+        if changed:
+            con.execute(
+                "UPDATE audit_log SET detail = ? WHERE id = ?",
+                (json.dumps(detail, default=str, sort_keys=True), row_id),
+            )
 
 
 def _remap_letter_citations(con: sqlite3.Connection, idmap: dict[str, dict[Any, Any]]) -> None:
@@ -872,6 +947,7 @@ def sweep_temporary(data_dir: Path) -> list[str]:
 
 
 __all__ = [
+    "ArchiveCaseExistsError",
     "ArchiveError",
     "ArchivePasswordRequiredError",
     "ArchiveWrongPasswordError",

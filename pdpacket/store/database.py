@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from sqlite_utils import Database
 
-from pdpacket.errors import NotFoundError, database_error, disk_full_guard
+from pdpacket.errors import NotFoundError
 from pdpacket.model import (
     Attorney,
     BuildRecord,
@@ -42,7 +42,9 @@ from pdpacket.store import backup, page_edits
 from pdpacket.store.blobs import BlobStore
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import BLOBS_DIR, DB_NAME, ensure_private_dir
+from pdpacket.store.transactions import as_ours as _as_ours
 from pdpacket.store.transactions import immediate
+from pdpacket.store.transactions import sqlite_errors_as_ours as _sqlite_errors_as_ours
 
 
 def now_iso() -> str:
@@ -71,6 +73,7 @@ EXHIBIT_EDITABLE = {
     "included",
     "translator",
     "translation_order",
+    "guessed",
 }
 
 
@@ -337,6 +340,7 @@ class Store:
                     included=ex.included,
                     translator=ex.translator,
                     translation_order=ex.translation_order,
+                    guessed=ex.guessed,
                 )
                 for f in ex.files:
                     new_file = self.add_exhibit_file(
@@ -355,15 +359,17 @@ class Store:
 
     # ---- factor answers -----------------------------------------------
     def set_factor_answer(self, case_id: int, answer: FactorAnswer) -> None:
+        a = answer.with_state(answer.state)  # an answer that applies is answered
         with self.transaction():
             self.db.execute(
-                "INSERT INTO factor_answers (case_id, factor_id, applies, notes, explanation) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(case_id, factor_id) DO UPDATE SET "
-                "applies=excluded.applies, notes=excluded.notes, explanation=excluded.explanation",
-                (case_id, answer.factor_id, int(answer.applies), answer.notes, answer.explanation),
+                "INSERT INTO factor_answers (case_id, factor_id, applies, notes, explanation, "
+                "answered) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(case_id, factor_id) DO UPDATE "
+                "SET applies=excluded.applies, notes=excluded.notes, "
+                "explanation=excluded.explanation, answered=excluded.answered",
+                (case_id, a.factor_id, int(a.applies), a.notes, a.explanation, int(a.answered)),
             )
             self._touch(case_id)
-            self.audit(case_id, "factor.update", factor=answer.factor_id, applies=answer.applies)
+            self.audit(case_id, "factor.update", factor=answer.factor_id, state=str(answer.state))
 
     def delete_factor_answer(self, case_id: int, factor_id: str) -> None:
         """Forget one answer (e.g. one the case's framework does not have)."""
@@ -385,6 +391,7 @@ class Store:
                 applies=bool(r["applies"]),
                 notes=r["notes"],
                 explanation=r["explanation"],
+                answered=bool(r["answered"]),
             )
             for r in rows
         }
@@ -596,6 +603,8 @@ class Store:
         bad = set(changes) - EXHIBIT_EDITABLE
         if bad:
             raise ValueError(f"unknown exhibit fields: {sorted(bad)}")
+        if ex.guessed and "guessed" not in changes and set(changes) & set(ex.guessed):
+            changes["guessed"] = [g for g in ex.guessed if g not in changes]  # now stated
         values = _exhibit_values(changes)
         if values:
             with self.transaction():
@@ -667,6 +676,7 @@ class Store:
                 "included": exhibit.included,
                 "translator": exhibit.translator,
                 "translation_order": exhibit.translation_order,
+                "guessed": exhibit.guessed,
             }
         )
         cols = ["id", "case_id", "position", "created_at", *values]
@@ -777,6 +787,7 @@ class Store:
                 translator=Translator(**json.loads(r["translator"])),
                 translation_order=TranslationOrder(r["translation_order"]),
                 files=tuple(files.get(r["id"], ())),
+                guessed=tuple(json.loads(r["guessed"])),
             )
             for r in rows
         ]
@@ -900,24 +911,6 @@ class Store:
         ]
 
 
-def _as_ours(exc: sqlite3.Error, folder: Path) -> NoReturn:
-    """The boundary where sqlite errors become pdpacket errors: a full disk is a
-    ``DiskFullError``, anything else a ``DatabaseError`` (the sqlite error its cause)."""
-    try:
-        with disk_full_guard("the case database", folder):
-            raise exc
-    except sqlite3.Error:
-        raise database_error(exc) from exc
-
-
-@contextmanager
-def _sqlite_errors_as_ours(folder: Path) -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.Error as exc:
-        _as_ours(exc, folder)
-
-
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def wrapper(self: Store, /, *args: Any, **kwargs: Any) -> Any:
@@ -941,7 +934,7 @@ del _name, _member, wanted
 def _exhibit_values(attrs: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in attrs.items():
-        if key == "factor_ids":
+        if key in ("factor_ids", "guessed"):
             out[key] = json.dumps(list(value or ()))
         elif key in ("doc_date", "doc_date_end"):
             what = "document date" if key == "doc_date" else "document end date"

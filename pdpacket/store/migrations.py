@@ -384,6 +384,21 @@ def m014_redactions(db: Database) -> None:
     )
 
 
+@migrations(name="m015_window")
+def m015_window(db: Database) -> None:
+    """A factor can be left unanswered while its notes are kept (``answered`` 0);
+    every answer stored before is an answer.  An exhibit remembers which of its
+    fields intake guessed from the file name (a JSON list) until someone confirms
+    them; exhibits stored before were all stated by someone."""
+    _run(
+        db,
+        """
+        ALTER TABLE factor_answers ADD COLUMN answered INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE exhibits ADD COLUMN guessed TEXT NOT NULL DEFAULT '[]'
+        """,
+    )
+
+
 @migrations(name="m013_ocr")
 def m013_ocr(db: Database) -> None:
     """Text found on stored evidence pages, derived from a stored PDF's bytes (so

@@ -333,7 +333,9 @@ def test_actions_attachments_and_metadata_are_removed(tmp_path):
     assert "Page with tricks 2" in page_text(out, 2)
 
 
-@pytest.mark.parametrize("kind", ["a4", "legal", "landscape", "small", "rot90", "rot180", "rot270"])
+# pages shown in landscape (landscape, rot90, rot270) are turned to portrait:
+# tests/core/test_intake_leftovers.py
+@pytest.mark.parametrize("kind", ["a4", "legal", "small", "rot180"])
 def test_pages_become_upright_letter_pages_without_cropping(tmp_path, kind):
     out, _ = normalise(gen.sized_pdf(tmp_path / f"{kind}.pdf", kind), tmp_path)
     assert page_sizes(out) == {"612 x 792"}
@@ -356,7 +358,8 @@ def test_letter_pdfs_pass_through_unchanged_in_look(tmp_path):
     assert res.pages == 2 and res.warnings == ()
     assert "Lease page 2" in page_text(out, 2)
     assert "Author" not in pdfinfo(out)
-    assert len(io.BytesIO(res.pdf).getvalue()) < 3 * src.stat().st_size
+    # plus the Liberation subset standing in for the Helvetica it does not embed
+    assert len(io.BytesIO(res.pdf).getvalue()) < 3 * src.stat().st_size + 15_000
 
 
 def test_page_resources_bent_to_the_catalog_carry_nothing_out(tmp_path):

@@ -427,7 +427,7 @@ def test_demo_letter_reads_as_a_specific_request(workspace):
         "June 12, 2009",
         "INA 245(a)",
         "severe persistent asthma",
-        "dismissed and sealed",
+        "dismissed charge was sealed",
         "New York City Field Location",
     ):
         assert needle in text, needle

@@ -39,6 +39,8 @@ def export(qtbot, window, monkeypatch, path, password):  # type: ignore[no-untyp
 
 def import_(qtbot, window, monkeypatch, path) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(ad, "pick_archive_open_path", lambda parent: str(path))
+    # the case exported from this window is here already: keep both
+    monkeypatch.setattr(pdpacket.ui.dialogs, "choose", lambda *a: "keep_both")
     window.import_archive_action.trigger()
     wait_jobs(qtbot, window)
 

@@ -41,7 +41,9 @@ def test_flattened_form_values_show_in_qtpdf(qapp, tmp_path):
 
 def test_rotated_pages_and_photos_are_upright_in_qtpdf(qapp, tmp_path):
     for src in (
-        gen.sized_pdf(tmp_path / "rot90.pdf", "rot90"),
+        # rot180: a page shown in landscape (rot90) is turned to portrait at intake,
+        # top to the left (tests/core/test_intake_leftovers.py)
+        gen.sized_pdf(tmp_path / "rot180.pdf", "rot180"),
         gen.phone_photo(tmp_path / "p6.jpg", orientation=6, size=(800, 600), noise=0),
     ):
         doc, _buf = load_pdf(intake.normalise_file(src).pdf)

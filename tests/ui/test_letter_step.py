@@ -172,8 +172,10 @@ def test_generate_cite_edit_and_the_letters_follow_a_reorder(
     window.ctx.history.undo()
     assert not letter_ui.chip_text(pay_token, step.editor.chips.infos)[2]
     window.refresh_status()
-    row = [s.key for s in window.steps].index("letter")
-    assert window.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == "letter"
+    keys = [
+        window.sidebar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(window.sidebar.count())
+    ]
+    assert "letter" in keys
 
 
 def test_toolbar_keys_undo_and_clipboard(qtbot, window, workspace, tmp_path):

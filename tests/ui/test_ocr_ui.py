@@ -60,7 +60,7 @@ def test_a_dropped_scan_is_read_in_the_background_and_its_language_proposed(
     assert "OCR read 1 page in" in evidence.ocr.label.text()
     assert not evidence.ocr.bar.isVisible()
     assert "reads as Spanish: needs translation" in evidence.list.item(0).data(DETAIL_ROLE)
-    banner = evidence.language_banner
+    banner = evidence.ocr_panel.banner
     assert banner.isVisibleTo(evidence)
     assert "reads as Spanish" in banner.label.text()
     assert banner.use.text() == "Use Spanish"

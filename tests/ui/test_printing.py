@@ -195,7 +195,9 @@ def test_build_step_edition_selector_builds_parts_and_the_email(
     assert result is not None and len(result.parts) >= 2
     assert all(Path(p).stat().st_size <= 500_000 for p in result.parts)
     text = build.result.label.text()
-    assert f"{len(result.parts)} parts" in text and "ruiz_Part1.pdf" in text
+    assert (
+        f"{len(result.parts)} parts" in text and "ruiz (e-mail)_Part1.pdf" in text
+    )  # each edition its own name
     assert "E-mail subject: PD Request - Ruiz Printing - A201-555-088 (Part 1 of" in text
     assert build.copy_email_button.isVisible()
     build.copy_email_button.click()

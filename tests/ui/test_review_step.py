@@ -184,6 +184,7 @@ def test_the_demo_case_reaches_ready_to_file(qtbot, window, workspace, evidence_
     evidence.select_exhibit(new.id)
     types = evidence.editor.doc_type
     types.setCurrentIndex(types.findData("g28"))
+    evidence.editor.guesses.button.click()  # the type was a guess from the name: confirm it
 
     # Signatures: every document signed "/s/ Name" from the Letter step's list
     window.go_to_step("letter")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .base import Step, StepStatus
 from .build import BuildStep
 from .client import ClientStep
+from .documents import DocumentsStep
 from .evidence import EvidenceStep
 from .exhibits import ExhibitsStep
 from .factors import FactorsStep
@@ -25,6 +26,7 @@ STEP_CLASSES: list[type[Step]] = [
     InterviewStep,
     EvidenceStep,
     ExhibitsStep,
+    DocumentsStep,
     LetterStep,
     ReviewStep,
     BuildStep,
@@ -34,6 +36,7 @@ __all__ = [
     "STEP_CLASSES",
     "BuildStep",
     "ClientStep",
+    "DocumentsStep",
     "EvidenceStep",
     "ExhibitsStep",
     "FactorsStep",

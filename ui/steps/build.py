@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -42,6 +43,7 @@ from pdpacket.model.progress import CancelToken
 
 from .. import dialogs, print_support
 from ..context import CaseContext
+from ..flow import FlowLayout
 from ..models import BuildHistoryModel
 from ..style import Banner, State, hint, human_size
 from ..workers import Job, SignalProgress
@@ -199,6 +201,18 @@ def draft_text(reasons: typing.Sequence[str]) -> str:
     )
 
 
+EDITION_SUFFIXES = {"efile": "e-filing", "email": "e-mail", "print": "print"}
+
+
+def edition_output(path: Path, edition: str) -> Path:
+    """``Name.pdf`` for the standard packet, ``Name (e-filing).pdf`` for the e-filing
+    edition and so on: building one edition never replaces another's file."""
+    suffix = EDITION_SUFFIXES.get(edition)
+    if not suffix or path.stem.endswith(f"({suffix})"):
+        return path
+    return path.with_name(f"{path.stem} ({suffix}){path.suffix}")
+
+
 def safe_filename(text: str) -> str:
     text = re.sub(r"[^\w\s().,-]", "", text, flags=re.UNICODE)
     return " ".join(text.split())[:120] or "packet"
@@ -249,6 +263,8 @@ class BuildStep(Step):
         edition_columns.addLayout(self.edition_form, 3)
         edition_columns.addSpacing(self.fontMetrics().averageCharWidth() * 3)
         edition_columns.addLayout(self.edition_checks, 2)
+        # side by side when there is room, one under the other in a narrow window
+        self._columns = (columns, edition_columns)
         self.option_widgets: dict[str, QWidget] = {}
         self._build_option_widgets()
         self.checks.addStretch(1)
@@ -304,7 +320,7 @@ class BuildStep(Step):
         self.result = Banner("ok")
         self.result.setObjectName("buildResult")
         col.addWidget(self.result)
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps in a narrow window
         self.open_button = QPushButton("&Open")
         self.open_button.setAccessibleName("Open the packet")
         self.open_button.clicked.connect(lambda: self._open(self.current_path()))
@@ -334,7 +350,6 @@ class BuildStep(Step):
             self.copy_email_button,
         ):
             actions.addWidget(b)
-        actions.addStretch(1)
         col.addLayout(actions)
 
         # --- history ---
@@ -342,6 +357,7 @@ class BuildStep(Step):
         hl = QVBoxLayout(hist)
         self.history = BuildHistoryModel(self)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # one Tab stop; arrows move inside
         self.table.setObjectName("buildHistory")
         self.table.setAccessibleName("Packets built before")
         self.table.setModel(self.history)
@@ -360,6 +376,8 @@ class BuildStep(Step):
         col.addWidget(hist)
         col.addStretch(1)
         ctx.buildsChanged.connect(self._load_history)
+        self._folder = self.packet_folder()
+        ctx.settingsChanged.connect(self._folder_changed)
 
     # ---- options from BuildOptions' fields ------------------------------------------
     def _build_option_widgets(self) -> None:
@@ -481,15 +499,40 @@ class BuildStep(Step):
             f"build_options.{self.ctx.case_id}", options_to_json(options)
         )
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < self.fontMetrics().averageCharWidth() * 95
+        direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        for layout in self._columns:
+            if layout.direction() != direction:
+                layout.setDirection(direction)
+
     # ---- output file -------------------------------------------------------------------
-    def default_output(self) -> str:
-        folder = self.ctx.workspace.setting("packet_folder", "") or str(
-            Path(
+    def packet_folder(self) -> Path:
+        """Settings' packet folder, else Documents/pdpacket."""
+        return Path(
+            self.ctx.workspace.setting("packet_folder", "")
+            or Path(
                 QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
                 or Path.home()
             )
             / "pdpacket"
         )
+
+    def _folder_changed(self) -> None:
+        """Settings chose another packet folder: a packet that was going to the old
+        one goes to the new one now (a folder chosen for this case stays)."""
+        old, new = self._folder, self.packet_folder()
+        self._folder = new
+        if not self.ctx.has_case or old == new:
+            return
+        current = Path(self.output.text().strip() or self.default_output()).expanduser()
+        if current.parent == old:
+            self.output.setText(str(new / current.name))
+            self._save_output()
+
+    def default_output(self) -> str:
+        folder = self.packet_folder()
         case = self.ctx.case()
         name = safe_filename(f"{case.client.name} {case.client.a_number_display} PD packet")
         return str(Path(folder) / f"{name}.pdf")
@@ -516,6 +559,7 @@ class BuildStep(Step):
     # ---- loading -----------------------------------------------------------------------
     def load(self) -> None:
         ws = self.ctx.workspace
+        self._folder = self.packet_folder()
         stored = ws.setting(f"build_options.{self.ctx.case_id}", None)
         self._show_options(  # a first build starts from the destination's edition
             options_from_json(stored)
@@ -584,6 +628,8 @@ class BuildStep(Step):
         out = self.output_path()
         self.output.setText(str(out))
         self._save_output()
+        # each edition its own name: a packet already served is never overwritten by another
+        out = edition_output(out, options.edition)
         self._start_build(dataclasses.replace(options, final=final), out)
 
     def _start_build(
@@ -694,19 +740,29 @@ class BuildStep(Step):
 
     # ---- opening and printing -------------------------------------------------------------
     def _open(self, path: str) -> None:
-        if path and Path(path).exists():
-            dialogs.open_file(path)
+        if path and Path(path).exists() and not dialogs.open_file(path):
+            self._no_viewer(path)
+
+    def _no_viewer(self, path: str) -> None:
+        """Opening a PDF did nothing: say so, and where the file is."""
+        self.result.set_text(
+            f"No program to open PDF files was found on this computer. The packet is "
+            f"saved at {path}: use Show in folder, or install a PDF viewer.",
+            "warning",
+        )
+        self.ctx.say("No PDF viewer found: the packet was not opened.")
 
     def _show_folder(self, path: str) -> None:
-        if path:
-            dialogs.show_in_folder(path)
+        if path and not dialogs.show_in_folder(path):
+            self.ctx.say(f"No file manager could be opened; the folder is {Path(path).parent}.")
 
     def _open_build(self, row: int) -> None:
         b = self.history.build_at(row)
         if b is None:
             return
         if Path(b.path).exists():
-            dialogs.open_file(b.path)
+            if not dialogs.open_file(b.path):
+                self._no_viewer(b.path)
         else:
             self.ctx.say(f"{Path(b.path).name} was moved or deleted; build the packet again.")
 

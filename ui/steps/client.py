@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -30,7 +31,7 @@ from pdpacket.model.identifiers import (
     parse_date,
     parse_receipt_number,
 )
-from pdpacket.model.policy import Place
+from pdpacket.model.policy import FilingDeadline, Place
 
 from ..context import CaseContext
 from ..fields import Check, TextField, message_label
@@ -69,7 +70,6 @@ LANGUAGES = (
     "Pashto",
     "Farsi",
 )
-FILING_DAYS_BEFORE_HEARING = 15  # master calendar practice (domain.md)
 
 
 # ---- checks as you type ---------------------------------------------------------
@@ -102,16 +102,41 @@ def check_date(text: str, field: str, when: str = "") -> Check:
     today = dt.date.today()
     if when == "past" and d > today:
         return Check("error", f"{shown} is in the future; a date of birth cannot be.")
-    if when == "future":
-        if d < today:
-            return Check("neutral", f"{shown}: this date has passed. Enter the next hearing.")
-        deadline = d - dt.timedelta(days=FILING_DAYS_BEFORE_HEARING)
-        return Check(
-            "ok",
-            f"✓ {friendly_date(d)}. File by {friendly_date(deadline)} "
-            f"({FILING_DAYS_BEFORE_HEARING} days before a master calendar hearing).",
-        )
     return Check("ok", f"✓ {shown}")
+
+
+def check_hearing(
+    text: str,
+    deadline_for: Callable[[dt.date], FilingDeadline | None],
+    today: dt.date | None = None,
+) -> Check:
+    """The next hearing: its date, and the filing deadline before it as the review
+    judges it (``deadline_for`` the case's deadline with that hearing date).  A
+    passed deadline is shown in red but stored: the date is right, the filing late."""
+    found = check_date(text, "next hearing")
+    if found.state != "ok":
+        return found
+    d = parse_date(text.strip(), "next hearing")
+    assert d is not None
+    today = today or dt.date.today()
+    if d < today:
+        return Check("alert", f"{friendly_date(d)} has passed. Enter the next hearing.")
+    deadline = deadline_for(d)
+    if deadline is None:
+        return Check("ok", f"✓ {friendly_date(d)}")
+    due, days = friendly_date(deadline.due), (deadline.due - today).days
+    if not deadline.passed(today):
+        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        return Check("ok", f"✓ {friendly_date(d)}. File by {due} ({when}).")
+    late = f"{-days} day{'s' if days != -1 else ''} ago"
+    if deadline.with_court:
+        return Check("alert", f"✗ {friendly_date(d)}: the filing deadline passed {late} ({due}).")
+    away = (d - today).days
+    return Check(
+        "alert",
+        f"⚠ {friendly_date(d)}, {away} day{'s' if away != 1 else ''} away: "
+        "ask for a decision before the hearing, or for a continuance.",
+    )
 
 
 def split_receipts(text: str) -> list[str]:
@@ -288,10 +313,11 @@ class ClientStep(Step):
             "Next &hearing *",
             "hearing_date",
             lambda t: self.ctx.update_proceedings(hearing_date=t.strip() or None),
-            lambda t: check_date(t, "next hearing", "future"),
+            lambda t: check_hearing(t, self._deadline_for),
             placeholder="YYYY-MM-DD or MM/DD/YYYY",
             debounce=False,
         )
+        ctx.caseChanged.connect(self._recheck_hearing)
         self.hearing_type = QComboBox()
         self.hearing_type.setAccessibleName("Hearing type")
         for label, value in (
@@ -433,9 +459,8 @@ class ClientStep(Step):
         if place_id is None:
             msg.setStyleSheet(f"color: {RED};")
             msg.setText(f"No {combo.what} matches “{combo.currentText()}”. Pick one from the list.")
-            msg.setVisible(True)
             return
-        msg.setVisible(False)
+        msg.setText("")
         case = self.ctx.case()
         field = "court_id" if which == "court" else "opla_office_id"
         if getattr(case.proceedings, field) != place_id:
@@ -445,6 +470,18 @@ class ClientStep(Step):
         if self.ctx.has_case and not self._loading:
             value = str(self.hearing_type.currentData())
             self._save(lambda: self.ctx.update_proceedings(hearing_type=value), "hearing type")
+
+    def _deadline_for(self, hearing: dt.date) -> FilingDeadline | None:
+        if not self.ctx.has_case:
+            return None
+        p = dataclasses.replace(self.ctx.case().proceedings, hearing_date=hearing)
+        return catalogue.filing_deadline(p)
+
+    def _recheck_hearing(self) -> None:
+        """The deadline depends on the destination, custody and office: say it again."""
+        field = self.field(self.hearing)
+        if self.ctx.has_case and not field.dirty:
+            field.set_text(field.text(), check=True)
 
     def _detained_changed(self, on: bool) -> None:
         self.facility.setEnabled(on)
@@ -483,8 +520,8 @@ class ClientStep(Step):
             self.facility_field.set_text(p.facility)
             self.office.set_id(p.opla_office_id)
             self.field(self.receipts).set_text(", ".join(p.receipts))
-            self.court_msg.setVisible(False)
-            self.office_msg.setVisible(False)
+            self.court_msg.setText("")
+            self.office_msg.setText("")
         finally:
             self._loading = False
         self._show_attorney()

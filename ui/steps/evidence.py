@@ -46,6 +46,7 @@ from pdpacket.model.identifiers import parse_date
 from pdpacket.model.progress import CancelToken
 
 from .. import dialogs
+from ..attachment_offer import AttachmentOffer
 from ..case_list import TwoLineDelegate
 from ..context import CaseContext
 from ..fields import Check, TextField, message_label
@@ -55,7 +56,8 @@ from ..style import Banner, EmptyState, State, hint, state_icon
 from ..workers import Job, JobFunction, SignalProgress
 from .base import Step, StepStatus, field_box
 from .client import LANGUAGES, check_date
-from .ocr_panel import LanguageBanner, OcrBar
+from .file_confirm import ConfirmFilesBox, GuessBox, mark_guesses
+from .ocr_panel import OcrPanel
 
 ROLE_NAMES = {
     FileRole.DOCUMENT: "document",
@@ -252,6 +254,10 @@ class ExhibitEditor(QWidget):
         self.files.setWordWrap(True)
         self.files.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow(QLabel("Files:"), self.files)
+        self.confirm = ConfirmFilesBox(self.ctx)
+        form.addRow(self.confirm)
+        self.guesses = GuessBox(self.ctx)
+        layout.insertWidget(0, self.guesses)
 
         # --- translation ---
         self.translation = QGroupBox("English translation")
@@ -332,6 +338,9 @@ class ExhibitEditor(QWidget):
                 lines.append(f"{f.original_name} — {ROLE_NAMES.get(f.role, f.role)}, {pages}")
                 lines.extend(f"   ⚠ {w}" for w in f.warnings)
             self.files.setText("\n".join(lines) or "No files.")
+            self.confirm.show_exhibit(ex)
+            self.guesses.show_exhibit(ex)
+            mark_guesses(self, ex.guessed)
             self._show_translation(ex, exhibits)
         finally:
             self._loading = False
@@ -352,6 +361,9 @@ class ExhibitEditor(QWidget):
             self.language.setEditText("")
             self.factors.clear()
             self.files.setText("")
+            self.confirm.show_exhibit(None)
+            self.guesses.show_exhibit(None)
+            mark_guesses(self, ())
             self.translation.setVisible(False)
         finally:
             self._loading = False
@@ -544,12 +556,13 @@ class EvidenceStep(Step):
         self.summary = Banner("info")
         self.summary.setObjectName("importSummary")
         col.addWidget(self.summary)
-        self.ocr = OcrBar(ctx)  # scanned pages are read in the background after each import
+        self.attachment_offer = AttachmentOffer(ctx)  # files the imported PDFs carried
+        self.attachment_offer.added.connect(self._attachments_added)
+        col.addWidget(self.attachment_offer)
+        self.ocr_panel = OcrPanel(ctx)  # scans read in the background; languages proposed
+        self.ocr = self.ocr_panel.bar
         self.ocr.finished.connect(lambda _outcome: self._ocr_finished())
-        col.addWidget(self.ocr)
-        self.language_banner = LanguageBanner(ctx)
-        self.language_banner.changed.connect(self._language_decided)
-        col.addWidget(self.language_banner)
+        col.addWidget(self.ocr_panel)
 
         split = QSplitter()
         split.setChildrenCollapsible(False)
@@ -636,12 +649,12 @@ class EvidenceStep(Step):
 
     # ---- showing ----------------------------------------------------------------------
     def load(self) -> None:
+        self.attachment_offer.clear()
         self.results.clear()
         self.results.setVisible(False)
         self.results_label.setVisible(False)
         self.summary.set_text("")
         self._selected_id = 0
-        self.language_banner.show_proposal(None)
         self._refresh()
         self.ocr.start(if_needed=True)
 
@@ -673,14 +686,8 @@ class EvidenceStep(Step):
 
     def _describe(self, item: QListWidgetItem, letter: str, ex: Exhibit) -> None:
         """An exhibit's row: title, pages, and what it still needs."""
-        detected = {p.exhibit_id: p.language for p in self.ocr.proposals}
         pages = f"{ex.pages} page{'s' if ex.pages != 1 else ''}"
-        flag = ""
-        untranslated = not ex.files_with_role(FileRole.TRANSLATION)
-        if ex.needs_translation and untranslated:
-            flag = " · needs translation"
-        elif ex.id in detected and ex.language in ("", "English") and untranslated:
-            flag = f" · reads as {detected[ex.id]}: needs translation"
+        flag = self.ocr_panel.translation_flag(ex) or (" · guessed: check" if ex.guessed else "")
         item.setText(f"{letter}   {ex.title}")
         item.setData(DETAIL_ROLE, f"{pages}{flag}")
         item.setToolTip(f"{ex.title}\n{pages}{flag}")
@@ -688,8 +695,9 @@ class EvidenceStep(Step):
         item.setData(
             Qt.ItemDataRole.AccessibleTextRole, f"Exhibit {letter}: {ex.title}, {pages}{flag}"
         )
-        warn = any(f.warnings for f in ex.files) or bool(flag)
-        item.setIcon(state_icon(State.WARNING if warn else State.DONE))
+        warn = any(f.warnings for f in ex.files) or "translation" in flag
+        state = State.WARNING if warn else State.PARTIAL if ex.guessed else State.DONE
+        item.setIcon(state_icon(state))
 
     def _ocr_finished(self) -> None:
         """OCR ran: each row says what it still needs, and a detected language is
@@ -698,7 +706,7 @@ class EvidenceStep(Step):
             item = self.list.item(row)
             if item is not None:
                 self._describe(item, letter, self.exhibits[row])
-        self._show_language()
+        self.ocr_panel.show_language(self.exhibits, self._selected_id)
 
     def _selection_changed(self, item: QListWidgetItem | None, _prev: object = None) -> None:
         ex_id = int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else 0
@@ -712,23 +720,7 @@ class EvidenceStep(Step):
         self.pages.show_exhibit(ex)
         n = ex.pages if ex else 0
         self.tabs.setTabText(1, f"&Pages ({n})" if ex else "&Pages")
-        self._show_language()
-
-    def _language_decided(self, proposal: object) -> None:
-        self.ocr.proposals = [p for p in self.ocr.proposals if p is not proposal]
-        self.ctx.exhibitsChanged.emit()
-
-    def _show_language(self) -> None:
-        """The detected language still to decide on: the shown exhibit's first."""
-        now = {e.id: e for e in self.exhibits}
-        live = [
-            p
-            for p in self.ocr.proposals
-            if p.exhibit_id in now and now[p.exhibit_id].language == p.exhibit_language
-        ]
-        live.sort(key=lambda p: p.exhibit_id != self._selected_id)
-        first = live[0] if live else None
-        self.language_banner.show_proposal(first, now[first.exhibit_id].title if first else "")
+        self.ocr_panel.show_language(self.exhibits, self._selected_id)
 
     def select_exhibit(self, exhibit_id: int) -> None:
         row = next((i for i, e in enumerate(self.exhibits) if e.id == exhibit_id), -1)
@@ -741,10 +733,7 @@ class EvidenceStep(Step):
         if obj.isdigit():
             self.select_exhibit(int(obj))
             target = self.list
-        if code.startswith("ocr."):
-            target = self.ocr.run_button
-        elif code == "exhibit.untranslated_detected" and self.language_banner.proposal:
-            target = self.language_banner.use
+        target = self.ocr_panel.focus_for(code) or target
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
@@ -839,6 +828,10 @@ class EvidenceStep(Step):
         retry: dict[str, str] = {}
         for o in outcomes:
             if o.password and not cancelled:
+                # the bar must not say "Done" while the import waits for the user
+                self.progress.setRange(0, 1)
+                self.progress.setValue(0)
+                self.progress.setFormat(f"Waiting for the password of {Path(o.result.path).name}…")
                 pw = dialogs.PasswordDialog.ask(
                     self, Path(o.result.path).name, o.password == "wrong"
                 )
@@ -918,6 +911,11 @@ class EvidenceStep(Step):
         self.ctx.say(text)
         if added:
             self.select_exhibit(added[0])
+        self.attachment_offer.offer([o.result for o in outcomes])
+
+    def _attachments_added(self, results: list[ImportResult]) -> None:
+        self.ctx.exhibitsChanged.emit()
+        self._show_results([FileOutcome(r) for r in results], False)
 
     # ---- translations ------------------------------------------------------------------
     def add_translation_file(self, password: str | None = None, path: str = "") -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -24,6 +23,7 @@ from pdpacket.model import packet_exhibits
 
 from .. import dialogs
 from ..context import CaseContext
+from ..flow import FlowLayout
 from ..models import ExhibitTableModel, reordered
 from ..style import EmptyState, State, hint
 from .base import Step, StepStatus
@@ -48,7 +48,7 @@ class ExhibitsStep(Step):
         self.model.editRequested.connect(self._edit_requested)
         self.model.reorderRequested.connect(self._reorder_requested)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow window
         self.up = QPushButton("Move &up")
         self.up.setToolTip("Move the selected exhibits up (Ctrl+Up)")
         self.up.clicked.connect(lambda: self.move_selected(-1))
@@ -66,7 +66,7 @@ class ExhibitsStep(Step):
         self.remove.clicked.connect(self.remove_selected)
         for b in (self.up, self.down, self.rename, self.section, self.remove):
             bar.addWidget(b)
-        bar.addStretch(1)
+        bar.add_stretch()
         self.totals = QLabel()
         self.totals.setObjectName("exhibitTotals")
         bar.addWidget(self.totals)
@@ -87,6 +87,7 @@ class ExhibitsStep(Step):
         # F2 is the window's "Rename exhibit" action (it calls rename_selected)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)  # one Tab stop; arrows move inside
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
@@ -286,6 +287,22 @@ class ExhibitsStep(Step):
             lambda: ws.edit_exhibit(exhibit_id, field, value),
         )
         self.select_ids(keep)
+        if self.isVisible():
+            # the edit reset the table under its editor: the keyboard stays on the
+            # row just edited (after the editor has closed), so F2 renames it again
+            QTimer.singleShot(0, lambda: self._focus_row(exhibit_id))
+
+    def _focus_row(self, exhibit_id: int) -> None:
+        row = self.model.row_of(exhibit_id)
+        if row < 0:
+            return
+        idx = self.model.index(row, ExhibitTableModel.TITLE)
+        self.table.selectionModel().setCurrentIndex(
+            idx,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def first_focus(self) -> QWidget | None:
         return self.table

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -18,13 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from pdpacket.api import catalogue
-from pdpacket.model import Exhibit, FactorAnswer, Polarity
+from pdpacket.model import Exhibit, FactorAnswer, FactorState, Polarity
 from pdpacket.model.policy import Factor, Framework
 
 from ..context import CaseContext
 from ..fields import TextField
 from ..models import packet_letters
-from ..style import GREEN, RED, Banner, State, heading, hint
+from ..style import AMBER, GREEN, GREY, RED, Banner, State, heading, hint
 from .base import Step, StepStatus
 
 
@@ -47,6 +46,21 @@ def supporting(exhibits: Sequence[Exhibit], factor_id: str) -> list[tuple[str, E
     ]
 
 
+def answer_button(text: str, accessible: str, colour: str) -> QToolButton:
+    button = QToolButton()
+    # pressed, it is filled with the answer's colour: the state shows at a glance
+    button.setStyleSheet(
+        f"QToolButton:checked {{ background: {colour}; color: white; border: 1px solid "
+        f"{colour}; border-radius: 3px; padding: 2px 6px; }}"
+    )
+    button.setText(text)
+    button.setCheckable(True)
+    button.setAccessibleName(accessible)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    button.setToolTip("Press again to leave the factor unanswered")
+    return button
+
+
 class FactorRow(QFrame):
     """One factor: applies?, help, notes; for a negative one the explanation."""
 
@@ -61,15 +75,24 @@ class FactorRow(QFrame):
         negative = factor.polarity == Polarity.NEGATIVE
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.applies = QCheckBox(factor.label)
-        self.applies.setAccessibleName(f"{factor.label} applies")
-        self.applies.toggled.connect(self._applies_toggled)
+        self.name = QLabel(factor.label)
+        self.name.setWordWrap(True)
+        # three states that look different: applies, does not apply, not answered (neither)
+        self.applies = answer_button("Applies", f"{factor.label} applies", GREEN)
+        self.not_applies = answer_button("Does not apply", f"{factor.label} does not apply", GREY)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("factorState")
+        for button in (self.applies, self.not_applies):
+            button.toggled.connect(lambda on, b=button: self._answer_toggled(b, on))
         self.help_button = QToolButton()
         self.help_button.setText("?")
         self.help_button.setCheckable(True)
         self.help_button.setAccessibleName(f"Help on {factor.label}")
         self.help_button.setToolTip("What this factor means and how to prove it")
-        top.addWidget(self.applies, 1)
+        top.addWidget(self.name, 1)
+        top.addWidget(self.state_label)
+        top.addWidget(self.applies)
+        top.addWidget(self.not_applies)
         top.addWidget(self.help_button)
         layout.addLayout(top)
         self.help = hint(factor.help)
@@ -116,25 +139,57 @@ class FactorRow(QFrame):
         self.detail.setVisible(False)
         self._loading = False
 
+    @property
+    def state(self) -> FactorState:
+        if self.applies.isChecked():
+            return FactorState.APPLIES
+        if self.not_applies.isChecked():
+            return FactorState.DOES_NOT_APPLY
+        return FactorState.UNANSWERED
+
     def answer(self) -> FactorAnswer:
         return FactorAnswer(
             self.factor.id,
-            self.applies.isChecked(),
-            self.notes.toPlainText(),
-            self.explanation.toPlainText() if self.explanation else "",
-        )
+            notes=self.notes.toPlainText(),
+            explanation=self.explanation.toPlainText() if self.explanation else "",
+        ).with_state(self.state)
 
     def show_answer(self, answer: FactorAnswer | None) -> None:
         self._loading = True
         try:
-            a = answer or FactorAnswer(self.factor.id)
-            self.applies.setChecked(a.applies)
-            self.notes_field.set_text(a.notes)
+            state = answer.state if answer else FactorState.UNANSWERED
+            self.applies.setChecked(state == FactorState.APPLIES)
+            self.not_applies.setChecked(state == FactorState.DOES_NOT_APPLY)
+            self.notes_field.set_text(answer.notes if answer else "")
             if self.explanation_field:
-                self.explanation_field.set_text(a.explanation)
-            self.detail.setVisible(a.applies)
+                self.explanation_field.set_text(answer.explanation if answer else "")
+            self._show_state()
         finally:
             self._loading = False
+
+    def _show_state(self) -> None:
+        state = self.state
+        self.detail.setVisible(state == FactorState.APPLIES)
+        negative = self.factor.polarity == Polarity.NEGATIVE
+        text, colour, edge = {
+            FactorState.APPLIES: ("✓ applies", GREEN, GREEN),
+            FactorState.DOES_NOT_APPLY: ("✗ does not apply", GREY, GREY),
+            FactorState.UNANSWERED: (
+                "? not answered" if negative else "",
+                AMBER,
+                AMBER if negative else "#c8c8c8",
+            ),
+        }[state]
+        self.state_label.setText(text)
+        self.state_label.setStyleSheet(f"color: {colour};")
+        font = self.name.font()
+        font.setBold(state == FactorState.APPLIES)
+        self.name.setFont(font)
+        self.setStyleSheet(
+            f"QFrame#factor_{self.factor.id} {{ border: 1px solid {edge}; "
+            f"border-left: 4px solid {edge}; border-radius: 3px; }}"
+        )
+        self.setAccessibleDescription(f"{self.factor.label}: {state.value.replace('_', ' ')}")
 
     def show_support(self, exhibits: Sequence[Exhibit]) -> None:
         found = supporting(exhibits, self.factor.id)
@@ -173,8 +228,15 @@ class FactorRow(QFrame):
             )
         return out
 
-    def _applies_toggled(self, on: bool) -> None:
-        self.detail.setVisible(on)
+    def _answer_toggled(self, button: QToolButton, on: bool) -> None:
+        """One of the two at most: pressing the pressed one again unsays it."""
+        if on:
+            other = self.not_applies if button is self.applies else self.applies
+            if other.isChecked():
+                other.blockSignals(True)
+                other.setChecked(False)
+                other.blockSignals(False)
+        self._show_state()
         if not self._loading:
             self.save()
 
@@ -195,8 +257,9 @@ class FactorsStep(Step):
     key = "factors"
     title = "Factors"
     intro = (
-        "Tick what applies to the client. Each factor says what it means and which "
-        "documents prove it; every negative factor that applies needs an explanation."
+        "Say for each factor whether it applies to the client. Each says what it means and "
+        "which documents prove it; every negative factor needs an answer, and one that "
+        "applies needs an explanation."
     )
 
     def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
@@ -214,7 +277,7 @@ class FactorsStep(Step):
         self.framework.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.framework.setMinimumContentsLength(30)
+        self.framework.setMinimumContentsLength(20)
         label.setBuddy(self.framework)
         self.framework.currentIndexChanged.connect(self._framework_changed)
         self.about = QToolButton()
@@ -311,6 +374,17 @@ class FactorsStep(Step):
 
     def first_focus(self) -> QWidget | None:
         return self.framework
+
+    def first_unanswered_negative(self) -> FactorRow | None:
+        fw = self.current_framework()
+        return next(
+            (
+                row
+                for f in fw.negative
+                if (row := self.rows.get(f.id)) and row.state == FactorState.UNANSWERED
+            ),
+            None,
+        )
 
     def status(self) -> StepStatus:
         if not self.ctx.has_case:

@@ -23,7 +23,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -40,6 +39,7 @@ from pdpacket.model import DocumentRole, Letter, LetterConflict, markup
 from pdpacket.model.progress import CancelToken
 
 from ..context import CaseContext
+from ..flow import FlowLayout
 from ..preview import load_pdf
 from ..signatures import SignaturesPanel
 from ..style import GREY, Banner, EmptyState, State, hint
@@ -128,19 +128,18 @@ class LetterStep(Step):
         self.margins(col)
 
         # --- toolbar ---
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps in a narrow window
         self.refresh_button = QPushButton("&Generate draft")
         self.refresh_button.setObjectName("refreshLetter")
         self.refresh_button.clicked.connect(self.refresh)
         bar.addWidget(self.refresh_button)
-        bar.addSpacing(self.fontMetrics().averageCharWidth() * 2)
         self.format_buttons: dict[str, QToolButton] = {}
         for key, text, tip, slot in (
             ("bold", "B", "Bold (Ctrl+B in the letter): **text**", lambda: self._wrap("**")),
             ("italic", "I", "Italics (Ctrl+I in the letter): *text*", lambda: self._wrap("*")),
-            ("heading", "Heading", "Heading: # or ## at the start of the line", "heading"),
-            ("bullet", "• List", "Bulleted list: - at the start of each line", "bullet"),
-            ("number", "1. List", "Numbered list: 1. at the start of each line", "number"),
+            ("heading", "H", "Heading: # or ## at the start of the line", "heading"),
+            ("bullet", "•", "Bulleted list: - at the start of each line", "bullet"),
+            ("number", "1.", "Numbered list: 1. at the start of each line", "number"),
         ):
             b = QToolButton()
             b.setText(text)
@@ -161,7 +160,7 @@ class LetterStep(Step):
                 b.clicked.connect(slot)
             self.format_buttons[key] = b
             bar.addWidget(b)
-        bar.addStretch(1)
+        bar.add_stretch()
         self.save_state = QLabel()
         self.save_state.setObjectName("letterSaveState")
         self.save_state.setStyleSheet(f"color: {GREY};")
@@ -233,6 +232,8 @@ class LetterStep(Step):
 
         self.side = QTabWidget()
         self.side.setObjectName("letterSide")
+        self.side.setUsesScrollButtons(False)  # narrow: the tab names shorten, all in view
+        self.side.setElideMode(Qt.TextElideMode.ElideRight)
         self.cite_panel = CitePanel()
         self.cite_panel.citeRequested.connect(self.insert_citation)
         self.side.addTab(self.cite_panel, "&Cite exhibits")
@@ -534,7 +535,16 @@ class LetterStep(Step):
     # ---- preview and export ----------------------------------------------------------------------
     def _side_changed(self, index: int) -> None:
         if index == 1:
+            self._widen_preview()
             self._schedule_preview(now=True)
+
+    def _widen_preview(self) -> None:
+        """A page fitted to a narrow side panel is too small to read: the preview
+        takes at least half of the room, and the editor gets it back with Cite."""
+        sizes = self.split.sizes()
+        total = sum(sizes)
+        if len(sizes) == 2 and total > 0 and sizes[1] < total // 2:
+            self.split.setSizes([total - total // 2, total // 2])
 
     def _schedule_preview(self, now: bool = False) -> None:
         if self.letter is None or not self.ctx.has_case or self.side.currentIndex() != 1:
@@ -746,8 +756,17 @@ class LetterStep(Step):
             done = self.editor.select_pattern(r"\[\[.+?\]\]")
         if not done and code == "letter.unknown_token":
             done = self.editor.select_pattern(r"\{\{.*?\}\}")
+        if done:
+            self.center_selection()
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         return done
+
+    def center_selection(self) -> None:
+        """Put the selected text a third of the way down the editor, where the eye
+        lands, instead of on the last line the scroll happened to reach."""
+        bar = self.editor.verticalScrollBar()
+        y = self.editor.cursorRect().top() + bar.value()
+        bar.setValue(max(0, min(bar.maximum(), y - self.editor.viewport().height() // 3)))
 
     # ---- status ------------------------------------------------------------------------------------
     def first_focus(self) -> QWidget | None:

@@ -107,7 +107,7 @@ def chip_text(token: str, infos: Mapping[int, CiteInfo]) -> tuple[str, str, bool
         return f"Exh. {info.letter}, p. {rng}", tip, bad
     if c.kind == "pages":
         return (
-            f"Exh. {info.letter} at …",
+            f"Exh. {info.letter} at pages",  # the numbers come with the build: never "…"
             f"Exhibit {info.letter}: {info.title} ({pages}). Printed as “Exh. {info.letter} "
             "at 14–16” with the exhibit's page numbers in the packet.",
             False,
@@ -157,7 +157,10 @@ class ChipRenderer(QPyTextObject):
         label = self.label(str(fmt.property(TOKEN_PROP) or ""))[0]
         fm = QFontMetricsF(self._font(doc))
         pad = fm.averageCharWidth() * 0.8
-        return QSizeF(fm.horizontalAdvance(label) + 2 * pad + 2, fm.height() + 2)
+        # room for the label as the screen draws it (at 125 % or 150 % a glyph can come
+        # out a little wider than measured here): a chip never clips its own text
+        slack = fm.averageCharWidth()
+        return QSizeF(fm.horizontalAdvance(label) + 2 * pad + 2 + slack, fm.height() + 2)
 
     def drawObject(
         self,

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
 from pdpacket.api import CancelledError, Workspace
+from pdpacket.model import Exhibit, FileRole
 from pdpacket.model.ocr import LanguageProposal, OcrSummary
 from pdpacket.model.progress import CancelToken
 
@@ -227,3 +229,57 @@ class LanguageBanner(Banner):
         self.ctx.say(f"Kept {p.exhibit_language}; the detected language is no longer proposed.")
         self.show_proposal(None)
         self.changed.emit(p)
+
+
+class OcrPanel(QWidget):
+    """The Evidence step's OCR line and language proposal, one under the other."""
+
+    def __init__(self, ctx: CaseContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.bar = OcrBar(ctx)
+        self.banner = LanguageBanner(ctx)
+        self.banner.changed.connect(self._decided)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(self.bar)
+        col.addWidget(self.banner)
+
+    def detected(self) -> dict[int, str]:
+        """The language detected in each exhibit that reads as another one."""
+        return {p.exhibit_id: p.language for p in self.bar.proposals}
+
+    def translation_flag(self, ex: Exhibit) -> str:
+        """What an exhibit's row says about its translation ("" when nothing)."""
+        if ex.files_with_role(FileRole.TRANSLATION):
+            return ""
+        if ex.needs_translation:
+            return " · needs translation"
+        language = self.detected().get(ex.id, "")
+        if language and ex.language in ("", "English"):
+            return f" · reads as {language}: needs translation"
+        return ""
+
+    def show_language(self, exhibits: list[Exhibit], selected_id: int) -> None:
+        """The detected language still to decide on: the shown exhibit's first."""
+        now = {e.id: e for e in exhibits}
+        live = [
+            p
+            for p in self.bar.proposals
+            if p.exhibit_id in now and now[p.exhibit_id].language == p.exhibit_language
+        ]
+        live.sort(key=lambda p: p.exhibit_id != selected_id)
+        first = live[0] if live else None
+        self.banner.show_proposal(first, now[first.exhibit_id].title if first else "")
+
+    def focus_for(self, code: str) -> QWidget | None:
+        """Where a review finding about OCR or a detected language is fixed."""
+        if code.startswith("ocr."):
+            return self.bar.run_button
+        if code == "exhibit.untranslated_detected" and self.banner.proposal:
+            return self.banner.use
+        return None
+
+    def _decided(self, proposal: object) -> None:
+        self.bar.proposals = [p for p in self.bar.proposals if p is not proposal]
+        self.ctx.exhibitsChanged.emit()

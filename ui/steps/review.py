@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRectF,
     QSize,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -211,6 +213,17 @@ class FindingDelegate(QStyledItemDelegate):
 
 
 # ---- going where a finding is fixed ------------------------------------------------------
+def scroll_into_view(area: QScrollArea, target: QWidget) -> None:
+    """Scroll so ``target`` sits a third of the way down the view, where the eye
+    lands, not at the very edge; its focus then cannot scroll it back to the edge."""
+    content = area.widget()
+    if content is None:
+        return
+    bar = area.verticalScrollBar()
+    y = target.mapTo(content, QPoint(0, 0)).y()
+    bar.setValue(max(0, min(bar.maximum(), y - area.viewport().height() // 3)))
+
+
 def focus_location(step: QWidget, finding: Finding) -> bool:
     """Select or focus what ``finding`` is about on ``step`` (already shown).
     A step may offer ``select_object(object_id, code)``; the walkthrough's
@@ -231,19 +244,27 @@ def focus_location(step: QWidget, finding: Finding) -> bool:
         target = step.table
     elif isinstance(step, FactorsStep):
         row = step.rows.get(obj)
+        if row is None and code == "factor.negatives_unanswered":
+            row = step.first_unanswered_negative()
         if row is not None:
-            step.scroll_area.ensureWidgetVisible(row)
+            scroll_into_view(step.scroll_area, row)
             if code == "factor.negative_no_explanation" and row.explanation is not None:
                 target = row.explanation
             else:
                 target = row.applies if not row.applies.isChecked() else row.notes
+            if code == "factor.negatives_unanswered":
+                target = row.applies
     elif isinstance(step, ClientStep):
         if code.startswith("hearing."):
             target = step.hearing
         elif code.startswith(("office.", "stage.no_office")):
             target = step.office
+        elif code == "client.no_a_number":
+            target = step.a_number
+        elif code == "proceedings.no_court":
+            target = step.court
         if target is not None:
-            step.scroll_area.ensureWidgetVisible(target)
+            scroll_into_view(step.scroll_area, target)
     elif isinstance(step, StageStep):
         group = step.stage_group if code == "stage.missing" else step.form_group
         target = group.checkedButton() or next(iter(group.buttons()), None)
@@ -290,6 +311,10 @@ class ReviewStep(Step):
         for value, text in EDITIONS:
             self.edition.addItem(text, value)
         self.edition.setToolTip("Which packet's size and page orientation to check")
+        self.edition.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.edition.setMinimumContentsLength(12)
         label.setBuddy(self.edition)
         self.edition.currentIndexChanged.connect(self._edition_changed)
         top.addWidget(label)

@@ -109,10 +109,8 @@ class StageStep(Step):
         advice_row.addWidget(self.advice_button)
         advice_row.addStretch(1)
         col.addLayout(advice_row)
-        self.joint = QCheckBox(
-            "This is a &joint motion with OPLA (“JOINT MOTION” on the cover; "
-            "no certificate of service)"
-        )
+        self.joint = QCheckBox("This is a &joint motion with OPLA")
+        self.joint.setToolTip("“JOINT MOTION” on the cover; no certificate of service")
         self.joint.setAccessibleName("Joint motion")
         self.joint.toggled.connect(self._joint_toggled)
         col.addWidget(self.joint)
@@ -131,6 +129,10 @@ class StageStep(Step):
         for d in catalogue.destinations():
             self.destination.addItem(d.label, d.id)
         self.destination.currentIndexChanged.connect(self._destination_chosen)
+        self.destination.setSizeAdjustPolicy(  # a long label must not widen the window
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.destination.setMinimumContentsLength(24)
         lay.addWidget(self.destination)
         self.destination_note = hint("")
         self.destination_note.setObjectName("destination_note")
