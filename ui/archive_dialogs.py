@@ -88,7 +88,7 @@ READ_ONLY_JOBS = (
     "review",
     "letter preview",
     "thumbnails",
-    "pages of",  # the Pages tab's thumbnails of an exhibit
+    "pages of ",  # the Pages view drawing an exhibit's pages
     "print packet",
     "export letter",
 )

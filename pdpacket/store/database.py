@@ -37,7 +37,6 @@ from pdpacket.model import (
     TranslationOrder,
     Translator,
 )
-from pdpacket.model.identifiers import parse_a_number, parse_date, parse_receipt_number
 from pdpacket.store import backup, page_edits
 from pdpacket.store.blobs import BlobStore
 from pdpacket.store.migrations import migrations
@@ -45,6 +44,7 @@ from pdpacket.store.paths import BLOBS_DIR, DB_NAME, ensure_private_dir
 from pdpacket.store.transactions import as_ours as _as_ours
 from pdpacket.store.transactions import immediate
 from pdpacket.store.transactions import sqlite_errors_as_ours as _sqlite_errors_as_ours
+from pdpacket.store.values import exhibit_values, normalise_client, normalise_proceedings
 
 
 def now_iso() -> str:
@@ -528,7 +528,7 @@ class Store:
                 "UPDATE exhibits SET position = position + 1 WHERE case_id = ? AND position >= ?",
                 (case_id, position),
             )
-        values = _exhibit_values({"title": title, **attrs})
+        values = exhibit_values({"title": title, **attrs})
         cols = ["case_id", "position", "created_at", *values]
         cur = self.db.execute(
             f"INSERT INTO exhibits ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
@@ -605,7 +605,7 @@ class Store:
             raise ValueError(f"unknown exhibit fields: {sorted(bad)}")
         if ex.guessed and "guessed" not in changes and set(changes) & set(ex.guessed):
             changes["guessed"] = [g for g in ex.guessed if g not in changes]  # now stated
-        values = _exhibit_values(changes)
+        values = exhibit_values(changes)
         if values:
             with self.transaction():
                 sets = ", ".join(f"{k} = ?" for k in values)
@@ -663,7 +663,7 @@ class Store:
             )
         count = self._q("SELECT COUNT(*) AS n FROM exhibits WHERE case_id = ?", (exhibit.case_id,))
         position = max(0, min(exhibit.position, int(count[0]["n"])))
-        values = _exhibit_values(
+        values = exhibit_values(
             {
                 "title": exhibit.title,
                 "description": exhibit.description,
@@ -929,61 +929,3 @@ for _name, _member in list(vars(Store).items()):
     if wanted and _name != "transaction":
         setattr(Store, _name, _guarded(_member))
 del _name, _member, wanted
-
-
-def _exhibit_values(attrs: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in attrs.items():
-        if key in ("factor_ids", "guessed"):
-            out[key] = json.dumps(list(value or ()))
-        elif key in ("doc_date", "doc_date_end"):
-            what = "document date" if key == "doc_date" else "document end date"
-            out[key] = _iso(parse_date(value, what))
-        elif key == "translator":
-            t = value if isinstance(value, Translator) else Translator(**(value or {}))
-            out[key] = json.dumps(asdict(t), sort_keys=True)
-        elif key == "translation_order":
-            out[key] = str(TranslationOrder(value))
-        elif key == "included":
-            out[key] = int(bool(value))
-        else:
-            out[key] = "" if value is None else str(value)
-    if "title" in out and not out["title"].strip():
-        from pdpacket.errors import ValidationError
-
-        raise ValidationError(
-            "title",
-            "An exhibit needs a title.",
-            hint="Type a short title, e.g. 'Birth certificate of the son'.",
-        )
-    return out
-
-
-def normalise_client(c: Client) -> Client:
-    from pdpacket.errors import ValidationError
-
-    name = " ".join((c.name or "").split())
-    if not name:
-        raise ValidationError(
-            "name", "The client's name is empty.", hint="Type the client's full legal name."
-        )
-    a_number = parse_a_number(c.a_number) if c.a_number else ""
-    dob = parse_date(c.dob, "date of birth") if not isinstance(c.dob, dt.date) else c.dob
-    return replace(
-        c,
-        name=name,
-        a_number=a_number,
-        dob=dob,
-        aliases=tuple(a.strip() for a in c.aliases if a.strip()),
-    )
-
-
-def normalise_proceedings(p: Proceedings) -> Proceedings:
-    hearing = (
-        parse_date(p.hearing_date, "next hearing")
-        if not isinstance(p.hearing_date, dt.date)
-        else p.hearing_date
-    )
-    receipts = tuple(parse_receipt_number(r) for r in p.receipts if str(r).strip())
-    decided = parse_date(p.decision_date, "decision date")
-    return replace(p, hearing_date=hearing, receipts=receipts, decision_date=decided)

@@ -118,7 +118,7 @@ def test_a_full_cli_run_makes_no_network_system_call(tmp_path: Path) -> None:
         ["import", str(manifest)],
         ["build", "1", "--out", str(tmp_path / "p.pdf"), "--integrity-sidecar"],
         ["export", "1", "--out", str(tmp_path / "c.pdpacket"), "--password", "pw"],
-        ["import-archive", str(tmp_path / "c.pdpacket"), "--password", "pw"],
+        ["import-archive", str(tmp_path / "c.pdpacket"), "--password", "pw", "--keep-both"],
         ["backups", "--create"],
         ["demo", "--out", str(tmp_path / "demo.pdf")],
     ]

@@ -98,7 +98,7 @@ def test_a_whole_case_with_the_keyboard_alone(
     assert answers["criminal_history"].state == FactorState.DOES_NOT_APPLY
 
     # evidence: Alt+A adds files (the system's picker answers)
-    key(qtbot, window, Qt.Key.Key_4, CTRL)
+    key(qtbot, window, Qt.Key.Key_5, CTRL)
     evidence = window.step("evidence")
     assert window.current_step() is evidence
     key(qtbot, window, Qt.Key.Key_A, ALT)  # a mnemonic clicks after a short flash
@@ -116,7 +116,7 @@ def test_a_whole_case_with_the_keyboard_alone(
     qtbot.waitUntil(lease_confirmed)
 
     # exhibits: F2 renames, Enter stores, the keyboard stays on the row
-    key(qtbot, window, Qt.Key.Key_5, CTRL)
+    key(qtbot, window, Qt.Key.Key_6, CTRL)
     exhibits = window.step("exhibits")
     assert focused(window) is exhibits.table
     key(qtbot, window, Qt.Key.Key_Down)
@@ -129,7 +129,7 @@ def test_a_whole_case_with_the_keyboard_alone(
     assert "Lease of the apartment, 2019" in [e.title for e in workspace.exhibits(case_id)]
 
     # the letter: generate the draft with its mnemonic
-    key(qtbot, window, Qt.Key.Key_7, CTRL)
+    key(qtbot, window, Qt.Key.Key_8, CTRL)
     letter = window.step("letter")
     assert focused(window) is letter.empty_button
     key(qtbot, window, Qt.Key.Key_Space)
@@ -137,7 +137,7 @@ def test_a_whole_case_with_the_keyboard_alone(
     assert workspace.letter(case_id) is not None
 
     # the review, then Ctrl+B builds
-    key(qtbot, window, Qt.Key.Key_8, CTRL)
+    key(qtbot, window, Qt.Key.Key_9, CTRL)
     wait_jobs(qtbot, window)
     assert window.current_step().key == "review"
     key(qtbot, window, Qt.Key.Key_B, CTRL)

@@ -136,7 +136,7 @@ def test_steps_follow_one_list_with_shortcuts(qtbot, window, workspace):
     window.open_case(case_id)
     assert [s.key for s in window.steps] == [cls.key for cls in STEP_CLASSES]
     assert window.sidebar.count() == len(STEP_CLASSES)
-    for n, step in enumerate(window.steps, 1):
+    for n, step in enumerate(window.steps[:9], 1):  # the tenth (Build): Ctrl+B builds
         qtbot.keySequence(window, QKeySequence(f"Ctrl+{n}"))
         assert window.current_step() is step
         assert window.step_stack.currentWidget() is step

@@ -51,7 +51,7 @@ def test_pages_of_a_one_file_exhibit_after_a_two_file_one(
     qtbot.mouseClick(step.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     wait_jobs(qtbot, window)
     assert pages.thumbs.count() == 1
-    assert pages.view_stack.currentWidget() is pages.view
+    assert pages.thumbs.currentRow() == 0  # the one page, shown: no stale row from the four
 
 
 def test_a_repaired_file_is_confirmed_in_the_window(

@@ -543,7 +543,7 @@ class EvidenceStep(Step):
         self.cancel.clicked.connect(self._cancel_import)
         bar.addWidget(self.add_files)
         bar.addWidget(self.add_folder)
-        self.redact = QPushButton("&Redact…")  # personal numbers: find, decide, remove
+        self.redact = QPushButton("Redact n&umbers…")  # personal numbers: find, decide, remove
         self.redact.setToolTip(
             "Find other people's SSNs, A-numbers and the like on this exhibit and remove them"
         )
