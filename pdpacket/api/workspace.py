@@ -28,6 +28,7 @@ from pdpacket.api.documents import DocumentsMixin
 from pdpacket.api.interview import InterviewMixin
 from pdpacket.api.pages import PageTools, check_manifest_pages, write_layout
 from pdpacket.api.redaction import RedactionMixin
+from pdpacket.api.text import TextMixin
 from pdpacket.errors import (
     DatabaseError,
     NotReadyError,
@@ -109,7 +110,9 @@ def _writes_evidence(
     return wrapper
 
 
-class Workspace(InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, AttachmentsMixin):
+class Workspace(
+    InterviewMixin, PageTools, DocumentsMixin, RedactionMixin, AttachmentsMixin, TextMixin
+):
     """One data folder: the database and the evidence store."""
 
     catalogue: ClassVar[Catalogue] = Catalogue()  # read-only: one for every workspace

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the façade loads on first use, so `pdpacket --help` stays 
 from pdpacket.cli.common import case_number, open_workspace
 from pdpacket.cli.desktop import add_desktop_commands, archive_argument, open_window
 from pdpacket.cli.interview import add_interview_commands
+from pdpacket.cli.ocr import add_ocr_command, skip_note, wait_for_ocr
 from pdpacket.cli.pages import add_pages_commands
 from pdpacket.cli.redact import add_redact_command
 from pdpacket.cli.settings import add_destination_command, add_settings_commands
@@ -65,9 +66,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     file's intake warnings on stderr as `add` prints them; warnings exit 0."""
     with open_workspace(args) as ws:
         case_id, files = ws.import_manifest_files(args.manifest)
-    for r in files:
-        if r.message:
-            print("\t".join((r.status, r.path, r.message)), file=sys.stderr)
+        for r in files:
+            if r.message:
+                print("\t".join((r.status, r.path, r.message)), file=sys.stderr)
+        _ocr(ws, case_id, args)
     print(case_id)
     return 0
 
@@ -129,6 +131,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             copies_client=client,
         )
     with open_workspace(args) as ws:
+        _ocr(ws, args.case, args)
         if options.edition == "standard":
             result = ws.build_packet(args.case, args.out, options)
         else:
@@ -556,10 +559,12 @@ def cmd_add(args: argparse.Namespace) -> int:
             results = ws.add_evidence(args.case, args.paths, passwords=passwords, progress=progress)
         if args.attachments:  # each PDF's attached files as exhibits of their own
             results = _with_attachments(ws, results)
-    if progress is not None:
-        print(file=sys.stderr)
-    for r in results:
-        print("\t".join(x for x in (r.status, r.path, r.message) if x))
+        if progress is not None:
+            print(file=sys.stderr)
+        for r in results:
+            print("\t".join(x for x in (r.status, r.path, r.message) if x))
+        sys.stdout.flush()
+        _ocr(ws, args.case, args)
     return 2 if any(r.status == "refused" for r in results) else 0
 
 
@@ -613,6 +618,22 @@ def cmd_attachments(args: argparse.Namespace) -> int:
     return 2 if any(r.status == "refused" for r in results) else 0
 
 
+def _ocr(ws: Workspace, case_id: int, args: argparse.Namespace) -> None:
+    """Wait for the case's scanned pages to be read (``--no-ocr``: say they wait)."""
+    if getattr(args, "no_ocr", False):
+        skip_note(ws, case_id)
+    else:
+        wait_for_ocr(ws, case_id)
+
+
+def _no_ocr_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="do not wait for OCR of scanned pages (they stay pending; `pdpacket ocr` reads them)",
+    )
+
+
 class _StderrProgress:
     def update(self, done: int, total: int, message: str) -> None:
         print(f"\r{done}/{total} {message[:60]:<60}", end="", file=sys.stderr, flush=True)
@@ -640,6 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("import", help="create a case from a manifest; prints its id")
+    _no_ocr_option(p)
     p.add_argument("manifest", type=Path, metavar="MANIFEST")
     p.set_defaults(func=cmd_import)
 
@@ -648,6 +670,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("build", help="build a case's packet (or an edition of it)")
+    _no_ocr_option(p)
     p.add_argument("case", type=case_number, metavar="CASE")
     p.add_argument("--out", required=True, type=Path, metavar="FILE|DIR")
     p.add_argument(
@@ -766,6 +789,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="password of a protected PDF (by file name or path); repeat for several",
     )
     p.add_argument("--exhibit", type=int, metavar="N", help="attach the files to exhibit N instead")
+    _no_ocr_option(p)
     p.add_argument(
         "--role",
         choices=["translation", "certificate", "document"],
@@ -837,6 +861,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_interview_commands(sub)
     add_settings_commands(sub)
     add_redact_command(sub)
+    add_ocr_command(sub)
     add_destination_command(sub)
     add_desktop_commands(sub)
     add_pages_commands(sub)

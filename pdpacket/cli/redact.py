@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from pdpacket.cli.common import case_number, open_workspace
+from pdpacket.cli.ocr import wait_for_ocr
 from pdpacket.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def cmd_redact(args: argparse.Namespace) -> int:
     from pdpacket.model.redaction import KIND_NAMES, RedactionState
 
     with open_workspace(args) as ws:
+        wait_for_ocr(ws, args.case)  # numbers on scans are found in their OCR words
         found = ws.find_personal_numbers(args.case)
         if found:
             print(f"{found} new personal numbers found.", file=sys.stderr)

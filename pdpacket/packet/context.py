@@ -12,6 +12,7 @@ from typing import Protocol
 from pdpacket.model import BuildOptions, Case, CaseDocument, Exhibit
 from pdpacket.model.policy import Destination
 from pdpacket.model.progress import CancelToken, Progress
+from pdpacket.model.text import Word
 from pdpacket.packet import draw as layout
 from pdpacket.packet.source import Source
 from pdpacket.pdf.images import ImageHook
@@ -162,6 +163,8 @@ class BuildContext:
     sha256: str = ""
     size: int = 0
     warnings: list[str] = field(default_factory=list)
+    # words OCR read on scanned pages, by (stored file, page): the invisible text layer
+    text_layers: dict[tuple[str, int], tuple[Word, ...]] = field(default_factory=dict)
     steps_done: int = 0
     steps_total: int = 0
     # editions: set by pdpacket.editions before planning

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,16 +27,18 @@ from typing import Any
 from pdpacket._version import __version__
 from pdpacket.errors import IntegrityError
 from pdpacket.model import BuildOptions, NumberingStyle
+from pdpacket.model.text import OcrStatus, Word
 from pdpacket.packet import draw as layout
 from pdpacket.packet.context import BuildContext, Output, PlannedExhibit, Segment
 from pdpacket.packet.pages import document_title
 from pdpacket.packet.source import Source, laid_out
-from pdpacket.pdf import allowlist, stamps, syntax
+from pdpacket.pdf import allowlist, stamps, syntax, textlayer
 from pdpacket.pdf.images import ImageHook
 from pdpacket.pdf.reader import content_refs, rotation, visible_box
 from pdpacket.pdf.syntax import Ref, text_string
 from pdpacket.pdf.writer import HEADER, Copier, Out, OutlineNode, write_outline
 from pdpacket.store import cleaning
+from pdpacket.store import ocr as ocr_table
 from pdpacket.store.database import Store
 
 FORMAT_VERSION = "5"  # bump when the same inputs should give different bytes
@@ -62,6 +65,7 @@ class PageWriter:
         self._prefixes: dict[bytes, int] = {}
         self._resources: dict[tuple[str, Ref], tuple[int, bytes]] = {}
         self.stamp_font = 0
+        self.ocr_font = 0  # the text layer's font, when any page has one
         self.draft = False  # every page carries the draft mark (``stamps.draft_header``)
         self.annotations_dropped = 0
         self._page_parts: dict[int, list[bytes]] = {}
@@ -125,8 +129,20 @@ class PageWriter:
             parts.append(syntax.key(k))
             cp.ser(v, parts, "font")
         font_key = syntax.key(font_name)
-        parts.append(font_key + b" %d 0 R>>>>" % self.stamp_font)
+        parts.append(font_key + b" %d 0 R" % self.stamp_font)
+        if self.ocr_font and textlayer.FONT_RESOURCE not in fonts:
+            parts.append(syntax.key(textlayer.FONT_RESOURCE) + b" %d 0 R" % self.ocr_font)
+        parts.append(b">>>>")
         return b"".join(parts), font_key
+
+    def add_ocr_font(self) -> None:
+        """Write the text layer's font once in this file (see ``pdf.textlayer``)."""
+        font, proc, cmap = self.out.alloc(), self.out.alloc(), self.out.alloc()
+        body, glyph, tounicode = textlayer.font_objects(proc, cmap)
+        self.out.obj(font, body)
+        self.out.stream(proc, b"", glyph)
+        self.out.stream(cmap, b"/Filter/FlateDecode", zlib.compress(tounicode, 9))
+        self.ocr_font = font
 
     def add_page(
         self,
@@ -138,6 +154,7 @@ class PageWriter:
         number: str,
         label: str,
         top: float = 0.0,
+        words: tuple[Word, ...] = (),
     ) -> _OutPage:
         src = cp.src
         placement = stamps.place(visible_box(src, page), rotation(src, page), fit=fit, top=top)
@@ -156,6 +173,12 @@ class PageWriter:
             resources,
             b"/Contents[%d 0 R" % prefix,
         ]
+        if words and self.ocr_font:  # in the source page's own space, under its content
+            layer = self.out.alloc()
+            self.out.stream(
+                layer, b"/Filter/FlateDecode", zlib.compress(textlayer.text_stream(words), 6)
+            )
+            parts.append(b" %d 0 R" % layer)
         for c in contents:
             parts.append(b" %d 0 R" % cp.ref(c, allowlist.PAGE_CONTENT))
         parts.append(b" %d 0 R" % stamp_num)
@@ -263,6 +286,36 @@ def _refuse_uncleaned(ctx: BuildContext) -> None:
     )
 
 
+OCR_WARNING = "No text layer on "
+
+
+def stored_page(s: Segment, n: int) -> int:
+    """The page of the stored file that the segment's ``n``-th page shows (page
+    edits may reorder, leave out or turn the stored pages)."""
+    return s.slots[s.skip + n][0] if s.slots else s.skip + n
+
+
+def _load_text_layers(ctx: BuildContext) -> None:
+    """The words OCR read on the packet's scanned pages; the build says how many
+    scanned pages it carries without them (OCR pending, failed or unavailable)."""
+    wanted = {
+        (s.blob, stored_page(s, n))
+        for o in ctx.outputs
+        for s in o.segments
+        if s.blob
+        for n in range(s.pages)
+    }
+    rows = ocr_table.pages_of(ctx.store, {sha for sha, _ in wanted})
+    ctx.text_layers = {k: r.words for k, r in rows.items() if k in wanted and r.words}
+    missing = sum(1 for k, r in rows.items() if k in wanted and r.status != OcrStatus.DONE)
+    ctx.warnings[:] = [w for w in ctx.warnings if not w.startswith(OCR_WARNING)]
+    if missing:
+        ctx.warnings.append(
+            f"{OCR_WARNING}{missing} scanned page(s): OCR has not read them (pending, "
+            "failed or Tesseract missing), so they cannot be searched. Run OCR and build again."
+        )
+
+
 def _trusted_letter_size(src: Source, page: dict[str, Any]) -> bool:
     return stamps.is_letter(visible_box(src, page), rotation(src, page))
 
@@ -275,6 +328,7 @@ def write(ctx: BuildContext) -> None:
     if not ctx.outputs:
         ctx.outputs = [Output(ctx.out_path, ctx.segments)]
     _refuse_uncleaned(ctx)
+    _load_text_layers(ctx)
     pool = ThreadPoolExecutor(1, thread_name_prefix="pdpacket-finish")
     pending: list[Future[None]] = []
     dropped: Counter[str] = Counter()
@@ -383,6 +437,8 @@ def _write_body(ctx: BuildContext, out: Out, files: _Prefetch, output: Output) -
     fonts = drawn.resolve(drawn.resolve(carrier["/Resources"])["/Font"])
     wr.stamp_font = drawn_cp.ref(fonts[ctx.drawn.stamp_font_name], "font")
     drawn_cp.drain()
+    if ctx.text_layers:
+        wr.add_ocr_font()
     segments = output.segments
     base = segments[0].first  # packet page index of the file's first page
     count = output.pages
@@ -418,7 +474,17 @@ def _write_body(ctx: BuildContext, out: Out, files: _Prefetch, output: Output) -
                 if s.numbered
                 else ""
             )
-            op = wr.add_page(cp, key, page, fit=fit, number=number, label=label, top=ctx.top_clear)
+            words = ctx.text_layers.get((s.blob, stored_page(s, n)), ()) if s.blob else ()
+            op = wr.add_page(
+                cp,
+                key,
+                page,
+                fit=fit,
+                number=number,
+                label=label,
+                top=ctx.top_clear,
+                words=words,
+            )
             links = ctx.drawn.links.get(ctx.drawn_at[s.drawn] + n, []) if s.drawn else []
             for rect, target in links:
                 if 0 <= target - base < count:  # a link into another part is left out
@@ -488,6 +554,8 @@ def _document_id(ctx: BuildContext, output: Output | None = None) -> bytes:
     h.update(repr(sorted((k, str(v)) for k, v in asdict(ctx.options).items())).encode())
     h.update(hashlib.sha256(ctx.drawn.pdf).digest())
     h.update(hashlib.sha256(ctx.letter_pdf).digest())
+    if ctx.text_layers:  # a scan read since the last build gives a different file
+        h.update(hashlib.sha256(repr(sorted(ctx.text_layers.items())).encode()).digest())
     for s in ctx.segments if output is None else output.segments:
         h.update(f"{s.kind}|{s.blob}|{s.drawn}|{s.pages}|{s.fit}\n".encode())
         if s.slots:

@@ -16,7 +16,7 @@ they warn rather than block, except where a document offered as a disposition
 says itself that it is not final.
 
 The exhibits' text comes through one function, ``page_texts``: the pages' own
-text today; an OCR text layer, once stored, plugs in there.
+text, and on scanned pages the words OCR read.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from pdpacket.model.identifiers import exhibit_letter
 from pdpacket.model.interview import Arrest, Interview
 from pdpacket.policy import catalog
 from pdpacket.review.context import ReviewContext
+from pdpacket.store import ocr as ocr_table
 from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review.evidence")
@@ -118,10 +119,16 @@ def page_texts(store: Store, f: ExhibitFile, pages: int) -> list[str]:
     """The text of the first ``pages`` pages of a stored exhibit file, one string
     a page ("" for a page with no text, e.g. a scan without a text layer).
 
-    The one door through which the review reads evidence text: an OCR text
-    layer, when the store holds one for the file, belongs here."""
+    The one door through which the review reads evidence text: a scanned page
+    reads as the words OCR found on it (``store.ocr``), once it has run."""
     with _LOCK:
-        return _page_texts(store, f, pages)
+        texts = list(_page_texts(store, f, pages))
+    for (_, page), row in ocr_table.pages_of(store, [f.pdf_sha256]).items():
+        if page < len(texts) and row.words:  # read fresh: OCR may have run since
+            own = texts[page].strip()
+            words = " ".join(w.text for w in row.words)
+            texts[page] = f"{own}\n{words}" if own else words
+    return texts
 
 
 def _page_texts(store: Store, f: ExhibitFile, pages: int) -> list[str]:

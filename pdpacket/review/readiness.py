@@ -40,6 +40,7 @@ from pdpacket.review.evidence import check_evidence
 from pdpacket.review.personal_numbers import check_personal_numbers
 from pdpacket.review.signatures import check_signatures
 from pdpacket.review.templates import check_templates
+from pdpacket.review.text import check_text
 from pdpacket.review.textcites import check_text_cites
 from pdpacket.store.database import Store
 from pdpacket.store.interview import get_interview
@@ -610,6 +611,7 @@ CHECKS: Sequence[Check] = (
     check_personal_numbers,
     check_templates,
     check_evidence,
+    check_text,
 )
 
 __all__ = ["counts", "is_ready", "landscape_pages", "review_case", "rules"]

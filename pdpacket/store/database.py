@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from sqlite_utils import Database
 
-from pdpacket.errors import NotFoundError, database_error, disk_full_guard
+from pdpacket.errors import NotFoundError
 from pdpacket.model import (
     Attorney,
     BuildRecord,
@@ -41,6 +41,9 @@ from pdpacket.store import backup, page_edits
 from pdpacket.store.blobs import BlobStore
 from pdpacket.store.migrations import migrations
 from pdpacket.store.paths import BLOBS_DIR, DB_NAME, ensure_private_dir
+from pdpacket.store.transactions import as_ours as _as_ours
+from pdpacket.store.transactions import immediate
+from pdpacket.store.transactions import sqlite_errors_as_ours as _sqlite_errors_as_ours
 from pdpacket.store.values import exhibit_values, normalise_client, normalise_proceedings
 
 
@@ -103,7 +106,7 @@ class Store:
     # ---- transactions -------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with _sqlite_errors_as_ours(self.data_dir), self.db.atomic():
+        with _sqlite_errors_as_ours(self.data_dir), immediate(self.db):
             yield
 
     def _q(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
@@ -906,24 +909,6 @@ class Store:
             )
             for r in rows
         ]
-
-
-def _as_ours(exc: sqlite3.Error, folder: Path) -> NoReturn:
-    """The boundary where sqlite errors become pdpacket errors: a full disk is a
-    ``DiskFullError``, anything else a ``DatabaseError`` (the sqlite error its cause)."""
-    try:
-        with disk_full_guard("the case database", folder):
-            raise exc
-    except sqlite3.Error:
-        raise database_error(exc) from exc
-
-
-@contextmanager
-def _sqlite_errors_as_ours(folder: Path) -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.Error as exc:
-        _as_ours(exc, folder)
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:

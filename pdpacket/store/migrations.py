@@ -397,3 +397,43 @@ def m015_window(db: Database) -> None:
         ALTER TABLE exhibits ADD COLUMN guessed TEXT NOT NULL DEFAULT '[]'
         """,
     )
+
+
+@migrations(name="m013_ocr")
+def m013_ocr(db: Database) -> None:
+    """Text found on stored evidence pages, derived from a stored PDF's bytes (so
+    keyed by its hash, shared by every exhibit and case that stores it): one row
+    per analysed file (its detected language), one per page that needs OCR (its
+    status and recognised words, JSON).  A page of an analysed file without a
+    row has text of its own.  ``language_choices`` records what the attorney
+    said about a detection ("it is English"), so the review stops asking."""
+    _run(
+        db,
+        """
+        CREATE TABLE text_files (
+            pdf_sha256 TEXT PRIMARY KEY,
+            pages INTEGER NOT NULL,
+            language TEXT NOT NULL DEFAULT '',
+            language_score REAL NOT NULL DEFAULT 0,
+            text_chars INTEGER NOT NULL DEFAULT 0,
+            analysed_at TEXT NOT NULL,
+            detected_at TEXT
+        );
+        CREATE TABLE ocr_pages (
+            pdf_sha256 TEXT NOT NULL,
+            page INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            words TEXT NOT NULL DEFAULT '[]',
+            languages TEXT NOT NULL DEFAULT '',
+            error TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (pdf_sha256, page)
+        );
+        CREATE INDEX ocr_pages_status ON ocr_pages(status);
+        CREATE TABLE language_choices (
+            file_id INTEGER PRIMARY KEY REFERENCES exhibit_files(id) ON DELETE CASCADE,
+            language TEXT NOT NULL,
+            chosen_at TEXT NOT NULL
+        )
+        """,
+    )

@@ -284,6 +284,7 @@ def test_scanned_tax_return_numbers_are_found_and_removed(
         pytest.skip("needs OCR (#15 part 1)")
     ws = workspace
     case_id, _ = case_with(ws, tax_return_scan(tmp_path / "tax_return_scan.png"))
+    ws.run_ocr(case_id)  # the window and the CLI run it after every import
     ws.find_personal_numbers(case_id, today=TODAY)
     found = ws.redactions(case_id)
     assert {r.kind for r in found} == {NumberKind.SSN} and len(found) == 2

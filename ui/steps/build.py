@@ -644,6 +644,9 @@ class BuildStep(Step):
         self._building_options = options
 
         def work(ws: Workspace, progress: SignalProgress, cancel: CancelToken) -> BuildResult:
+            if ws.ocr_pending(case_id):  # scanned pages get their text layer first
+                ws.run_ocr(case_id, progress=progress, cancel=cancel)
+                cancel.raise_if_cancelled()
             return ws.build_packet(case_id, out, options, progress=progress, cancel=cancel)
 
         self.result.set_text("")

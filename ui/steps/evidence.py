@@ -57,6 +57,7 @@ from ..workers import Job, JobFunction, SignalProgress
 from .base import Step, StepStatus, field_box
 from .client import LANGUAGES, check_date
 from .file_confirm import ConfirmFilesBox, GuessBox, mark_guesses
+from .ocr_panel import OcrPanel
 
 ROLE_NAMES = {
     FileRole.DOCUMENT: "document",
@@ -558,6 +559,10 @@ class EvidenceStep(Step):
         self.attachment_offer = AttachmentOffer(ctx)  # files the imported PDFs carried
         self.attachment_offer.added.connect(self._attachments_added)
         col.addWidget(self.attachment_offer)
+        self.ocr_panel = OcrPanel(ctx)  # scans read in the background; languages proposed
+        self.ocr = self.ocr_panel.bar
+        self.ocr.finished.connect(lambda _outcome: self._ocr_finished())
+        col.addWidget(self.ocr_panel)
 
         split = QSplitter()
         split.setChildrenCollapsible(False)
@@ -651,6 +656,7 @@ class EvidenceStep(Step):
         self.summary.set_text("")
         self._selected_id = 0
         self._refresh()
+        self.ocr.start(if_needed=True)
 
     def _exhibits_changed(self) -> None:
         if self.ctx.has_case:
@@ -663,22 +669,8 @@ class EvidenceStep(Step):
         self.list.blockSignals(True)
         self.list.clear()
         for letter, ex in zip(letters, self.exhibits, strict=True):
-            pages = f"{ex.pages} page{'s' if ex.pages != 1 else ''}"
-            flag = ""
-            if ex.needs_translation and not ex.files_with_role(FileRole.TRANSLATION):
-                flag = " · needs translation"
-            elif ex.guessed:
-                flag = " · guessed: check"
-            item = QListWidgetItem(f"{letter}   {ex.title}")
-            item.setData(DETAIL_ROLE, f"{pages}{flag}")
-            item.setToolTip(f"{ex.title}\n{pages}{flag}")
-            item.setData(Qt.ItemDataRole.UserRole, ex.id)
-            item.setData(
-                Qt.ItemDataRole.AccessibleTextRole, f"Exhibit {letter}: {ex.title}, {pages}{flag}"
-            )
-            warn = any(f.warnings for f in ex.files) or "translation" in flag
-            state = State.WARNING if warn else State.PARTIAL if ex.guessed else State.DONE
-            item.setIcon(state_icon(state))
+            item = QListWidgetItem()
+            self._describe(item, letter, ex)
             self.list.addItem(item)
         self.list.blockSignals(False)
         self.list_stack.setCurrentWidget(self.list if self.exhibits else self.empty)
@@ -692,6 +684,30 @@ class EvidenceStep(Step):
             self._show(None)
         self.statusChanged.emit()
 
+    def _describe(self, item: QListWidgetItem, letter: str, ex: Exhibit) -> None:
+        """An exhibit's row: title, pages, and what it still needs."""
+        pages = f"{ex.pages} page{'s' if ex.pages != 1 else ''}"
+        flag = self.ocr_panel.translation_flag(ex) or (" · guessed: check" if ex.guessed else "")
+        item.setText(f"{letter}   {ex.title}")
+        item.setData(DETAIL_ROLE, f"{pages}{flag}")
+        item.setToolTip(f"{ex.title}\n{pages}{flag}")
+        item.setData(Qt.ItemDataRole.UserRole, ex.id)
+        item.setData(
+            Qt.ItemDataRole.AccessibleTextRole, f"Exhibit {letter}: {ex.title}, {pages}{flag}"
+        )
+        warn = any(f.warnings for f in ex.files) or "translation" in flag
+        state = State.WARNING if warn else State.PARTIAL if ex.guessed else State.DONE
+        item.setIcon(state_icon(state))
+
+    def _ocr_finished(self) -> None:
+        """OCR ran: each row says what it still needs, and a detected language is
+        proposed (the exhibits and the selection stay as they are)."""
+        for row, letter in enumerate(packet_letters(self.exhibits)):
+            item = self.list.item(row)
+            if item is not None:
+                self._describe(item, letter, self.exhibits[row])
+        self.ocr_panel.show_language(self.exhibits, self._selected_id)
+
     def _selection_changed(self, item: QListWidgetItem | None, _prev: object = None) -> None:
         ex_id = int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else 0
         if ex_id != self._selected_id:
@@ -704,11 +720,22 @@ class EvidenceStep(Step):
         self.pages.show_exhibit(ex)
         n = ex.pages if ex else 0
         self.tabs.setTabText(1, f"&Pages ({n})" if ex else "&Pages")
+        self.ocr_panel.show_language(self.exhibits, self._selected_id)
 
     def select_exhibit(self, exhibit_id: int) -> None:
         row = next((i for i, e in enumerate(self.exhibits) if e.id == exhibit_id), -1)
         if row >= 0:
             self.list.setCurrentRow(row)
+
+    def select_object(self, obj: str, code: str) -> bool:
+        """Where a review finding is fixed in this step (see the Review step)."""
+        target: QWidget = self.add_files
+        if obj.isdigit():
+            self.select_exhibit(int(obj))
+            target = self.list
+        target = self.ocr_panel.focus_for(code) or target
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def current_exhibit(self) -> Exhibit | None:
         return self.editor.exhibit
@@ -828,6 +855,7 @@ class EvidenceStep(Step):
             return
         self._finish_progress()
         self._show_results(self._outcomes, cancelled)
+        self.ocr.start()
 
     def _finish_progress(self) -> None:
         self.progress.setVisible(False)
@@ -908,6 +936,7 @@ class EvidenceStep(Step):
 
     def _translation_added(self, result: ImportResult) -> None:
         self.translation_job = None
+        self.ocr.start()
         self.ctx.say(f"Added {Path(result.path).name} as the English translation.")
         self.ctx.exhibitsChanged.emit()
 
