@@ -7,14 +7,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pdpacket._version import __version__
 from pdpacket.errors import BadInputError
+
+if TYPE_CHECKING:
+    from pdpacket.api import Workspace
 
 ARCHIVE_SUFFIX = ".pdpacket"
 
@@ -101,11 +104,16 @@ def _core_checks(args: argparse.Namespace, scratch: Path) -> list[tuple[str, boo
             packet = scratch / "demo.pdf"
             result = ws.build_packet(case_id, packet)
             out.append(_check("demo packet", True, f"{result.pages} pages built"))
+            out.append(_word_check(ws, case_id, scratch))
+            if ws.ocr_available():
+                out.append(_ocr_check(ws, case_id, scratch))
         finally:
             ws.close()
     except Exception as exc:  # doctor reports, never crashes
         out.append(_check("demo packet", False, f"{exc}"))
-    tess = shutil.which("tesseract")
+    from pdpacket.intake.ocr import tesseract_path  # where the app itself finds it
+
+    tess = tesseract_path()
     if tess:
         langs = subprocess.run(
             [tess, "--list-langs"], capture_output=True, text=True, check=False, timeout=30
@@ -131,6 +139,57 @@ def _core_checks(args: argparse.Namespace, scratch: Path) -> list[tuple[str, boo
             )
         )
     return out
+
+
+def _word_check(ws: Workspace, case_id: int, scratch: Path) -> tuple[str, bool, str]:
+    try:
+        ws.export_letter_word(case_id, scratch / "letter.docx")
+        size = (scratch / "letter.docx").stat().st_size
+        return _check("Word export", size > 0, f"the demo letter as .docx, {size:,} bytes")
+    except Exception as exc:  # doctor reports, never crashes
+        return _check("Word export", False, str(exc))
+
+
+def _ocr_check(ws: Workspace, case_id: int, scratch: Path) -> tuple[str, bool, str]:
+    """A Spanish page drawn as a scan is read, and its language found."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    lines = (
+        "ACTA DE NACIMIENTO",
+        "El registro civil de la ciudad certifica que la",
+        "inscripcion de este nacimiento consta en el libro",
+        "de registro de la municipalidad de Tegucigalpa.",
+    )
+    img = Image.new("L", (1700, 900), 255)
+    draw = ImageDraw.Draw(img)
+    try:
+        font: ImageFont.FreeTypeFont | ImageFont.ImageFont = ImageFont.truetype(
+            str(_resource_font()), 44
+        )
+    except OSError:
+        font = ImageFont.load_default()
+    for n, line in enumerate(lines):
+        draw.text((120, 120 + 90 * n), line, fill=0, font=font)
+    scan = scratch / "doctor-scan.png"  # a neutral name: no language guessed from it
+    img.save(scan, dpi=(200, 200))
+    try:
+        [result] = ws.add_evidence(case_id, [scan])
+        ws.run_ocr(case_id)
+        words = ws.page_text(result.file_id, 0).text
+        found = [p.language for p in ws.language_proposals(case_id) if p.file_id == result.file_id]
+        ok = "NACIMIENTO" in words.upper() and found == ["Spanish"]
+        detail = f"a scanned page read ({len(words.split())} words), language: " + (
+            found[0] if found else "not found"
+        )
+        return _check("OCR reads a scan", ok, detail)
+    except Exception as exc:  # doctor reports, never crashes
+        return _check("OCR reads a scan", False, str(exc))
+
+
+def _resource_font() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("pdpacket.resources") / "fonts" / "LiberationSans-Regular.ttf"))
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

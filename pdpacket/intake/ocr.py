@@ -150,14 +150,25 @@ class PageImage:
         w_in = (self.box[2] - self.box[0]) / 72.0
         return max(70, min(1200, round(self.width / w_in))) if w_in > 0 else 300
 
-    def word(self, text: str, left: int, top: int, w: int, h: int, conf: float) -> Word:
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """A pixel position of the image (y down) in page user space."""
         bx0, by0, bx1, by1 = self.box
         sx, sy = (bx1 - bx0) / self.width, (by1 - by0) / self.height
-        dx0, dx1 = bx0 + left * sx, bx0 + (left + w) * sx
-        dy1, dy0 = by1 - top * sy, by1 - (top + h) * sy
-        ax, ay = apply(self.to_user, dx0, dy0)
-        bx, by = apply(self.to_user, dx1, dy1)
-        return Word(text, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), conf)
+        return apply(self.to_user, bx0 + x * sx, by1 - y * sy)
+
+    def word(
+        self, text: str, left: int, top: int, w: int, h: int, conf: float, turn: int = 0
+    ) -> Word:
+        """``turn``: how many degrees clockwise the text runs in this image (a word
+        read from the image turned upright)."""
+        ax, ay = self.point(left, top + h)
+        bx, by = self.point(left + w, top)
+        # the direction the text runs: right in the image, turned back
+        dx, dy = {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}[turn % 360]
+        px0, py0 = self.point(0, 0)
+        px1, py1 = self.point(dx, dy)
+        angle = round(math.degrees(math.atan2(py1 - py0, px1 - px0)) / 90) * 90 % 360
+        return Word(text, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), conf, angle)
 
 
 @dataclass
@@ -379,19 +390,17 @@ class OcrFailed(Exception):
     """Tesseract could not read a page image (the message says why)."""
 
 
-def recognise(
-    image: PageImage,
+def _tesseract(
     exe: str,
-    languages: Sequence[str],
-    *,
-    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
-) -> list[Word]:
-    """Words of one page image (Tesseract, single-threaded, TSV on stdout)."""
+    data: bytes,
+    args: Sequence[str],
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None,
+) -> str:
+    """One Tesseract run on image bytes (stdin), single-threaded; its stdout."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    cmd = [exe, "stdin", "stdout", "-l", "+".join(languages), "--dpi", str(image.dpi), "tsv"]
     try:
         proc = subprocess.Popen(
-            cmd,
+            [exe, "stdin", "stdout", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -403,7 +412,7 @@ def recognise(
     if on_start is not None:
         on_start(proc)
     try:
-        out, err = proc.communicate(image.data, timeout=PAGE_TIMEOUT)
+        out, err = proc.communicate(data, timeout=PAGE_TIMEOUT)
     except subprocess.TimeoutExpired as exc:
         proc.kill()
         proc.communicate()
@@ -411,10 +420,91 @@ def recognise(
     if proc.returncode != 0:
         last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         raise OcrFailed(f"Tesseract stopped with exit code {proc.returncode}: {last[0]}")
-    return list(parse_tsv(out.decode("utf-8", "replace"), image))
+    return out.decode("utf-8", "replace")
 
 
-def parse_tsv(tsv: str, image: PageImage) -> Iterator[Word]:
+# A page read with a mean word confidence under this is read again the way
+# Tesseract's orientation detection says it is turned (a landscape scan turned
+# to portrait for the packet, a page scanned upside down).
+SUSPECT_CONFIDENCE = 70.0
+
+
+def recognise(
+    image: PageImage,
+    exe: str,
+    languages: Sequence[str],
+    *,
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+) -> list[Word]:
+    """Words of one page image (Tesseract, single-threaded, TSV on stdout); a page
+    that reads badly is turned upright first when Tesseract can tell how."""
+    tsv_args = ["-l", "+".join(languages), "--dpi", str(image.dpi), "tsv"]
+    tsv = _tesseract(exe, image.data, tsv_args, on_start)
+    raw = list(_tsv_rows(tsv))
+    # judged on every word, the noise too: a page read sideways is mostly noise
+    read_as_is = _mean_confidence(list(_tsv_rows(tsv, 0.0)))
+    if raw and read_as_is >= SUSPECT_CONFIDENCE:
+        return [image.word(*r) for r in raw]
+    turn = _orientation(exe, image, on_start)
+    if turn:
+        with Image.open(io.BytesIO(image.data)) as im:
+            upright = im.rotate(-turn, expand=True)  # Tesseract's "Rotate": clockwise
+            buf = io.BytesIO()
+            upright.save(buf, "PNG", compress_level=1)
+        tsv_turned = _tesseract(exe, buf.getvalue(), tsv_args, on_start)
+        turned = list(_tsv_rows(tsv_turned))
+        if turned and _mean_confidence(list(_tsv_rows(tsv_turned, 0.0))) > read_as_is:
+            w, h = image.width, image.height
+            return [
+                image.word(t, *_unturn(turn, w, h, (x, y, bw, bh)), conf, (360 - turn) % 360)
+                for t, x, y, bw, bh, conf in turned
+            ]
+    return [image.word(*r) for r in raw]
+
+
+def _orientation(
+    exe: str, image: PageImage, on_start: Callable[[subprocess.Popen[bytes]], None] | None
+) -> int:
+    """Degrees clockwise that turn the page upright (0, 90, 180, 270), from
+    Tesseract's orientation detection; 0 when it cannot tell."""
+    try:
+        out = _tesseract(exe, image.data, ["--psm", "0", "--dpi", str(image.dpi)], on_start)
+    except OcrFailed:
+        return 0  # no osd.traineddata, or too little text to tell
+    for line in out.splitlines():
+        if line.startswith("Rotate:"):
+            try:
+                return int(line.split(":", 1)[1]) % 360
+            except ValueError:
+                return 0
+    return 0
+
+
+def _unturn(turn: int, w: int, h: int, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """A word box (left, top, width, height) in the image turned ``turn`` degrees
+    clockwise, as a box in the image as it was (``w`` x ``h``)."""
+    left, top, bw, bh = box
+    corners = ((left, top), (left + bw, top + bh))
+    if turn == 90:
+        pts = [(v, h - u) for u, v in corners]
+    elif turn == 180:
+        pts = [(w - u, h - v) for u, v in corners]
+    elif turn == 270:
+        pts = [(w - v, u) for u, v in corners]
+    else:
+        pts = list(corners)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+
+
+def _mean_confidence(rows: list[tuple[str, int, int, int, int, float]]) -> float:
+    return sum(r[5] for r in rows) / len(rows) if rows else 0.0
+
+
+def _tsv_rows(
+    tsv: str, min_confidence: float = MIN_CONFIDENCE
+) -> Iterator[tuple[str, int, int, int, int, float]]:
+    """The words of Tesseract's TSV: text, left, top, width, height, confidence."""
     for line in tsv.splitlines()[1:]:
         cols = line.split("\t")
         if len(cols) < 12 or cols[0] != "5":
@@ -425,9 +515,14 @@ def parse_tsv(tsv: str, image: PageImage) -> Iterator[Word]:
             left, top, w, h = (int(v) for v in cols[6:10])
         except ValueError:
             continue
-        if not text or conf < MIN_CONFIDENCE:
+        if not text or conf < min_confidence:
             continue
-        yield image.word(text, left, top, w, h, round(conf, 1))
+        yield text, left, top, w, h, round(conf, 1)
+
+
+def parse_tsv(tsv: str, image: PageImage) -> Iterator[Word]:
+    for row in _tsv_rows(tsv):
+        yield image.word(*row)
 
 
 # ---- the page's own text -------------------------------------------------------------

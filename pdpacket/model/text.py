@@ -32,6 +32,9 @@ class Word:
     x1: float
     y1: float
     confidence: float = 100.0  # 0-100 (OCR); 100 for the page's own text
+    # the direction the text runs, degrees counter-clockwise in the page's own
+    # space: 0 left to right; 90 up the page (a landscape scan turned to portrait)
+    angle: int = 0
 
 
 @dataclass(frozen=True)

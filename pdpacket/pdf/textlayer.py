@@ -69,24 +69,40 @@ def encode(text: str) -> bytes:
     return text.encode("cp1252", "replace")
 
 
+# the direction a word runs (its angle) -> (cos, sin)
+_DIRECTIONS = {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}
+
+
 def text_stream(words: Sequence[Word], font: str = FONT_RESOURCE) -> bytes:
-    """Content that draws ``words`` invisibly, in the page's own coordinates."""
+    """Content that draws ``words`` invisibly, in the page's own coordinates; a
+    word that runs up or down the page (a landscape scan turned to portrait) is
+    drawn turned the same way, so viewers select and extract it as a word."""
     parts = [b"q BT 3 Tr ", font.encode("ascii"), b" 1 Tf\n"]
     for w in words:
         data = encode(w.text)
-        h = w.y1 - w.y0
-        width = w.x1 - w.x0
-        if not data or h <= 0 or width <= 0:
+        cos, sin = _DIRECTIONS.get(w.angle % 360, (1, 0))
+        across, along = (w.x1 - w.x0, w.y1 - w.y0) if sin else (w.y1 - w.y0, w.x1 - w.x0)
+        h, length = across, along  # the text's height, and how far it runs
+        if not data or h <= 0 or length <= 0:
             continue
         natural = len(data) * GLYPH_WIDTH / 1000.0 * h
-        sx = h * width / natural if natural > 0 else h
+        sx = h * length / natural if natural > 0 else h
+        # the baseline's start: the box's corner where the text begins, lifted
+        # by the descent towards the text's "up" (the direction turned 90° left)
+        up = (-sin, cos)
+        start_x = w.x0 if (cos > 0 or up[0] > 0) else w.x1
+        start_y = w.y0 if (sin > 0 or up[1] > 0) else w.y1
+        ox = start_x + up[0] * DESCENT * h
+        oy = start_y + up[1] * DESCENT * h
         parts.append(
-            b"%s 0 0 %s %s %s Tm <%s> Tj\n"
+            b"%s %s %s %s %s %s Tm <%s> Tj\n"
             % (
-                number(sx),
-                number(h),
-                number(w.x0),
-                number(w.y0 + DESCENT * h),
+                number(sx * cos),
+                number(sx * sin),
+                number(-h * sin),
+                number(h * cos),
+                number(ox),
+                number(oy),
                 data.hex().encode("ascii"),
             )
         )

@@ -265,6 +265,7 @@ def dump_words(words: Sequence[Word]) -> str:
     return json.dumps(
         [
             [w.text, round(w.x0, 2), round(w.y0, 2), round(w.x1, 2), round(w.y1, 2), w.confidence]
+            + ([w.angle] if w.angle else [])  # words stored before had no direction: 0
             for w in words
         ],
         ensure_ascii=False,
@@ -274,6 +275,14 @@ def dump_words(words: Sequence[Word]) -> str:
 
 def load_words(raw: str) -> tuple[Word, ...]:
     return tuple(
-        Word(str(t), float(a), float(b), float(c), float(d), float(conf))
-        for t, a, b, c, d, conf in json.loads(raw or "[]")
+        Word(
+            str(t),
+            float(a),
+            float(b),
+            float(c),
+            float(d),
+            float(conf),
+            int(angle[0]) if angle else 0,
+        )
+        for t, a, b, c, d, conf, *angle in json.loads(raw or "[]")
     )

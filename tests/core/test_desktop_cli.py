@@ -5,6 +5,7 @@ entry and the .pdpacket file type run), a bare `pdpacket FILE.pdpacket`, and
 from __future__ import annotations
 
 import configparser
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -57,8 +58,11 @@ def test_doctor_checks_what_the_app_needs(
     code = main(["--data-dir", str(tmp_path / "data"), "doctor"])
     out = capsys.readouterr().out
     lines = {line.split()[1]: line for line in out.splitlines() if line.strip()}
-    for name in ("pdpacket", "data", "demo", "window", "PDF", "printing"):
+    for name in ("pdpacket", "data", "demo", "Word", "window", "PDF", "printing"):
         assert lines[name].startswith("ok"), out
+    if shutil.which("tesseract"):  # a Spanish scan is read and its language found
+        scan = next(line for line in out.splitlines() if "OCR reads a scan" in line)
+        assert scan.startswith("ok") and "language: Spanish" in scan, out
     assert "pages built" in lines["demo"] and "pages read" in lines["PDF"]
     # the OCR line says what is missing rather than failing silently
     assert "OCR" in out

@@ -530,3 +530,40 @@ def test_an_edit_waits_for_a_background_write_instead_of_failing(tmp_path):
         assert window.get_setting("ocr.languages") == ["spa"]
     finally:
         window.close()
+
+
+def test_a_landscape_scan_turned_for_the_packet_is_read_upright(workspace, tmp_path):
+    """Intake turns a landscape scan (a pay stub, a certificate scanned sideways)
+    to portrait, top to the left; Tesseract then sees its lines running up the
+    page and reads them as upside-down nonsense with confident scores. The page
+    is read again the way Tesseract's orientation detection says it is turned,
+    and the words land on the turned lines in the packet."""
+    ws = workspace
+    case_id = new_case(ws)
+    scan = scanned(tmp_path / "scan_0042.png", ACTA, size=(3300, 2550))  # landscape
+    (file_id,) = add(ws, case_id, scan)
+    ws.run_ocr(case_id)
+    pt = ws.page_text(file_id, 0)
+    assert "NACIONAL DE LAS PERSONAS" in pt.text and "inscripcion" in pt.text
+    assert pt.language == "Spanish"
+    word = next(w for w in pt.words if w.text == "REPUBLICA")
+    assert (word.y1 - word.y0) > 3 * (word.x1 - word.x0)  # a word running up the page
+    assert "exhibit.untranslated_detected" in codes(ws, case_id)
+
+    out = tmp_path / "packet.pdf"
+    ws.build_packet(case_id, out)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    words = set(text.split())  # pdftotext orders words running up the page its own way
+    assert {"REPUBLICA", "GUATEMALA", "REGISTRO", "NACIONAL", "inscripcion"} <= words
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True
+    ).stdout
+    pages = bbox.split("<page ")[1:]
+    n, page_xml = next((i, p) for i, p in enumerate(pages, 1) if "NACIONAL" in p)
+    png = render(out, n, tmp_path, dpi=100)
+    m = re.search(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">NACIONAL', page_xml
+    )
+    assert m
+    x0, y0, x1, y1 = (float(v) for v in m.groups())
+    assert dark_fraction(png, (x0, 792 - y1, x1, 792 - y0)) > 0.08
