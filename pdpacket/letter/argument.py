@@ -511,9 +511,18 @@ def _since(a: Arrest) -> str:
     return fill(s["since"], {"since": text.rstrip(".")})
 
 
-def arrest_paragraph(a: Arrest, v: Voice, exhibits: Sequence[Exhibit]) -> str:
+def arrest_since(a: Arrest) -> str:
+    """What changed since the arrest (rehabilitation), or the placeholder asking for it."""
+    return _since(a)
+
+
+def arrest_paragraph(
+    a: Arrest, v: Voice, exhibits: Sequence[Exhibit], *, with_since: bool = True
+) -> str:
     """One arrest, named exactly as the interview names it, with its
-    disposition, sentence, completion, what changed since and its exhibits."""
+    disposition, sentence, completion, what changed since (unless the letter
+    puts it after the attorney's explanation: ``with_since=False``) and its
+    exhibits."""
     s = parts()["arrest"]
     charge = " ".join(a.charge.split()) or s["charge_missing"]
     level = " ".join(a.level.split())
@@ -532,7 +541,7 @@ def arrest_paragraph(a: Arrest, v: Voice, exhibits: Sequence[Exhibit]) -> str:
         sentences.append(
             fill(s["sentence"], {"sentence": " ".join(a.sentence.split()).rstrip(".")})
         )
-    sentences += [x for x in (_completed(a, v), _since(a)) if x]
+    sentences += [x for x in (_completed(a, v), _since(a) if with_since else "") if x]
     by_id = {e.id: e for e in exhibits if e.included}
     proof = [by_id[i] for i in a.exhibit_ids if i in by_id]
     if proof:

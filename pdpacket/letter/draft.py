@@ -278,10 +278,16 @@ def _negative(
             lead = _fill(fp.get("lead", parts["negative_lead"]), ref=ref)
             if factor.id == CRIMINAL and arrests and voice is not None:
                 # each arrest on its own, named as the interview names it
+                # the record first, then the circumstances, then what changed since
                 negative.append(lead)
-                negative.extend(argument.arrest_paragraph(a, voice, included) for a in arrests)
+                negative.extend(
+                    argument.arrest_paragraph(a, voice, included, with_since=False) for a in arrests
+                )
                 if answer.explanation.strip():
                     negative.append(argument.prose_or_rewrite(answer.explanation))
+                since = " ".join(x for x in (argument.arrest_since(a) for a in arrests) if x)
+                if since:
+                    negative.append(since)
                 continue
             notes = argument.prose_or_rewrite(answer.notes)
             negative.append(f"{lead} {notes}".strip())

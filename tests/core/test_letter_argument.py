@@ -250,3 +250,27 @@ def test_a_partly_answered_interview_still_asks_for_the_entry(workspace):
     todo = markup.placeholders(draft)
     assert any(p.startswith("State when, where and how the client entered") for p in todo)
     assert any(p.startswith("State the charges of removability") for p in todo)
+
+
+def test_the_record_comes_first_then_the_circumstances_then_rehabilitation(workspace):
+    """An attorney's order: what the record says, how it happened, what changed."""
+    ws = workspace
+    case_id = _case(ws)
+    arrest = Arrest(
+        date="2017-03-04",
+        place="Phoenix, Arizona",
+        charge=DUI,
+        disposition="convicted",
+        disposition_date="2017-06-01",
+        since="She has been sober since 2017 and attends AA meetings every week.",
+    )
+    ws.set_interview(case_id, _story(arrests=(arrest,)))
+    explanation = "She drove after drinking at a family party; no one was hurt."
+    ws.set_factor_answer(
+        case_id, FactorAnswer("criminal_history", applies=True, explanation=explanation)
+    )
+    section = _draft(ws, case_id).split("## Criminal history", 1)[1]
+    record = section.index("was convicted of that offense")
+    why = section.index(explanation)
+    since = section.index("She has been sober since 2017")
+    assert record < why < since
