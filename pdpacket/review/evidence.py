@@ -36,6 +36,7 @@ from pdpacket.model.interview import Arrest, Interview
 from pdpacket.policy import catalog
 from pdpacket.review.context import ReviewContext
 from pdpacket.store import ocr as ocr_table
+from pdpacket.store import page_texts as text_store
 from pdpacket.store.database import Store
 
 log = logging.getLogger("pdpacket.review.evidence")
@@ -99,13 +100,14 @@ def _reader(data: bytes) -> Any:
     return PdfReader(io.BytesIO(data), strict=False)
 
 
-def _file_text(store: Store, sha: str) -> _FileText | None:
-    """The cached text record of a stored PDF (content-addressed: never stale)."""
+def _file_text(store: Store, sha: str, pages: int = 0) -> _FileText | None:
+    """The cached text record of a stored PDF (content-addressed: never stale);
+    ``pages``: its page count when the caller knows it (no parse needed)."""
     found = _TEXT_CACHE.get(sha)
     if found is not None:
         return found
     try:
-        count = len(_reader(store.blobs.read(sha)).pages)
+        count = pages or len(_reader(store.blobs.read(sha)).pages)
     except Exception as exc:  # a damaged or missing blob: file.unreadable reports it
         log.warning("cannot read %s for the evidence review: %s", sha[:12], exc)
         return None
@@ -132,14 +134,20 @@ def page_texts(store: Store, f: ExhibitFile, pages: int) -> list[str]:
 
 
 def _page_texts(store: Store, f: ExhibitFile, pages: int) -> list[str]:
-    rec = _file_text(store, f.pdf_sha256)
+    rec = _file_text(store, f.pdf_sha256, f.pages)
     if rec is None:
         return []
     want = min(pages, rec.count)
     if len(rec.pages) < want:
+        # kept in the database across processes (a CLI build is a new one)
+        known = text_store.cached(store, f.pdf_sha256, want)
+        while len(rec.pages) < want and len(rec.pages) in known:
+            rec.pages.append(known[len(rec.pages)])
+    if len(rec.pages) < want:
+        start = len(rec.pages)
         try:
             reader = _reader(store.blobs.read(f.pdf_sha256))
-            for n in range(len(rec.pages), want):
+            for n in range(start, want):
                 try:
                     rec.pages.append(reader.pages[n].extract_text() or "")
                 except Exception as exc:  # one bad page: no text, the rest still read
@@ -148,6 +156,9 @@ def _page_texts(store: Store, f: ExhibitFile, pages: int) -> list[str]:
         except Exception as exc:
             log.warning("cannot read the text of %s: %s", f.original_name, exc)
             return list(rec.pages)
+        text_store.remember(
+            store, f.pdf_sha256, {n: rec.pages[n] for n in range(start, len(rec.pages))}
+        )
     return rec.pages[:want]
 
 

@@ -437,3 +437,22 @@ def m013_ocr(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations(name="m019_page_text")
+def m019_page_text(db: Database) -> None:
+    """The text of evidence pages as the review read it (a page's own text,
+    extracted once), keyed by the stored PDF's hash and the page: content-
+    addressed, so never stale, and a build in a new process does not extract
+    the same pages again."""
+    _run(
+        db,
+        """
+        CREATE TABLE page_texts (
+            pdf_sha256 TEXT NOT NULL,
+            page INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (pdf_sha256, page)
+        )
+        """,
+    )

@@ -359,3 +359,39 @@ def test_a_dismissed_charge_needs_no_rehabilitation_evidence(workspace, case):
         document_type="certified_disposition",
     )
     assert "criminal.no_rehabilitation" in found(workspace, case)
+
+
+def test_a_page_is_read_once_per_data_folder_not_once_per_process(
+    workspace, case, tmp_path, monkeypatch
+):
+    """A CLI build is a new process: the evidence review must not extract the text
+    of every page again (2,000 pages took seconds), yet it still sees what the
+    pages say (the memo is still found after the restart)."""
+    from pypdf import PageObject
+
+    from pdpacket.review import evidence
+
+    add_exhibit(
+        workspace,
+        case,
+        "Guidance",
+        letter_pdf("U.S. Immigration and Customs Enforcement\nMEMORANDUM FOR: All OPLA Attorneys"),
+    )
+    assert "evidence.agency_memo" in found(workspace, case)
+    calls: list[int] = []
+    real = PageObject.extract_text
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", counting)
+    # a new process: nothing remembered in memory, a new connection to the folder
+    monkeypatch.setattr(evidence, "_TEXT_CACHE", {})
+    monkeypatch.setattr(evidence, "_FOUND", {})
+    again = Workspace.open(workspace.data_dir)
+    try:
+        assert "evidence.agency_memo" in found(again, case)
+    finally:
+        again.close()
+    assert calls == []
