@@ -371,6 +371,10 @@ def test_a_page_is_read_once_per_data_folder_not_once_per_process(
 
     from pdpacket.review import evidence
 
+    # what earlier tests read of the same files (same bytes, same hash) is not
+    # in this data folder: start this process's memory empty too
+    monkeypatch.setattr(evidence, "_TEXT_CACHE", {})
+    monkeypatch.setattr(evidence, "_FOUND", {})
     add_exhibit(
         workspace,
         case,
