@@ -38,7 +38,7 @@ from pdpacket.store.database import Store
 log = logging.getLogger("pdpacket.api.redaction")
 
 # bump when the finder finds differently: every page is searched again
-FINDER_VERSION = "1"
+FINDER_VERSION = "2"  # 2: labels must label the number (no "born in", no "Account holder: name")
 # the box drawn and removed around a found number, in points on each side
 PAD = 1.0
 

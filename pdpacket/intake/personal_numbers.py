@@ -26,7 +26,8 @@ SSN_RE = re.compile(rf"(?<![\dA-Za-z])(\d{{3}})({SEP})(\d{{2}})({SEP})(\d{{4}})(
 A_PREFIXED_RE = re.compile(
     r"(?<![A-Za-z\d])A\s*[#\-:]?\s*(\d{3}\s*-?\s*\d{3}\s*-?\s*\d{3}|\d{8,9})(?!\d)"
 )
-LABELLED_DIGITS_RE = re.compile(r"(?<![\dA-Za-z])(\d(?:[\d\s-]{4,24}\d))(?!\d)")
+# not a house number or a street ("88-21 37th Ave"): no letter right after
+LABELLED_DIGITS_RE = re.compile(r"(?<![\dA-Za-z])(\d(?:[\d\s-]{4,24}\d))(?![\dA-Za-z])")
 CARD_RE = re.compile(r"(?<![\d])(\d(?:[ -]?\d){12,18})(?!\d)")
 DATE_RES = (
     re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)"),  # m/d/yyyy (d/m/yyyy)
@@ -83,7 +84,8 @@ A_LABEL = re.compile(
     r"(?i)(\ba\s*#|\ba-?\s*number|alien\s+(registration\s+)?(number|no)|uscis\s*#|n[u\u00fa]mero\s+a\b)"
 )
 DOB_LABEL = re.compile(
-    r"(?i)(\bdob\b|d\.o\.b|date\s+of\s+birth|birth\s*date|born\b|fecha\s+de\s+nacimiento"
+    r"(?i)(\bdob\b|d\.o\.b|date\s+of\s+birth|birth\s*date|born\s+(?:on\b|:)|born\s*$"
+    r"|fecha\s+de\s+nacimiento"
     r"|f\.\s*de\s+nac|nacid[oa])"
 )
 ACCOUNT_LABEL = re.compile(
@@ -201,7 +203,12 @@ def _label_near(label: re.Pattern[str], lines: Sequence[_Line], i: int, start: i
     if i > 0:
         above = lines[i - 1]
         gap = above.bottom - line.top
-        if gap < 2.5 * max(line.height, 1.0) and label.search(above.text):
+        found = label.search(above.text) if gap < 2.5 * max(line.height, 1.0) else None
+        # a label printed over the box has no value of its own on its line:
+        # "Account number:" labels the line below, "Account holder: Lucia
+        # Morales" or "Date of birth: 1988-04-12" does not
+        rest = above.text[found.end() :] if found else ""
+        if found and not re.search(r"\d|:\s*\S", rest):
             return True
     return False
 

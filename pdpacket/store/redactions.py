@@ -94,6 +94,28 @@ def record_found(
                 (file_id, page, sha, finder),
             )
         for page, found in pages.items():
+            if sha:
+                # a final search (a newer finder, say) drops what an earlier one
+                # proposed here and no longer finds; the attorney's decisions stay
+                stale = [
+                    r["id"]
+                    for r in store._q(
+                        "SELECT id, kind, x0, y0, x1, y1 FROM redactions WHERE file_id = ? "
+                        "AND page = ? AND source = ? AND state IN (?, ?)",
+                        (
+                            file_id,
+                            page,
+                            str(RedactionSource.AUTO),
+                            str(RedactionState.PROPOSED),
+                            str(RedactionState.LISTED),
+                        ),
+                    )
+                    if not any(_same_place(f, r) for f in found)
+                ]
+                for rid in stale:
+                    store.db.execute("DELETE FROM redactions WHERE id = ?", (rid,))
+                if stale:
+                    store.audit(case_id, "redaction.dropped", file=file_id, page=page, ids=stale)
             if not found:
                 continue
             existing = store._q(

@@ -659,3 +659,77 @@ def test_page_edits_number_the_pages_and_no_undo_brings_the_numbers_back(
     assert "6781" not in text and "7812" not in text and "Cover page" in text
     with pytest.raises(BadInputError):
         ws.move_redaction(ws.redactions(case_id)[0].id, B(0, 0, 10, 10))
+
+
+def page(*lines: str) -> list[Word]:
+    """Words of a page: one line of ``lines`` under the other, 14 pt apart."""
+    out = []
+    for n, line in enumerate(lines):
+        x, y = 72.0, 700.0 - 14 * n
+        for t in line.split():
+            out.append(Word(t, x, y, x + 6 * len(t), y + 10))
+            x += 6 * len(t) + 4
+    return out
+
+
+def test_what_the_demo_case_wrongly_proposed_is_not_a_personal_number():
+    """Three false positives a reader of the demo saw: a wedding date under a line
+    saying where a spouse was born; a report date over the client's date of birth;
+    a street address under "Account holder: <name>"."""
+    marriage = page(
+        "and Lucia Fernanda Morales Rivas",
+        "residing at 88-21 37th Ave, Jackson Heights, NY, born in Honduras",
+        "were married on August 14, 2021, in Queens, New York.",
+    )
+    assert find_numbers(marriage, today=TODAY) == []
+    bill = page("Account holder: Lucia Morales", "Service address: 88-21 37th Ave Apt 4B")
+    assert find_numbers(bill, today=TODAY) == []
+    fbi = page("Response date: 2025-10-20", "Date of birth: 1988-04-12")
+    assert find_numbers(fbi, today=TODAY) == []
+    # while a label over its box, or beside the date, still counts
+    form = page("Child's date of birth:", "03/04/2015")
+    assert [str(f.kind) for f in find_numbers(form, today=TODAY)] == ["minor_dob"]
+    assert [str(f.kind) for f in find_numbers(page("Mateo, born on May 2, 2019"), today=TODAY)] == [
+        "minor_dob"
+    ]
+    acct = page("Account number:", "4417 1234 5678")
+    assert [str(f.kind) for f in find_numbers(acct, today=TODAY)] == ["bank_account"]
+
+
+def test_a_newer_finder_drops_what_an_older_one_wrongly_proposed(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data folder searched by an earlier finder keeps its wrong proposals only
+    until the page is searched again: an undecided proposal the new finder does
+    not find goes; what the attorney decided stays."""
+    from pdpacket.api import redaction as api_redaction
+
+    ws = workspace
+    case_id, file_id = case_with(ws, tax_return_pdf(tmp_path / "tax_return_2025.pdf"))
+    monkeypatch.setattr(api_redaction, "FINDER_VERSION", "0")
+    ws.find_personal_numbers(case_id, today=TODAY)
+    from pdpacket.model.redaction import RedactionSource
+    from pdpacket.store import redactions as rows
+
+    with ws.store.transaction():  # what the old finder wrongly proposed
+        rows._insert(
+            ws.store,
+            case_id,
+            file_id,
+            0,
+            Box(300, 100, 360, 112),
+            NumberKind.MINOR_DOB,
+            RedactionState.PROPOSED,
+            RedactionSource.AUTO,
+            "**/**/2021",
+        )
+    [stale] = [r for r in ws.redactions(case_id) if r.masked == "**/**/2021"]
+    child, spouse = sorted(
+        (r for r in ws.redactions(case_id) if r.id != stale.id), key=lambda r: r.masked
+    )
+    ws.set_redaction_state([spouse.id], RedactionState.REJECTED)
+    monkeypatch.setattr(api_redaction, "FINDER_VERSION", "9")
+    ws.find_personal_numbers(case_id, today=TODAY)
+    left = {r.id: r.state for r in ws.redactions(case_id)}
+    assert stale.id not in left  # proposed, undecided, not found again: dropped
+    assert left[spouse.id] == RedactionState.REJECTED and child.id in left
